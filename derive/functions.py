@@ -1,0 +1,93 @@
+"""SymPy functions the course uses that SymPy lacks: σ, ReLU, softplus (and their derivatives).
+
+Each carries its derivative (``fdiff``) in the course's form, a LaTeX form, and a NumPy
+implementation for ``lambdify`` (``NUMPY_MODULE``). ``PARSE_NAMESPACE`` lets trusted code turn
+our own JSON ``sympy`` strings back into expressions with ``sympy.parse_expr``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+
+class sigmoid(sp.Function):  # noqa: N801 - the course's name
+    """σ(x) = 1/(1 + e^(−x));  σ'(x) = σ(x)(1 − σ(x))."""
+
+    @classmethod
+    def eval(cls, x: Any) -> Any:
+        if x.is_Number:
+            return 1 / (1 + sp.exp(-x))
+        return None
+
+    def fdiff(self, argindex: int = 1) -> Any:
+        return sigmoid(self.args[0]) * (1 - sigmoid(self.args[0]))
+
+    def _eval_rewrite_as_exp(self, x: Any, **kwargs: Any) -> Any:
+        return 1 / (1 + sp.exp(-x))
+
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        body = rf"\sigma\left({printer._print(self.args[0])}\right)"
+        return rf"{body}^{{{printer._print(exp)}}}" if exp is not None else body
+
+
+class relu(sp.Function):  # noqa: N801
+    """ReLU(x) = max(0, x);  ReLU'(x) = H(x) with H(0) = 0 (the convention chainrule states)."""
+
+    @classmethod
+    def eval(cls, x: Any) -> Any:
+        if x.is_Number:
+            return sp.Max(0, x)
+        return None
+
+    def fdiff(self, argindex: int = 1) -> Any:
+        return sp.Heaviside(self.args[0], 0)
+
+    def _eval_rewrite_as_Max(self, x: Any, **kwargs: Any) -> Any:
+        return sp.Max(0, x)
+
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        body = rf"\operatorname{{ReLU}}\left({printer._print(self.args[0])}\right)"
+        return rf"{body}^{{{printer._print(exp)}}}" if exp is not None else body
+
+
+class softplus(sp.Function):  # noqa: N801
+    """softplus(x) = log(1 + eˣ);  softplus'(x) = σ(x)."""
+
+    @classmethod
+    def eval(cls, x: Any) -> Any:
+        if x.is_Number:
+            return sp.log(1 + sp.exp(x))
+        return None
+
+    def fdiff(self, argindex: int = 1) -> Any:
+        return sigmoid(self.args[0])
+
+    def _eval_rewrite_as_log(self, x: Any, **kwargs: Any) -> Any:
+        return sp.log(1 + sp.exp(x))
+
+
+def _np_sigmoid(x: Any) -> Any:
+    x = np.asarray(x, dtype=float)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _np_heaviside(x: Any, h0: Any = 0.0) -> Any:
+    return np.heaviside(np.asarray(x, dtype=float), h0)
+
+
+NUMPY_MODULE: dict[str, Any] = {
+    "sigmoid": _np_sigmoid,
+    "relu": lambda x: np.maximum(0.0, x),
+    "softplus": lambda x: np.logaddexp(0.0, x),
+    "Heaviside": _np_heaviside,
+}
+PARSE_NAMESPACE: dict[str, Any] = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus}
+
+
+def lambdify(args: Any, expr: Any) -> Any:
+    """``sympy.lambdify`` with chainrule's functions mapped to stable NumPy implementations."""
+    return sp.lambdify(args, expr, modules=[NUMPY_MODULE, "numpy"])

@@ -1,0 +1,176 @@
+"""The document printer: one ``_print_<Class>`` per document type, written once.
+
+Subclasses (text, markdown, latex) only supply the primitives: headings, paragraphs, how a
+formula, a value and a table are written. Dispatch is by class name, as SymPy's printers do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from derive import steps as S
+from derive.printing.math import shape_text, to_text, value_text
+
+
+class DocumentPrinter:
+    """Turns a chainrule document (Derivation, Sheet, CheckReport, …) into a string."""
+
+    def doprint(self, doc: Any) -> str:
+        """Render ``doc`` by dispatching on its class name."""
+        method = getattr(self, f"_print_{type(doc).__name__}", None)
+        if method is None:
+            raise TypeError(f"{type(self).__name__} cannot print {type(doc).__name__}")
+        return self.join(method(doc)).rstrip() + "\n"
+
+    # --- primitives (overridden per format) -------------------------------------------------
+    def join(self, blocks: list[str]) -> str:
+        return "\n\n".join(b for b in blocks if b)
+
+    def heading(self, text: str, level: int = 1) -> str:
+        rule = "=" if level == 1 else "-"
+        return f"{text}\n{rule * min(len(text), 78)}"
+
+    def para(self, text: str) -> str:
+        return text
+
+    def math(self, expr: Any) -> str:
+        return to_text(expr)
+
+    def value(self, value: Any) -> str:
+        return value_text(value)
+
+    def shape(self, shape: Any) -> str:
+        s = shape_text(shape)
+        return f"  ∈ {s}" if s else ""
+
+    def bullet(self, items: list[str]) -> str:
+        return "\n".join(f"- {i}" for i in items)
+
+    def table(self, table: S.Table) -> str:
+        cols = [str(c) for c in table.columns]
+        rows = [[str(c) for c in r] for r in table.rows]
+        widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(cols)]
+        line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+        out = [line(cols), line(["-" * w for w in widths])] + [line(r) for r in rows]
+        return (f"{table.title}\n" if table.title else "") + "\n".join(out)
+
+    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None) -> str:
+        parts = [self.math(x) for x in (lhs, formula) if x is not None and self.math(x) != ""]
+        if value is not None and self.value(value) not in parts:
+            parts.append(self.value(value))
+        return " = ".join(parts) + (self.shape(shape) if shape else "")
+
+    def step(self, number: int, step: S.Step) -> str:
+        head = f"{number}. [{step.id}] {step.title}"
+        body = self.equation(step.lhs, step.formula, step.value, step.shape)
+        lines = [head] + ([f"   {body}"] if body else []) + ([f"   because: {step.because}"] if step.because else [])
+        return "\n".join(lines)
+
+    def steps(self, steps: list[S.Step]) -> str:
+        return "\n".join(self.step(i, s) for i, s in enumerate(steps, 1))
+
+    # --- documents --------------------------------------------------------------------------
+    def _print_Derivation(self, d: S.Derivation) -> list[str]:
+        blocks = [self.heading(d.title or f"Derivation: {d.topic}")]
+        if d.options:
+            blocks.append(self.para("Options: " + ", ".join(f"{k}={v}" for k, v in d.options.items())))
+        if d.notes:
+            blocks += [self.heading("Conventions", 2), self.bullet(d.notes)]
+        if d.inputs:
+            blocks.append(self.para("Evaluated at: " + ", ".join(f"{k} = {self.value(v)}" for k, v in d.inputs.items())))
+        blocks += [self.heading("Steps", 2), self.steps(d.steps)]
+        if d.results:
+            rows = tuple((n, self.math(r.expr), self.value(r.value) if r.value is not None else "") for n, r in d.results.items())
+            blocks += [self.heading("Results", 2), self.table(S.Table("", ("result", "expression", "value"), rows))]
+        if d.symbols:
+            rows = tuple((n, s.meaning, shape_text(s.shape) or "scalar") for n, s in d.symbols.items())
+            blocks += [self.heading("Symbols", 2), self.table(S.Table("", ("symbol", "meaning", "shape"), rows))]
+        return blocks
+
+    def _print_Verification(self, v: S.Verification) -> list[str]:
+        d = v.derivation
+        rows = tuple((c.parameter, c.method, f"{c.max_rel_error:.2e}", f"{c.tolerance:.0e}", c.points, "ok" if c.passed else "FAIL") for c in v.checks)
+        table = S.Table("", ("parameter", "method", "max rel error", "tolerance", "points", "result"), rows)
+        verdict = "All checks passed." if v.passed else "Some checks FAILED."
+        return [self.heading(f"Verification: {d.topic}"), self.para(f"Metric: {v.metric}"),
+                self.bullet(v.notes) if v.notes else "", self.table(table), self.para(verdict)]
+
+    def _print_Exercise(self, e: S.Exercise, number: int | None = None, solutions: bool = True) -> list[str]:
+        title = f"Exercise {number}" if number else "Exercise"
+        blocks = [self.heading(f"{title} ({e.id})", 2), self.para(e.statement)]
+        if e.conventions:
+            blocks.append(self.bullet(e.conventions))
+        if solutions:
+            blocks += [self.para("Solution:"), self.steps(e.steps)]
+        return blocks
+
+    def _print_Sheet(self, sheet: S.Sheet) -> list[str]:
+        blocks = [self.heading(sheet.title)]
+        for i, e in enumerate(sheet.exercises, 1):
+            blocks += self._print_Exercise(e, i if len(sheet.exercises) > 1 else None, solutions=False)
+        if sheet.show_solutions:
+            blocks.append(self.heading("Answer key", 1))
+            for i, e in enumerate(sheet.exercises, 1):
+                blocks += [self.heading(f"Answer {i} ({e.id})", 2), self.steps(e.steps)]
+        return blocks
+
+    def _print_StepList(self, sl: S.StepList) -> list[str]:
+        rows = tuple((s.id, s.title, s.kind, "" if s.min_decimals is None else s.min_decimals, s.hint) for s in sl.specs)
+        blocks = [self.heading(f"Step ids of {sl.topic}"), self.table(S.Table("", ("id", "title", "kind", "min decimals", "formula"), rows))]
+        if sl.givens:
+            blocks += [self.heading("Givens", 2), self.bullet([f"{k}: {v}" for k, v in sl.givens.items()])]
+        if sl.mistakes:
+            blocks += [self.heading("Diagnosable mistakes", 2), self.bullet([f"{k}: {v}" for k, v in sl.mistakes.items()])]
+        return blocks
+
+    def _print_CheckReport(self, r: S.CheckReport) -> list[str]:
+        rows = tuple((m.id, m.status, self.value(m.given) if m.given is not None else "—", self.value(m.expected),
+                      m.diagnosis or m.message or "") for m in r.marks)
+        head = f"Check: {r.topic}" + (f" ({r.exercise_id})" if r.exercise_id else "")
+        first = r.first_error
+        summary = f"First error: step {first}." if first else "No incorrect steps."
+        score = r.score
+        blocks = [self.heading(head)]
+        if r.conventions:
+            blocks.append(self.bullet(r.conventions))
+        blocks += [self.table(S.Table("", ("step", "status", "yours", "expected", "note"), rows)),
+                   self.para(f"{summary} Score: {score['correct']}/{score['total']}.")]
+        return blocks
+
+    def _print_EquivalenceReport(self, r: S.EquivalenceReport) -> list[str]:
+        blocks = [self.heading(f"Check: d/d{r.wrt} of {r.function}"),
+                  self.para(f"Your answer: {r.answer}"), self.para(f"Verdict: {r.verdict} ({r.method})")]
+        if r.expected is not None:
+            blocks.append(self.para("Derivative: " + self.math(r.expected)))
+        if r.counterexample:
+            blocks.append(self.para("Differs at: " + ", ".join(f"{k} = {self.value(v)}" for k, v in r.counterexample.items())))
+        if r.domain:
+            blocks.append(self.para(f"Domain sampled: {r.domain}"))
+        if r.steps:
+            blocks.append(self.steps(r.steps))
+        return blocks
+
+    def _print_TrainReport(self, t: S.TrainReport) -> list[str]:
+        blocks = [self.heading(f"Training: {t.model} ({t.backend}, {t.device}, seed {t.seed})")]
+        if t.table is not None:
+            blocks.append(self.table(t.table))
+        rows = tuple((k, self.value(v)) for k, v in t.metrics.items() if not isinstance(v, (list, dict)))
+        blocks.append(self.table(S.Table("Final metrics", ("metric", "value"), rows)))
+        if t.notes:
+            blocks.append(self.bullet(t.notes))
+        if t.plots:
+            blocks.append(self.para("Plots written: " + ", ".join(t.plots)))
+        if t.summary:
+            blocks.append(self.para(t.summary))
+        return blocks
+
+    def _print_Catalogue(self, c: S.Catalogue) -> list[str]:
+        blocks = [self.heading("chainrule topics")]
+        for pillar, items in c.sections.items():
+            blocks += [self.heading(pillar, 2), self.table(S.Table("", ("name", "what"), tuple(items)))]
+        if c.coverage is not None:
+            blocks.append(self.table(c.coverage))
+        return blocks
+
+    def _print_Table(self, t: S.Table) -> list[str]:
+        return [self.table(t)]

@@ -1,0 +1,45 @@
+"""Markdown printer: headings, ``$…$`` LaTeX formulas, pipe tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from derive import steps as S
+from derive.printing.base import DocumentPrinter
+from derive.printing.math import shape_latex, to_latex, value_latex
+
+
+class MarkdownPrinter(DocumentPrinter):
+    """Markdown with inline LaTeX math, suitable for a practice sheet or notes."""
+
+    def heading(self, text: str, level: int = 1) -> str:
+        return "#" * level + " " + text
+
+    def math(self, expr: Any) -> str:
+        return to_latex(expr)
+
+    def value(self, value: Any) -> str:
+        return value_latex(value)
+
+    def shape(self, shape: Any) -> str:
+        s = shape_latex(shape)
+        return rf" \in {s}" if s else ""
+
+    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None) -> str:
+        body = super().equation(lhs, formula, value, shape)
+        return f"${body}$" if body else ""
+
+    def step(self, number: int, step: S.Step) -> str:
+        body = self.equation(step.lhs, step.formula, step.value, step.shape)
+        text = f"{number}. **{step.title}** (`{step.id}`)" + (f": {body}" if body else "")
+        return text + (f"  \n   *because* {step.because}" if step.because else "")
+
+    def table(self, table: S.Table) -> str:
+        cell = lambda c: str(c).replace("|", r"\|")  # noqa: E731
+        rows = [f"| {' | '.join(cell(c) for c in table.columns)} |", "|" + "---|" * len(table.columns)]
+        rows += [f"| {' | '.join(self._cell(c) for c in r)} |" for r in table.rows]
+        return (f"**{table.title}**\n\n" if table.title else "") + "\n".join(rows)
+
+    def _cell(self, c: Any) -> str:
+        text = str(c).replace("|", r"\|")
+        return f"${text}$" if "\\" in text and not text.startswith("$") else text

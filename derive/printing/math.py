@@ -1,0 +1,251 @@
+"""How one formula or one value is written in each format.
+
+``to_text`` prints a SymPy expression on one line with Unicode (σ, ⊙, ᵀ, ², ∂E/∂w₅);
+``to_latex`` uses SymPy's LaTeX printer with the course's notation (⊙ as ``\\odot``,
+∂ fractions); ``to_sympy_string`` gives a string that ``sympy.parse_expr`` turns back into the
+same expression (our own output only). ``value_text`` / ``value_latex`` format numbers,
+vectors, matrices and strings deterministically.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
+
+GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η",
+    "theta": "θ", "lambda": "λ", "lamda": "λ", "mu": "μ", "rho": "ρ", "sigma": "σ",
+    "tau": "τ", "phi": "φ", "omega": "ω", "Delta": "Δ", "Sigma": "Σ", "beta1": "β₁",
+    "beta2": "β₂",
+}
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+FUNCTION_TEXT = {"sigmoid": "σ", "sigmoid_prime": "σ′", "Heaviside": "H", "log": "ln"}
+DIGITS = 6
+
+
+def _greek(name: str) -> str:
+    """Replace a leading Greek word in a symbol name (``eta`` → η, ``delta_o1`` → δ_o1)."""
+    head, sep, tail = name.partition("_")
+    if head in GREEK:
+        return GREEK[head] + sep + tail
+    return name
+
+
+class UnicodeTextPrinter(StrPrinter):
+    """One-line Unicode printer used by the text, rich and markdown-fallback formats."""
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        return _greek(expr.name)
+
+    _print_Dummy = _print_Symbol
+
+    def _print_MatrixSymbol(self, expr: Any) -> str:
+        return _greek(str(expr.name))
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        base, exp = expr.as_base_exp()
+        if exp == sp.Rational(1, 2):
+            return f"√({self._print(base)})"
+        if exp == -1:
+            return f"1/{self.parenthesize(base, 60)}"
+        if exp.is_Integer and 1 < int(exp) < 10:
+            return self.parenthesize(base, 60) + str(int(exp)).translate(SUPERSCRIPT)
+        return super()._print_Pow(expr, rational)
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        return super()._print_Mul(expr).replace("*", "·")
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        var = "".join(f"∂{self._print(v)}" for v, n in expr.variable_count for _ in range(n))
+        return f"∂{self._print(expr.expr)}/{var}"
+
+    def _print_Function(self, expr: Any) -> str:
+        name = FUNCTION_TEXT.get(expr.func.__name__, expr.func.__name__)
+        return f"{name}({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_exp(self, expr: Any) -> str:
+        return f"exp({self._print(expr.args[0])})"
+
+    def _print_Transpose(self, expr: Any) -> str:
+        return self.parenthesize(expr.arg, 60) + "ᵀ"
+
+    def _print_HadamardProduct(self, expr: Any) -> str:
+        return " ⊙ ".join(self.parenthesize(a, 45) for a in expr.args)
+
+    def _print_MatMul(self, expr: Any) -> str:
+        return " ".join(self.parenthesize(a, 45) for a in expr.args).replace("*", "·")
+
+    def _print_Heaviside(self, expr: Any) -> str:
+        return f"H({self._print(expr.args[0])})"
+
+    def _print_Float(self, expr: sp.Float) -> str:
+        return number_text(float(expr))
+
+
+class CourseLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with the course's notation."""
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        den = " ".join(rf"\partial {self._print(v)}" for v, n in expr.variable_count for _ in range(n))
+        return rf"\frac{{\partial {self._print(expr.expr)}}}{{{den}}}"
+
+    def _print_HadamardProduct(self, expr: Any) -> str:
+        return r" \odot ".join(self.parenthesize(a, 45) for a in expr.args)
+
+    def _print_Float(self, expr: sp.Float) -> str:
+        return number_text(float(expr))
+
+
+_TEXT = UnicodeTextPrinter()
+_LATEX = CourseLatexPrinter()
+
+
+def to_text(expr: Any) -> str:
+    """One-line Unicode text of a SymPy expression (strings pass through unchanged)."""
+    if expr is None:
+        return ""
+    if isinstance(expr, str):
+        return expr
+    return _TEXT.doprint(expr)
+
+
+def to_latex(expr: Any) -> str:
+    """LaTeX of a SymPy expression in the course's notation (strings become ``\\text{}``)."""
+    if expr is None:
+        return ""
+    if isinstance(expr, str):
+        return r"\text{" + latex_escape(expr) + "}"
+    return _LATEX.doprint(expr)
+
+
+def to_sympy_string(expr: Any) -> str:
+    """A string that ``sympy.parse_expr`` turns back into ``expr`` (srepr for matrices)."""
+    if expr is None:
+        return ""
+    if isinstance(expr, str):
+        return expr
+    if isinstance(expr, sp.MatrixExpr) or expr.has(sp.MatrixSymbol):
+        return sp.srepr(expr)
+    return sp.sstr(expr, order="none")
+
+
+UNICODE_LATEX = {
+    "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon",
+    "η": r"\eta", "θ": r"\theta", "λ": r"\lambda", "μ": r"\mu", "ρ": r"\rho", "σ": r"\sigma",
+    "τ": r"\tau", "φ": r"\varphi", "ω": r"\omega", "Δ": r"\Delta", "Σ": r"\Sigma", "Π": r"\Pi",
+    "∂": r"\partial", "∇": r"\nabla", "⊙": r"\odot", "·": r"\cdot", "×": r"\times", "−": "-",
+    "≤": r"\le", "≥": r"\ge", "≠": r"\ne", "≈": r"\approx", "←": r"\leftarrow", "→": r"\to",
+    "‖": r"\|", "√": r"\surd", "∈": r"\in", "ℝ": r"\mathbb{R}", "∞": r"\infty", "±": r"\pm",
+    "⌊": r"\lfloor", "⌋": r"\rfloor", "′": "'", "ᵀ": "^{T}", "⁻": "^{-}", "⁰": "^{0}", "¹": "^{1}",
+    "²": "^{2}", "³": "^{3}", "⁴": "^{4}", "ᵏ": "^{k}", "₀": "_{0}", "₁": "_{1}", "₂": "_{2}",
+    "₃": "_{3}", "̂": "", "̃": "", "∑": r"\sum", "∏": r"\prod", "≥": r"\ge", "⇒": r"\Rightarrow",
+    "∫": r"\int", "ℓ": r"\ell", "∝": r"\propto", "∀": r"\forall", "…": r"\ldots",
+}
+TEXT_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}",
+                 "–": "--", "—": "---", "“": "``", "”": "''", "’": "'", "‘": "`", "•": r"\textbullet{}"}
+
+
+def latex_escape(text: str) -> str:
+    """Plain text → LaTeX text mode: specials escaped, Unicode math symbols as inline math."""
+    out: list[str] = []
+    in_math = False
+    for ch in text:
+        if ch in UNICODE_LATEX:
+            out.append(("" if in_math else "$") + UNICODE_LATEX[ch] + " ")
+            in_math = True
+            continue
+        if in_math:
+            out.append("$")
+            in_math = False
+        out.append(TEXT_SPECIALS.get(ch, ch if ord(ch) < 128 else "?"))
+    return "".join(out) + ("$" if in_math else "")
+
+
+def number_text(x: float, digits: int = DIGITS) -> str:
+    """A number with ``digits`` significant digits, no trailing zeros, no ``-0``."""
+    if isinstance(x, bool):
+        return str(x).lower()
+    if isinstance(x, int):
+        return str(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    s = f"{x:.{digits}g}"
+    if "e" in s:
+        mant, exp = s.split("e")
+        return f"{mant}e{int(exp)}"
+    return "0" if s in ("-0", "0") else s
+
+
+def as_plain(value: Any) -> Any:
+    """Convert NumPy / SymPy values into plain Python numbers, lists and strings (for JSON)."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if hasattr(value, "tolist"):  # ndarray or numpy scalar
+        return as_plain(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [as_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): as_plain(v) for k, v in value.items()}
+    if isinstance(value, sp.Basic):
+        if value.is_Integer:
+            return int(value)
+        if value.is_number:
+            return float(value)
+        return to_sympy_string(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def value_text(value: Any) -> str:
+    """Human text of a value: numbers to 6 significant digits, vectors as [a, b], matrices as rows."""
+    value = as_plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "[" + ", ".join(value_text(v) for v in value) + "]"
+    return number_text(value)
+
+
+def value_latex(value: Any) -> str:
+    """LaTeX of a value: a bmatrix for vectors and matrices."""
+    value = as_plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return r"\text{" + latex_escape(value) + "}"
+    if isinstance(value, list):
+        rows = value if value and isinstance(value[0], list) else [value]
+        body = r" \\ ".join(" & ".join(value_latex(v) for v in row) for row in rows)
+        return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
+    return number_text(value).replace("∞", r"\infty").replace("−", "-")
+
+
+def shape_text(shape: Any) -> str:
+    """``ℝ^{2×3}`` for a shape tuple; empty for a scalar."""
+    if not shape:
+        return ""
+    return "ℝ^{" + "×".join(str(s) for s in shape) + "}"
+
+
+def shape_latex(shape: Any) -> str:
+    """``\\mathbb{R}^{2 \\times 3}`` for a shape tuple; empty for a scalar."""
+    if not shape:
+        return ""
+    return r"\mathbb{R}^{" + r" \times ".join(str(s) for s in shape) + "}"

@@ -1,0 +1,1 @@
+"""problems: randomized, seed-reproducible worked exercises that check a student's numbers."""

@@ -1,0 +1,1 @@
+"""Problem types: one module per type (see problems.engine for the contract)."""

@@ -1,0 +1,79 @@
+"""The CLI contract: light start-up, one-line errors with exit 2, every command reachable."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+
+def test_help_imports_no_heavy_library():
+    code = ("import sys, runpy; sys.argv=['chainrule','--help']\n"
+            "try:\n    import cli; cli.main()\nexcept SystemExit: pass\n"
+            "print('HEAVY', [m for m in ('sympy','numpy','torch','scipy','sklearn') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert "Usage" in out.stdout
+    assert "HEAVY []" in out.stdout
+
+
+@pytest.mark.parametrize("command", ["topics", "derive", "verify", "train", "practice", "check"])
+def test_every_command_has_help(command):
+    out = run_cli(command, "--help")
+    assert out.returncode == 0, out.stderr
+    assert "--format" in out.stdout
+
+
+@pytest.mark.parametrize("args, names", [
+    (["practice", "nosuch"], "TOPIC"),
+    (["practice", "som", "--count", "0"], "--count"),
+    (["practice", "som", "--count", "x"], "--count"),
+    (["practice", "som", "--format", "pdf"], "--format"),
+    (["practice", "som", "--difficulty", "insane"], "--difficulty"),
+    (["practice", "som", "--out", "sheet.pdf"], "--out"),
+    (["check", "som", "--given", "weights"], "--given"),
+    (["check", "som", "--seed", "1", "--answer", "d9.1=3"], "d9.1"),
+    (["check", "som", "--seed", "1", "--answer", "d2.1=__import__('os')"], "d2.1"),
+    (["check", "som", "--given", "weights=[[1,2],[3]]", "--given", "x=[[1,2]]", "--given", "lr=0.5"], "weights"),
+    (["check", "som", "--given", "weights=[[0.1,0.2]]", "--given", "x=[[1,2]]", "--given", "lr=7"], "lr"),
+    (["check", "missing-file.toml"], "missing-file.toml"),
+    (["check", "som"], "--given"),
+    (["derive", "nosuchtopic"], "TOPIC"),
+    (["train", "nosuchmodel"], "MODEL"),
+    (["nosuchcommand"], "nosuchcommand"),
+])
+def test_bad_input_is_one_line_exit_2(args, names):
+    out = run_cli(*args)
+    assert out.returncode == 2, (out.returncode, out.stdout, out.stderr)
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert "Traceback" not in out.stderr
+    assert names in lines[0]
+
+
+def test_topics_lists_every_pillar():
+    out = run_cli("topics", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    import json
+    data = json.loads(out.stdout)
+    keys = " ".join(data)
+    for pillar in ("derive", "train", "practice"):
+        assert pillar in keys
+    practice = next(v for k, v in data.items() if k.startswith("practice"))
+    assert "som" in {item["name"] for item in practice}
+
+
+def test_layering_is_respected():
+    """derive ← numeric ← problems ← cli: lower layers never import higher ones; typer only in cli."""
+    import ast
+    rules = {"derive": {"numeric", "problems", "cli", "typer"}, "numeric": {"problems", "cli", "typer"},
+             "problems": {"cli", "typer"}}
+    for package, forbidden in rules.items():
+        for path in (ROOT / package).rglob("*.py"):
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                for name in names:
+                    assert name.split(".")[0] not in forbidden, f"{path.relative_to(ROOT)} imports {name}"
