@@ -1,0 +1,101 @@
+"""Numerical checks of derived gradients: central differences and torch autograd.
+
+Every ``chainrule verify TOPIC`` reduces to :func:`check_gradients`: draw random points, evaluate
+the derived (lambdified) gradient of each parameter, and compare it with
+
+    central differences   ∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / 2h   (float64, h = 1e-6)
+    torch autograd        the same loss written in torch, float64, ``.backward()``
+
+using rel_error(a, b) = max|a − b| / max(max|a|, max|b|, 1e-8) over all elements and points.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from derive.steps import Check
+
+Point = dict[str, np.ndarray]
+FD_METHOD = "central difference (float64, h=1e-6)"
+TORCH_METHOD = "torch autograd (float64)"
+
+
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central-difference gradient of the scalar ``f()`` with respect to array ``x`` (perturbed in place)."""
+    grad = np.zeros_like(x, dtype=np.float64)
+    it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
+    while not it.finished:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + h
+        fp = f()
+        x[i] = old - h
+        fm = f()
+        x[i] = old
+        grad[i] = (fp - fm) / (2 * h)
+        it.iternext()
+    return grad
+
+
+def numerical_vjp(f: Callable[[], np.ndarray], x: np.ndarray, dout: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central-difference vector-Jacobian product ``Σ dout ⊙ ∂f/∂x`` for an array-valued ``f()``."""
+    return numerical_gradient(lambda: float(np.sum(f() * dout)), x, h)
+
+
+def rel_error(a: Any, b: Any) -> float:
+    """Max absolute difference scaled by the larger magnitude (the metric every check reports)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        a, b = np.broadcast_arrays(a, b)
+    scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)), 1e-8)
+    return float(np.max(np.abs(a - b), initial=0.0) / scale)
+
+
+def torch_available() -> bool:
+    """True when torch can be imported."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def check_gradients(loss: Callable[[Point], float], gradients: dict[str, Callable[[Point], Any]],
+                    sample: Callable[[np.random.Generator], Point], points: int = 3, seed: int = 0,
+                    torch_loss: Callable[[dict[str, Any]], Any] | None = None, use_torch: bool = True,
+                    fd_tol: float = 1e-6, torch_tol: float = 1e-9) -> list[Check]:
+    """Compare each derived gradient with central differences (and torch autograd) at random points.
+
+    ``loss(point)`` is the scalar loss in NumPy; ``gradients[name](point)`` the derived gradient
+    with respect to ``point[name]``; ``sample(rng)`` draws a point (a dict of float64 arrays);
+    ``torch_loss(tensors)`` is the same loss on torch tensors (optional).
+    """
+    rng = np.random.default_rng(seed)
+    fd_err = {name: 0.0 for name in gradients}
+    torch_err = {name: 0.0 for name in gradients}
+    run_torch = use_torch and torch_loss is not None and torch_available()
+    for _ in range(points):
+        point = {k: np.array(v, dtype=np.float64) for k, v in sample(rng).items()}
+        for name, grad in gradients.items():
+            derived = np.asarray(grad(point), dtype=np.float64).reshape(np.shape(point[name]))
+            numeric = numerical_gradient(lambda: float(loss(point)), point[name])
+            fd_err[name] = max(fd_err[name], rel_error(derived, numeric))
+        if run_torch:
+            auto = _torch_gradients(torch_loss, point, list(gradients))
+            for name, grad in gradients.items():
+                derived = np.asarray(grad(point), dtype=np.float64).reshape(np.shape(point[name]))
+                torch_err[name] = max(torch_err[name], rel_error(derived, auto[name]))
+    checks = [Check(name, fd_err[name], FD_METHOD, fd_tol, points) for name in gradients]
+    if run_torch:
+        checks += [Check(name, torch_err[name], TORCH_METHOD, torch_tol, points) for name in gradients]
+    return checks
+
+
+def _torch_gradients(torch_loss: Callable[[dict[str, Any]], Any], point: Point, names: list[str]) -> dict[str, np.ndarray]:
+    import torch
+    tensors = {k: torch.tensor(v, dtype=torch.float64, requires_grad=k in names) for k, v in point.items()}
+    out = torch_loss(tensors)
+    out.backward()
+    return {n: tensors[n].grad.numpy() if tensors[n].grad is not None else np.zeros_like(point[n]) for n in names}
