@@ -91,3 +91,30 @@ PARSE_NAMESPACE: dict[str, Any] = {"sigmoid": sigmoid, "relu": relu, "softplus":
 def lambdify(args: Any, expr: Any) -> Any:
     """``sympy.lambdify`` with chainrule's functions mapped to stable NumPy implementations."""
     return sp.lambdify(args, expr, modules=[NUMPY_MODULE, "numpy"])
+
+
+# --- added for the analytic derivations (derive/analytic, derive/topics/activations.py) -------
+
+class sigmoid_prime(sp.Function):  # noqa: N801
+    """σ′(x) = σ(x)(1 − σ(x)), kept unevaluated so that σ′(2) can be shown before its value."""
+
+    def _eval_rewrite_as_exp(self, x: Any, **kwargs: Any) -> Any:
+        return sp.exp(-x) / (1 + sp.exp(-x)) ** 2
+
+    def _eval_rewrite_as_sigmoid(self, x: Any, **kwargs: Any) -> Any:
+        return sigmoid(x) * (1 - sigmoid(x))
+
+    def _eval_evalf(self, prec: int) -> Any:
+        return self._eval_rewrite_as_exp(self.args[0])._eval_evalf(prec)
+
+    def fdiff(self, argindex: int = 1) -> Any:
+        s = sigmoid(self.args[0])
+        return s * (1 - s) * (1 - 2 * s)
+
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        body = rf"\sigma'\left({printer._print(self.args[0])}\right)"
+        return rf"{body}^{{{printer._print(exp)}}}" if exp is not None else body
+
+
+NUMPY_MODULE["sigmoid_prime"] = lambda x: _np_sigmoid(x) * (1.0 - _np_sigmoid(x))
+PARSE_NAMESPACE["sigmoid_prime"] = sigmoid_prime

@@ -1,0 +1,248 @@
+"""Proofs that one step equals another: SymPy first, numbers at random points where that is costly.
+
+A :class:`Claim` says ``left = right`` for the step ``step``. Its ``method`` is one of
+
+    definition   nothing to prove (the step introduces a name)
+    symbolic     some bounded SymPy rewrite of (left − right) is exactly 0
+    numeric      left and right agree at random points of ``domain`` (30 significant digits;
+                 integrals by adaptive quadrature), for every case of ``functions``
+    computed     right was produced from left by SymPy (diff, integrate, solve); re-proving
+                 re-runs ``left.doit()`` and proves the result equal to right symbolically
+
+``assume`` holds substitutions made before proving (e.g. y₃ → 1 − y₁ − y₂ when Σy = 1);
+``functions`` gives concrete densities for undefined functions such as p_data(x).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import sympy as sp
+
+from derive.analytic.timeguard import Timeout, time_limit
+
+DEFAULT_BOX = (-2.0, 2.0)
+POSITIVE_BOX = (0.25, 3.0)
+REL_TOL = 1e-9
+UNEVALUATED = (sp.Derivative, sp.Integral, sp.Subs)
+QUAD_TOL = 1e-7
+
+
+@dataclass(frozen=True)
+class Claim:
+    """``left = right`` for step ``step``, to be shown by ``method`` (see the module docstring)."""
+
+    step: str
+    left: Any
+    right: Any
+    method: str = "symbolic"
+    domain: tuple[tuple[Any, float, float], ...] = ()
+    assume: tuple[tuple[Any, Any], ...] = ()
+    functions: tuple[tuple[tuple[Any, Any], ...], ...] = ()
+    points: int = 6
+
+
+@dataclass(frozen=True)
+class Proof:
+    """Outcome of proving a claim: whether it holds and how it was shown."""
+
+    ok: bool
+    how: str
+    error: float = 0.0
+
+
+def _assumed(claim: Claim) -> tuple[Any, Any]:
+    subs = dict(claim.assume)
+    left, right = sp.sympify(claim.left), sp.sympify(claim.right)
+    return (left.subs(subs), right.subs(subs)) if subs else (left, right)
+
+
+def _rewrite_exp(e: Any) -> Any:
+    return sp.cancel(sp.expand(e.rewrite(sp.exp)))
+
+
+def _piecewise(e: Any) -> Any:
+    """Fold into one Piecewise and show every case is 0 on its own set (a single point is substituted)."""
+    e = sp.piecewise_fold(e.rewrite(sp.Piecewise))
+    if not isinstance(e, sp.Piecewise):
+        return sp.simplify(e)
+    cond_vars = set().union(*(c.free_symbols for _, c in e.args))
+    if len(cond_vars) != 1:
+        return sp.simplify(e)
+    v = cond_vars.pop()
+    try:
+        pairs = e.as_expr_set_pairs()
+    except (NotImplementedError, TypeError, ValueError):
+        return sp.simplify(e)
+    for piece, where in pairs:
+        values = [piece.subs(v, p) for p in where] if isinstance(where, sp.FiniteSet) else [piece]
+        if any(sp.simplify(val) != 0 for val in values):
+            return e
+    return sp.S.Zero
+
+
+TRANSFORMS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+    ("the difference is 0 as written", lambda e: e),
+    ("expand(difference) = 0", sp.expand),
+    ("cancel(difference) = 0", sp.cancel),
+    ("difference in exponentials cancels to 0", _rewrite_exp),
+    ("expand_log(difference) = 0", lambda e: sp.expand(sp.expand_log(e, force=True))),
+    ("trigsimp(difference) = 0", sp.trigsimp),
+    ("each case of the folded Piecewise is 0", _piecewise),
+    ("simplify(difference) = 0", sp.simplify),
+)
+
+
+def zero_by(expr: Any, seconds: float = 10.0) -> str | None:
+    """Name of the first bounded rewrite that turns ``expr`` into exactly 0, or None.
+
+    Every rewrite shares one clock of ``seconds`` (enforced where ``time_limit`` can be).
+    """
+    if isinstance(expr, sp.MatrixBase):
+        names = [zero_by(v, seconds) for v in expr]
+        return None if None in names else max(names, key=lambda n: [t[0] for t in TRANSFORMS].index(n))
+    try:
+        with time_limit(seconds):
+            for name, transform in TRANSFORMS:
+                out = transform(expr)
+                if out == 0 or sp.S(out).is_zero is True:
+                    return name
+    except Timeout:
+        return None
+    return None
+
+
+def free_variables(*exprs: Any) -> list[Any]:
+    """Free symbols of ``exprs`` (integration variables are bound, so not included), sorted by name."""
+    found: set[Any] = set()
+    for e in exprs:
+        found |= sp.sympify(e).free_symbols
+    return sorted(found, key=lambda s: s.name)
+
+
+def sample_point(symbols: list[Any], domain: dict[Any, tuple[float, float]], rng: np.random.Generator) -> dict[Any, Any]:
+    """One random point: each symbol uniform on its box (positive symbols on (0.25, 3))."""
+    point = {}
+    for s in symbols:
+        lo, hi = domain.get(s, POSITIVE_BOX if s.is_positive else DEFAULT_BOX)
+        point[s] = sp.Float(round(float(rng.uniform(lo, hi)), 6), 30)
+    return point
+
+
+def _quad(integral: Any) -> Any:
+    from scipy import integrate
+
+    from derive.functions import lambdify
+    variables = [lim[0] for lim in integral.limits]
+    ranges = [(float(lim[1]), float(lim[2])) for lim in integral.limits]
+    f = lambdify(variables, sp.expand_log(integral.function, force=True))
+
+    def safe(*xs: float) -> float:
+        with np.errstate(all="ignore"):
+            v = float(np.real(f(*xs)))
+        return v if np.isfinite(v) else 0.0  # 0·log 0 where a density underflowed
+    if len(variables) == 1:
+        value = integrate.quad(safe, *ranges[0], epsabs=1e-12, epsrel=1e-11, limit=200)[0]
+    else:
+        value = integrate.nquad(safe, ranges, opts={"epsabs": 1e-11, "epsrel": 1e-10, "limit": 100})[0]
+    return sp.Float(value, 30)
+
+
+def concrete(expr: Any, functions: tuple[tuple[Any, Any], ...]) -> Any:
+    """``expr`` with each undefined function replaced by its concrete Lambda."""
+    for f, lam in functions:
+        expr = expr.replace(f, lam)
+    return expr
+
+
+def _numeric_diff(d: Any, point: dict[Any, Any], functions: tuple[tuple[Any, Any], ...]) -> Any:
+    """An unevaluated derivative at ``point`` by mpmath's numerical differentiation (not by SymPy diff)."""
+    import mpmath
+    (var, order), = d.variable_count
+    with mpmath.workdps(30):
+        f = lambda t: mpmath.mpf(_value30(d.expr, {**point, var: sp.Float(t, 30)}, functions))  # noqa: E731
+        value = mpmath.diff(f, mpmath.mpf(point[var]), int(order), h=mpmath.mpf("1e-9"))  # central, error ~ h²
+    return sp.Float(value, 30)
+
+
+def _value30(expr: Any, point: dict[Any, Any], functions: tuple[tuple[Any, Any], ...]) -> Any:
+    e = concrete(sp.sympify(expr), functions)
+    if e.has(sp.Derivative):
+        e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda d: _numeric_diff(d, point, functions))
+    e = e.subs(point)
+    if e.has(sp.Integral):
+        e = e.replace(lambda a: isinstance(a, sp.Integral), _quad)
+    return e.evalf(30)
+
+
+def evaluate(expr: Any, point: dict[Any, Any], functions: tuple[tuple[Any, Any], ...] = ()) -> complex:
+    """Value of ``expr`` at ``point`` (30 digits; integrals by quadrature, derivatives by mpmath); nan where undefined."""
+    try:
+        v = complex(_value30(expr, point, functions))
+    except (TypeError, ValueError):
+        return complex("nan")
+    return v if abs(v.imag) <= 1e-20 * max(1.0, abs(v.real)) else complex("nan")
+
+
+def _entries(e: Any) -> list[Any]:
+    return list(e) if isinstance(e, sp.MatrixBase) else [e]
+
+
+def numeric_gap(claim: Claim, seed: int = 0, points: int | None = None) -> tuple[float, int]:
+    """Largest relative gap |left − right| / max(1, |left|, |right|) over random points, and the points used.
+
+    A point counts when both sides are defined there (every entry, for matrices).
+    """
+    left, right = _assumed(claim)
+    pairs = list(zip(_entries(left), _entries(right)))
+    symbols = free_variables(left, right)
+    domain = {s: (lo, hi) for s, lo, hi in claim.domain}
+    rng = np.random.default_rng(seed)
+    worst, counted = 0.0, 0
+    for case in claim.functions or ((),):
+        for _ in range(1 if _fixed(symbols, domain) else points or claim.points):
+            p = sample_point(symbols, domain, rng)
+            values = [(evaluate(a, p, case), evaluate(b, p, case)) for a, b in pairs]
+            if not all(np.isfinite(a) and np.isfinite(b) for a, b in values):
+                continue
+            worst = max([worst] + [abs(a - b) / max(1.0, abs(a), abs(b)) for a, b in values])
+            counted += 1
+    return worst, counted
+
+
+def _fixed(symbols: list[Any], domain: dict[Any, tuple[float, float]]) -> bool:
+    """True when every variable is pinned to one value (the claim is about a single point)."""
+    return all(s in domain and domain[s][0] == domain[s][1] for s in symbols)
+
+
+def _numeric_proof(claim: Claim) -> Proof:
+    gap, counted = numeric_gap(claim)
+    left, right = sp.sympify(claim.left), sp.sympify(claim.right)
+    tol = QUAD_TOL if left.has(sp.Integral) or right.has(sp.Integral) else REL_TOL
+    domain = {s: (lo, hi) for s, lo, hi in claim.domain}
+    if _fixed(free_variables(left, right), domain):
+        what = "equal when evaluated to 30 digits"
+    else:
+        what = f"equal at {counted} random points"
+    if claim.functions:
+        what += f" for {len(claim.functions)} pairs of concrete densities"
+    return Proof(counted > 0 and gap <= tol, f"{what}, max relative gap {gap:.1e}", gap)
+
+
+def prove(claim: Claim, seconds: float = 20.0) -> Proof:
+    """Prove ``claim`` by its method; a failed proof is a bug in the script that made it."""
+    if claim.method == "definition":
+        return Proof(True, "definition")
+    if claim.method == "numeric":
+        return _numeric_proof(claim)
+    left, right = _assumed(claim)
+    if claim.method == "computed" or left.has(*UNEVALUATED):
+        left = left.doit()
+    if right.has(*UNEVALUATED):
+        right = right.doit()
+    how = zero_by(left - right, seconds)
+    if how is None:
+        return Proof(False, "no bounded SymPy rewrite reached 0")
+    return Proof(True, ("SymPy recomputed it; " if claim.method == "computed" else "") + how)

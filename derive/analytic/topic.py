@@ -1,0 +1,43 @@
+"""Helpers shared by the analytic topic modules: ``--which`` and the "every step" check of verify."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+from derive.analytic.proof import numeric_gap, prove
+from derive.analytic.script import Script
+from derive.errors import UserError
+from derive.steps import Check
+
+STEPS_METHOD = "SymPy re-proof of each step + evaluation at random points"
+
+
+def pick(which: Any, names: Iterable[str], aliases: dict[str, str] | None = None) -> list[str]:
+    """The items ``--which`` selects: all of ``names`` when None, else the one named (aliases allowed)."""
+    names = list(names)
+    if which is None or which == "all":
+        return names
+    key = str(which).strip().lower().replace("_", "-")
+    key = (aliases or {}).get(key, key)
+    if key not in names:
+        raise UserError(f"unknown item '{str(which)[:30]}' (choose one of: {', '.join(names)})", "--which")
+    return [key]
+
+
+def steps_check(script: Script, seed: int = 0, points: int = 3) -> Check:
+    """One Check over every claim: each re-proved by its method and, independently, compared at random points.
+
+    ``max_rel_error`` is the largest gap seen (nan when some symbolic re-proof failed).
+    """
+    worst, count = 0.0, 0
+    for claim in script.claims:
+        if claim.method == "definition":
+            continue
+        count += 1
+        if not prove(claim).ok:
+            return Check(f"steps ({count}+ claims)", math.nan, STEPS_METHOD, 1e-7, points)
+        if claim.method != "numeric":  # numeric claims were just checked at random points by prove
+            gap, counted = numeric_gap(claim, seed=seed + 1, points=points)
+            worst = max(worst, gap if counted else math.nan)
+    return Check(f"steps ({count} claims)", worst, STEPS_METHOD, 1e-7, points)
