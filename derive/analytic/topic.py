@@ -41,3 +41,21 @@ def steps_check(script: Script, seed: int = 0, points: int = 3) -> Check:
             gap, counted = numeric_gap(claim, seed=seed + 1, points=points)
             worst = max(worst, gap if counted else math.nan)
     return Check(f"steps ({count} claims)", worst, STEPS_METHOD, 1e-7, points)
+
+
+def explicit(expr: Any, index: Any, n: int, bases: dict[str, tuple[Any, ...]], size: Any = None) -> list[Any]:
+    """Entries 1…n of an index-notation formula, with ``base[i]`` replaced by the explicit symbol.
+
+    >>> import sympy as sp
+    >>> k = sp.Symbol("k"); o = sp.IndexedBase("o"); O = sp.symbols("o1:3")
+    >>> explicit(2 * o[k], k, 2, {"o": O})
+    [2*o1, 2*o2]
+    """
+    import sympy as sp
+    out = []
+    for i in range(1, n + 1):
+        e = expr.subs(index, i)
+        if size is not None:
+            e = e.subs(size, n)
+        out.append(e.xreplace({sp.IndexedBase(name)[j]: syms[j - 1] for name, syms in bases.items() for j in range(1, n + 1)}))
+    return out
