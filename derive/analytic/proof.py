@@ -15,18 +15,21 @@ A :class:`Claim` says ``left = right`` for the step ``step``. Its ``method`` is 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
 import sympy as sp
+from sympy.core.function import UndefinedFunction
 
 from derive.analytic.timeguard import Timeout, time_limit
 
 DEFAULT_BOX = (-2.0, 2.0)
 POSITIVE_BOX = (0.25, 3.0)
 REL_TOL = 1e-9
-UNEVALUATED = (sp.Derivative, sp.Integral, sp.Subs)
+UNEVALUATED = (sp.Derivative, sp.Subs)  # evaluated before a symbolic proof (integrals are not: costly)
 QUAD_TOL = 1e-7
 
 
@@ -53,10 +56,30 @@ class Proof:
     error: float = 0.0
 
 
+def assumed(expr: Any, assume: tuple[tuple[Any, Any], ...]) -> Any:
+    """``expr`` after ``assume``: named functions replaced, then symbols and integrals substituted."""
+    funcs = tuple((k, v) for k, v in assume if isinstance(k, UndefinedFunction))
+    subs = {k: v for k, v in assume if not isinstance(k, UndefinedFunction)}
+    expr = concrete(sp.sympify(expr), funcs)
+    return expr.subs(subs) if subs else expr
+
+
 def _assumed(claim: Claim) -> tuple[Any, Any]:
-    subs = dict(claim.assume)
-    left, right = sp.sympify(claim.left), sp.sympify(claim.right)
-    return (left.subs(subs), right.subs(subs)) if subs else (left, right)
+    return assumed(claim.left, claim.assume), assumed(claim.right, claim.assume)
+
+
+def _linear(e: Any) -> Any:
+    """Σ c_i ∫ f_i over the same limits is ∫ Σ c_i f_i: 0 when that integrand expands to 0 (linearity)."""
+    groups: dict[Any, Any] = {}
+    for term in sp.Add.make_args(sp.expand(e)):
+        coeff, rest = term.as_independent(sp.Integral, as_Add=False)
+        if not isinstance(rest, sp.Integral):
+            return e
+        groups[rest.limits] = groups.get(rest.limits, 0) + coeff * rest.function
+    for f in groups.values():
+        if sp.expand(sp.expand_log(sp.expand(f), force=True)) != 0 and sp.simplify(f) != 0:
+            return e
+    return sp.S.Zero
 
 
 def _rewrite_exp(e: Any) -> Any:
@@ -90,9 +113,18 @@ TRANSFORMS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
     ("difference in exponentials cancels to 0", _rewrite_exp),
     ("expand_log(difference) = 0", lambda e: sp.expand(sp.expand_log(e, force=True))),
     ("trigsimp(difference) = 0", sp.trigsimp),
+    ("linearity: the integrands agree", _linear),
     ("each case of the folded Piecewise is 0", _piecewise),
     ("simplify(difference) = 0", sp.simplify),
 )
+
+
+INTEGRAL_TRANSFORMS = tuple(t for t in TRANSFORMS if t[0].startswith(("the difference", "linearity", "expand")))
+
+
+def needs_quadrature(claim: Claim) -> bool:
+    """True for a numeric claim about integrals (SciPy quadrature: too slow to redo on every ``derive``)."""
+    return claim.method == "numeric" and any(sp.sympify(e).has(sp.Integral) for e in (claim.left, claim.right))
 
 
 def zero_by(expr: Any, seconds: float = 10.0) -> str | None:
@@ -103,11 +135,12 @@ def zero_by(expr: Any, seconds: float = 10.0) -> str | None:
     if isinstance(expr, sp.MatrixBase):
         names = [zero_by(v, seconds) for v in expr]
         return None if None in names else max(names, key=lambda n: [t[0] for t in TRANSFORMS].index(n))
+    transforms = INTEGRAL_TRANSFORMS if sp.sympify(expr).has(sp.Integral) else TRANSFORMS
     try:
         with time_limit(seconds):
-            for name, transform in TRANSFORMS:
+            for name, transform in transforms:
                 out = transform(expr)
-                if out == 0 or sp.S(out).is_zero is True:
+                if out == 0 or (not out.has(sp.Integral) and sp.S(out).is_zero is True):
                     return name
     except Timeout:
         return None
@@ -127,22 +160,34 @@ def sample_point(symbols: list[Any], domain: dict[Any, tuple[float, float]], rng
     point = {}
     for s in symbols:
         lo, hi = domain.get(s, POSITIVE_BOX if s.is_positive else DEFAULT_BOX)
-        point[s] = sp.Float(round(float(rng.uniform(lo, hi)), 6), 30)
+        if lo == hi:  # a pinned value, possibly exact (e.g. 1/√2)
+            point[s] = sp.sympify(lo)
+        else:
+            point[s] = sp.Float(round(float(rng.uniform(float(lo), float(hi))), 6), 30)
     return point
 
 
-def _quad(integral: Any) -> Any:
-    from scipy import integrate
+@lru_cache(maxsize=256)
+def _integrand(function: Any, variables: tuple[Any, ...], params: tuple[Any, ...]) -> Callable[..., float]:
+    from derive.functions import NUMPY_MODULE
+    return sp.lambdify([*variables, *params], sp.expand_log(function, force=True), modules=[NUMPY_MODULE, "math"])
 
-    from derive.functions import lambdify
-    variables = [lim[0] for lim in integral.limits]
+
+def _quad(integral: Any, point: dict[Any, Any]) -> Any:
+    """A definite integral at ``point`` by adaptive quadrature (SciPy quad / nquad), as a 30-digit Float."""
+    from scipy import integrate
+    variables = tuple(lim[0] for lim in integral.limits)
+    params = tuple(sorted(integral.free_symbols, key=str))
+    f = _integrand(integral.function, variables, params)
+    args = [float(point[p]) for p in params]
     ranges = [(float(lim[1]), float(lim[2])) for lim in integral.limits]
-    f = lambdify(variables, sp.expand_log(integral.function, force=True))
 
     def safe(*xs: float) -> float:
-        with np.errstate(all="ignore"):
-            v = float(np.real(f(*xs)))
-        return v if np.isfinite(v) else 0.0  # 0·log 0 where a density underflowed
+        try:
+            v = float(f(*xs, *args))
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return 0.0  # log 0 where a density underflowed in the far tail
+        return v if math.isfinite(v) else 0.0
     if len(variables) == 1:
         value = integrate.quad(safe, *ranges[0], epsabs=1e-12, epsrel=1e-11, limit=200)[0]
     else:
@@ -171,10 +216,9 @@ def _value30(expr: Any, point: dict[Any, Any], functions: tuple[tuple[Any, Any],
     e = concrete(sp.sympify(expr), functions)
     if e.has(sp.Derivative):
         e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda d: _numeric_diff(d, point, functions))
-    e = e.subs(point)
     if e.has(sp.Integral):
-        e = e.replace(lambda a: isinstance(a, sp.Integral), _quad)
-    return e.evalf(30)
+        e = e.replace(lambda a: isinstance(a, sp.Integral), lambda a: _quad(a, point))
+    return e.subs(point).evalf(30)
 
 
 def evaluate(expr: Any, point: dict[Any, Any], functions: tuple[tuple[Any, Any], ...] = ()) -> complex:
@@ -190,10 +234,12 @@ def _entries(e: Any) -> list[Any]:
     return list(e) if isinstance(e, sp.MatrixBase) else [e]
 
 
-def numeric_gap(claim: Claim, seed: int = 0, points: int | None = None) -> tuple[float, int]:
+def numeric_gap(claim: Claim, seed: int = 0, points: int | None = None,
+                functions: tuple[tuple[Any, Any], ...] = ()) -> tuple[float, int]:
     """Largest relative gap |left − right| / max(1, |left|, |right|) over random points, and the points used.
 
-    A point counts when both sides are defined there (every entry, for matrices).
+    A point counts when both sides are defined there (every entry, for matrices). ``functions``
+    gives concrete forms of named functions when the claim has no cases of its own.
     """
     left, right = _assumed(claim)
     pairs = list(zip(_entries(left), _entries(right)))
@@ -201,7 +247,7 @@ def numeric_gap(claim: Claim, seed: int = 0, points: int | None = None) -> tuple
     domain = {s: (lo, hi) for s, lo, hi in claim.domain}
     rng = np.random.default_rng(seed)
     worst, counted = 0.0, 0
-    for case in claim.functions or ((),):
+    for case in claim.functions or (functions,):
         for _ in range(1 if _fixed(symbols, domain) else points or claim.points):
             p = sample_point(symbols, domain, rng)
             values = [(evaluate(a, p, case), evaluate(b, p, case)) for a, b in pairs]

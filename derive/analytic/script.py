@@ -21,7 +21,9 @@ from typing import Any, Callable
 
 import sympy as sp
 
-from derive.analytic.proof import Claim, Proof, evaluate, prove
+from sympy.core.function import AppliedUndef
+
+from derive.analytic.proof import Claim, Proof, assumed, concrete, evaluate, needs_quadrature, prove
 from derive.steps import Derivation, Result, Step, SymbolInfo
 
 
@@ -45,6 +47,7 @@ class Script:
     results: dict[str, tuple[Any, str]] = field(default_factory=dict)
     symbols: dict[str, SymbolInfo] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    functions: tuple[tuple[Any, Any], ...] = ()  # concrete forms of named functions (q, p, φ) for --values
     _lhs: Any = None
 
     # --- building -------------------------------------------------------------------------
@@ -65,10 +68,17 @@ class Script:
         """A definition ``lhs := formula`` (nothing to prove); starts a new chain."""
         return self._add(id, title, lhs, formula, because, Claim(id, lhs, formula, "definition"), depends_on)
 
-    def then(self, id: str, title: str, formula: Any, because: str = "", method: str = "symbolic", **claim: Any) -> Any:
-        """``… = formula``: the next link of the current chain, claimed equal to the previous formula."""
-        prev = self.entries[-1]
-        return self._add(id, title, self._lhs, formula, because, Claim(id, prev.formula, formula, method, **claim), (prev.id,))
+    def then(self, id: str, title: str, formula: Any, because: str = "", method: str = "symbolic",
+             after: str | None = None, depends_on: tuple[str, ...] = (), **claim: Any) -> Any:
+        """``… = formula``: the next link of a chain, claimed equal to the previous formula.
+
+        The chain continues from the latest step, or from step ``after`` (its lhs is reused).
+        """
+        prev = self.entries[-1] if after is None else next(e for e in self.entries if e.id == after)
+        if after is not None:
+            self._lhs = prev.lhs
+        c = Claim(id, prev.formula, formula, method, **claim)
+        return self._add(id, title, self._lhs, formula, because, c, (prev.id, *depends_on))
 
     def fact(self, id: str, title: str, lhs: Any, formula: Any, because: str = "", left: Any = None,
              method: str = "symbolic", depends_on: tuple[str, ...] = (), right: Any = None, **claim: Any) -> Any:
@@ -117,10 +127,19 @@ class Script:
         return [e.claim for e in self.entries]
 
     def prove_all(self, full: bool = True) -> dict[str, Proof]:
-        """Prove every claim; ``full=False`` trusts ``computed`` steps (equal by construction)."""
+        """Prove every claim.
+
+        ``full=False`` (what ``derive`` runs) trusts ``computed`` steps, which are equal by
+        construction, and leaves quadrature-based checks to ``verify`` and the tests.
+        """
         out = {}
         for c in self.claims:
-            out[c.step] = prove(c) if full or c.method != "computed" else Proof(True, "computed by SymPy")
+            if full or (c.method != "computed" and not needs_quadrature(c)):
+                out[c.step] = prove(c)
+            elif c.method == "computed":
+                out[c.step] = Proof(True, "computed by SymPy")
+            else:
+                out[c.step] = Proof(True, "numerically by quadrature at random points (run by verify and the tests)")
         return out
 
     def derivation(self, topic: str, options: dict[str, Any], title: str = "",
@@ -131,15 +150,15 @@ class Script:
         if bad:
             raise AssertionError(f"{topic}: steps not proved: {', '.join(bad)} ({proofs[bad[0]].how})")
         steps = [self._step(e, proofs[e.id], values) for e in self.entries]
-        results = {n: Result(n, expr, _value(expr, values), meaning) for n, (expr, meaning) in self.results.items()}
+        results = {n: Result(n, expr, _value(expr, values, self.functions), meaning) for n, (expr, meaning) in self.results.items()}
         return Derivation(topic=topic, options=options, steps=steps, results=results, symbols=dict(self.symbols),
                           inputs=inputs or None, notes=list(self.notes), title=title)
 
     def _step(self, e: _Entry, proof: Proof, values: dict[Any, Any] | None) -> Step:
         check = "" if e.claim.method == "definition" else f"[checked: {proof.how}]"
         because = " ".join(t for t in (e.because, check) if t)
-        shown = e.formula.subs(dict(e.claim.assume)) if e.claim.assume and not isinstance(e.formula, str) else e.formula
-        value = e.value if e.value is not None else _value(shown, values)
+        shown = assumed(e.formula, e.claim.assume) if e.claim.assume and not isinstance(e.formula, str) else e.formula
+        value = e.value if e.value is not None else _value(shown, values, self.functions)
         return Step(e.id, e.title, e.formula, value, because, e.depends_on, e.lhs)
 
 
@@ -148,14 +167,14 @@ def _number(expr: Any) -> Any:
     return _value(expr, {})
 
 
-def _value(expr: Any, values: dict[Any, Any] | None) -> Any:
+def _value(expr: Any, values: dict[Any, Any] | None, functions: tuple[tuple[Any, Any], ...] = ()) -> Any:
     if values is None or isinstance(expr, str) or expr is None:
         return None
     if isinstance(expr, sp.MatrixBase):
-        rows = [[_value(v, values) for v in row] for row in expr.tolist()]
+        rows = [[_value(v, values, functions) for v in row] for row in expr.tolist()]
         return None if any(v is None for r in rows for v in r) else rows
-    expr = sp.sympify(expr)
-    if not expr.free_symbols <= set(values) or expr.has(sp.Sum):
+    expr = concrete(sp.sympify(expr), functions)
+    if not expr.free_symbols <= set(values) or expr.has(sp.Sum, sp.Indexed) or expr.atoms(AppliedUndef):
         return None
     v = evaluate(expr, values)
     return float(v.real) if v == v else None

@@ -38,7 +38,7 @@ def steps_check(script: Script, seed: int = 0, points: int = 3) -> Check:
         if not prove(claim).ok:
             return Check(f"steps ({count}+ claims)", math.nan, STEPS_METHOD, 1e-7, points)
         if claim.method != "numeric":  # numeric claims were just checked at random points by prove
-            gap, counted = numeric_gap(claim, seed=seed + 1, points=points)
+            gap, counted = numeric_gap(claim, seed=seed + 1, points=points, functions=script.functions)
             worst = max(worst, gap if counted else math.nan)
     return Check(f"steps ({count} claims)", worst, STEPS_METHOD, 1e-7, points)
 

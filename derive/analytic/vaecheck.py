@@ -1,0 +1,79 @@
+"""Numerical checks for ``chainrule verify vae``.
+
+Gradients of the summed KL and of z = μ + σε (lambdified from the derivation's results) go to
+:func:`derive.numcheck.check_gradients`; torch's side uses ``torch.distributions.kl_divergence``,
+an implementation independent of ours. The closed form is compared with SciPy quadrature of
+∫ q log(q/p) (``scipy.stats.norm.logpdf``) and with a seeded Monte Carlo estimate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from derive.analytic import vae as V
+from derive.analytic.script import Script
+from derive.functions import lambdify
+from derive.numcheck import check_gradients, rel_error
+from derive.steps import Check
+
+MC_SAMPLES = 200_000
+DIMS = 4
+
+
+def _sample(rng: np.random.Generator) -> dict[str, Any]:
+    return {"mu": rng.normal(size=DIMS), "logvar": rng.uniform(-1.5, 1.0, size=DIMS), "eps": rng.normal(size=DIMS),
+            "c": rng.normal(size=DIMS)}
+
+
+def gradient_checks(script: Script, seed: int, points: int) -> list[Check]:
+    """∂KL/∂μ, ∂KL/∂ℓ and ∂z/∂μ, ∂z/∂ℓ vs central differences and torch autograd."""
+    res = {k: v[0] for k, v in script.results.items()}
+    args = [V.mu, V.logvar, V.eps]
+    kl, dmu, dlv = (lambdify(args, res[k]) for k in ("KL_j", "dKL_dmu", "dKL_dlogvar"))
+    z, zmu, zlv = (lambdify(args, res[k]) for k in ("z", "dz_dmu", "dz_dlogvar"))
+    ones = np.ones(DIMS)
+
+    def torch_kl(t: dict[str, Any]) -> Any:
+        import torch
+        from torch.distributions import Normal, kl_divergence
+        q = Normal(t["mu"], torch.exp(0.5 * t["logvar"]))
+        return kl_divergence(q, Normal(torch.zeros_like(t["mu"]), torch.ones_like(t["mu"]))).sum()
+
+    def torch_z(t: dict[str, Any]) -> Any:
+        import torch
+        return (t["c"] * (t["mu"] + torch.exp(0.5 * t["logvar"]) * t["eps"])).sum()
+    kl_grads = {"mu": lambda p: dmu(p["mu"], p["logvar"], p["eps"]) * ones,
+                "logvar": lambda p: dlv(p["mu"], p["logvar"], p["eps"]) * ones}
+    z_grads = {"mu": lambda p: p["c"] * zmu(p["mu"], p["logvar"], p["eps"]),
+               "logvar": lambda p: p["c"] * zlv(p["mu"], p["logvar"], p["eps"])}
+    a = check_gradients(lambda p: float(np.sum(kl(p["mu"], p["logvar"], p["eps"]))), kl_grads, _sample, points, seed,
+                        torch_loss=torch_kl)
+    b = check_gradients(lambda p: float(p["c"] @ z(p["mu"], p["logvar"], p["eps"])), z_grads, _sample, points, seed,
+                        torch_loss=torch_z)
+    return ([dataclasses.replace(c, parameter=f"KL, ∂/∂{c.parameter}") for c in a]
+            + [dataclasses.replace(c, parameter=f"z = μ + σε, ∂/∂{c.parameter}") for c in b])
+
+
+def closed_form_checks(script: Script, seed: int, points: int) -> list[Check]:
+    """The closed-form KL vs SciPy quadrature of the definition and vs Monte Carlo (seeded)."""
+    from scipy import integrate, stats
+    kl = lambdify([V.mu, V.logvar], script.results["KL_j"][0])
+    rng = np.random.default_rng(seed)
+    quad_err, mc_err = 0.0, 0.0
+    for _ in range(points):
+        mu, logvar = float(rng.uniform(0.5, 1.5)), float(rng.uniform(-1.5, 1.0))
+        sd = float(np.exp(0.5 * logvar))
+        closed = float(kl(mu, logvar))
+
+        def integrand(x: float) -> float:
+            lq = stats.norm.logpdf(x, mu, sd)
+            return float(np.exp(lq) * (lq - stats.norm.logpdf(x)))
+        by_quad = integrate.quad(integrand, mu - 30 * sd, mu + 30 * sd, points=[mu], limit=200, epsabs=1e-13)[0]
+        zs = mu + sd * rng.standard_normal(MC_SAMPLES)
+        by_mc = float(np.mean(stats.norm.logpdf(zs, mu, sd) - stats.norm.logpdf(zs)))
+        quad_err, mc_err = max(quad_err, rel_error(closed, by_quad)), max(mc_err, rel_error(closed, by_mc))
+    return [Check("KL closed form", quad_err, "SciPy quad of ∫ q log(q/p) dx (scipy.stats densities)", 1e-8, points),
+            Check("KL closed form", mc_err, f"Monte Carlo, {MC_SAMPLES} samples (seeded)", 3e-2, points)]
