@@ -69,14 +69,17 @@ class Script:
         return self._add(id, title, lhs, formula, because, Claim(id, lhs, formula, "definition"), depends_on)
 
     def then(self, id: str, title: str, formula: Any, because: str = "", method: str = "symbolic",
-             after: str | None = None, depends_on: tuple[str, ...] = (), **claim: Any) -> Any:
+             after: str | None = None, depends_on: tuple[str, ...] = (), lhs: Any = None, **claim: Any) -> Any:
         """``… = formula``: the next link of a chain, claimed equal to the previous formula.
 
-        The chain continues from the latest step, or from step ``after`` (its lhs is reused).
+        The chain continues from the latest step, or from step ``after`` (its lhs is reused);
+        ``lhs`` renames the left-hand side from here on (e.g. V(D*, G) once D* is substituted).
         """
         prev = self.entries[-1] if after is None else next(e for e in self.entries if e.id == after)
         if after is not None:
             self._lhs = prev.lhs
+        if lhs is not None:
+            self._lhs = lhs
         c = Claim(id, prev.formula, formula, method, **claim)
         return self._add(id, title, self._lhs, formula, because, c, (prev.id, *depends_on))
 
