@@ -145,8 +145,11 @@ def swish_steps(s: Script) -> None:
     s.then("swish.course", "Product rule form", course, "the course's form σ + xσ(1 − σ)")
     s.then("swish.output", "In terms of the output y = xσ(x)", y + sigmoid(x) * (1 - y), assume=((y, x * sigmoid(x)),))
     x_min = sp.nsolve(sp.diff(form, x), x, -1.3, prec=30)
-    s.show("swish.min", "Its minimum: the range is [−0.278…, ∞)", _named("swish").subs(x, x_min),
-           form.subs(x, x_min), "where swish′(x) = 0 (SymPy nsolve), x = " + f"{float(x_min):.6f}", method="numeric")
+    pin = ((x, x_min, x_min),)
+    s.show("swish.slope0", "Its slope vanishes at x = " + f"{float(x_min):.6f} (SymPy nsolve)", _d(_named("swish")), sp.Integer(0),
+           left=sp.diff(form, x), domain=pin)
+    s.show("swish.min", "Its minimum there: the range is [−0.278…, ∞)", _named("swish").subs(x, x_min), x_min * sigmoid(x_min),
+           left=form, domain=pin)
     s.result("swish", x * sigmoid(x), "swish(x)")
     s.result("dswish_dx", course, "swish′(x)")
 
@@ -158,8 +161,9 @@ def hardswish_steps(s: Script) -> None:
     s.define("hardswish.def", "Hard-swish", _named("hardswish"), f)
     s.then("hardswish.cases", "As cases", cases)
     s.derive("hardswish.diff", "Differentiate each case", _d(_named("hardswish")), cases, x)
-    s.show("hardswish.min", "Its minimum at x = −3/2: the range is [−3/8, ∞)", cases.subs(x, sp.Rational(-3, 2)),
-           sp.Rational(-3, 8), "where (2x + 3)/6 = 0", method="symbolic")
+    at = sp.Rational(-3, 2)
+    s.show("hardswish.min", "Its minimum at x = −3/2: the range is [−3/8, ∞)", _named("hardswish").subs(x, at),
+           sp.Rational(-3, 8), "where (2x + 3)/6 = 0", left=cases, domain=((x, at, at),))
     s.result("hardswish", f, "hard-swish(x)")
     s.result("dhardswish_dx", sp.Piecewise((0, x <= -3), ((2 * x + 3) / 6, x < 3), (1, True)), "hard-swish′(x)")
 
@@ -179,23 +183,24 @@ def softplus_steps(s: Script) -> None:
 def softmax_steps(s: Script) -> None:
     """Softmax: SymPy differentiates three logits; all nine entries proved equal to s_i(δ_ij − s_j)."""
     i, j, n = sp.symbols("i j n", integer=True, positive=True)
-    si, zi = sp.IndexedBase("s"), sp.IndexedBase("z")
+    si = lambda q: sp.Symbol(f"s_{q}", positive=True)  # noqa: E731 - index notation, s_i
+    zi = lambda q: sp.Symbol(f"z_{q}", real=True)  # noqa: E731
     explicit = softmax_explicit()
     back = tuple(zip(SM, explicit))
-    s.define("softmax.def", "Softmax: entries in (0, 1) that sum to 1", si[i], sp.exp(zi[i]) / sp.Sum(sp.exp(zi[j]), (j, 1, n)))
+    s.define("softmax.def", "Softmax: entries in (0, 1) that sum to 1", si(i), sp.exp(zi(i)) / sp.Sum(sp.exp(zi(j)), (j, 1, n)))
     s.define("softmax.n3", "Three logits z1, z2, z3", SM[0], explicit[0], "likewise s2, s3")
     s.derive("softmax.d11", "Differentiate s1 by its own logit", sp.Derivative(SM[0], Z[0]), explicit[0], Z[0])
     s.then("softmax.d11.s", "In terms of the outputs", SM[0] * (1 - SM[0]), assume=back)
     s.derive("softmax.d12", "Differentiate s1 by another logit", sp.Derivative(SM[0], Z[1]), explicit[0], Z[1])
     s.then("softmax.d12.s", "In terms of the outputs", -SM[0] * SM[1], assume=back)
-    general = si[i] * (sp.KroneckerDelta(i, j) - si[j])
-    s.fact("softmax.jacobian", "Every entry of the Jacobian (all nine checked for n = 3)", sp.Derivative(si[i], zi[j]), general,
+    general = si(i) * (sp.KroneckerDelta(i, j) - si(j))
+    s.fact("softmax.jacobian", "Every entry of the Jacobian (all nine checked for n = 3)", sp.Derivative(si(i), zi(j)), general,
            "in matrix form ∂s/∂z = diag(s) − s sᵀ (symmetric)", left=sp.Matrix(3, 3, lambda a, b: sp.Derivative(explicit[a], Z[b])),
            right=softmax_jacobian())
     c = sp.Symbol("c", real=True)
     s.fact("softmax.shift", "Stable form: subtract c = max_j z_j first (no overflow)", SM[0],
            sp.exp(Z[0] - c) / sum(sp.exp(z - c) for z in Z), "the factor e^(−c) cancels", left=explicit[0])
-    s.result("softmax_i", sp.exp(zi[i]) / sp.Sum(sp.exp(zi[j]), (j, 1, n)), "s_i = softmax(z)_i")
+    s.result("softmax_i", sp.exp(zi(i)) / sp.Sum(sp.exp(zi(j)), (j, 1, n)), "s_i = softmax(z)_i")
     s.result("dsoftmax_i_dz_j", general, "∂s_i/∂z_j = s_i(δ_ij − s_j), i.e. diag(s) − s sᵀ")
 
 

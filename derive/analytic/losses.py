@@ -34,33 +34,34 @@ y = sp.Symbol("y", real=True)
 yhat = sp.Symbol("yhat", positive=True)
 z = sp.Symbol("z", real=True)
 w, g = sp.symbols("w g", real=True)
-eta, lam = sp.symbols("eta lambda", positive=True)
+eta, lam = sp.symbols("eta lamda", positive=True)
 w_new = sp.Symbol("w_new")
 J0 = sp.Function("J0")
 
 
 def _ix(name: str) -> Any:
-    return sp.IndexedBase(name)
+    """Index notation with plain symbols (``_ix("o")(k)`` is o_k), so that JSON strings parse back."""
+    return lambda i: sp.Symbol(f"{name}_{i}", real=True)
 
 
 def mse_steps(s: Script) -> None:
     """E = ½Σ(t − o)²: SymPy's gradient for three outputs, then ∂E/∂o_k = o_k − t_k in general."""
     t, o = _ix("t"), _ix("o")
     explicit = sum((ti - oi) ** 2 for ti, oi in zip(T, O)) / 2
-    s.define("mse.def", "Squared error (the course's E, with the ½)", E, sp.Sum((t[k] - o[k]) ** 2, (k, 1, n)) / 2)
+    s.define("mse.def", "Squared error (the course's E, with the ½)", E, sp.Sum((t(k) - o(k)) ** 2, (k, 1, n)) / 2)
     s.define("mse.n3", "Three outputs", E, explicit)
     s.derive("mse.grad1", "Differentiate by o1 (SymPy)", sp.Derivative(E, O[0]), explicit, O[0])
-    s.fact("mse.grad", "Every output (all three checked)", sp.Derivative(E, o[k]), o[k] - t[k],
+    s.fact("mse.grad", "Every output (all three checked)", sp.Derivative(E, o(k)), o(k) - t(k),
            "the ½ cancels the 2 from the square", left=sp.Matrix([sp.Derivative(explicit, oi) for oi in O]),
            right=sp.Matrix([oi - ti for oi, ti in zip(O, T)]))
-    s.fact("mse.sign", "The notes' error t − o has the opposite sign", sp.Derivative(E, o[k]), sp.Mul(-1, t[k] - o[k], evaluate=False),
-           "with δ = t − o the descent step is w ← w + η δ ∂o/∂w; mixing the two flips the update", left=o[k] - t[k])
+    s.fact("mse.sign", "The notes' error t − o has the opposite sign", sp.Derivative(E, o(k)), sp.Mul(-1, t(k) - o(k), evaluate=False),
+           "with δ = t − o the descent step is w ← w + η δ ∂o/∂w; mixing the two flips the update", left=o(k) - t(k))
     mean = sum((ti - oi) ** 2 for ti, oi in zip(T, O)) / 3
     s.define("mse.mean", "Mean squared error without the ½ (n = 3)", sp.Symbol("MSE"), mean)
     s.derive("mse.mean.grad", "Its gradient", sp.Derivative(sp.Symbol("MSE"), O[0]), mean, O[0])
     s.then("mse.mean.factor", "A factor 2/n instead of 1", sp.Mul(sp.Rational(2, 3), O[0] - T[0], evaluate=False))
-    s.result("dE_do_k", o[k] - t[k], "∂E/∂o_k for E = ½Σ(t − o)²")
-    s.result("dMSE_do_k", 2 * (o[k] - t[k]) / n, "∂/∂o_k of (1/n)Σ(t − o)²")
+    s.result("dE_do_k", o(k) - t(k), "∂E/∂o_k for E = ½Σ(t − o)²")
+    s.result("dMSE_do_k", 2 * (o(k) - t(k)) / n, "∂/∂o_k of (1/n)Σ(t − o)²")
 
 
 def bce_steps(s: Script) -> None:
@@ -91,24 +92,24 @@ def ce_steps(s: Script) -> None:
     onehot = ((Y[2], 1 - Y[0] - Y[1]),)
     explicit = -sum(yi * sp.log(si) for yi, si in zip(Y, soft))
     s.define("ce.def", "Cross-entropy of ŷ = softmax(z) against targets y (Σ_k y_k = 1)", L,
-             -sp.Sum(yk[k] * sp.log(_ix("yhat")[k]), (k, 1, n)))
+             -sp.Sum(yk(k) * sp.log(_ix("yhat")(k)), (k, 1, n)))
     s.define("ce.n3", "Three classes, ŷ_k = e^(z_k)/Σ_j e^(z_j)", L, explicit)
     s.then("ce.lse", "log of a ratio: a log-sum-exp", -sum(yi * zi for yi, zi in zip(Y, Z)) + sum(Y) * sp.log(denom),
            "log ŷ_k = z_k − log Σ_j e^(z_j)")
     s.derive("ce.grad1", "Differentiate by z1 (SymPy)", sp.Derivative(L, Z[0]), explicit, Z[0])
     s.then("ce.grad1.s", "In terms of ŷ1 = s1", -Y[0] + sum(Y) * S[0], assume=back)
     s.then("ce.grad1.onehot", "Targets sum to 1", S[0] - Y[0], "y1 + y2 + y3 = 1", assume=back + onehot)
-    s.fact("ce.grad", "Every logit (all three checked)", sp.Derivative(L, zk[k]), _ix("yhat")[k] - yk[k],
+    s.fact("ce.grad", "Every logit (all three checked)", sp.Derivative(L, zk(k)), _ix("yhat")(k) - yk(k),
            "the famous ŷ − y: softmax and cross-entropy together need no σ′ factor",
            left=sp.Matrix([sp.Derivative(explicit, zi) for zi in Z]), right=sp.Matrix([si - yi for si, yi in zip(soft, Y)]),
            assume=onehot)
-    s.result("dL_dz_k", _ix("yhat")[k] - yk[k], "∂L/∂z_k for softmax + cross-entropy")
+    s.result("dL_dz_k", _ix("yhat")(k) - yk(k), "∂L/∂z_k for softmax + cross-entropy")
 
 
 def l1_steps(s: Script) -> None:
     """L1 penalty λΣ|w|: subgradient λ sign(w) (0 at w = 0), and the update it gives."""
     wk = _ix("w")
-    s.define("l1.def", "L1-regularised objective", J, J0(w) + lam * sp.Sum(sp.Abs(wk[k]), (k, 1, n)))
+    s.define("l1.def", "L1-regularised objective", J, J0(w) + lam * sp.Sum(sp.Abs(wk(k)), (k, 1, n)))
     s.derive("l1.grad", "Differentiate the penalty of one weight", sp.Derivative(lam * sp.Abs(w), w), lam * sp.Abs(w), w,
              because="a subgradient; at w = 0 chainrule (and PyTorch) take sign(0) = 0")
     s.define("l1.update", "Gradient descent step (g = ∂J₀/∂w)", w_new, w - eta * (g + lam * sp.sign(w)))
@@ -162,7 +163,7 @@ def script(names: list[str]) -> Script:
         "softmax-ce": [("z_k", "logits", ("n",)), ("y_k", "targets, Σ_k y_k = 1 (one-hot or soft)", ("n",)),
                        ("yhat_k, s_k", "ŷ = softmax(z)", ("n",))],
         "l1": [("w", "one weight", ()), ("g", "∂J₀/∂w, gradient of the data loss", ()), ("eta", "η, learning rate", ()),
-               ("lambda", "λ, regularisation strength", ())],
+               ("lamda", "λ, regularisation strength", ())],
     }
     legend["l2"] = legend["l1"]
     for name in names:

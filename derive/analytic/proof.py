@@ -274,7 +274,9 @@ def _numeric_proof(claim: Claim) -> Proof:
         what = f"equal at {counted} random points"
     if claim.functions:
         what += f" for {len(claim.functions)} pairs of concrete densities"
-    return Proof(counted > 0 and gap <= tol, f"{what}, max relative gap {gap:.1e}", gap)
+    if counted == 0:
+        return Proof(False, "no point where both sides are defined", math.nan)
+    return Proof(gap <= tol, f"{what}, max relative gap {gap:.1e}", gap)
 
 
 def prove(claim: Claim, seconds: float = 20.0) -> Proof:

@@ -44,18 +44,18 @@ def steps_check(script: Script, seed: int = 0, points: int = 3) -> Check:
 
 
 def explicit(expr: Any, index: Any, n: int, bases: dict[str, tuple[Any, ...]], size: Any = None) -> list[Any]:
-    """Entries 1…n of an index-notation formula, with ``base[i]`` replaced by the explicit symbol.
+    """Entries 1…n of an index-notation formula: the symbol ``base_index`` becomes the explicit symbol.
 
     >>> import sympy as sp
-    >>> k = sp.Symbol("k"); o = sp.IndexedBase("o"); O = sp.symbols("o1:3")
-    >>> explicit(2 * o[k], k, 2, {"o": O})
+    >>> k = sp.Symbol("k"); O = sp.symbols("o1:3")
+    >>> explicit(2 * sp.Symbol("o_k"), k, 2, {"o": O})
     [2*o1, 2*o2]
     """
-    import sympy as sp
+    name = f"_{index}"
     out = []
-    for i in range(1, n + 1):
-        e = expr.subs(index, i)
-        if size is not None:
-            e = e.subs(size, n)
-        out.append(e.xreplace({sp.IndexedBase(name)[j]: syms[j - 1] for name, syms in bases.items() for j in range(1, n + 1)}))
+    for i in range(n):
+        swap = {s: bases[s.name[: -len(name)]][i] for s in expr.free_symbols
+                if s.name.endswith(name) and s.name[: -len(name)] in bases}
+        e = expr.xreplace(swap)
+        out.append(e.subs(size, n) if size is not None else e)
     return out

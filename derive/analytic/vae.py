@@ -84,8 +84,8 @@ def multi_steps(s: Script) -> None:
     s1, s2 = sp.symbols("sigma1 sigma2", positive=True)
     q2 = Q.subs({x: x1, mu: m1, sigma: s1}) * Q.subs({x: x2, mu: m2, sigma: s2})
     p2 = P.subs(x, x1) * P.subs(x, x2)
-    mj, sj = sp.IndexedBase("mu"), sp.IndexedBase("sigma")
-    s.fact("kl.d", "d independent latent dimensions: a sum over j", KL, sp.Sum(course_form(mj[j], sj[j]), (j, 1, d)),
+    mj, sj = sp.Symbol("mu_j", real=True), sp.Symbol("sigma_j", positive=True)
+    s.fact("kl.d", "d independent latent dimensions: a sum over j", KL, sp.Sum(course_form(mj, sj), (j, 1, d)),
            "log(q/p) = Σ_j log(q_j/p_j) and each term involves x_j only, whose marginal is N(μ_j, σ_j²)",
            left=sp.Integral(q2 * sp.log(q2 / p2), (x1, *OO), (x2, *OO)),
            right=course_form(m1, s1) + course_form(m2, s2), method="numeric", points=2)

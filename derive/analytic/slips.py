@@ -1,0 +1,89 @@
+"""Known slips in a hand-derived derivative ∂f/∂w, each a small function that reproduces one.
+
+For an inner application F(u) of f (σ, tanh, exp, log, …, or a power uⁿ) the true derivative is
+
+    ∂f/∂w = A + B · F′(u) · ∂u/∂w,   A = ∂f/∂w with F(u) held fixed,  B = ∂f/∂F(u)
+
+and the slips replace one factor: ∂u/∂w → 1 (chain factor forgotten), F′ → F (σ instead of σ′),
+1 − tanh² → 1 − tanh. Global slips: the sign, a factor 2 (the ½ of ½(t − o)²) and differentiating
+by another variable. :func:`diagnose` names the first slip whose formula matches the student's
+answer at every sampled point.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import sympy as sp
+
+from derive.analytic.timeguard import Timeout, time_limit
+from derive.functions import relu, sigmoid, softplus
+
+NAMES = {sigmoid: "σ", sp.tanh: "tanh", sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos",
+         relu: "ReLU", softplus: "softplus"}
+MAX_CANDIDATES = 24
+
+
+def _applications(f: Any, var: Any) -> Iterator[tuple[Any, Any, Any, str]]:
+    """(node, inner u, F as a function of a dummy, name) for each F(u) in f whose u depends on var."""
+    for node in sp.preorder_traversal(f):
+        if isinstance(node, sp.Function) and len(node.args) == 1 and node.func in NAMES:
+            u = node.args[0]
+            if u.has(var):
+                yield node, u, node.func, NAMES[node.func]
+        elif isinstance(node, sp.Pow) and node.exp.is_number and node.base.has(var) and node.exp != -1:
+            yield node, node.base, (lambda t, n=node.exp: t ** n), f"(·)^{node.exp}"
+
+
+def _pieces(f: Any, var: Any, node: Any) -> tuple[Any, Any]:
+    """A = ∂f/∂var with node held fixed, B = ∂f/∂node."""
+    t = sp.Dummy("t")
+    ft = f.xreplace({node: t})
+    return sp.diff(ft, var).subs(t, node), sp.diff(ft, t).subs(t, node)
+
+
+def candidates(f: Any, var: Any) -> list[tuple[str, Any]]:
+    """(description, wrong derivative) for every known slip that applies to f and var."""
+    true = sp.diff(f, var)
+    out: list[tuple[str, Any]] = []
+    for node, u, func, name in _applications(f, var):
+        a, b = _pieces(f, var, node)
+        t = sp.Dummy("t")
+        fprime = sp.diff(func(t), t).subs(t, u)
+        du = sp.diff(u, var)
+        if du == -1:
+            out.append((f"sign error: the inner derivative ∂({u})/∂{var} = −1 was dropped", a + b * fprime))
+        elif du != 1:
+            out.append((f"missing the inner derivative (chain factor) ∂({u})/∂{var} = {du}", a + b * fprime))
+        if func in (sigmoid, sp.tanh, relu, softplus):
+            out.append((f"used {name}(u) instead of its derivative {name}′(u)", a + b * func(u) * du))
+        if func is sp.tanh:
+            out.append(("wrote tanh′ = 1 − tanh instead of 1 − tanh²", a + b * (1 - sp.tanh(u)) * du))
+        if func is sigmoid:
+            out.append(("wrote σ′ = σ(1 + σ) or similar instead of σ(1 − σ)", a + b * sigmoid(u) * (1 + sigmoid(u)) * du))
+    out.append(("sign error (the negative of the derivative)", -true))
+    out.append(("off by a factor 2 (e.g. the ½ in ½(t − o)² dropped)", 2 * true))
+    out.append(("off by a factor ½", true / 2))
+    for other in sorted(f.free_symbols - {var}, key=lambda s: s.name):
+        out.append((f"differentiated with respect to {other} instead of {var}", sp.diff(f, other)))
+    return out[:MAX_CANDIDATES]
+
+
+def diagnose(f: Any, var: Any, answer: Any, rows: list[Any], variables: list[Any]) -> str | None:
+    """The first slip that reproduces ``answer`` at every sampled point where both are defined, or None.
+
+    ``rows`` are (point, true derivative, answer or None) from the sampler; a slip that happens
+    to equal the true derivative everywhere sampled is skipped.
+    """
+    from derive.check_diff import _at, _close, _scalar
+    try:
+        with time_limit(3.0):
+            for text, wrong in candidates(f, var):
+                fn = _scalar(wrong, variables)
+                seen = [(_at(fn, point), ev, av) for point, ev, av in rows if av is not None]
+                seen = [(w, ev, av) for w, ev, av in seen if w is not None]
+                if seen and any(not _close(w, ev) for w, ev, _ in seen) and all(_close(w, av) for w, _, av in seen):
+                    return text
+    except Timeout:
+        return None
+    return None
