@@ -131,7 +131,7 @@ def loss_steps(s: Script) -> None:
 
 def script() -> Script:
     """The whole GAN derivation with its legend."""
-    s = Script(functions=VALUES)
+    s = Script(functions=VALUES, domain=((y, 0.01, 0.99),))
     for part in (value_steps, jsd_steps, loss_steps):
         part(s)
     for name, meaning in (

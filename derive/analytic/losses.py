@@ -153,7 +153,8 @@ ALIASES = {"cross-entropy": "softmax-ce", "ce": "softmax-ce", "categorical": "so
 
 def script(names: list[str]) -> Script:
     """The script for the named losses, with the legend of the symbols they use."""
-    s = Script()
+    s = Script(check_functions=((J0, sp.Lambda(w, (w - sp.Rational(3, 10)) ** 2 + sp.sin(w))),),  # any smooth J₀
+               domain=((yhat, 0.01, 0.99), (y, 0.0, 1.0)))
     for name in names:
         LOSSES[name](s)
     legend = {

@@ -235,16 +235,17 @@ def _entries(e: Any) -> list[Any]:
 
 
 def numeric_gap(claim: Claim, seed: int = 0, points: int | None = None,
-                functions: tuple[tuple[Any, Any], ...] = ()) -> tuple[float, int]:
+                functions: tuple[tuple[Any, Any], ...] = (), domain: tuple[tuple[Any, Any, Any], ...] = ()) -> tuple[float, int]:
     """Largest relative gap |left − right| / max(1, |left|, |right|) over random points, and the points used.
 
     A point counts when both sides are defined there (every entry, for matrices). ``functions``
-    gives concrete forms of named functions when the claim has no cases of its own.
+    gives concrete forms of named functions when the claim has no cases of its own; ``domain``
+    gives default sampling boxes (the claim's own boxes win).
     """
     left, right = _assumed(claim)
     pairs = list(zip(_entries(left), _entries(right)))
     symbols = free_variables(left, right)
-    domain = {s: (lo, hi) for s, lo, hi in claim.domain}
+    domain = {s: (lo, hi) for s, lo, hi in (*domain, *claim.domain)}
     rng = np.random.default_rng(seed)
     worst, counted = 0.0, 0
     for case in claim.functions or (functions,):

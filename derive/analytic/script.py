@@ -48,6 +48,8 @@ class Script:
     symbols: dict[str, SymbolInfo] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     functions: tuple[tuple[Any, Any], ...] = ()  # concrete forms of named functions (q, p, φ) for --values
+    check_functions: tuple[tuple[Any, Any], ...] = ()  # stand-ins used only to check claims numerically (J₀)
+    domain: tuple[tuple[Any, Any, Any], ...] = ()  # default sampling boxes for numeric checks, e.g. y ∈ (0, 1)
     _lhs: Any = None
 
     # --- building -------------------------------------------------------------------------

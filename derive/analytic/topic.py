@@ -28,7 +28,8 @@ def pick(which: Any, names: Iterable[str], aliases: dict[str, str] | None = None
 def steps_check(script: Script, seed: int = 0, points: int = 3) -> Check:
     """One Check over every claim: each re-proved by its method and, independently, compared at random points.
 
-    ``max_rel_error`` is the largest gap seen (nan when some symbolic re-proof failed).
+    ``max_rel_error`` is the largest gap seen; nan (a failure) when a re-proof fails or a claim
+    could not be evaluated at any random point.
     """
     worst, count = 0.0, 0
     for claim in script.claims:
@@ -36,10 +37,13 @@ def steps_check(script: Script, seed: int = 0, points: int = 3) -> Check:
             continue
         count += 1
         if not prove(claim).ok:
-            return Check(f"steps ({count}+ claims)", math.nan, STEPS_METHOD, 1e-7, points)
+            return Check(f"steps (claim {claim.step} not proved)", math.nan, STEPS_METHOD, 1e-7, points)
         if claim.method != "numeric":  # numeric claims were just checked at random points by prove
-            gap, counted = numeric_gap(claim, seed=seed + 1, points=points, functions=script.functions)
-            worst = max(worst, gap if counted else math.nan)
+            gap, counted = numeric_gap(claim, seed=seed + 1, points=points, domain=script.domain,
+                                       functions=script.check_functions or script.functions)
+            if not counted:
+                return Check(f"steps (claim {claim.step} not evaluable)", math.nan, STEPS_METHOD, 1e-7, points)
+            worst = max(worst, gap)
     return Check(f"steps ({count} claims)", worst, STEPS_METHOD, 1e-7, points)
 
 

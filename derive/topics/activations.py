@@ -94,8 +94,8 @@ def _softmax_checks(script: Any, seed: int, points: int) -> list[Any]:
     from derive.analytic import activations as A
     from derive.functions import lambdify
     from derive.numcheck import check_gradients
-    s = lambdify([A.Z], script.results["softmax"][0])
-    jac = lambdify([A.Z], script.results["dsoftmax_dz"][0])
+    s = lambdify([A.Z], A.softmax_explicit())
+    jac = lambdify([A.Z], _jacobian_from(script.results["dsoftmax_i_dz_j"][0]))
 
     def sample(rng: np.random.Generator) -> dict[str, Any]:
         return {"z": rng.normal(0.0, 2.0, size=3), "g": rng.normal(size=3)}
@@ -107,6 +107,20 @@ def _softmax_checks(script: Any, seed: int, points: int) -> list[Any]:
         return (torch.softmax(t["z"], 0) * t["g"]).sum()
     checks = check_gradients(loss, grads, sample, points, seed, torch_loss=torch_loss)
     return [dataclasses.replace(c, parameter="softmax: Jᵀg, ∂/∂z") for c in checks]
+
+
+def _jacobian_from(general: Any) -> Any:
+    """The 3×3 Jacobian read off the derived index formula s_i(δ_ij − s_j), with s = softmax(z1, z2, z3)."""
+    import sympy as sp
+
+    from derive.analytic import activations as A
+    soft = A.softmax_explicit()
+    sym = {v.name: v for v in general.free_symbols}
+
+    def entry(r: int, c: int) -> Any:
+        e = general.xreplace({sym["s_i"]: soft[r], sym["s_j"]: soft[c]})
+        return e.subs({sym["i"]: r + 1, sym["j"]: c + 1})
+    return sp.Matrix(3, 3, entry)
 
 
 def verify(options: dict[str, Any], seed: int, backend: str, points: int) -> Any:
