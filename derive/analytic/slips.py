@@ -62,8 +62,8 @@ def candidates(f: Any, var: Any) -> list[tuple[str, Any]]:
         if func is sigmoid:
             out.append(("wrote σ′ = σ(1 + σ) or similar instead of σ(1 − σ)", a + b * sigmoid(u) * (1 + sigmoid(u)) * du))
     out.append(("sign error (the negative of the derivative)", -true))
-    out.append(("off by a factor 2 (e.g. the ½ in ½(t − o)² dropped)", 2 * true))
-    out.append(("off by a factor ½", true / 2))
+    out.append(("twice the derivative (e.g. the ½ of E = ½(t − o)² ignored)", 2 * true))
+    out.append(("half the derivative (e.g. the 2 from differentiating a square dropped)", true / 2))
     for other in sorted(f.free_symbols - {var}, key=lambda s: s.name):
         out.append((f"differentiated with respect to {other} instead of {var}", sp.diff(f, other)))
     return out[:MAX_CANDIDATES]
