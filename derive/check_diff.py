@@ -4,12 +4,14 @@
 
 1. Both texts go through the safe parser (:func:`derive.parse.parse_expression`) only.
 2. SymPy differentiates the function (under a time limit).
-3. Exact: bounded rewrites of (answer − derivative) — expand, cancel, exponentials, Piecewise,
-   ``simplify`` — sharing one time limit; reaching 0 proves equivalence.
-4. Otherwise numbers: both sides at random points (every variable uniform on [−3, 3], then on
-   [0.1, 3] if too few points are defined there), a disagreement confirmed at 30 digits before it
-   is reported as a counterexample. Too few defined points gives the honest verdict "unknown".
-5. A wrong answer that matches a known slip (no chain factor, σ instead of σ′, sign, factor 2,
+3. Exact: cheap bounded rewrites of (answer − derivative) — expand, cancel, exponentials, logs;
+   reaching 0 proves equivalence.
+4. Numbers: both sides at random points (every variable uniform on [−3, 3], then on [0.1, 3] if
+   too few points are defined there); a disagreement confirmed at 30 digits is a counterexample.
+5. Nothing refuted: the thorough rewrites (Piecewise cases, ``simplify``) get one time limit; if
+   they fail, equal values at the sampled points give "equivalent (numeric)", and too few defined
+   points the honest verdict "unknown".
+6. A wrong answer that matches a known slip (no chain factor, σ instead of σ′, sign, factor 2,
    wrong variable) gets a diagnosis.
 """
 
@@ -62,12 +64,15 @@ def _differentiate(f: Any, var: Any) -> Any:
         raise UserError("the function is too complex to differentiate in time", "--f") from None
 
 
-def exact_equal(a: Any, b: Any) -> str | None:
-    """How a bounded SymPy rewrite shows a − b = 0, or None (also when no time limit can be enforced)."""
-    from derive.analytic.proof import zero_by
+def exact_equal(a: Any, b: Any, thorough: bool = True) -> str | None:
+    """How a bounded SymPy rewrite shows a − b = 0, or None (also when no time limit can be enforced).
+
+    ``thorough=False`` tries only the cheap rewrites (no ``simplify``).
+    """
+    from derive.analytic.proof import CHEAP_TRANSFORMS, zero_by
     if not can_guard():
         return None
-    return zero_by(a - b, SECONDS)
+    return zero_by(a - b, SECONDS, None if thorough else CHEAP_TRANSFORMS)
 
 
 def _scalar(expr: Any, variables: list[Any]) -> Callable[..., Any]:
@@ -144,6 +149,11 @@ def _mismatch(sample: _Sample, answer: Any, expected: Any) -> tuple[tuple[float,
     return None
 
 
+def _equivalent(function_text: str, wrt: str, answer_text: str, expected: Any, how: str, steps: list[Step]) -> EquivalenceReport:
+    steps.append(Step("exact", "Exact comparison", sp.Integer(0), because=how, lhs=sp.Symbol("answer") - sp.Symbol("derivative")))
+    return EquivalenceReport(function_text, wrt, answer_text, "equivalent", f"exact: {how}", expected, None, "", steps)
+
+
 def check_derivative(function_text: str, wrt: str, answer_text: str) -> EquivalenceReport:
     """Compare ``answer`` with ∂f/∂wrt: exact SymPy rewrites first, then random points; diagnose slips."""
     from derive.analytic.slips import diagnose
@@ -155,16 +165,19 @@ def check_derivative(function_text: str, wrt: str, answer_text: str) -> Equivale
     steps = [Step("function", "Function", f, lhs=sp.Symbol("f")),
              Step("derivative", "SymPy's derivative", expected, lhs=sp.Derivative(sp.Symbol("f"), var)),
              Step("answer", "Your answer", answer)]
-    how = exact_equal(answer, expected)
+    how = exact_equal(answer, expected, thorough=False)
     if how is not None:
-        steps.append(Step("exact", "Exact comparison", sp.Integer(0), because=how, lhs=sp.Symbol("answer") - sp.Symbol("derivative")))
-        return EquivalenceReport(function_text, wrt, answer_text, "equivalent", f"exact: {how}", expected, None, "", steps)
+        return _equivalent(function_text, wrt, answer_text, expected, how, steps)
     sample = _Sample(f, expected, answer, variables)
-    if len(sample.rows) < MIN_DEFINED:
+    bad = _mismatch(sample, answer, expected) if sample.rows else None
+    if bad is None:  # nothing refutes it: worth the full (slower) exact attempt
+        how = exact_equal(answer, expected)
+        if how is not None:
+            return _equivalent(function_text, wrt, answer_text, expected, how, steps)
+    if bad is None and len(sample.rows) < MIN_DEFINED:
         why = f"only {len(sample.rows)} of {POINTS} sampled points are inside the function's domain; no exact proof found in time"
         steps.append(Step("numeric", "Random points", because=why))
         return EquivalenceReport(function_text, wrt, answer_text, "unknown", why, expected, None, sample.domain, steps)
-    bad = _mismatch(sample, answer, expected)
     if bad is None:
         method = f"numeric: equal at all {len(sample.rows)} defined random points (no exact proof found in time)"
         steps.append(Step("numeric", "Random points", because=method))

@@ -127,15 +127,20 @@ def needs_quadrature(claim: Claim) -> bool:
     return claim.method == "numeric" and any(sp.sympify(e).has(sp.Integral) for e in (claim.left, claim.right))
 
 
-def zero_by(expr: Any, seconds: float = 10.0) -> str | None:
+CHEAP_TRANSFORMS = tuple(t for t in TRANSFORMS if not t[0].startswith(("simplify", "each case")))
+
+
+def zero_by(expr: Any, seconds: float = 10.0, transforms: tuple[tuple[str, Callable[[Any], Any]], ...] | None = None) -> str | None:
     """Name of the first bounded rewrite that turns ``expr`` into exactly 0, or None.
 
-    Every rewrite shares one clock of ``seconds`` (enforced where ``time_limit`` can be).
+    Every rewrite shares one clock of ``seconds`` (enforced where ``time_limit`` can be);
+    ``transforms`` narrows the list (``CHEAP_TRANSFORMS`` leaves out ``simplify``).
     """
     if isinstance(expr, sp.MatrixBase):
-        names = [zero_by(v, seconds) for v in expr]
+        names = [zero_by(v, seconds, transforms) for v in expr]
         return None if None in names else max(names, key=lambda n: [t[0] for t in TRANSFORMS].index(n))
-    transforms = INTEGRAL_TRANSFORMS if sp.sympify(expr).has(sp.Integral) else TRANSFORMS
+    if transforms is None:
+        transforms = INTEGRAL_TRANSFORMS if sp.sympify(expr).has(sp.Integral) else TRANSFORMS
     try:
         with time_limit(seconds):
             for name, transform in transforms:

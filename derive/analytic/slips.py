@@ -56,7 +56,7 @@ def candidates(f: Any, var: Any) -> list[tuple[str, Any]]:
         elif du != 1:
             out.append((f"missing the inner derivative (chain factor) ∂({u})/∂{var} = {du}", a + b * fprime))
         if func in (sigmoid, sp.tanh, relu, softplus):
-            out.append((f"used {name}(u) instead of its derivative {name}′(u)", a + b * func(u) * du))
+            out.append((f"used {name}({u}) instead of its derivative {name}′({u})", a + b * func(u) * du))
         if func is sp.tanh:
             out.append(("wrote tanh′ = 1 − tanh instead of 1 − tanh²", a + b * (1 - sp.tanh(u)) * du))
         if func is sigmoid:
