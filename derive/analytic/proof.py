@@ -86,22 +86,47 @@ def _rewrite_exp(e: Any) -> Any:
     return sp.cancel(sp.expand(e.rewrite(sp.exp)))
 
 
+def _breakpoints(conds: list[Any], v: Any) -> list[Any] | None:
+    """The constants c of conditions made only of comparisons v ⋚ c (and And/Or/True of them), else None."""
+    points: set[Any] = set()
+    for cond in conds:
+        for atom in cond.atoms(sp.core.relational.Relational):
+            sides = {atom.lhs, atom.rhs}
+            numbers = [t for t in sides if t.is_number]
+            if v not in sides or len(numbers) != 1 or not numbers[0].is_real:
+                return None
+            points.add(numbers[0])
+    return sorted(points, key=float)
+
+
+def _case_values(e: Any, v: Any, points: list[Any]) -> list[Any]:
+    """The case of ``e`` active on each open interval between breakpoints, and e at each breakpoint.
+
+    Conditions that compare v with constants are constant on each open interval, so the case
+    active at the interval's midpoint is the case active on all of it.
+    """
+    probes = [points[0] - 1, points[-1] + 1] + [(a + b) / 2 for a, b in zip(points, points[1:])]
+    out = [e.subs(v, p) for p in points]
+    for p in probes:
+        out.append(next(piece for piece, cond in e.args if cond.subs(v, p) == sp.true))
+    return out
+
+
 def _piecewise(e: Any) -> Any:
-    """Fold into one Piecewise and show every case is 0 on its own set (a single point is substituted)."""
+    """Fold into one Piecewise in one variable and show that every case is 0 where it applies."""
     e = sp.piecewise_fold(e.rewrite(sp.Piecewise))
     if not isinstance(e, sp.Piecewise):
         return sp.simplify(e)
-    cond_vars = set().union(*(c.free_symbols for _, c in e.args))
+    conds = [c for _, c in e.args]
+    cond_vars = set().union(*(c.free_symbols for c in conds))
     if len(cond_vars) != 1:
-        return sp.simplify(e)
+        return e
     v = cond_vars.pop()
-    try:
-        pairs = e.as_expr_set_pairs()
-    except (NotImplementedError, TypeError, ValueError):
-        return sp.simplify(e)
-    for piece, where in pairs:
-        values = [piece.subs(v, p) for p in where] if isinstance(where, sp.FiniteSet) else [piece]
-        if any(sp.simplify(val) != 0 for val in values):
+    points = _breakpoints(conds, v)
+    if not points:
+        return e
+    for value in _case_values(e, v, points):
+        if value != 0 and sp.cancel(sp.expand(value)) != 0 and sp.simplify(value) != 0:
             return e
     return sp.S.Zero
 
@@ -128,6 +153,7 @@ def needs_quadrature(claim: Claim) -> bool:
 
 
 CHEAP_TRANSFORMS = tuple(t for t in TRANSFORMS if not t[0].startswith(("simplify", "each case")))
+PIECEWISE_TRANSFORMS = TRANSFORMS[:2] + tuple(t for t in TRANSFORMS if t[0].startswith("each case")) + TRANSFORMS[2:]
 
 
 def zero_by(expr: Any, seconds: float = 10.0, transforms: tuple[tuple[str, Callable[[Any], Any]], ...] | None = None) -> str | None:
@@ -140,7 +166,9 @@ def zero_by(expr: Any, seconds: float = 10.0, transforms: tuple[tuple[str, Calla
         names = [zero_by(v, seconds, transforms) for v in expr]
         return None if None in names else max(names, key=lambda n: [t[0] for t in TRANSFORMS].index(n))
     if transforms is None:
-        transforms = INTEGRAL_TRANSFORMS if sp.sympify(expr).has(sp.Integral) else TRANSFORMS
+        expr = sp.sympify(expr)
+        transforms = (INTEGRAL_TRANSFORMS if expr.has(sp.Integral) else
+                      PIECEWISE_TRANSFORMS if expr.has(sp.Piecewise, sp.Heaviside, sp.Max, sp.Min) else TRANSFORMS)
     try:
         with time_limit(seconds):
             for name, transform in transforms:
