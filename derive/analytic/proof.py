@@ -54,6 +54,7 @@ class Proof:
     ok: bool
     how: str
     error: float = 0.0
+    deferred: bool = False  # not run now: left to verify and the tests (recomputations, quadrature)
 
 
 def assumed(expr: Any, assume: tuple[tuple[Any, Any], ...]) -> Any:

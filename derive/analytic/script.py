@@ -142,9 +142,9 @@ class Script:
             if full or (c.method != "computed" and not needs_quadrature(c)):
                 out[c.step] = prove(c)
             elif c.method == "computed":
-                out[c.step] = Proof(True, "computed by SymPy")
+                out[c.step] = Proof(True, "computed by SymPy", deferred=True)
             else:
-                out[c.step] = Proof(True, "numerically by quadrature at random points (run by verify and the tests)")
+                out[c.step] = Proof(True, "checked by verify and the tests: quadrature at random points", deferred=True)
         return out
 
     def derivation(self, topic: str, options: dict[str, Any], title: str = "",
@@ -160,7 +160,7 @@ class Script:
                           inputs=inputs or None, notes=list(self.notes), title=title)
 
     def _step(self, e: _Entry, proof: Proof, values: dict[Any, Any] | None) -> Step:
-        check = "" if e.claim.method == "definition" else f"[checked: {proof.how}]"
+        check = "" if e.claim.method == "definition" else f"[{proof.how}]" if proof.deferred else f"[checked: {proof.how}]"
         because = " ".join(t for t in (e.because, check) if t)
         shown = assumed(e.formula, e.claim.assume) if e.claim.assume and not isinstance(e.formula, str) else e.formula
         value = e.value if e.value is not None else _value(shown, values, self.functions)
