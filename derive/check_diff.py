@@ -191,5 +191,5 @@ def check_derivative(function_text: str, wrt: str, answer_text: str) -> Equivale
     slip = diagnose(f, var, answer, sample.rows, variables)
     if slip:
         steps.append(Step("diagnosis", "Diagnosis", because=slip))
-        method += f"; diagnosis: {slip}"
-    return EquivalenceReport(function_text, wrt, answer_text, "not-equivalent", method, expected, counter, sample.domain, steps)
+    return EquivalenceReport(function_text, wrt, answer_text, "not-equivalent", method, expected, counter,
+                             sample.domain, steps, diagnosis=slip or None)

@@ -224,6 +224,7 @@ class EquivalenceReport:
     counterexample: dict[str, float] | None = None
     domain: str = ""
     steps: list[Step] = field(default_factory=list)
+    diagnosis: str | None = None
 
 
 @dataclass

@@ -144,6 +144,8 @@ class DocumentPrinter:
             blocks.append(self.para("Derivative: " + self.math(r.expected)))
         if r.counterexample:
             blocks.append(self.para("Differs at: " + ", ".join(f"{k} = {self.value(v)}" for k, v in r.counterexample.items())))
+        if r.diagnosis:
+            blocks.append(self.para(f"Likely mistake: {r.diagnosis}"))
         if r.domain:
             blocks.append(self.para(f"Domain sampled: {r.domain}"))
         if r.steps:

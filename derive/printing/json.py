@@ -89,7 +89,8 @@ def to_json(doc: Any) -> Any:
     if isinstance(doc, S.EquivalenceReport):
         return {"function": doc.function, "wrt": doc.wrt, "answer": doc.answer, "verdict": doc.verdict,
                 "method": doc.method, "expected": to_sympy_string(doc.expected) if doc.expected is not None else None,
-                "counterexample": as_plain(doc.counterexample), "domain": doc.domain}
+                "counterexample": as_plain(doc.counterexample), "domain": doc.domain, "diagnosis": doc.diagnosis,
+                "steps": [_step(s) for s in doc.steps]}
     if isinstance(doc, S.TrainReport):
         return {"model": doc.model, "backend": doc.backend, "device": doc.device, "seed": doc.seed,
                 **as_plain(doc.metrics), "plots": doc.plots}

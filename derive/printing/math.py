@@ -10,6 +10,7 @@ vectors, matrices and strings deterministically.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import sympy as sp
@@ -57,7 +58,19 @@ class UnicodeTextPrinter(StrPrinter):
         return super()._print_Pow(expr, rational)
 
     def _print_Mul(self, expr: sp.Mul) -> str:
-        return super()._print_Mul(expr).replace("*", "·")
+        return re.sub(r"(?<!\*)\*(?!\*)", "·", super()._print_Mul(expr))
+
+    def _print_MatrixBase(self, expr: Any) -> str:
+        rows = ["[" + ", ".join(self._print(e) for e in expr.row(i)) + "]" for i in range(expr.rows)]
+        return "[" + ", ".join(rows) + "]"
+
+    _print_ImmutableDenseMatrix = _print_MutableDenseMatrix = _print_MatrixBase
+
+    def _print_Piecewise(self, expr: Any) -> str:
+        parts = []
+        for value, cond in expr.args:
+            parts.append(self._print(value) + ("" if cond is sp.true else f" if {self._print(cond)}"))
+        return "{" + "; ".join(parts) + "}"
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         var = "".join(f"∂{self._print(v)}" for v, n in expr.variable_count for _ in range(n))
