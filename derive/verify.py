@@ -1,0 +1,135 @@
+"""Evaluate and verify a derivation: its steps, run as a program, against independent numbers.
+
+A derivation is a straight-line program: every step assigns its formula to its left-hand side
+symbol (``net_h1 = w1·i1 + w2·i2 + b1``, ``δ_1 = (W2ᵀ δ_2) ⊙ a1 ⊙ (𝟏 − a1)``). ``Program``
+lambdifies each formula once (``derive.functions.lambdify``) and runs them in order, so the
+numbers shown next to a step and the numbers verified are computed from the formula displayed.
+
+``check_program`` compares the program's gradients with central finite differences of its own
+forward pass and with torch autograd of an independently written loss (``derive.numcheck``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import sympy as sp
+
+from derive.functions import lambdify
+from derive.numcheck import check_gradients
+from derive.steps import Check, Result, Step
+
+SIGNIFICANT = 12
+
+
+def symbol_name(sym: Any) -> str:
+    """The plain name of a Symbol or MatrixSymbol (``dE_total_dw5``, ``delta_1``)."""
+    return str(sym.name)
+
+
+class Program:
+    """The steps with a symbol on the left, lambdified as one function; ``run(inputs)`` → every value.
+
+    The steps become the body of a single ``lambdify``-generated function (each step one line
+    ``lhs = formula``, via lambdify's ``cse`` hook), so compiling costs one call however long
+    the derivation. ``inputs`` are the free symbols no step defines (leaves, η), sorted by name.
+    """
+
+    def __init__(self, steps: Iterable[Step]) -> None:
+        lines = [(s.lhs, s.formula) for s in steps
+                 if s.lhs is not None and s.formula is not None and not isinstance(s.formula, str)]
+        defined: set[Any] = set()
+        free: set[Any] = set()
+        for lhs, formula in lines:
+            free |= {a for a in formula.free_symbols if a not in defined}
+            defined.add(lhs)
+        self.inputs = sorted((symbol_name(a) for a in free), key=str)
+        self.outputs = [symbol_name(lhs) for lhs, _ in lines]
+        self.scalar = {symbol_name(lhs): not getattr(lhs, "is_Matrix", False) for lhs, _ in lines}
+        args = sorted(free, key=symbol_name)
+        self._fn = lambdify(args, [lhs for lhs, _ in lines], cse=lambda exprs: (lines, list(exprs))) if lines else None
+
+    def run(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Every step's value (floats for scalars, float64 arrays for matrices) from the inputs'."""
+        env = {k: _as_value(v) for k, v in inputs.items()}
+        missing = [a for a in self.inputs if a not in env]
+        if missing:
+            raise KeyError(f"program needs values for {', '.join(missing)}")
+        if self._fn is None:
+            return env
+        values = self._fn(*(env[a] for a in self.inputs))
+        for name, value in zip(self.outputs, values):
+            arr = np.asarray(value, dtype=float)
+            env[name] = np.float64(arr.reshape(-1)[0]) if self.scalar[name] else arr
+        return env
+
+
+def _as_value(v: Any) -> Any:
+    arr = np.asarray(v, dtype=float)
+    return np.float64(arr) if arr.ndim == 0 else arr
+
+
+def rounded(value: Any) -> Any:
+    """A value to 12 significant digits (floats) or nested lists of those (arrays), for display."""
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        return float(f"{float(arr):.{SIGNIFICANT}g}")
+    return [rounded(v) for v in arr]
+
+
+def with_values(steps: list[Step], env: dict[str, Any]) -> list[Step]:
+    """The steps with ``value`` filled in from a program run."""
+    return [replace(s, value=rounded(env[symbol_name(s.lhs)])) if s.lhs is not None and symbol_name(s.lhs) in env
+            else s for s in steps]
+
+
+def results_with_values(results: dict[str, Result], env: dict[str, Any], names: dict[str, str]) -> dict[str, Result]:
+    """Results with values: ``names`` maps a result key to the program variable holding it."""
+    return {k: replace(r, value=rounded(env[names[k]])) if names.get(k) in env else r for k, r in results.items()}
+
+
+def check_program(program: Program, loss: str, grads: dict[str, str], sample: Callable[[np.random.Generator], dict[str, Any]],
+                  points: int, seed: int, torch_loss: Callable[[dict[str, Any]], Any] | None = None,
+                  use_torch: bool = True, forward: Program | None = None) -> list[Check]:
+    """Max relative error of each derived gradient (program variable ``grads[param]``) against
+    central differences of the loss (program variable ``loss``, from ``forward`` or the whole
+    program) and against torch autograd of ``torch_loss``."""
+    fwd = forward or program
+
+    def loss_fn(point: dict[str, Any]) -> float:
+        return float(np.asarray(fwd.run(point)[loss]).reshape(-1)[0])
+
+    gradients = {p: (lambda point, k=k: program.run(point)[k]) for p, k in grads.items()}
+    return check_gradients(loss_fn, gradients, sample, points=points, seed=seed, torch_loss=torch_loss,
+                           use_torch=use_torch)
+
+
+def roundtrip(expr: Any, names: Iterable[str]) -> Any:
+    """``expr`` printed as chainrule's JSON ``sympy`` string and parsed back (trusted, our own output)."""
+    from derive.functions import PARSE_NAMESPACE
+    from derive.printing.math import to_sympy_string
+    local = {**PARSE_NAMESPACE, **{n: sp.Symbol(n) for n in names}}
+    return sp.parse_expr(to_sympy_string(expr), local_dict=local)
+
+
+ENGINE_METHOD = "reverse-mode engine (NumPy, same graph)"
+
+
+def check_engine(graph: Any, program: Program, grads: dict[str, str], sample: Callable[[np.random.Generator], dict[str, Any]],
+                 points: int, seed: int, tolerance: float = 1e-9) -> list[Check]:
+    """The displayed formulas against the reverse-mode engine run on NumPy over the same graph
+    (``derive.backprop.gradients``: every op's VJP rule, accumulated over the tape)."""
+    from derive.backprop import gradients
+    from derive.numcheck import rel_error
+    rng = np.random.default_rng(seed)
+    err = {p: 0.0 for p in grads}
+    for _ in range(points):
+        point = {k: np.array(v, dtype=np.float64) for k, v in sample(rng).items()}
+        env = program.run(point)
+        leaves = {x.name: (float(point[x.name]) if x.shape == () else point[x.name]) for x in graph.leaves}
+        ref = gradients(graph, leaves)
+        for p, var in grads.items():
+            err[p] = max(err[p], rel_error(env[var], ref[p]))
+    return [Check(p, e, ENGINE_METHOD, tolerance, points) for p, e in err.items()]
