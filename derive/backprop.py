@@ -297,7 +297,8 @@ def scalar_derivation(graph: Graph, showcase: tuple[str, ...] = (), eta: str = "
         update = ChainSum(sp.Symbol(p.name), _chain(-1, sp.Symbol(eta), *_flat(sc.expanded(p.name))))
         out.results[f"{p.name}_new"] = Result(f"{p.name}_new", update,
                                               meaning=f"{p.name} after one gradient-descent step")
-    out.results = {E: Result(E, graph.get(E).op.display, meaning="the error"), **out.results}
+    ordered = sorted(out.results.items(), key=lambda kv: not kv[0].startswith("dE_d"))  # gradients, then updates
+    out.results = {E: Result(E, graph.get(E).op.display, meaning="the error"), **dict(ordered)}
     for x in (*graph.leaves, *graph.nodes):
         out.symbols[x.name] = SymbolInfo(x.meaning or x.name, ())
     out.symbols[eta] = SymbolInfo("learning rate η", ())

@@ -133,6 +133,19 @@ class ChainSum(sp.Add):
         return f"ChainSum({', '.join(printer._print(a) for a in self.args)})"
 
 
+def plain(expr: Any) -> Any:
+    """The same expression with ``Chain`` / ``ChainSum`` rebuilt as SymPy's canonical Mul / Add
+    (what ``parse_expr`` gives back from a JSON ``sympy`` string)."""
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return expr
+    args = [plain(a) for a in expr.args]
+    if isinstance(expr, Chain):
+        return sp.Mul(*args)
+    if isinstance(expr, ChainSum):
+        return sp.Add(*args)
+    return expr.func(*args)
+
+
 # --- matrix algebra -----------------------------------------------------------------------------
 
 def _mwrap(printer: Any, arg: Any, latex: bool, tight: bool = False) -> str:

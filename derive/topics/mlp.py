@@ -51,11 +51,11 @@ class Config:
 
     def public(self) -> dict[str, Any]:
         """The options as shown in the output."""
-        out: dict[str, Any] = {"inputs": self.sizes[0], "hidden": list(self.sizes[1:-1]) if self.matrix else self.sizes[1],
-                               "outputs": self.sizes[-1], "activation": self.activation, "loss": self.loss,
-                               "matrix": self.matrix}
         if self.matrix:
-            out["layers"] = len(self.sizes) - 1
+            out: dict[str, Any] = {"sizes": list(self.sizes), "layers": len(self.sizes) - 1}
+        else:
+            out = {"inputs": self.sizes[0], "hidden": self.sizes[1], "outputs": self.sizes[2]}
+        out.update(activation=self.activation, loss=self.loss, matrix=self.matrix)
         if self.preset:
             out["preset"] = self.preset
         return out
@@ -135,7 +135,7 @@ def _derive_symbolic(cfg: Config, graph: Graph) -> GraphDerivation:
 def result_variables(graph: Graph, d: GraphDerivation) -> dict[str, str]:
     """Result key → the program variable holding its value."""
     E = graph.output
-    return {k: (f"d{E}_d{k[3:]}" if k.startswith("dE_d") else k) for k in d.results}
+    return {k: (f"d{E}_d{k[len('dE_d'):]}" if k.startswith("dE_d") else k) for k in d.results}
 
 
 # --- notes ----------------------------------------------------------------------------------------
@@ -238,7 +238,7 @@ def derive(options: dict[str, Any], given: dict[str, Any] | None = None, seed: i
     title = f"Backpropagation: {kind}{'-'.join(map(str, cfg.sizes))} ({cfg.activation}, {cfg.loss})"
     out = Derivation(NAME, cfg.public(), d.steps, dict(d.results), dict(d.symbols), notes=notes(cfg), graph=graph,
                      title=title)
-    if given is None and seed is None:
+    if given is None and seed is None and not cfg.preset:
         return out
     given = dict(given or {})
     values, drawn = leaf_values(graph, cfg, given, seed or 0)
