@@ -105,11 +105,17 @@ class GraphDerivation:
     results: dict[str, Result] = field(default_factory=dict)
     symbols: dict[str, SymbolInfo] = field(default_factory=dict)
     adjoint: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict)  # result key → program variable
+    loss: str = "L"
 
     @property
     def steps(self) -> list[Step]:
         """Forward, backward and update steps in order."""
         return [*self.forward, *self.backward, *self.updates]
+
+    def gradient(self, param: str) -> str:
+        """The program variable holding ∂loss/∂param (``dL_dW1``, ``dE_total_dw5``)."""
+        return f"d{self.loss}_d{param}"
 
 
 def adjoint_symbol(graph: Graph, name: str, loss: str) -> Any:
@@ -128,7 +134,7 @@ def derive_graph(graph: Graph, eta: str = "eta", updates: bool = True) -> GraphD
     running the steps as a program (``derive.verify.Program``).
     """
     loss, formulas = graph.output, graph.formulas()
-    out = GraphDerivation([], [], [])
+    out = GraphDerivation([], [], [], loss=loss)
     for n in graph.nodes:
         if n.named:
             out.forward.append(Step(n.name, f"forward: {n.meaning or n.name}", formulas[n.name],
@@ -163,12 +169,14 @@ def derive_graph(graph: Graph, eta: str = "eta", updates: bool = True) -> GraphD
 def _results_and_legend(graph: Graph, out: GraphDerivation, formulas: dict[str, Any], eta: str) -> None:
     loss = graph.output
     out.results[loss] = Result(loss, formulas[loss], meaning="the loss")
-    for s in out.backward:
-        name = s.id.split("_d", 1)[1]
+    by_id = {s.id: s for s in out.steps}
+    for name in out.adjoint:
+        key = out.gradient(name)
         if graph.is_leaf(name):
-            out.results[s.id] = Result(s.id, s.formula, meaning=f"∂{loss}/∂{name}")
+            out.results[key] = Result(key, by_id[key].formula, meaning=f"∂{loss}/∂{name}")
     for s in out.updates:
         out.results[s.id] = Result(s.id, s.formula, meaning=s.title)
+    out.variables = {k: k for k in out.results}
     for x in (*graph.leaves, *(n for n in graph.nodes if n.named)):
         out.symbols[x.name] = SymbolInfo(x.meaning or x.name, x.shape)
     for name, sym in out.adjoint.items():
@@ -278,7 +286,7 @@ def scalar_derivation(graph: Graph, showcase: tuple[str, ...] = (), eta: str = "
     ``d<E>_d<v>`` for ∂E/∂v (chains); ``dE_d<P>`` for the gradient of P; ``<P>_new``.
     """
     sc, E = ScalarChain(graph), graph.output
-    out = GraphDerivation([], [], [])
+    out = GraphDerivation([], [], [], loss=E)
     for n in graph.nodes:
         out.forward.append(Step(n.name, f"forward: {n.meaning or n.name}", n.op.display, lhs=sp.Symbol(n.name)))
     done: set[str] = set()
@@ -299,6 +307,7 @@ def scalar_derivation(graph: Graph, showcase: tuple[str, ...] = (), eta: str = "
                                               meaning=f"{p.name} after one gradient-descent step")
     ordered = sorted(out.results.items(), key=lambda kv: not kv[0].startswith("dE_d"))  # gradients, then updates
     out.results = {E: Result(E, graph.get(E).op.display, meaning="the error"), **dict(ordered)}
+    out.variables = {k: (out.gradient(k[len("dE_d"):]) if k.startswith("dE_d") else k) for k in out.results}
     for x in (*graph.leaves, *graph.nodes):
         out.symbols[x.name] = SymbolInfo(x.meaning or x.name, ())
     out.symbols[eta] = SymbolInfo("learning rate η", ())

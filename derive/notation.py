@@ -148,12 +148,15 @@ def plain(expr: Any) -> Any:
 
 # --- matrix algebra -----------------------------------------------------------------------------
 
-def _mwrap(printer: Any, arg: Any, latex: bool, tight: bool = False) -> str:
-    """Parenthesize sums, Hadamard products, and (when ``tight``) products and ∂-symbols."""
+def _mwrap(printer: Any, arg: Any, latex: bool, tight: bool = False, partial: bool | None = None) -> str:
+    """Parenthesize sums, Hadamard products, (when ``tight``) products, and (when ``partial``,
+    by default as ``tight``) a ∂L/∂X symbol in text."""
     text = printer._print(arg)
     needs = isinstance(arg, (MatAdd, HadamardProduct))
     if tight:
-        needs = needs or isinstance(arg, MatMul) or (isinstance(arg, PartialMatrix) and not latex)
+        needs = needs or isinstance(arg, MatMul)
+    if tight if partial is None else partial:
+        needs = needs or (isinstance(arg, PartialMatrix) and not latex)
     if not needs:
         return text
     return rf"\left({text}\right)" if latex else f"({text})"
@@ -213,7 +216,7 @@ class Had(HadamardProduct):
     """Elementwise (Hadamard) product printed in the order built: ``(W2ᵀ δ_2) ⊙ a1 ⊙ (𝟏 - a1)``."""
 
     def _sympystr(self, printer: Any) -> str:
-        return " ⊙ ".join(_mwrap(printer, a, False, tight=True) for a in self.args)
+        return " ⊙ ".join(_mwrap(printer, a, False, tight=True, partial=False) for a in self.args)
 
     def _latex(self, printer: Any) -> str:
         return r" \odot ".join(_mwrap(printer, a, True, tight=True) for a in self.args)
@@ -243,12 +246,12 @@ class Ones(OneMatrix):
 
 
 FUNC_TEXT = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "heaviside": "H", "exp": "exp",
-             "log": "log", "softmax": "softmax", "log_softmax": "log softmax"}
+             "log": "log", "sqrt": "√", "softmax": "softmax", "log_softmax": "log softmax"}
 FUNC_LATEX = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}", "heaviside": "H",
-              "exp": r"\exp", "log": r"\log", "softmax": r"\operatorname{softmax}",
+              "exp": r"\exp", "log": r"\log", "sqrt": r"\sqrt", "softmax": r"\operatorname{softmax}",
               "log_softmax": r"\log\operatorname{softmax}"}
 FUNC_NUMPY = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "heaviside": "Heaviside", "exp": "exp",
-              "log": "log", "square": "square", "recip": "reciprocal", "softmax": "softmax_rows",
+              "log": "log", "sqrt": "sqrt", "square": "square", "recip": "reciprocal", "softmax": "softmax_rows",
               "log_softmax": "log_softmax_rows"}
 ROW_FUNCS = ("softmax", "log_softmax")
 
@@ -257,7 +260,7 @@ def scalar_function(name: str) -> Any:
     """The SymPy scalar function behind an elementwise ``MatFunc`` name."""
     from derive.functions import relu, sigmoid
     table = {"sigmoid": sigmoid, "tanh": sp.tanh, "relu": relu, "heaviside": lambda x: sp.Heaviside(x, 0),
-             "exp": sp.exp, "log": sp.log, "square": lambda x: x**2, "recip": lambda x: 1 / x}
+             "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "square": lambda x: x**2, "recip": lambda x: 1 / x}
     return table[name]
 
 
@@ -302,6 +305,8 @@ class MatFunc(MatrixExpr):
 
     def _latex(self, printer: Any) -> str:
         inner = printer._print(self.arg)
+        if self.fname == "sqrt":
+            return rf"\sqrt{{{inner}}}"
         if self.fname == "square":
             return "{" + _mwrap(printer, self.arg, True, tight=True) + r"}^{\circ 2}"
         if self.fname == "recip":

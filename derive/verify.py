@@ -45,11 +45,15 @@ class Program:
         for lhs, formula in lines:
             free |= {a for a in formula.free_symbols if a not in defined}
             defined.add(lhs)
-        self.inputs = sorted((symbol_name(a) for a in free), key=str)
+        args = sorted(free, key=symbol_name)
+        self.inputs = [symbol_name(a) for a in args]
         self.outputs = [symbol_name(lhs) for lhs, _ in lines]
         self.scalar = {symbol_name(lhs): not getattr(lhs, "is_Matrix", False) for lhs, _ in lines}
-        args = sorted(free, key=symbol_name)
-        self._fn = lambdify(args, [lhs for lhs, _ in lines], cse=lambda exprs: (lines, list(exprs))) if lines else None
+        # rename every variable _v0, _v1, … so that no name (``ones``, ``exp``, ``e``) can shadow NumPy's
+        safe = {sym: _safe(sym, k) for k, sym in enumerate([*args, *dict.fromkeys(lhs for lhs, _ in lines)])}
+        body = [(safe[lhs], formula.xreplace(safe)) for lhs, formula in lines]
+        self._fn = (lambdify([safe[a] for a in args], [lhs for lhs, _ in body], cse=lambda exprs: (body, list(exprs)))
+                    if lines else None)
 
     def run(self, inputs: dict[str, Any]) -> dict[str, Any]:
         """Every step's value (floats for scalars, float64 arrays for matrices) from the inputs'."""
@@ -64,6 +68,12 @@ class Program:
             arr = np.asarray(value, dtype=float)
             env[name] = np.float64(arr.reshape(-1)[0]) if self.scalar[name] else arr
         return env
+
+
+def _safe(sym: Any, k: int) -> Any:
+    if getattr(sym, "is_Matrix", False):
+        return sp.MatrixSymbol(f"_v{k}", *sym.shape)
+    return sp.Symbol(f"_v{k}")
 
 
 def _as_value(v: Any) -> Any:
@@ -133,3 +143,44 @@ def check_engine(graph: Any, program: Program, grads: dict[str, str], sample: Ca
         for p, var in grads.items():
             err[p] = max(err[p], rel_error(env[var], ref[p]))
     return [Check(p, e, ENGINE_METHOD, tolerance, points) for p, e in err.items()]
+
+
+# --- the helpers a topic needs --------------------------------------------------------------------
+
+RANGES = {"param": (-1.0, 1.0), "input": (0.0, 1.0), "target": (0.0, 1.0), "const": (0.0, 1.0)}
+
+
+def draw_leaves(graph: Any, rng: np.random.Generator, decimals: int | None = 2,
+                ranges: dict[str, tuple[float, float]] | None = None) -> dict[str, Any]:
+    """A value for every leaf, in declaration order: uniform on ``ranges[kind]`` (parameters on
+    [−1, 1], inputs and targets on [0, 1]), rounded to ``decimals`` (None: unrounded).
+    Scalars are floats, matrices float64 arrays of the leaf's shape."""
+    spans = {**RANGES, **(ranges or {})}
+    out: dict[str, Any] = {}
+    for x in graph.leaves:
+        low, high = spans[x.kind]
+        v = rng.uniform(low, high, size=x.shape or None)
+        v = np.round(v, decimals) if decimals is not None else v
+        out[x.name] = float(v) if x.shape == () else np.asarray(v, dtype=float)
+    return out
+
+
+def evaluate(doc: Any, d: Any, values: dict[str, Any]) -> Any:
+    """Fill a Derivation (built from GraphDerivation ``d``) with numbers: every step's value, every
+    result's value and ``inputs`` (the leaves' values), by running ``d``'s steps as a Program."""
+    env = Program(d.steps).run(values)
+    doc.steps = with_values(doc.steps, env)
+    doc.results = results_with_values(doc.results, env, d.variables)
+    doc.inputs = {k: rounded(v) for k, v in values.items()}
+    return doc
+
+
+def verify_steps(graph: Any, d: Any, sample: Callable[[np.random.Generator], dict[str, Any]], points: int, seed: int,
+                 torch_loss: Callable[[dict[str, Any]], Any] | None = None) -> list[Check]:
+    """Every parameter's derived gradient (``d``'s displayed formulas, lambdified) against central
+    differences of the forward steps, the NumPy reverse-mode engine, and torch autograd of
+    ``torch_loss`` (an independent implementation; skipped when torch is missing or it is None)."""
+    program, forward = Program(d.steps), Program(d.forward)
+    grads = {p.name: d.gradient(p.name) for p in graph.params}
+    checks = check_program(program, d.loss, grads, sample, points, seed, torch_loss, True, forward)
+    return checks + check_engine(graph, program, grads, sample, points, seed)

@@ -7,6 +7,7 @@ where that is the custom (σ' = σ(1 − σ), tanh' = 1 − tanh², exp' = exp).
 from __future__ import annotations
 
 from abc import abstractmethod
+from fractions import Fraction
 from typing import Any, ClassVar
 
 import numpy as np
@@ -116,3 +117,23 @@ class Square(Elementwise):
 
     def derivative(self, B: Any, a: Any, out: Any) -> Any:
         return B.scale(2, a)
+
+
+@register
+class Sqrt(Elementwise):
+    """C = √A (A > 0).   ∂L/∂A = Ḡ ⊙ ½ (𝟏 ⊘ C)."""
+
+    name, rule, symbol, fname, domain = "sqrt", "root rule (√x)' = 1/(2√x)", "√", "sqrt", "positive"
+
+    def derivative(self, B: Any, a: Any, out: Any) -> Any:
+        return B.scale(Fraction(1, 2), B.apply("recip", out))
+
+
+@register
+class Reciprocal(Elementwise):
+    """C = 𝟏 ⊘ A (A ≠ 0).   ∂L/∂A = −Ḡ ⊙ C ⊙ C."""
+
+    name, rule, symbol, fname, domain = "reciprocal", "reciprocal rule (1/x)' = −1/x²", "1/x", "recip", "positive"
+
+    def derivative(self, B: Any, a: Any, out: Any) -> Any:
+        return B.neg(B.hadamard(out, out))

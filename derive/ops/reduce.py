@@ -37,3 +37,31 @@ class Softmax(Op):
         rows, cols = B.shape(out)
         inner = B.broadcast(B.sum_to(B.hadamard(out, g), rows, 1), rows, cols)  # (A ⊙ Ḡ) 𝟏 𝟏ᵀ
         return (B.hadamard(out, B.sub(g, inner)),)
+
+
+@register
+class SumAxis(Op):
+    """Sum along one axis, keeping it: axis 0 gives 𝟏ᵀ A ∈ ℝ^{1×m} (column sums), axis 1 gives A 𝟏 ∈ ℝ^{n×1}.
+    ∂L/∂A = 𝟏 Ḡ (axis 0) or Ḡ 𝟏ᵀ (axis 1): the upstream value copied along the summed axis."""
+
+    name, rule, symbol = "sum_axis", "sum rule (broadcast back)", "Σ_axis"
+
+    def __init__(self, axis: int = 0) -> None:
+        self.axis = axis
+
+    def shape(self, a: Shape) -> Shape:
+        return (1, a[1]) if self.axis == 0 else (a[0], 1)
+
+    def forward(self, B: Any, a: Any) -> Any:
+        return B.sum_to(a, *self.shape(B.shape(a)))
+
+    def vjp(self, B: Any, g: Any, out: Any, a: Any) -> tuple[Any, ...]:
+        return (B.broadcast(g, *B.shape(a)),)
+
+    def label(self) -> str:
+        return f"Σ_{self.axis}"
+
+    @classmethod
+    def example(cls, rng: Any) -> tuple[Op, list[Shape], list[str]]:
+        from derive.ops.base import rand_dim
+        return cls(int(rng.integers(2))), [(rand_dim(rng, 2), rand_dim(rng, 2))], ["real"]

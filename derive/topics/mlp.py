@@ -24,7 +24,7 @@ from derive.errors import UserError
 from derive.graph import Graph
 from derive.models.mlp import ACTIVATIONS, LOSSES, layered_net, textbook_net
 from derive.steps import Derivation, Verification
-from derive.verify import Program, check_engine, check_program, results_with_values, rounded, with_values
+from derive.verify import draw_leaves, evaluate, verify_steps
 
 NAME = "mlp"
 SUMMARY = "backprop in a fully connected net: textbook w1…w8 steps, or --matrix for L layers"
@@ -132,12 +132,6 @@ def _derive_symbolic(cfg: Config, graph: Graph) -> GraphDerivation:
     return derive_graph(graph) if cfg.matrix else scalar_derivation(graph, showcase(cfg))
 
 
-def result_variables(graph: Graph, d: GraphDerivation) -> dict[str, str]:
-    """Result key → the program variable holding its value."""
-    E = graph.output
-    return {k: (f"d{E}_d{k[len('dE_d'):]}" if k.startswith("dE_d") else k) for k in d.results}
-
-
 # --- notes ----------------------------------------------------------------------------------------
 
 def notes(cfg: Config) -> list[str]:
@@ -166,16 +160,6 @@ def notes(cfg: Config) -> list[str]:
 
 # --- values ---------------------------------------------------------------------------------------
 
-def _draw(graph: Graph, rng: np.random.Generator) -> dict[str, Any]:
-    """Hand-calculable values for every leaf: parameters on [−1, 1], inputs and targets on [0, 1]."""
-    out: dict[str, Any] = {}
-    for x in graph.leaves:
-        low = -1.0 if x.kind == "param" else 0.0
-        v = np.round(rng.uniform(low, 1.0, size=x.shape or None), 2)
-        out[x.name] = float(v) if x.shape == () else v
-    return out
-
-
 def _given_value(graph: Graph, name: str, value: Any) -> Any:
     shape = () if name == "eta" else graph.get(name).shape
     if isinstance(value, str):
@@ -203,7 +187,7 @@ def leaf_values(graph: Graph, cfg: Config, given: dict[str, Any], seed: int) -> 
     unknown = [k for k in given if k not in known]
     if unknown:
         raise UserError(f"unknown name '{unknown[0]}' (this net's givens: {', '.join(known)})", "--given")
-    values = _draw(graph, np.random.default_rng(seed))
+    values = draw_leaves(graph, np.random.default_rng(seed))
     values["eta"] = ETA
     preset = (MAZUR_MATRIX if cfg.matrix else MAZUR) if cfg.preset else {}
     values.update({k: _given_value(graph, k, v) for k, v in preset.items()})
@@ -242,12 +226,8 @@ def derive(options: dict[str, Any], given: dict[str, Any] | None = None, seed: i
         return out
     given = dict(given or {})
     values, drawn = leaf_values(graph, cfg, given, seed or 0)
-    env = Program(d.steps).run(values)
-    out.steps = with_values(d.steps, env)
-    out.results = results_with_values(out.results, env, result_variables(graph, d))
-    out.inputs = {k: rounded(values[k]) for k in [x.name for x in graph.leaves] + ["eta"]}
     out.notes.append(_value_note(cfg, given, drawn, seed or 0))
-    return out
+    return evaluate(out, d, values)
 
 
 def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", points: int = 3) -> Verification:
@@ -259,16 +239,10 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
     d = _derive_symbolic(cfg, graph)
     doc = Derivation(NAME, cfg.public(), d.steps, dict(d.results), dict(d.symbols), notes=notes(cfg), graph=graph,
                      title=f"Verification of mlp ({'-'.join(map(str, cfg.sizes))}, {cfg.activation}, {cfg.loss})")
-    program, forward = Program(d.steps), Program(d.forward)
-    E = graph.output
-    grads = {p.name: f"d{E}_d{p.name}" for p in graph.params}
-
     def sample(rng: np.random.Generator) -> dict[str, Any]:
-        vals = {x.name: rng.uniform(-1.0 if x.kind == "param" else 0.0, 1.0, size=x.shape or None) for x in graph.leaves}
-        return {**vals, "eta": np.float64(ETA)}
+        return {**draw_leaves(graph, rng, decimals=None), "eta": ETA}
 
-    checks = check_program(program, E, grads, sample, points, seed, torch_loss(cfg), True, forward)
-    checks += check_engine(graph, program, grads, sample, points, seed)
+    checks = verify_steps(graph, d, sample, points, seed, torch_loss(cfg))
     extra = [] if torch_available() else ["torch is not installed: finite differences and the NumPy engine only."]
     return Verification(doc, checks, notes=extra + [f"{points} random points from seed {seed}; parameters uniform "
                                                     "on [−1, 1], inputs and targets on [0, 1]."])
