@@ -311,7 +311,15 @@ def scalar_derivation(graph: Graph, showcase: tuple[str, ...] = (), eta: str = "
     for x in (*graph.leaves, *graph.nodes):
         out.symbols[x.name] = SymbolInfo(x.meaning or x.name, ())
     out.symbols[eta] = SymbolInfo("learning rate η", ())
+    for s in out.backward:  # the ∂-symbols the steps' formulas use (names as in the JSON sympy strings)
+        num, den = _num_den(s.lhs.name)
+        out.symbols.setdefault(s.lhs.name, SymbolInfo(f"∂{num}/∂{den}", ()))
     return out
+
+
+def _num_den(name: str) -> tuple[str, str]:
+    from derive.notation import _split
+    return _split(name)
 
 
 def _chain_steps(sc: ScalarChain, v: str, showcase: str, done: set[str]) -> list[Step]:

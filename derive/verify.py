@@ -22,6 +22,9 @@ from derive.numcheck import check_gradients
 from derive.steps import Check, Result, Step
 
 SIGNIFICANT = 12
+FD_FLOOR = 1e-3  # central differences (h = 1e-6) resolve a gradient only to ~1e-10 absolute
+METRIC = ("max |a − b| / max(|a|, |b|, s) over all elements and points; s = 1e-3 against central "
+          "differences (they resolve ~1e-10 absolute, so tiny gradients are compared absolutely), 1e-8 otherwise")
 
 
 def symbol_name(sym: Any) -> str:
@@ -102,7 +105,7 @@ def results_with_values(results: dict[str, Result], env: dict[str, Any], names: 
 
 def check_program(program: Program, loss: str, grads: dict[str, str], sample: Callable[[np.random.Generator], dict[str, Any]],
                   points: int, seed: int, torch_loss: Callable[[dict[str, Any]], Any] | None = None,
-                  use_torch: bool = True, forward: Program | None = None) -> list[Check]:
+                  use_torch: bool = True, forward: Program | None = None, fd_floor: float = 1e-8) -> list[Check]:
     """Max relative error of each derived gradient (program variable ``grads[param]``) against
     central differences of the loss (program variable ``loss``, from ``forward`` or the whole
     program) and against torch autograd of ``torch_loss``."""
@@ -113,7 +116,7 @@ def check_program(program: Program, loss: str, grads: dict[str, str], sample: Ca
 
     gradients = {p: (lambda point, k=k: program.run(point)[k]) for p, k in grads.items()}
     return check_gradients(loss_fn, gradients, sample, points=points, seed=seed, torch_loss=torch_loss,
-                           use_torch=use_torch)
+                           use_torch=use_torch, fd_floor=fd_floor)
 
 
 def roundtrip(expr: Any, names: Iterable[str]) -> Any:
@@ -182,5 +185,5 @@ def verify_steps(graph: Any, d: Any, sample: Callable[[np.random.Generator], dic
     ``torch_loss`` (an independent implementation; skipped when torch is missing or it is None)."""
     program, forward = Program(d.steps), Program(d.forward)
     grads = {p.name: d.gradient(p.name) for p in graph.params}
-    checks = check_program(program, d.loss, grads, sample, points, seed, torch_loss, True, forward)
+    checks = check_program(program, d.loss, grads, sample, points, seed, torch_loss, True, forward, FD_FLOOR)
     return checks + check_engine(graph, program, grads, sample, points, seed)

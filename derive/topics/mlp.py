@@ -24,7 +24,7 @@ from derive.errors import UserError
 from derive.graph import Graph
 from derive.models.mlp import ACTIVATIONS, LOSSES, layered_net, textbook_net
 from derive.steps import Derivation, Verification
-from derive.verify import draw_leaves, evaluate, verify_steps
+from derive.verify import METRIC, draw_leaves, evaluate, verify_steps
 
 NAME = "mlp"
 SUMMARY = "backprop in a fully connected net: textbook w1…w8 steps, or --matrix for L layers"
@@ -32,7 +32,7 @@ OPTIONS: dict[str, Any] = {"inputs": 2, "hidden": 2, "outputs": 2, "layers": Non
                            "loss": "mse", "matrix": False, "sizes": None, "preset": None}
 LOSS_ALIASES = {"mse": "mse", "sse": "mse", "cross-entropy": "cross-entropy", "cross_entropy": "cross-entropy",
                 "ce": "cross-entropy", "bce": "cross-entropy"}
-MAX_UNITS, MAX_LAYERS, ETA = 16, 50, 0.5
+MAX_UNITS, MAX_SCALAR_UNITS, MAX_LAYERS, ETA = 16, 8, 50, 0.5
 MAZUR = {"w1": .15, "w2": .2, "w3": .25, "w4": .3, "w5": .4, "w6": .45, "w7": .5, "w8": .55, "b1": .35, "b2": .6,
          "i1": .05, "i2": .1, "t1": .01, "t2": .99, "eta": .5}
 MAZUR_MATRIX = {"W1": [[.15, .2], [.25, .3]], "b1": [[.35], [.35]], "W2": [[.4, .45], [.5, .55]], "b2": [[.6], [.6]],
@@ -103,11 +103,15 @@ def _sizes(opts: dict[str, Any], matrix: bool) -> tuple[int, ...]:
         parts = str(opts["sizes"]).replace(" ", "").strip("[]()").split(",")
         if len(parts) < 2 or len(parts) > MAX_LAYERS + 1 or (not matrix and len(parts) != 3):
             raise UserError("expected layer sizes such as 4,3,2 (three numbers I,H,K unless --matrix)", "--set sizes")
-        sizes = tuple(_int(p, "--set sizes", 1, MAX_UNITS) for p in parts)
+        sizes = tuple(_int(p, "--set sizes", 1, MAX_UNITS if matrix else MAX_SCALAR_UNITS) for p in parts)
         if opts["layers"] is not None and _int(opts["layers"], "--layers", 1, MAX_LAYERS) != len(sizes) - 1:
             raise UserError(f"--layers disagrees with sizes {opts['sizes']} ({len(sizes) - 1} layers)", "--layers")
         return sizes
     n_in, n_hid, n_out = (_int(opts[k], f"--{k}", 1, MAX_UNITS) for k in ("inputs", "hidden", "outputs"))
+    for key, n in (("inputs", n_in), ("hidden", n_hid), ("outputs", n_out)):
+        if not matrix and n > MAX_SCALAR_UNITS:  # the textbook form names every weight: keep it hand-sized
+            raise UserError(f"the textbook net names every weight and takes at most {MAX_SCALAR_UNITS} units per "
+                            f"layer (got {n}); use --matrix for bigger nets", f"--{key}")
     layers = 2 if opts["layers"] is None else _int(opts["layers"], "--layers", 1, MAX_LAYERS)
     if not matrix and layers != 2:
         raise UserError("the textbook net has one hidden layer (layers=2); use --matrix for L layers", "--layers")
@@ -244,7 +248,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
 
     checks = verify_steps(graph, d, sample, points, seed, torch_loss(cfg))
     extra = [] if torch_available() else ["torch is not installed: finite differences and the NumPy engine only."]
-    return Verification(doc, checks, notes=extra + [f"{points} random points from seed {seed}; parameters uniform "
+    return Verification(doc, checks, metric=METRIC, notes=extra + [f"{points} random points from seed {seed}; parameters uniform "
                                                     "on [−1, 1], inputs and targets on [0, 1]."])
 
 

@@ -103,6 +103,11 @@ def test_derived_gradients_pass_fd_engine_and_torch(sizes, activation, loss):
     assert any("central difference" in m for m in methods) and any("engine" in m for m in methods)
 
 
+def test_deep_sigmoid_net_verifies_despite_vanishing_gradients():
+    v = mlp.verify({"matrix": True, "layers": 8}, seed=2, backend="numpy", points=1)
+    assert v.passed and len({c.parameter for c in v.checks}) == 16
+
+
 def test_torch_autograd_is_one_of_the_checks():
     pytest.importorskip("torch")
     v = mlp.verify({"activation": "tanh"}, seed=1, backend="torch", points=2)
@@ -185,7 +190,7 @@ def test_every_step_carries_a_number_when_values_are_given():
     ({"activation": "swishy"}, None, "--activation"), ({"loss": "hinge"}, None, "--loss"),
     ({"hidden": "0"}, None, "--hidden"), ({"layers": 3}, None, "--layers"), ({"preset": "nope"}, None, "--set preset"),
     ({"preset": "mazur", "hidden": 3}, None, "--set preset"), ({"sizes": "2,x,2"}, None, "--set sizes"),
-    ({"matrix": "perhaps"}, None, "--matrix"), ({}, {"w9": 1.0}, "--given"), ({}, {"w1": [1, 2]}, "--given w1"),
+    ({"matrix": "perhaps"}, None, "--matrix"), ({"hidden": 9}, None, "--hidden"), ({}, {"w9": 1.0}, "--given"), ({}, {"w1": [1, 2]}, "--given w1"),
     ({"matrix": True}, {"W1": [[1, 2, 3]]}, "--given W1"), ({}, {"w1": "abc"}, "--given w1"),
 ])
 def test_bad_options_and_givens_are_user_errors(options, given, arg):
