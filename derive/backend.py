@@ -186,8 +186,7 @@ class SympyBackend:
             return b
         if self._is_zero(b):
             return a
-        terms = [*(a.args if type(a) is self.N.MAdd else (a,)), *(b.args if type(b) is self.N.MAdd else (b,))]
-        return self.N.MAdd(*terms)
+        return self.N.MAdd(a, b)  # binary: a long sum (BPTT) is built in linear time; printing flattens it
 
     def sub(self, a: Any, b: Any) -> Any:
         return self.add(a, self.neg(b))

@@ -68,7 +68,7 @@ def reverse(graph: Graph, B: Any, env: dict[str, Any], hook: Hook | None = None)
         if n.named and hook is not None:
             g = hook(n.name, g, via)
         adjoints[n.name] = g
-        origin = f"{n.name}: {n.op.rule}" if n.named else (via[0] + f", then {n.op.rule}" if via else n.op.rule)
+        origin = f"{n.name}: {n.op.rule}" if n.named else _then(via[0] if via else "", n.op.rule)
         grads = n.op.vjp(B, g, env[n.name], *(env[i] for i in n.inputs))
         for i, gi in zip(n.inputs, grads):
             if i in live:
@@ -79,6 +79,13 @@ def reverse(graph: Graph, B: Any, env: dict[str, Any], hook: Hook | None = None)
                         gl, vl = settle(i)
                         adjoints[i] = hook(i, gl, vl) if hook is not None else gl
     return adjoints
+
+
+def _then(origin: str, rule: str) -> str:
+    """``origin, then rule`` (a rule repeated along a chain of anonymous nodes is said once)."""
+    if not origin:
+        return rule
+    return origin if origin.endswith(rule) else f"{origin}, then {rule}"
 
 
 def _is_number(x: Any) -> bool:

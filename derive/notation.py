@@ -195,12 +195,32 @@ class MMul(MatMul):
         return f"MMul({', '.join(printer._print(a) for a in self.args)})"
 
 
+def terms(expr: Any) -> list[Any]:
+    """The terms of a (nested) MAdd, left to right."""
+    out, todo = [], [expr]
+    while todo:
+        cur = todo.pop()
+        if type(cur) is MAdd:
+            todo.extend(reversed(cur.args))
+        else:
+            out.append(cur)
+    return out
+
+
 def _madd(printer: Any, expr: MatAdd, latex: bool) -> str:
-    return _signed_join([printer._print(a) for a in expr.args])
+    return _signed_join([printer._print(a) for a in terms(expr)])
 
 
 class MAdd(MatAdd):
-    """Matrix sum printed in the order built: ``𝟏 - a1``, ``δ_1 h_0ᵀ + δ_2 h_1ᵀ``."""
+    """Matrix sum printed in the order built: ``𝟏 - a1``, ``δ_1 h_0ᵀ + δ_2 h_1ᵀ``.
+
+    Long sums are built left-deep (``MAdd(MAdd(a, b), c)``); the shape is read from the last
+    term so that it costs O(1), and printing flattens the nesting.
+    """
+
+    @property
+    def shape(self) -> tuple[Any, Any]:
+        return self.args[-1].shape
 
     def _sympystr(self, printer: Any) -> str:
         return _madd(printer, self, False)
