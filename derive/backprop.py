@@ -307,7 +307,8 @@ def scalar_derivation(graph: Graph, showcase: tuple[str, ...] = (), eta: str = "
                                  lhs=lhs))
         new = ChainSum(sp.Symbol(p.name), Chain(-1, sp.Symbol(eta), lhs))
         out.updates.append(Step(f"{p.name}_new", f"update: {p.name} by gradient descent", new,
-                                because=f"{p.name} ← {p.name} − η·∂{E}/∂{p.name}", lhs=sp.Symbol(f"{p.name}_new")))
+                                because=f"{p.name} ← {p.name} − η·∂{E}/∂{p.name}",
+                                lhs=sp.Symbol(f"{p.name}_new")))
         out.results[f"dE_d{p.name}"] = Result(f"dE_d{p.name}", sc.expanded(p.name), meaning=f"∂{E}/∂{p.name}")
         update = ChainSum(sp.Symbol(p.name), _chain(-1, sp.Symbol(eta), *_flat(sc.expanded(p.name))))
         out.results[f"{p.name}_new"] = Result(f"{p.name}_new", update,

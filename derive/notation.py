@@ -375,7 +375,8 @@ class Part(MatrixSlice):
         return f"{_mwrap(printer, self.parent, False, tight=True)}[{_span(self.rowslice)}, {_span(self.colslice)}]"
 
     def _latex(self, printer: Any) -> str:
-        return "{" + _mwrap(printer, self.parent, True, tight=True) + r"}_{[" + _span(self.rowslice) + ", " + _span(self.colslice) + "]}"
+        span = _span(self.rowslice) + ", " + _span(self.colslice)
+        return "{" + _mwrap(printer, self.parent, True, tight=True) + r"}_{[" + span + "]}"
 
 
 DISPLAY_CLASSES: dict[str, Any] = {c.__name__: c for c in (Partial, PartialMatrix, Chain, ChainSum, MMul, MAdd, Had,

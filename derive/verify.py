@@ -103,9 +103,11 @@ def results_with_values(results: dict[str, Result], env: dict[str, Any], names: 
     return {k: replace(r, value=rounded(env[names[k]])) if names.get(k) in env else r for k, r in results.items()}
 
 
-def check_program(program: Program, loss: str, grads: dict[str, str], sample: Callable[[np.random.Generator], dict[str, Any]],
-                  points: int, seed: int, torch_loss: Callable[[dict[str, Any]], Any] | None = None,
-                  use_torch: bool = True, forward: Program | None = None, fd_floor: float = 1e-8) -> list[Check]:
+Sampler = Callable[[np.random.Generator], dict[str, Any]]
+
+
+def check_program(program: Program, loss: str, grads: dict[str, str], sample: Sampler, points: int, seed: int,
+                  torch_loss: Callable[[dict[str, Any]], Any] | None = None, use_torch: bool = True, forward: Program | None = None, fd_floor: float = 1e-8) -> list[Check]:
     """Max relative error of each derived gradient (program variable ``grads[param]``) against
     central differences of the loss (program variable ``loss``, from ``forward`` or the whole
     program) and against torch autograd of ``torch_loss``."""
@@ -130,8 +132,8 @@ def roundtrip(expr: Any, names: Iterable[str]) -> Any:
 ENGINE_METHOD = "reverse-mode engine (NumPy, same graph)"
 
 
-def check_engine(graph: Any, program: Program, grads: dict[str, str], sample: Callable[[np.random.Generator], dict[str, Any]],
-                 points: int, seed: int, tolerance: float = 1e-9) -> list[Check]:
+def check_engine(graph: Any, program: Program, grads: dict[str, str], sample: Sampler, points: int, seed: int,
+                 tolerance: float = 1e-9) -> list[Check]:
     """The displayed formulas against the reverse-mode engine run on NumPy over the same graph
     (``derive.backprop.gradients``: every op's VJP rule, accumulated over the tape)."""
     from derive.backprop import gradients
@@ -178,7 +180,7 @@ def evaluate(doc: Any, d: Any, values: dict[str, Any]) -> Any:
     return doc
 
 
-def verify_steps(graph: Any, d: Any, sample: Callable[[np.random.Generator], dict[str, Any]], points: int, seed: int,
+def verify_steps(graph: Any, d: Any, sample: Sampler, points: int, seed: int,
                  torch_loss: Callable[[dict[str, Any]], Any] | None = None) -> list[Check]:
     """Every parameter's derived gradient (``d``'s displayed formulas, lambdified) against central
     differences of the forward steps, the NumPy reverse-mode engine, and torch autograd of

@@ -147,17 +147,20 @@ def notes(cfg: Config) -> list[str]:
     if cfg.loss == "mse":
         lines.append("Error E = ½ Σ_k (t_k − out_k)² (summed over the outputs), so ∂E/∂out_k = out_k − t_k.")
     else:
-        lines.append("Cross-entropy pairs with sigmoid outputs: E = −Σ_k [t_k ln out_k + (1 − t_k) ln(1 − out_k)] "
-                     "(binary cross-entropy summed over the outputs), so ∂E/∂net_k = out_k − t_k (σ' cancels).")
+        lines.append("Cross-entropy pairs with sigmoid outputs: "
+                     "E = −Σ_k [t_k ln out_k + (1 − t_k) ln(1 − out_k)] (binary cross-entropy summed over the "
+                     "outputs), so ∂E/∂net_k = out_k − t_k (σ' cancels).")
     if cfg.matrix:
         lines += ["Layout: vectors are columns; ∂L/∂W has the shape of W (denominator layout), so "
                   "∂L/∂W_l = δ_l a_{l−1}ᵀ with δ_l = ∂L/∂z_l and a_0 = x.",
-                  "⊙ is the elementwise (Hadamard) product, 𝟏 a vector of ones; functions of vectors act elementwise."]
+                  "⊙ is the elementwise (Hadamard) product, 𝟏 a vector of ones; "
+                  "functions of vectors act elementwise."]
     else:
         n_in, n_hid, n_out = cfg.sizes
-        lines.append(f"Weights are numbered row by row: hidden unit h_j receives w_{{(j−1)·{n_in}+i}} from input i_i, "
-                     f"output o_k receives w_{{{n_in * n_hid}+(k−1)·{n_hid}+j}} from h_j (2-2-2: w1, w2 → h1; "
-                     f"w3, w4 → h2; w5, w6 → o1; w7, w8 → o2). b1 is shared by every hidden unit, b2 by every output.")
+        lines.append(f"Weights are numbered row by row: hidden unit h_j receives w_{{(j−1)·{n_in}+i}} from "
+                     f"input i_i, output o_k receives w_{{{n_in * n_hid}+(k−1)·{n_hid}+j}} from h_j (2-2-2: "
+                     "w1, w2 → h1; w3, w4 → h2; w5, w6 → o1; w7, w8 → o2). b1 is shared by every hidden unit, "
+                     "b2 by every output.")
     lines.append("Every gradient uses the old weights; the updates P_new = P − η ∂E/∂P are applied afterwards.")
     return lines
 
@@ -176,8 +179,8 @@ def _given_value(graph: Graph, name: str, value: Any) -> Any:
     if arr.ndim == 1 and shape[1] == 1:
         arr = arr.reshape(-1, 1)
     if arr.shape != shape:
-        raise UserError(f"expected a {shape[0]}×{shape[1]} matrix, got shape {'×'.join(map(str, arr.shape)) or 'scalar'}",
-                        f"--given {name}")
+        got = "×".join(map(str, arr.shape)) or "scalar"
+        raise UserError(f"expected a {shape[0]}×{shape[1]} matrix, got shape {got}", f"--given {name}")
     return arr
 
 
@@ -203,8 +206,8 @@ def leaf_values(graph: Graph, cfg: Config, given: dict[str, Any], seed: int) -> 
 def _value_note(cfg: Config, given: dict[str, Any], drawn: list[str], seed: int) -> str:
     parts = []
     if cfg.preset:
-        parts.append(f"preset {cfg.preset} (known answers: E_total ≈ 0.298371, w5_new ≈ 0.358916, w1_new ≈ 0.149781 "
-                     "for sigmoid and mse)")
+        parts.append(f"preset {cfg.preset} (known answers for sigmoid, mse and η = 0.5: E_total ≈ 0.298371, "
+                     "w5_new ≈ 0.358916, w1_new ≈ 0.149781)")
     if given:
         parts.append("given: " + ", ".join(given))
     if drawn:
@@ -248,8 +251,8 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
 
     checks = verify_steps(graph, d, sample, points, seed, torch_loss(cfg))
     extra = [] if torch_available() else ["torch is not installed: finite differences and the NumPy engine only."]
-    return Verification(doc, checks, metric=METRIC, notes=extra + [f"{points} random points from seed {seed}; parameters uniform "
-                                                    "on [−1, 1], inputs and targets on [0, 1]."])
+    where = f"{points} random points from seed {seed}; parameters uniform on [−1, 1], inputs and targets on [0, 1]."
+    return Verification(doc, checks, metric=METRIC, notes=[*extra, where])
 
 
 def torch_loss(cfg: Config) -> Any:
@@ -269,8 +272,10 @@ def torch_loss(cfg: Config) -> Any:
         else:
             I, H, K = cfg.sizes
             x = torch.stack([t[f"i{i}"] for i in range(1, I + 1)])
-            W1 = torch.stack([torch.stack([t[f"w{(j - 1) * I + i}"] for i in range(1, I + 1)]) for j in range(1, H + 1)])
-            W2 = torch.stack([torch.stack([t[f"w{I * H + (k - 1) * H + j}"] for j in range(1, H + 1)]) for k in range(1, K + 1)])
+            W1 = torch.stack([torch.stack([t[f"w{(j - 1) * I + i}"] for i in range(1, I + 1)])
+                              for j in range(1, H + 1)])  # (H, I): row j holds the weights into h_j
+            W2 = torch.stack([torch.stack([t[f"w{I * H + (k - 1) * H + j}"] for j in range(1, H + 1)])
+                              for k in range(1, K + 1)])  # (K, H)
             h = act(cfg.activation, W1 @ x + t["b1"])
             a = act("sigmoid" if cfg.loss == "cross-entropy" else cfg.activation, W2 @ h + t["b2"])
             y = torch.stack([t[f"t{k}"] for k in range(1, K + 1)])
