@@ -27,6 +27,9 @@ from derive.notation import Chain, ChainSum, Partial, PartialMatrix
 from derive.steps import Result, Step, SymbolInfo
 
 Hook = Callable[[str, Any, list[str]], Any]
+LAYOUT_NOTE = ("Layout: vectors are columns; ∂L/∂X has the shape of X (denominator layout); ⊙ is the "
+               "elementwise (Hadamard) product, 𝟏 a vector of ones, and functions of matrices act elementwise "
+               "(softmax: along each row).")
 
 
 # --- the generic walk ---------------------------------------------------------------------------
@@ -138,8 +141,11 @@ def derive_graph(graph: Graph, eta: str = "eta", updates: bool = True) -> GraphD
 
     Step ids: a node's name for its forward step, ``dL_d<name>`` for ∂L/∂name (L being the
     output's name), ``<P>_new`` for the update P − η ∂L/∂P. Values are filled in later by
-    running the steps as a program (``derive.verify.Program``).
+    running the steps as a program (``derive.verify.Program``). State ``LAYOUT_NOTE`` (or your
+    own convention) once in the Derivation's notes.
     """
+    if graph.scalar:
+        raise ValueError(f"{graph.name} is a scalar graph: use scalar_derivation")
     loss, formulas = graph.output, graph.formulas()
     out = GraphDerivation([], [], [], loss=loss)
     for n in graph.nodes:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from derive.backprop import GraphDerivation, derive_graph, scalar_derivation
+from derive.backprop import LAYOUT_NOTE, GraphDerivation, derive_graph, scalar_derivation
 from derive.errors import UserError
 from derive.graph import Graph
 from derive.models.mlp import ACTIVATIONS, LOSSES, layered_net, textbook_net
@@ -144,24 +144,23 @@ def notes(cfg: Config) -> list[str]:
     deriv = {"sigmoid": "σ' = out(1 − out)", "tanh": "tanh' = 1 − out²", "relu": "ReLU' = H(net), with H(0) = 0"}
     lines = [f"Activation {act} on the hidden units and {out_act} on the outputs; its derivative is written "
              f"in terms of the unit's output where the course does: {deriv[act]}."]
+    E, out, t, net = ("L", "a_L", "y", "z_L") if cfg.matrix else ("E_total", "out_ok", "t_k", "net_ok")
     if cfg.loss == "mse":
-        lines.append("Error E = ½ Σ_k (t_k − out_k)² (summed over the outputs), so ∂E/∂out_k = out_k − t_k.")
+        lines.append(f"Error {E} = ½ Σ_k (t_k − out_ok)² summed over the outputs (matrix form: ½‖a_L − y‖²), "
+                     f"so ∂{E}/∂{out} = {out} − {t}.")
     else:
         lines.append("Cross-entropy pairs with sigmoid outputs: "
-                     "E = −Σ_k [t_k ln out_k + (1 − t_k) ln(1 − out_k)] (binary cross-entropy summed over the "
-                     "outputs), so ∂E/∂net_k = out_k − t_k (σ' cancels).")
+                     f"{E} = −Σ_k [t_k ln out_ok + (1 − t_k) ln(1 − out_ok)] (binary cross-entropy summed over the "
+                     f"outputs), so ∂{E}/∂{net} = {out} − {t} (σ' cancels).")
     if cfg.matrix:
-        lines += ["Layout: vectors are columns; ∂L/∂W has the shape of W (denominator layout), so "
-                  "∂L/∂W_l = δ_l a_{l−1}ᵀ with δ_l = ∂L/∂z_l and a_0 = x.",
-                  "⊙ is the elementwise (Hadamard) product, 𝟏 a vector of ones; "
-                  "functions of vectors act elementwise."]
+        lines += [LAYOUT_NOTE, "So ∂L/∂W_l = δ_l a_{l−1}ᵀ with δ_l = ∂L/∂z_l and a_0 = x."]
     else:
         n_in, n_hid, n_out = cfg.sizes
         lines.append(f"Weights are numbered row by row: hidden unit h_j receives w_{{(j−1)·{n_in}+i}} from "
                      f"input i_i, output o_k receives w_{{{n_in * n_hid}+(k−1)·{n_hid}+j}} from h_j (2-2-2: "
                      "w1, w2 → h1; w3, w4 → h2; w5, w6 → o1; w7, w8 → o2). b1 is shared by every hidden unit, "
                      "b2 by every output.")
-    lines.append("Every gradient uses the old weights; the updates P_new = P − η ∂E/∂P are applied afterwards.")
+    lines.append(f"Every gradient uses the old weights; the updates P_new = P − η ∂{E}/∂P are applied afterwards.")
     return lines
 
 
