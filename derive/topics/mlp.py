@@ -146,8 +146,8 @@ def notes(cfg: Config) -> list[str]:
              f"in terms of the unit's output where the course does: {deriv[act]}."]
     E, out, t, net = ("L", "a_L", "y", "z_L") if cfg.matrix else ("E_total", "out_ok", "t_k", "net_ok")
     if cfg.loss == "mse":
-        lines.append(f"Error {E} = ½ Σ_k (t_k − out_ok)² summed over the outputs (matrix form: ½‖a_L − y‖²), "
-                     f"so ∂{E}/∂{out} = {out} − {t}.")
+        form = "½‖a_L − y‖²" if cfg.matrix else "½ Σ_k (t_k − out_ok)² summed over the outputs"
+        lines.append(f"Error {E} = {form}, so ∂{E}/∂{out} = {out} − {t}.")
     else:
         lines.append("Cross-entropy pairs with sigmoid outputs: "
                      f"{E} = −Σ_k [t_k ln out_ok + (1 − t_k) ln(1 − out_ok)] (binary cross-entropy summed over the "
