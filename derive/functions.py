@@ -88,9 +88,9 @@ NUMPY_MODULE: dict[str, Any] = {
 PARSE_NAMESPACE: dict[str, Any] = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus}
 
 
-def lambdify(args: Any, expr: Any) -> Any:
+def lambdify(args: Any, expr: Any, **kwargs: Any) -> Any:
     """``sympy.lambdify`` with chainrule's functions mapped to stable NumPy implementations."""
-    return sp.lambdify(args, expr, modules=[NUMPY_MODULE, "numpy"])
+    return sp.lambdify(args, expr, modules=[NUMPY_MODULE, "numpy"], **kwargs)
 
 
 # --- added for the analytic derivations (derive/analytic, derive/topics/activations.py) -------
@@ -118,3 +118,25 @@ class sigmoid_prime(sp.Function):  # noqa: N801
 
 NUMPY_MODULE["sigmoid_prime"] = lambda x: _np_sigmoid(x) * (1.0 - _np_sigmoid(x))
 PARSE_NAMESPACE["sigmoid_prime"] = sigmoid_prime
+
+
+# --- matrix helpers and display classes (added for the derivation engine) ---------------------
+
+def _np_softmax_rows(x: Any) -> Any:
+    x = np.asarray(x, dtype=float)
+    e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _np_log_softmax_rows(x: Any) -> Any:
+    x = np.asarray(x, dtype=float)
+    m = np.max(x, axis=-1, keepdims=True)
+    return x - m - np.log(np.sum(np.exp(x - m), axis=-1, keepdims=True))
+
+
+NUMPY_MODULE.update({"softmax_rows": _np_softmax_rows, "log_softmax_rows": _np_log_softmax_rows})
+
+from derive.notation import DISPLAY_CLASSES  # noqa: E402  (notation imports this module lazily)
+
+PARSE_NAMESPACE.update(DISPLAY_CLASSES)
+PARSE_NAMESPACE["Str"] = sp.core.symbol.Str  # srepr writes MatrixSymbol names as Str('W1')

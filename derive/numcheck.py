@@ -44,12 +44,12 @@ def numerical_vjp(f: Callable[[], np.ndarray], x: np.ndarray, dout: np.ndarray, 
     return numerical_gradient(lambda: float(np.sum(f() * dout)), x, h)
 
 
-def rel_error(a: Any, b: Any) -> float:
-    """Max absolute difference scaled by the larger magnitude (the metric every check reports)."""
+def rel_error(a: Any, b: Any, floor: float = 1e-8) -> float:
+    """Max absolute difference scaled by the larger magnitude, at least ``floor`` (the metric every check reports)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         a, b = np.broadcast_arrays(a, b)
-    scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)), 1e-8)
+    scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)), floor)
     return float(np.max(np.abs(a - b), initial=0.0) / scale)
 
 
@@ -65,12 +65,14 @@ def torch_available() -> bool:
 def check_gradients(loss: Callable[[Point], float], gradients: dict[str, Callable[[Point], Any]],
                     sample: Callable[[np.random.Generator], Point], points: int = 3, seed: int = 0,
                     torch_loss: Callable[[dict[str, Any]], Any] | None = None, use_torch: bool = True,
-                    fd_tol: float = 1e-6, torch_tol: float = 1e-9) -> list[Check]:
+                    fd_tol: float = 1e-6, torch_tol: float = 1e-9, fd_floor: float = 1e-8) -> list[Check]:
     """Compare each derived gradient with central differences (and torch autograd) at random points.
 
     ``loss(point)`` is the scalar loss in NumPy; ``gradients[name](point)`` the derived gradient
     with respect to ``point[name]``; ``sample(rng)`` draws a point (a dict of float64 arrays);
-    ``torch_loss(tensors)`` is the same loss on torch tensors (optional).
+    ``torch_loss(tensors)`` is the same loss on torch tensors (optional). ``fd_floor`` is the
+    smallest scale of the finite-difference comparison: central differences resolve gradients
+    only to about 1e-10 absolute, so tiny (vanishing) gradients need a floor above 1e-8.
     """
     rng = np.random.default_rng(seed)
     fd_err = {name: 0.0 for name in gradients}
@@ -81,7 +83,7 @@ def check_gradients(loss: Callable[[Point], float], gradients: dict[str, Callabl
         for name, grad in gradients.items():
             derived = np.asarray(grad(point), dtype=np.float64).reshape(np.shape(point[name]))
             numeric = numerical_gradient(lambda: float(loss(point)), point[name])
-            fd_err[name] = max(fd_err[name], rel_error(derived, numeric))
+            fd_err[name] = max(fd_err[name], rel_error(derived, numeric, fd_floor))
         if run_torch:
             auto = _torch_gradients(torch_loss, point, list(gradients))
             for name, grad in gradients.items():
