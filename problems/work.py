@@ -61,16 +61,31 @@ class Work:
 
 
 def _like(new: Any, template: Any) -> Any:
-    """``new`` in the type of ``template``: an ndarray for lists, int for ints, else as is."""
+    """``new`` in the type of ``template``: an ndarray for lists, int for ints, else as is.
+
+    A value of the wrong shape or type (which the engine filters out already) falls back to
+    the computed ``template`` rather than crashing the solver.
+    """
+    if isinstance(template, list) and _has_words(template):
+        return new if isinstance(new, list) and len(new) == len(template) else template
     if isinstance(template, list):
-        arr = np.asarray(new, dtype=float)
+        try:
+            arr = np.asarray(new, dtype=float)
+        except (TypeError, ValueError):
+            return np.asarray(template, dtype=float)
         if arr.shape != np.asarray(template, dtype=float).shape:
             return np.asarray(template, dtype=float)
         return arr
-    if isinstance(template, bool) or isinstance(template, str):
-        return new
-    if isinstance(template, int):
-        return int(round(float(new)))
-    if isinstance(template, float):
-        return float(new)
+    if isinstance(template, (bool, str)):
+        return new if isinstance(new, type(template)) else template
+    if isinstance(template, (int, float)):
+        if isinstance(new, bool) or not isinstance(new, (int, float)):
+            return template
+        return int(round(float(new))) if isinstance(template, int) else float(new)
     return new
+
+
+def _has_words(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_has_words(v) for v in value)
+    return isinstance(value, str)
