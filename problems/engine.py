@@ -300,6 +300,14 @@ def _replay(module: ModuleType, givens: dict[str, Any], overrides: dict[str, Any
     return work.values
 
 
+@lru_cache(maxsize=64)
+def _scratch_replays(module: ModuleType, givens_json: str) -> dict[str, dict[str, Any]]:
+    """Each known mistake replayed from scratch (independent of the answers, so cached)."""
+    givens = json.loads(givens_json)
+    with np.errstate(all="ignore"):
+        return {name: _replay(module, givens, {}, name) for name in module.MISTAKES}
+
+
 def check(module: ModuleType, givens: dict[str, Any], raw_answers: dict[str, Any],
           exercise: str | None = None) -> CheckReport:
     """Mark every step: correct, rounded, follow-through, incorrect (with diagnosis) or missing."""
@@ -310,16 +318,21 @@ def check(module: ModuleType, givens: dict[str, Any], raw_answers: dict[str, Any
     student = _carried(module, answers, clean)
     with np.errstate(all="ignore"):
         own = _replay(module, givens, student, None)
-        replays = {name: (_replay(module, givens, student, name), _replay(module, givens, {}, name))
-                   for name in module.MISTAKES}
+        scratch = _scratch_replays(module, json.dumps(givens, sort_keys=True))
+        replays = {name: (_replay(module, givens, student, name), scratch[name]) for name in module.MISTAKES}
     marks: list[Mark] = []
-    erroneous: set[str] = set()
+    erroneous: set[str] = set()  # wrong, or carrying an earlier error forward
+    inexact: set[str] = set()  # rounded, or carrying a rounding forward
     for i, step in enumerate(steps):
         ancestors = _ancestors(step, steps[:i])
-        mark = _mark(module, givens, step, answers.get(step.id), own, replays, clean, student,
-                     carried_error=bool(ancestors & erroneous))
-        if mark.status == "incorrect" or (mark.status == "follow-through" and ancestors & erroneous):
+        # An error upstream explains a follow-through; else the student's rounding does. When
+        # depends_on is incomplete (neither is upstream), any earlier error is assumed.
+        carried = bool(ancestors & erroneous) or (not ancestors & inexact and bool(erroneous))
+        mark = _mark(module, givens, step, answers.get(step.id), own, replays, clean, student, carried_error=carried)
+        if mark.status == "incorrect" or (mark.status == "follow-through" and carried):
             erroneous.add(step.id)
+        elif mark.status in ("rounded", "follow-through"):
+            inexact.add(step.id)
         marks.append(mark)
     return CheckReport(topic=module.NAME, givens=givens, marks=marks, exercise_id=exercise,
                        conventions=list(module.conventions(givens)))
@@ -351,8 +364,10 @@ def _mark(module: ModuleType, givens: dict[str, Any], step: Step, answer: Answer
     def hook() -> str | None:
         if answer is None or not hasattr(module, "diagnose"):
             return None
-        matches = lambda v: bool(marking.match(spec, answer, v, synonyms, atol, min_decimals=0)[0])  # noqa: E731
-        ctx = marking.Context(step.id, answer.value, student, clean, own, matches)
+        def compared(v: Any) -> tuple[str | None, Any]:
+            return marking.match(spec, answer, v, synonyms, atol, min_decimals=0)
+        ctx = marking.Context(step.id, answer.value, student, clean, own, matches=lambda v: bool(compared(v)[0]),
+                              elements=lambda v: compared(v)[1] if isinstance(v, list) else compared(v)[0])
         try:
             with np.errstate(all="ignore"):
                 return module.diagnose(givens, ctx)

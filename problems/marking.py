@@ -32,7 +32,9 @@ class Context:
     ``student``: the student's values carried forward (step id → value, only answered steps);
     ``expected``: the exact values; ``own``: the values recomputed from the student's own
     earlier answers; ``matches(value)``: True when the student's answer equals ``value`` at the
-    precision written (the same rule as for ``rounded``).
+    precision written (the same rule as for ``rounded``); ``elements(value)``: the element
+    statuses of that comparison (nested like the value, None where an entry differs; None for
+    a shape mismatch).
     """
 
     step_id: str
@@ -41,6 +43,7 @@ class Context:
     expected: dict[str, Any]
     own: dict[str, Any]
     matches: Callable[[Any], bool] = field(repr=False, default=lambda v: False)
+    elements: Callable[[Any], Any] = field(repr=False, default=lambda v: None)
 
 
 def match(spec: StepSpec, answer: Answer, target: Any, synonyms: dict[str, Any], atol: float,
