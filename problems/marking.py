@@ -8,7 +8,8 @@ Order of judgement for an answered step::
 
     1. equal to the exact value (at the precision written)      → correct / rounded
     2. equal to the value recomputed from the student's own
-       earlier answers (and different from the exact one)       → follow-through
+       earlier answers (and different from the exact one)       → follow-through, except a
+       decision (integer/choice step) that only the student's rounding changed: incorrect
     3. otherwise                                                → incorrect, with
        a diagnosis when a known mistake reproduces the number (replayed on the student's own
        earlier values first, then from scratch), else the type's ``diagnose`` hook, and a
@@ -119,11 +120,16 @@ def mark_step(step: Step, spec: StepSpec, answer: Answer | None, own: Any, *, sy
     if status:
         return Mark(step.id, step.title, status, step.value, answer.value, elements=element_marks(exact, None))
     own_status, own_elements = match(spec, answer, own, synonyms, atol)
+    flipped = False
     if own_status and not _same(own, step.value):
-        msg = ("wrong, but correct from your own earlier values (error carried forward)" if carried_error
-               else "correct from your own rounded earlier values")
-        return Mark(step.id, step.title, "follow-through", step.value, answer.value, message=msg,
-                    elements=element_marks(exact, own_elements), follow_through_value=own)
+        # A decision (unit number, class, reject/retain) that only your *rounding* changed is
+        # wrong: decide on enough decimals. An error carried forward earns follow-through.
+        flipped = spec.kind in ("integer", "choice") and not carried_error
+        if not flipped:
+            msg = ("wrong, but correct from your own earlier values (error carried forward)" if carried_error
+                   else "correct from your own rounded earlier values")
+            return Mark(step.id, step.title, "follow-through", step.value, answer.value, message=msg,
+                        elements=element_marks(exact, own_elements), follow_through_value=own)
     diagnosis = next((d for d, v in mistaken if v is not None and not _same(v, step.value)
                       and not _same(v, own) and match(spec, answer, v, synonyms, atol)[0]), None)
     if diagnosis is None:
@@ -131,6 +137,9 @@ def mark_step(step: Step, spec: StepSpec, answer: Answer | None, own: Any, *, sy
     elements = element_marks(exact, own_elements)
     message = (shape_message(answer.value, step.value) or precision_message(spec, answer, step.value, synonyms, atol)
                or wrong_positions_message(elements))
+    if flipped:
+        message = ("your rounded earlier values flip this decision: the margin is small, so keep more "
+                   "decimal places before deciding")
     return Mark(step.id, step.title, "incorrect", step.value, answer.value, diagnosis=diagnosis,
                 message=message, elements=elements, follow_through_value=own)
 

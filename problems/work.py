@@ -18,8 +18,11 @@ import numpy as np
 from derive.steps import Step
 
 
+TINY = 1e-10  # float noise (a least-squares fit's 8.9e-13 residual) is shown as 0
+
+
 def plain(value: Any) -> Any:
-    """NumPy → plain Python (ints, nested lists, floats to 12 significant digits)."""
+    """NumPy → plain Python (ints, nested lists, floats to 12 significant digits, |x| < 1e-10 → 0)."""
     if isinstance(value, np.ndarray):
         return plain(value.tolist())
     if isinstance(value, np.generic):
@@ -27,7 +30,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, float) and math.isfinite(value) and value != 0.0:
-        return float(f"{value:.12g}")
+        return 0.0 if abs(value) < TINY else float(f"{value:.12g}")
     return value
 
 

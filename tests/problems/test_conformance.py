@@ -185,10 +185,10 @@ def test_perturbed_step_is_incorrect_and_later_steps_follow_through(module):
             ex = engine.make_exercise(module, seed, "exam", variant)
             values = _answers(ex.steps)
             for k, step in enumerate(ex.steps[:4]):
-                answers = dict(values)
+                answers = {s.id: values[s.id] for s in ex.steps[:k]}
                 answers[step.id] = _perturb(step.value)
                 try:
-                    replay = {s.id: s.value for s in engine.solve(module, ex.givens, overrides=answers)}
+                    replay = {s.id: s.value for s in engine.solve(module, ex.givens, overrides=dict(answers))}
                 except (ValueError, IndexError, ZeroDivisionError):
                     continue  # the perturbed value makes later steps meaningless
                 # Later steps recomputed from the student's wrong value (the student carried it forward).
