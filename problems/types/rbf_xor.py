@@ -7,8 +7,8 @@ Equations::
           = exp(−d²_pj / γ²)                   kernel gamma (γ given)
           = exp(−d²_pj)                        kernel unit
     y_p   = Σ_j w_j h_pj + b                   class_p = 1 if y_p > threshold else 0
-    Φ     = [h_pj] (4 × k), with a column of ones when the bias is solved for
-    w     = Φ⁺ t                               least squares (pseudo-inverse), variant solve-weights
+    Phi     = [h_pj] (4 × k), with a column of ones when the bias is solved for
+    w     = pinv(Phi) t                               least squares (pseudo-inverse), variant solve-weights
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ PATTERNS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
 CORNERS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
 CLASSIC = [[1.0, 1.0], [0.0, 0.0]]
 FORMULA = {"gauss": "exp(−d²/(2σ²))", "gamma": "exp(−d²/γ²)", "unit": "exp(−d²)"}
-VARIANTS = {"solve-weights": "find the output weights: design matrix Φ and w = Φ⁺t (least squares / pseudo-inverse)"}
+VARIANTS = {"solve-weights": "find the output weights: design matrix Phi and w = pinv(Phi)·t (least squares / pseudo-inverse)"}
 STEPS = [
     StepSpec("d2.p", "Squared distances of pattern p to every centre", "vector", 2, "d²_j = ‖x_p − c_j‖²"),
     StepSpec("h.p", "Hidden activations for pattern p", "vector", 2, "h_j = exp(−d²_j/(2σ²)) | exp(−d²_j/γ²) | exp(−d²_j)"),
-    StepSpec("Phi", "Design matrix Φ (one row per pattern; last column 1 if the bias is solved for)", "matrix", 2, "Φ_pj = h_j(x_p)"),
-    StepSpec("w", "Least-squares output weights (bias last, if solved for)", "vector", 2, "w = Φ⁺ t = (ΦᵀΦ)⁻¹Φᵀt"),
+    StepSpec("Phi", "Design matrix Phi (one row per pattern; last column 1 if the bias is solved for)", "matrix", 2, "Phi_pj = h_j(x_p)"),
+    StepSpec("w", "Least-squares output weights (bias last, if solved for)", "vector", 2, "w = pinv(Phi) t = (Phiᵀ Phi)⁻¹ Phiᵀ t"),
     StepSpec("y.p", "Network output for pattern p", "number", 2, "y = Σ_j w_j h_j + b"),
     StepSpec("class.p", "Class of pattern p (0 or 1)", "integer", None, "1 if y > threshold else 0"),
 ]
@@ -47,7 +47,7 @@ GIVENS = {
     "threshold": "class 1 when y > threshold (default 0.5)",
     "solve_weights": "true: find w by least squares (variant solve-weights)",
     "targets": "XOR targets for solve_weights (default [0, 1, 1, 0])",
-    "use_bias": "true: solve for a bias too (a column of ones in Φ)",
+    "use_bias": "true: solve for a bias too (a column of ones in Phi)",
 }
 MISTAKES = {
     "not-squared": "distance not squared: used ‖x − c‖ instead of ‖x − c‖²",
@@ -55,7 +55,7 @@ MISTAKES = {
     "wrong-divisor": "wrong divisor in the exponent (the formula given is not the one used: 2σ² vs σ², γ² vs 2γ²)",
     "rounding-flip": "activations rounded to one decimal: too coarse, the small margin y − threshold can flip the class",
     "bias-omitted": "bias b left out of the output",
-    "bias-column-omitted": "no column of ones in Φ although the bias is solved for",
+    "bias-column-omitted": "no column of ones in Phi although the bias is solved for",
 }
 
 
@@ -129,9 +129,9 @@ def statement(g: dict[str, Any]) -> str:
     pats = "x1 = (0, 0), x2 = (0, 1), x3 = (1, 0), x4 = (1, 1)"
     if g.get("solve_weights"):
         t = ", ".join(f"{v:g}" for v in g["targets"])
-        bias = " plus a bias (a last column of ones in Φ)" if g["use_bias"] else " (no bias)"
-        return text + (f"For the patterns {pats} compute d² and h, the design matrix Φ, and the least-squares output weights "
-                       f"w = Φ⁺t{bias} for the targets t = ({t}); then the output y and the class (1 if y > {g['threshold']:g}) of each pattern.")
+        bias = " plus a bias (a last column of ones in Phi)" if g["use_bias"] else " (no bias)"
+        return text + (f"For the patterns {pats} compute d² and h, the design matrix Phi, and the least-squares output weights "
+                       f"w = pinv(Phi)·t{bias} for the targets t = ({t}); then the output y and the class (1 if y > {g['threshold']:g}) of each pattern.")
     w = ", ".join(f"{v:g}" for v in g["w"])
     return text + (f"The output is y = Σ w_j h_j + b with w = ({w}) and b = {g['bias']:g}; class 1 if y > {g['threshold']:g}, else 0. "
                    f"For each pattern {pats} compute the squared distances to the centres, the activations, y and the class.")
@@ -142,12 +142,12 @@ def conventions(g: dict[str, Any]) -> list[str]:
     out = ["Patterns in the order x1 = (0,0), x2 = (0,1), x3 = (1,0), x4 = (1,1); d2.p and h.p list the centres in order.",
            f"Class 1 when y > {g['threshold']:g} (strictly), else 0."]
     if g.get("solve_weights"):
-        out.append("w = Φ⁺t, the least-squares (minimum-norm) solution" + ("; the bias is w's last entry." if g["use_bias"] else "."))
+        out.append("w = pinv(Phi)·t, the least-squares (minimum-norm) solution" + ("; the bias is w's last entry." if g["use_bias"] else "."))
     return out
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
-    """d², h per pattern; (Φ and w when solving for the weights); y and class per pattern."""
+    """d², h per pattern; (Phi and w when solving for the weights); y and class per pattern."""
     C = np.array(g["centres"], dtype=float)
     H = []
     for p, x in enumerate(np.array(PATTERNS), 1):
@@ -169,14 +169,14 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 
 def _weights(g: dict[str, Any], H: np.ndarray, work: Any) -> tuple[np.ndarray, float, tuple[str, ...]]:
-    """The given weights, or Φ and w = Φ⁺t (bias last when solved for)."""
+    """The given weights, or Phi and w = pinv(Phi)·t (bias last when solved for)."""
     if not g.get("solve_weights"):
         return np.array(g["w"], dtype=float), g["bias"], ()
     bias = g["use_bias"] and not work.mistake("bias-column-omitted")
     Phi = np.hstack([H, np.ones((len(H), 1))]) if bias else H
-    Phi = work.put("Phi", "Design matrix Φ", Phi, formula="[h(x_p)ᵀ" + (", 1]" if bias else "]"),
+    Phi = work.put("Phi", "Design matrix Phi", Phi, formula="[h(x_p)ᵀ" + (", 1]" if bias else "]"),
                    depends_on=tuple(f"h.{p}" for p in range(1, len(H) + 1)))
-    w = work.put("w", "Least-squares weights", np.linalg.pinv(Phi) @ np.array(g["targets"]), formula="Φ⁺ t",
+    w = work.put("w", "Least-squares weights", np.linalg.pinv(Phi) @ np.array(g["targets"]), formula="pinv(Phi) t",
                  depends_on=("Phi",))
     k = H.shape[1]
     return (w[:k], float(w[k]) if len(w) > k else 0.0, ("w",))

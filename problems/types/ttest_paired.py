@@ -2,7 +2,7 @@
 
 Equations::
 
-    d_i    = x₁ᵢ − x₂ᵢ                         (first minus second measurement)
+    d_i    = x₁_i − x₂_i                         (first minus second measurement)
     mean_d = Σd / n,   s_d = √[Σ(d − mean_d)² / (n − 1)]
     SE     = s_d / √n,  t = (mean_d − μ₀) / SE,  df = n − 1
     critical value, p-value and decision as for every t-test
@@ -25,7 +25,7 @@ SUMMARY = "Paired t-test: differences, their mean and SD, SE, t, df, critical va
 SECTIONS = ("14",)
 VARIANTS = {"summary": "from summary statistics of the differences (n, mean_d, sd_d)"}
 STEPS = [
-    StepSpec("d", "Differences d = x₁ − x₂, pair by pair", "vector", None, "d_i = x₁ᵢ − x₂ᵢ"),
+    StepSpec("d", "Differences d = x₁ − x₂, pair by pair", "vector", None, "d_i = x₁_i − x₂_i"),
     StepSpec("mean_d", "Mean difference", "number", 2, "mean_d = Σd/n"),
     StepSpec("sd_d", "Standard deviation of the differences (divisor n − 1)", "number", 2, "s_d = √[Σ(d − mean_d)²/(n − 1)]"),
     StepSpec("se", "Standard error", "number", 3, "SE = s_d/√n"),
