@@ -234,10 +234,8 @@ def _coords(g: dict[str, Any]) -> np.ndarray:
 
 
 def _learning_rate(g: dict[str, Any], e: int, work: Any) -> float:
-    if work.mistake("lr-not-decayed"):
-        return g["lr"]
     decay = g.get("lr_decay", 1.0)
-    power = e if work.mistake("lr-decay-early") else e - 1
+    power = 0 if work.mistake("lr-not-decayed") else e if work.mistake("lr-decay-early") else e - 1
     lr = g["lr"] * decay ** power
     if e == 1:
         return lr
@@ -306,11 +304,11 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 
 def _winner(d2: np.ndarray, work: Any) -> int:
+    """0-based winner; distances within 1e-9 of the smallest tie (floating noise is no winner)."""
     if work.mistake("argmax"):
         return int(np.argmax(d2))
-    if work.mistake("tie-higher"):
-        return int(len(d2) - 1 - np.argmin(d2[::-1]))
-    return int(np.argmin(d2))
+    tied = np.flatnonzero(d2 <= d2.min() + 1e-9)
+    return int(tied[-1] if work.mistake("tie-higher") else tied[0])
 
 
 # --- diagnosis beyond the replayed mistakes --------------------------------------------------
@@ -395,25 +393,15 @@ def _diagnose_weights(g: dict[str, Any], ctx: Any, k: int) -> str | None:
         return None
     given, own = np.asarray(given, dtype=float), np.asarray(own, dtype=float)
     moving = ~np.isclose(own, prev).all(axis=1)
-    frozen = [j + 1 for j in np.flatnonzero(moving) if np.allclose(given[j], prev[j], atol=1e-9)]
-    stayed = [j + 1 for j in np.flatnonzero(~moving)
-              if not np.allclose(given[j], prev[j], atol=1e-9) and not _element_row_ok(ctx, own, j, given[j])]
+    statuses = ctx.elements(own.tolist())
+    bad = [j for j in range(len(own)) if isinstance(statuses, list) and any(e is None for e in statuses[j])]
+    frozen = [j + 1 for j in bad if moving[j] and np.allclose(given[j], prev[j], atol=1e-9)]
+    stayed = [j + 1 for j in bad if not moving[j]]
     if frozen:
         return f"{DIAGNOSES['winner-not-updated']} (unit{'s' if len(frozen) > 1 else ''} {', '.join(map(str, frozen))} left as on the previous line)"
     if stayed:
         return f"{DIAGNOSES['copied-differently']} (unit{'s' if len(stayed) > 1 else ''} {', '.join(map(str, stayed))} should not change)"
     return None
-
-
-def _element_row_ok(ctx: Any, own: np.ndarray, j: int, row: np.ndarray) -> bool:
-    marks = ctx.elements(_with_row(own, j, row))
-    return isinstance(marks, list) and all(m is not None for m in marks[j])
-
-
-def _with_row(M: np.ndarray, j: int, row: np.ndarray) -> list[list[float]]:
-    M = M.copy()
-    M[j] = row
-    return M.tolist()
 
 
 # --- independent check (tests only) ----------------------------------------------------------
@@ -432,7 +420,7 @@ def cross_check(g: dict[str, Any]) -> dict[str, Any]:
         for x in np.array(g["x"], dtype=float):
             k += 1
             diffs = np.einsum("jf,jf->j", W - x, W - x)
-            J = int(np.flatnonzero(diffs == diffs.min())[0])
+            J = int(np.flatnonzero(diffs - diffs.min() < 1e-9)[0])  # exact ties (one-decimal data) → lower unit
             r2 = np.einsum("jd,jd->j", cells - cells[J], cells - cells[J])
             hood = g.get("neighbourhood")
             h = np.eye(len(W))[J] if hood is None else (r2 <= g["radius"] ** 2 + 1e-9) * 1.0 if hood == "radius" else np.exp(-r2 / (2 * g["sigma"] ** 2))
