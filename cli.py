@@ -410,6 +410,14 @@ def _check_inputs(target: str, file: Path | None, seed: int | None, difficulty: 
     except ValueError as exc:
         raise CliError("TARGET", str(exc)) from None
     module = _lookup("problem", topic)
+    if id_seed is None and doc.get("exercise") and target:  # `check som mywork.toml`: the file's id
+        try:
+            topic2, id_seed, id_diff, id_var = engine.parse_exercise_id(str(doc["exercise"]))
+        except ValueError as exc:
+            raise CliError(str(file), f"exercise: {exc}") from None
+        if topic2 != topic:
+            raise CliError("TARGET", f"'{target}' does not match the file's exercise {doc['exercise']}")
+        name = str(doc["exercise"])
     seed = id_seed if id_seed is not None else seed if seed is not None else doc.get("seed")
     difficulty = id_diff if ":" in name else str(doc.get("difficulty", difficulty))
     variant = id_var or variant or doc.get("variant")
