@@ -45,8 +45,23 @@ Optional (additive; defaults in brackets)
     ``diagnose(givens, ctx)`` → str | None: called for an incorrect step that no catalogued
                     mistake reproduces; ``ctx`` is a ``problems.marking.Context``.
 
+The solver's notebook (``problems.work.Work``)
+    ``work.put(id, title, value, formula=None, because="", depends_on=(), lhs=None)`` records a
+    step and returns the value later steps must use: the computed one, or during checking the
+    student's own (same shape and type; ints stay ints, lists become float ndarrays).
+    ``work.mistake(name)`` is True while the engine replays one known mistake. Declare
+    ``depends_on`` completely (it decides whether a follow-through comes from an error or from
+    rounding). Values are stored to 12 significant digits; |x| < 1e-10 is stored as 0.
+
+Step ids
+    Segments that are a single ``INDEX_LETTERS`` letter are placeholders (``d2.k``, ``lr.e``);
+    a whole id that is such a letter (``t``, ``p``) still matches itself exactly first.
+    Ids are a public contract: never rename one, add new ids instead.
+
 Checking (``check``) is generic: the solver is replayed on the student's own earlier values
-(follow-through) and once per known mistake (diagnosis); see ``problems.marking``.
+(follow-through) and once per known mistake (diagnosis); the order of judgement is in
+``problems.marking``. ``tests/problems/test_conformance.py`` checks every type against this
+contract, for every variant.
 """
 
 from __future__ import annotations
