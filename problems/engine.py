@@ -75,10 +75,12 @@ from typing import Any
 import numpy as np
 
 from derive.errors import UserError
-from derive.parse import Answer, ParseError, answer_from_number, parse_answer
-from derive.steps import CheckReport, Exercise, Mark, Sheet, Step, StepList, StepSpec, exercise_id
+from derive.parse import Answer
+from derive.steps import CheckReport, Exercise, Mark, Sheet, Step, StepList, StepSpec, exercise_id  # noqa: F401
 from problems import compare as C
 from problems import marking
+from problems.answers import AnswerError, canonical_words, describe, read_answers, read_one  # noqa: F401 (public API)
+from problems.specs import INDEX_LETTERS, spec_for, step_title, tolerance_for  # noqa: F401 (public API)
 from problems.work import Work
 
 DIFFICULTIES = ("easy", "exam", "hard")
@@ -92,10 +94,6 @@ class GivenError(UserError):
     def __init__(self, key: str, expected: str):
         super().__init__(f"given '{key}' {expected}" if expected.startswith("is ") else f"given '{key}': {expected}")
         self.key = key
-
-
-class AnswerError(UserError):
-    """An answer names no step of the problem, or cannot be read."""
 
 
 # --- generation and solving ------------------------------------------------------------------
@@ -153,51 +151,7 @@ def make_sheet(modules: list[ModuleType], seed: int, count: int, difficulty: str
     return Sheet(title=title, exercises=exercises, show_solutions=show_solutions, single=count == 1)
 
 
-# --- step specs ------------------------------------------------------------------------------
-
-INDEX_LETTERS = {"k", "p", "t", "e", "i", "j", "l", "s", "n", "m"}
-
-
-@lru_cache(maxsize=512)
-def _spec_regex(spec_id: str) -> re.Pattern[str]:
-    parts = [r"\d+" if p in INDEX_LETTERS else re.escape(p) for p in spec_id.split(".")]
-    return re.compile(r"\.".join(parts) + r"\Z")
-
-
-def spec_for(module: ModuleType, step_id: str) -> StepSpec | None:
-    """The documented spec of a concrete step id (``d2.3`` matches ``d2.k``)."""
-    for spec in module.STEPS:
-        if spec.id == step_id:
-            return spec
-    for spec in module.STEPS:
-        if _spec_regex(spec.id).match(step_id):
-            return spec
-    return None
-
-
-def step_title(module: ModuleType, step_id: str) -> str:
-    """The documented title of a concrete step, index letters replaced: ``Winner for sample 2``.
-
-    Unlike a solved step's own title it never gives the answer away (interactive prompts,
-    answer files).
-    """
-    spec = spec_for(module, step_id)
-    if spec is None:
-        return step_id
-    title = spec.title
-    for letter, number in zip(spec.id.split("."), step_id.split(".")):
-        if letter in INDEX_LETTERS and letter != number:
-            title = re.sub(rf"\b{letter}\b", number, title)
-    return title
-
-
-def tolerance_for(module: ModuleType, step_id: str) -> float:
-    """The absolute tolerance floor of a step: the type's ``TOLERANCES`` entry, else 1e-6."""
-    for pattern, atol in getattr(module, "TOLERANCES", {}).items():
-        if pattern == step_id or _spec_regex(pattern).match(step_id):
-            return float(atol)
-    return C.ATOL
-
+# --- step lists ------------------------------------------------------------------------------
 
 def step_list(module: ModuleType) -> StepList:
     """What ``--list-steps`` shows: step ids, kinds, minimum precision, givens, variants, mistakes."""
@@ -205,84 +159,6 @@ def step_list(module: ModuleType) -> StepList:
     givens.update({f"(--variant {k})": v for k, v in getattr(module, "VARIANTS", {}).items()})
     mistakes = {**module.MISTAKES, **getattr(module, "DIAGNOSES", {})}
     return StepList(module.NAME, list(module.STEPS), givens, mistakes)
-
-
-# --- reading answers -------------------------------------------------------------------------
-
-def read_answers(module: ModuleType, raw: dict[str, Any], present: list[str] | None = None) -> dict[str, Answer]:
-    """Parse raw answers (text from ``--answer`` or TOML values) by each step's kind.
-
-    ``present``: the step ids of this exercise; an answer to any other step is refused.
-    """
-    out: dict[str, Answer] = {}
-    aliases = getattr(module, "ALIASES", {})
-    for key, value in _flat_keys(raw).items():
-        step_id = aliases.get(key, key)
-        spec = spec_for(module, step_id)
-        if spec is None:
-            raise AnswerError(f"answer '{key}': {module.NAME} has no such step (see chainrule practice {module.NAME} --list-steps)")
-        if present is not None and step_id not in present:
-            shown = ", ".join(present[:12]) + (", …" if len(present) > 12 else "")
-            raise AnswerError(f"answer '{key}': this exercise has no step {step_id} (its steps: {shown})")
-        try:
-            out[step_id] = read_one(spec, value)
-        except ParseError as exc:
-            raise AnswerError(f"answer '{key}': {exc}") from exc
-    return out
-
-
-def _flat_keys(raw: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """TOML reads an unquoted ``d2.1 = …`` as ``{"d2": {"1": …}}``: join the keys back."""
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flat_keys(value, name + "."))
-        else:
-            out[name] = value
-    return out
-
-
-def read_one(spec: StepSpec, value: Any) -> Answer:
-    """One answer as the step's kind reads it: words for choices, numbers otherwise."""
-    if spec.kind == "choice":
-        return _read_words(value)
-    if isinstance(value, str):
-        return parse_answer(value, "number")
-    return answer_from_number(value)
-
-
-def _read_words(value: Any) -> Answer:
-    if isinstance(value, str) and value.strip().startswith("[") and value.strip().endswith("]"):
-        value = [w for w in value.strip()[1:-1].split(",")]
-    if isinstance(value, list):
-        if len(value) > 1000 or any(isinstance(v, list) for v in value):
-            raise ParseError("expected a list of words like [reject, retain]")
-        words = [parse_answer(str(v).strip().strip("'\""), "choice").value for v in value]
-        return Answer(words, None, str(value))
-    if isinstance(value, bool):
-        raise ParseError("expected a word, not true/false")
-    return parse_answer(str(value), "choice")
-
-
-def describe(module: ModuleType, step_id: str, answer: Answer) -> str:
-    """How an answer was read, for interactive mode: ``[0.87, 1.1]`` or ``retain``."""
-    from derive.printing.math import value_text
-    spec = spec_for(module, step_id)
-    if spec is not None and spec.kind == "choice":
-        canon = _canonical_words(module, answer.value)
-        return value_text(canon) + ("" if canon == answer.value else f" (you wrote: {value_text(answer.value)})")
-    return value_text(answer.value)
-
-
-def _canonical_words(module: ModuleType, value: Any) -> Any:
-    if isinstance(value, list):
-        return [_canonical_words(module, v) for v in value]
-    word = C.normalize_word(value)
-    for canonical, others in getattr(module, "CHOICES", {}).items():
-        if word == canonical or word in [C.normalize_word(o) for o in others]:
-            return canonical
-    return word
 
 
 # --- checking --------------------------------------------------------------------------------
@@ -296,7 +172,7 @@ def _carried(module: ModuleType, answers: dict[str, Answer], clean: dict[str, An
             continue
         leaves = C.flatten(a.value)
         if spec.kind == "choice":
-            out[step_id] = _canonical_words(module, a.value)
+            out[step_id] = canonical_words(module, a.value)
         elif all(C._is_number(x) for x in leaves) and all(C._is_number(x) for x in C.flatten(expected)):
             if spec.kind == "integer" and not all(float(x).is_integer() for x in leaves):
                 continue

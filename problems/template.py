@@ -33,6 +33,8 @@ def toml_value(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(str(k))} = {toml_value(v)}" for k, v in value.items() if v is not None) + "}"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
@@ -46,7 +48,7 @@ def answer_template(module: ModuleType, exercise: Exercise) -> str:
              "# vectors as \"[0.87, 1.1]\", matrices as \"[[0.1, 0.2], [0.3, 0.4]]\", words as \"reject\".",
              "", f"topic = {toml_value(module.NAME)}", f"exercise = {toml_value(exercise.id)}", "",
              "[givens]"]
-    lines += [f"{_key(k)} = {toml_value(v)}" for k, v in exercise.givens.items()]
+    lines += [f"{_key(k)} = {toml_value(v)}" for k, v in exercise.givens.items() if v is not None]  # TOML has no null
     lines += ["", "[answers]"]
     for step in exercise.steps:
         spec = spec_for(module, step.id)
