@@ -24,11 +24,14 @@ class AnswerError(UserError):
 def read_answers(module: ModuleType, raw: dict[str, Any], present: list[str] | None = None) -> dict[str, Answer]:
     """Parse raw answers (text from ``--answer`` or TOML values) by each step's kind.
 
-    ``present``: the step ids of this exercise; an answer to any other step is refused.
+    ``present``: the step ids of this exercise; an answer to any other step is refused. An
+    empty string counts as no answer (a line of an answer file left blank).
     """
     out: dict[str, Answer] = {}
     aliases = getattr(module, "ALIASES", {})
     for key, value in _flat_keys(raw).items():
+        if isinstance(value, str) and not value.strip():
+            continue  # an answer file's line left empty: the step is missing, not wrong
         step_id = aliases.get(key, key)
         spec = spec_for(module, step_id)
         if spec is None:

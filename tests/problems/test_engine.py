@@ -148,6 +148,7 @@ def test_answers_are_read_by_kind_and_refused_when_unknown():
         engine.check(TOY, G, {"a": "__import__('os')"})
     with pytest.raises(engine.AnswerError):
         engine.check(TOY, G, {"a": True})
+    assert marks({"a": "  ", "b": "4"})["a"].status == "missing"  # a blank line of an answer file
     # TOML reads an unquoted dotted key d2.1 = … as a nested table: joined back
     assert set(engine.read_answers(TOY, {"extra": {"1": 2.0}})) == {"extra.1"}
 
