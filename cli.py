@@ -286,6 +286,10 @@ def _run_with_progress(module: Any, config: dict[str, Any], show: bool) -> Any:
         return module.train(config, progress)
 
 
+VariantOpt = Annotated[Optional[str], typer.Option(help="A variant of the type (see --list-steps), e.g. solve-weights.")]
+SolveWeightsOpt = Annotated[bool, typer.Option("--solve-weights", help="rbf-xor: the variant that solves for the output weights.")]
+
+
 @app.command()
 def practice(
     topic: Annotated[Optional[str], typer.Argument(help="Problem type (see `chainrule topics`), or an exercise id TOPIC@SEED.")] = None,
@@ -293,28 +297,46 @@ def practice(
     seed: SeedOpt = None,
     count: Annotated[int, typer.Option(min=1, max=500, help="Number of exercises.")] = 1,
     difficulty: Annotated[Difficulty, typer.Option(help="easy, exam or hard.")] = Difficulty.exam,
-    variant: Annotated[Optional[str], typer.Option(help="A variant of the type (see --list-steps).")] = None,
+    variant: VariantOpt = None,
+    solve_weights: SolveWeightsOpt = False,
     no_solutions: Annotated[bool, typer.Option("--no-solutions", help="Exercises only, no answer key.")] = False,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve it here, step by step, with hints.")] = False,
-    out: Annotated[Optional[Path], typer.Option(help="Write a sheet: .md, .tex, .json or .txt.")] = None,
-    list_steps: Annotated[bool, typer.Option("--list-steps", help="Show the type's step ids, givens and mistakes.")] = False,
+    out: Annotated[Optional[Path], typer.Option(help="Write a sheet (.md, .tex, .json, .txt) or a TOML answer file (.toml).")] = None,
+    list_steps: Annotated[bool, typer.Option("--list-steps", help="Show the type's step ids, givens, variants and mistakes.")] = False,
     fmt: FormatOpt = None,
 ) -> None:
-    """Generate randomized, reproducible exercises with worked solutions (an answer key)."""
+    """Generate randomized, reproducible exercises (ids TOPIC@SEED) with worked solutions."""
     from problems import engine
-    modules, seed, diff, variant = _practice_targets(topic, topics_, seed, difficulty.value, variant)
+    modules, seed, diff, variant = _practice_targets(topic, topics_, seed, difficulty.value, _variant(variant, solve_weights))
     if list_steps:
-        emit(engine.step_list(modules[0]), fmt)
-        return
+        return emit(engine.step_list(modules[0]), fmt)
     if interactive:
-        run_interactive(modules[0], engine.make_exercise(modules[0], seed, diff, variant), {}, fmt)
-        return
+        return run_interactive(modules[0], (ex := engine.make_exercise(modules[0], seed, diff, variant)), {}, fmt, ex.id)
     sheet = engine.make_sheet(modules, seed, count, diff, variant, show_solutions=not no_solutions)
-    if out is not None:
-        kind = write_file(sheet, out)
-        print(f"wrote {len(sheet.exercises)} exercise(s) with {'an answer key' if sheet.show_solutions else 'no answer key'} to {out} ({kind})")
-        return
-    emit(sheet, fmt)
+    if out is None:
+        return emit(sheet, fmt)
+    kind = _write_practice(sheet, modules, out)
+    print(f"wrote {len(sheet.exercises)} exercise(s) with {'an answer key' if sheet.show_solutions and kind != 'toml' else 'no answer key'} to {out} ({kind})")
+
+
+def _variant(variant: str | None, solve_weights: bool) -> str | None:
+    if solve_weights and variant not in (None, "solve-weights"):
+        raise CliError("--solve-weights", f"conflicts with --variant {variant}")
+    return "solve-weights" if solve_weights else variant
+
+
+def _write_practice(sheet: Any, modules: list[Any], out: Path) -> str:
+    """A sheet in the format the extension names, or (``.toml``) one exercise's answer file."""
+    if out.suffix.lower() != ".toml":
+        return write_file(sheet, out)
+    if len(sheet.exercises) != 1:
+        raise CliError("--out", "a .toml answer file holds one exercise; drop --count or write .md/.tex")
+    from problems.template import answer_template
+    try:
+        out.write_text(answer_template(modules[0], sheet.exercises[0]), encoding="utf-8")
+    except OSError as exc:
+        raise CliError("--out", f"cannot write '{out}': {exc.strerror}") from exc
+    return "toml"
 
 
 def _practice_targets(topic: str | None, topics_: str | None, seed: int | None, difficulty: str,
@@ -349,7 +371,8 @@ def check(
     file: Annotated[Optional[Path], typer.Argument(help="A TOML file with [givens] and [answers].")] = None,
     seed: SeedOpt = None,
     difficulty: Annotated[Difficulty, typer.Option(help="Difficulty the exercise was generated with.")] = Difficulty.exam,
-    variant: Annotated[Optional[str], typer.Option(help="Variant the exercise was generated with.")] = None,
+    variant: VariantOpt = None,
+    solve_weights: SolveWeightsOpt = False,
     given: GivenOpt = None,
     answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", help="STEP=VALUE, repeatable (for diff: the derivative).")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Enter the answers step by step.")] = False,
@@ -362,27 +385,24 @@ def check(
         from derive.check_diff import check_derivative
         if not f or not wrt or not answer or len(answer) != 1:
             raise CliError("check diff", "needs --f FUNCTION --wrt VARIABLE --answer DERIVATIVE (one answer)")
-        emit(check_derivative(f, wrt, answer[0]), fmt)
-        return
+        return emit(check_derivative(f, wrt, answer[0]), fmt)
     from problems import engine
-    module, givens, raw, exercise = _check_inputs(target, file, seed, difficulty.value, variant, given, answer)
+    module, exercise, raw, label = _check_inputs(target, file, seed, difficulty.value, _variant(variant, solve_weights), given, answer)
     if interactive:
-        run_interactive(module, engine.make_exercise(module, seed or 0, givens=givens), raw, fmt, exercise)
-        return
-    report = engine.check(module, givens, raw, exercise)
-    emit(report, fmt)
+        return run_interactive(module, exercise, raw, fmt, label)
+    emit(engine.check(module, exercise.givens, raw, label), fmt)
 
 
 def _check_inputs(target: str, file: Path | None, seed: int | None, difficulty: str, variant: str | None,
-                  given: list[str] | None, answer: list[str] | None) -> tuple[Any, dict[str, Any], dict[str, Any], str | None]:
+                  given: list[str] | None, answer: list[str] | None) -> tuple[Any, Any, dict[str, Any], str | None]:
+    """(type, exercise, raw answers, exercise id or None) from the argument, a TOML file and options."""
     from problems import engine
-    from derive.steps import exercise_id
     doc: dict[str, Any] = {}
     if target.endswith(".toml"):
         file, target = Path(target), ""
     if file is not None:
         doc = _read_toml(file)
-    name = target or str(doc.get("topic", ""))
+    name = target or str(doc.get("exercise") or doc.get("topic") or "")
     if not name:
         raise CliError("TARGET", "name the problem type (or put topic = \"...\" in the TOML file)")
     try:
@@ -390,19 +410,27 @@ def _check_inputs(target: str, file: Path | None, seed: int | None, difficulty: 
     except ValueError as exc:
         raise CliError("TARGET", str(exc)) from None
     module = _lookup("problem", topic)
+    if id_seed is None and doc.get("exercise") and target:  # `check som mywork.toml`: the file's id
+        try:
+            topic2, id_seed, id_diff, id_var = engine.parse_exercise_id(str(doc["exercise"]))
+        except ValueError as exc:
+            raise CliError(str(file), f"exercise: {exc}") from None
+        if topic2 != topic:
+            raise CliError("TARGET", f"'{target}' does not match the file's exercise {doc['exercise']}")
+        name = str(doc["exercise"])
     seed = id_seed if id_seed is not None else seed if seed is not None else doc.get("seed")
-    difficulty, variant = (id_diff if ":" in name else str(doc.get("difficulty", difficulty))), id_var or variant or doc.get("variant")
-    givens = dict(doc.get("givens", {}))
-    givens.update(parse_given(given))
-    if seed is not None and not isinstance(seed, bool) and isinstance(seed, int):
-        base = engine.make_exercise(module, seed, difficulty, variant).givens
-        givens = {**base, **givens}
-    elif not givens:
+    difficulty = id_diff if ":" in name else str(doc.get("difficulty", difficulty))
+    variant = id_var or variant or doc.get("variant")
+    explicit = {**dict(doc.get("givens", {})), **parse_given(given)}
+    raw: dict[str, Any] = {**dict(doc.get("answers", {})), **pairs(answer, "--answer")}
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        base = engine.make_exercise(module, seed, difficulty, variant)
+        if not explicit or module.validate({**base.givens, **explicit}) == base.givens:
+            return module, base, raw, base.id
+        return module, engine.make_exercise(module, seed, difficulty, variant, {**base.givens, **explicit}), raw, None
+    if not explicit:
         raise CliError("--given", f"give the exercise's givens (--given KEY=VALUE or [givens] in a TOML file) or --seed N; {module.NAME} needs: {', '.join(module.GIVENS)}")
-    raw: dict[str, Any] = dict(doc.get("answers", {}))
-    raw.update(pairs(answer, "--answer"))
-    exercise = exercise_id(module.NAME, seed, difficulty, variant) if isinstance(seed, int) else None
-    return module, givens, raw, exercise
+    return module, engine.make_exercise(module, 0, difficulty, variant, explicit), raw, None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -425,44 +453,52 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def run_interactive(module: Any, exercise: Any, answers: dict[str, Any], fmt: Format | None,
                     exercise_label: str | None = None) -> None:
-    """Ask for each step in order; show how the input was read, judge it; '?' gives the formula."""
-    from derive.errors import UserError
-    from derive.printing.math import value_text
+    """Ask for each step in order; show how the input was read, then judge it; '?' gives the formula."""
     from problems import engine
-    label = exercise_label or exercise.id
-    print(f"Exercise {label}\n{exercise.statement}")
+    print(f"Exercise {exercise_label or '(your own givens)'}\n{exercise.statement}")
     for line in exercise.conventions:
         print(f"  - {line}")
-    print("Type each answer (numbers, fractions, exp(-0.5), [..] vectors, [[..],[..]] matrices).")
+    print("Type each answer (numbers, fractions, exp(-0.5), [..] vectors, [[..],[..]] matrices, words).")
     print("'?' shows the formula, Enter skips a step, 'q' stops.\n")
     for step in exercise.steps:
         spec = engine.spec_for(module, step.id)
-        kind = spec.kind if spec else "number"
-        while True:
-            try:
-                text = input(f"{step.id} ({step.title}) [{kind}]> ").strip()
-            except EOFError:
-                text = "q"
-            if text == "?":
-                print(f"  hint: {spec.hint if spec and spec.hint else 'no formula recorded for this step'}")
-                continue
-            if text in ("", "q", "quit"):
-                break
-            try:
-                read = engine.read_answers(module, {step.id: text})[step.id]
-            except UserError as exc:
-                print(f"  could not read that: {exc}")
-                continue
-            print(f"  read as: {value_text(read.value)}")
-            answers[step.id] = text
-            mark = next(m for m in engine.check(module, exercise.givens, answers).marks if m.id == step.id)
-            note = f" — {mark.diagnosis}" if mark.diagnosis else (f" — {mark.message}" if mark.message else "")
-            print(f"  {mark.status}{note}")
-            break
+        text = _ask(module, exercise, step, spec, answers)
         if text in ("q", "quit"):
             break
     print()
-    emit(engine.check(module, exercise.givens, answers, label), fmt)
+    emit(engine.check(module, exercise.givens, answers, exercise_label), fmt)
+
+
+def _ask(module: Any, exercise: Any, step: Any, spec: Any, answers: dict[str, Any]) -> str:
+    """One step of the interactive loop: read, show how it was read, judge; returns the text typed."""
+    from derive.errors import UserError
+    from problems import engine
+    kind = spec.kind if spec else "number"
+    if kind == "choice" and getattr(module, "CHOICES", None):
+        kind += ": " + " / ".join(module.CHOICES)
+    elif spec is not None and spec.min_decimals:
+        kind += f", at least {spec.min_decimals} decimals"
+    while True:
+        try:
+            text = input(f"{step.id} ({engine.step_title(module, step.id)}) [{kind}]> ").strip()
+        except EOFError:
+            return "q"
+        if text == "?":
+            print(f"  hint: {spec.hint if spec and spec.hint else 'no formula recorded for this step'}")
+            continue
+        if text in ("", "q", "quit"):
+            return text
+        try:
+            read = engine.read_answers(module, {step.id: text})[step.id]
+        except UserError as exc:
+            print(f"  could not read that: {exc}")
+            continue
+        print(f"  read as: {engine.describe(module, step.id, read)}")
+        answers[step.id] = text
+        mark = next(m for m in engine.check(module, exercise.givens, answers).marks if m.id == step.id)
+        note = " — ".join(x for x in (mark.diagnosis, mark.message) if x)
+        print(f"  {mark.status}" + (f" — {note}" if note else ""))
+        return text
 
 
 # --- entry point -----------------------------------------------------------------------------

@@ -1,9 +1,19 @@
-"""Comparers: is a student's number the expected one, at the precision the student wrote?
+"""Comparers: is a student's value the expected one, at the precision the student wrote?
 
-A number is ``correct`` when it equals the expected value within ``atol`` (an absolute floor)
-or a relative 1e-9; ``rounded`` when it equals the expected value rounded *or* truncated to the
-decimal places written, and at least ``min_decimals`` places were written. Arrays are compared
-element by element (``compare_array`` returns the nested element statuses).
+A number is ``correct`` when it equals the expected value within ``atol`` (an absolute floor,
+1e-6 unless the type asks for more) or a relative 1e-9; ``rounded`` when it equals the expected
+value rounded (half away from zero, as by hand) *or* truncated to the decimal places written,
+and at least ``min_decimals`` places were written. Arrays are compared element by element
+(``compare_array`` returns the nested element statuses). Words (decisions, class labels) are
+compared after normalising case, spaces, ``-`` and ``_``; integers (unit numbers, classes)
+must be exact.
+
+>>> compare_number(0.15, 0.145, decimals=2)
+'rounded'
+>>> compare_number(0.14, 0.145, decimals=2)
+'rounded'
+>>> compare_number(0.1, 0.145, decimals=1, min_decimals=2) is None
+True
 """
 
 from __future__ import annotations
@@ -12,22 +22,35 @@ import math
 from typing import Any
 
 ATOL = 1e-6
+# Values are stored to 12 significant digits, so 0.145 may be 0.14499999999999999: a hand
+# rounding of a written 5 must not depend on binary noise far below that.
+_HALF_EPS = 1e-9
 
 
 def _round_half_away(x: float, d: int) -> float:
     q = 10.0 ** d
-    return math.copysign(math.floor(abs(x) * q + 0.5) / q, x)
+    return math.copysign(math.floor(abs(x) * q + 0.5 + _HALF_EPS * max(1.0, abs(x) * q)) / q, x)
 
 
 def _truncate(x: float, d: int) -> float:
     q = 10.0 ** d
-    return math.copysign(math.floor(abs(x) * q + 1e-9) / q, x)
+    return math.copysign(math.floor(abs(x) * q + _HALF_EPS * max(1.0, abs(x) * q)) / q, x)
 
 
-def compare_number(given: float, expected: float, decimals: int | None, min_decimals: int = 0,
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def compare_number(given: Any, expected: Any, decimals: int | None, min_decimals: int = 0,
                    atol: float = ATOL) -> str | None:
-    """``correct``, ``rounded`` or None (no match) for one number."""
-    if not (isinstance(given, (int, float)) and isinstance(expected, (int, float))):
+    """``correct``, ``rounded`` or None (no match) for one number.
+
+    Equations::
+
+        correct  ⇔ |g − e| ≤ max(atol, 1e-9·|e|)
+        rounded  ⇔ d ≥ min_decimals and g ∈ {round(e, d), trunc(e, d)}   (d = decimals written)
+    """
+    if not (_is_number(given) and _is_number(expected)):
         return None
     if not (math.isfinite(given) and math.isfinite(expected)):
         return "correct" if given == expected else None
@@ -42,6 +65,38 @@ def compare_number(given: float, expected: float, decimals: int | None, min_deci
     return None
 
 
+def normalize_word(text: Any) -> Any:
+    """Lower case, single spaces, ``-``/``_`` as spaces: ``Fail_to-Reject`` → ``fail to reject``."""
+    if not isinstance(text, str):
+        return text
+    return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def compare_word(given: Any, expected: Any, synonyms: dict[str, Any] | None = None) -> str | None:
+    """``correct`` when two words (or labels such as ``1``) name the same choice, else None."""
+    return "correct" if _word_key(given, synonyms or {}) == _word_key(expected, synonyms or {}) else None
+
+
+def _word_key(value: Any, synonyms: dict[str, Any]) -> str:
+    word = normalize_word(str(value)) if not _is_number(value) else str(value)
+    try:
+        number = float(word)
+        word = str(int(number)) if number.is_integer() else repr(number)
+    except ValueError:
+        pass
+    for canonical, others in synonyms.items():
+        if word == normalize_word(canonical) or word in [normalize_word(o) for o in others]:
+            return str(canonical)
+    return word
+
+
+def compare_integer(given: Any, expected: Any) -> str | None:
+    """``correct`` when a whole number (unit number, class, count) is exactly the expected one."""
+    if _is_number(given) and _is_number(expected) and float(given).is_integer():
+        return "correct" if abs(given - expected) < 1e-9 else None
+    return None
+
+
 def shape_of(value: Any) -> tuple[int, ...]:
     """Shape of a nested list (``()`` for a scalar)."""
     if isinstance(value, list):
@@ -50,15 +105,23 @@ def shape_of(value: Any) -> tuple[int, ...]:
 
 
 def compare_array(given: Any, expected: Any, decimals: Any, min_decimals: int = 0,
-                  atol: float = ATOL) -> Any:
-    """Nested element statuses (``correct``/``rounded``/None); raises ValueError on shape mismatch."""
+                  atol: float = ATOL, kind: str = "number", synonyms: dict[str, Any] | None = None) -> Any:
+    """Nested element statuses (``correct``/``rounded``/None); raises ValueError on shape mismatch.
+
+    ``kind`` picks the leaf comparer: ``integer`` and ``choice`` are exact, anything else is
+    a number compared at the precision written.
+    """
     if isinstance(expected, list):
         if not isinstance(given, list) or len(given) != len(expected):
             raise ValueError(f"expected shape {shape_of(expected)}, got {shape_of(given)}")
         decs = decimals if isinstance(decimals, list) else [decimals] * len(expected)
-        return [compare_array(g, e, d, min_decimals, atol) for g, e, d in zip(given, expected, decs)]
+        return [compare_array(g, e, d, min_decimals, atol, kind, synonyms) for g, e, d in zip(given, expected, decs)]
     if isinstance(given, list):
-        raise ValueError(f"expected a number, got a list of {len(given)}")
+        raise ValueError(f"expected a single value, got a list of {len(given)}")
+    if kind == "choice":
+        return compare_word(given, expected, synonyms)
+    if kind == "integer":
+        return compare_integer(given, expected)
     return compare_number(given, expected, decimals, min_decimals, atol)
 
 
@@ -75,3 +138,10 @@ def summarize(statuses: Any) -> str | None:
     if any(s is None for s in flat):
         return None
     return "correct" if all(s == "correct" for s in flat) else "rounded"
+
+
+def positions(statuses: Any, wanted: str = "incorrect", prefix: tuple[int, ...] = ()) -> list[tuple[int, ...]]:
+    """1-based positions of the elements with status ``wanted`` (``[(2,), (3, 1)]``)."""
+    if not isinstance(statuses, list):
+        return [prefix] if statuses == wanted else []
+    return [p for i, s in enumerate(statuses, 1) for p in positions(s, wanted, prefix + (i,))]

@@ -18,8 +18,11 @@ import numpy as np
 from derive.steps import Step
 
 
+TINY = 1e-10  # float noise (a least-squares fit's 8.9e-13 residual) is shown as 0
+
+
 def plain(value: Any) -> Any:
-    """NumPy → plain Python (ints, nested lists, floats to 12 significant digits)."""
+    """NumPy → plain Python (ints, nested lists, floats to 12 significant digits, |x| < 1e-10 → 0)."""
     if isinstance(value, np.ndarray):
         return plain(value.tolist())
     if isinstance(value, np.generic):
@@ -27,7 +30,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, float) and math.isfinite(value) and value != 0.0:
-        return float(f"{value:.12g}")
+        return 0.0 if abs(value) < TINY else float(f"{value:.12g}")
     return value
 
 
@@ -61,16 +64,31 @@ class Work:
 
 
 def _like(new: Any, template: Any) -> Any:
-    """``new`` in the type of ``template``: an ndarray for lists, int for ints, else as is."""
+    """``new`` in the type of ``template``: an ndarray for lists, int for ints, else as is.
+
+    A value of the wrong shape or type (which the engine filters out already) falls back to
+    the computed ``template`` rather than crashing the solver.
+    """
+    if isinstance(template, list) and _has_words(template):
+        return new if isinstance(new, list) and len(new) == len(template) else template
     if isinstance(template, list):
-        arr = np.asarray(new, dtype=float)
+        try:
+            arr = np.asarray(new, dtype=float)
+        except (TypeError, ValueError):
+            return np.asarray(template, dtype=float)
         if arr.shape != np.asarray(template, dtype=float).shape:
             return np.asarray(template, dtype=float)
         return arr
-    if isinstance(template, bool) or isinstance(template, str):
-        return new
-    if isinstance(template, int):
-        return int(round(float(new)))
-    if isinstance(template, float):
-        return float(new)
+    if isinstance(template, (bool, str)):
+        return new if isinstance(new, type(template)) else template
+    if isinstance(template, (int, float)):
+        if isinstance(new, bool) or not isinstance(new, (int, float)):
+            return template
+        return int(round(float(new))) if isinstance(template, int) else float(new)
     return new
+
+
+def _has_words(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_has_words(v) for v in value)
+    return isinstance(value, str)

@@ -124,8 +124,8 @@ class DocumentPrinter:
         return blocks
 
     def _print_CheckReport(self, r: S.CheckReport) -> list[str]:
-        rows = tuple((m.id, m.status, self.value(m.given) if m.given is not None else "—", self.value(m.expected),
-                      m.diagnosis or m.message or "") for m in r.marks)
+        rows = tuple((m.id, m.status, self.given_cell(m), self.value(m.expected),
+                      " — ".join(x for x in (m.diagnosis, m.message) if x)) for m in r.marks)
         head = f"Check: {r.topic}" + (f" ({r.exercise_id})" if r.exercise_id else "")
         first = r.first_error
         summary = f"First error: step {first}." if first else "No incorrect steps."
@@ -135,7 +135,37 @@ class DocumentPrinter:
             blocks.append(self.bullet(r.conventions))
         blocks += [self.table(S.Table("", ("step", "status", "yours", "expected", "note"), rows)),
                    self.para(f"{summary} Score: {score['correct']}/{score['total']}.")]
+        if any(_has_wrong(m.elements) for m in r.marks):
+            blocks.append(self.para("Wrong entries are boxed." if self._latex_values() else "Wrong entries are marked ✗."))
         return blocks
+
+    # --- element-level marks inside vectors and matrices (CheckReport) ----------------------
+    def wrong_entry(self, text: str) -> str:
+        """How a wrong entry of a vector/matrix is flagged: ``0.7✗`` (LaTeX: a box)."""
+        return rf"\boxed{{{text}}}" if self._latex_values() else f"{text}✗"
+
+    def given_cell(self, m: S.Mark) -> str:
+        """The student's value with wrong entries flagged (``[1.17, 0.7✗, 0.68]``)."""
+        if m.given is None:
+            return "—"
+        if not (isinstance(m.given, list) and isinstance(m.elements, list) and _has_wrong(m.elements)):
+            return self.value(m.given)
+        cells = self._flag(m.given, m.elements)
+        if not self._latex_values():
+            return _nested_text(cells)
+        rows = cells if cells and isinstance(cells[0], list) else [cells]
+        return r"\begin{bmatrix} " + r" \\ ".join(" & ".join(r) for r in rows) + r" \end{bmatrix}"
+
+    def _flag(self, value: Any, elements: Any) -> Any:
+        if isinstance(value, list):
+            els = elements if isinstance(elements, list) else [None] * len(value)
+            return [self._flag(v, e) for v, e in zip(value, els)]
+        text = self.value(value)
+        return self.wrong_entry(text) if elements == "incorrect" else text
+
+    def _latex_values(self) -> bool:
+        """True for printers that write values as LaTeX (markdown, latex)."""
+        return self.value("x") != "x"
 
     def _print_EquivalenceReport(self, r: S.EquivalenceReport) -> list[str]:
         blocks = [self.heading(f"Check: d/d{r.wrt} of {r.function}"),
@@ -176,3 +206,15 @@ class DocumentPrinter:
 
     def _print_Table(self, t: S.Table) -> list[str]:
         return [self.table(t)]
+
+
+def _has_wrong(elements: Any) -> bool:
+    if isinstance(elements, list):
+        return any(_has_wrong(e) for e in elements)
+    return elements == "incorrect"
+
+
+def _nested_text(cells: Any) -> str:
+    if isinstance(cells, list):
+        return "[" + ", ".join(_nested_text(c) for c in cells) + "]"
+    return str(cells)

@@ -53,7 +53,10 @@ class RichPrinter(DocumentPrinter):
 
     def _styled(self, cell: str) -> Any:
         style = STATUS_STYLE.get(cell) or ("bold red" if cell == "FAIL" else "green" if cell == "ok" else None)
-        return Text(cell, style=style) if style else Text(cell)
+        text = Text(cell, style=style) if style else Text(cell)
+        if "✗" in cell:  # a wrong entry inside a vector/matrix answer (CheckReport)
+            text.highlight_regex(r"[^\s,\[\]]+✗", "bold red")
+        return text
 
     def step(self, number: int, step: S.Step) -> str:
         body = self.equation(step.lhs, step.formula, step.value, step.shape)
