@@ -22,7 +22,7 @@ from problems.types import _b_conv_cross as xnet
 from problems.types import _b_conv_net as net
 from problems.types import _b_conv_params as par
 from problems.types import _b_conv_size as size
-from problems.types._b_common import torch_module, variant_of
+from problems.types._b_common import other_mistake, torch_module, variant_of
 
 NAME = "conv"
 SUMMARY = "CNN: output size, cross-correlation, pooling, flatten, parameter counts, LeNet/VGG shape tables"
@@ -120,9 +120,17 @@ def conventions(g: dict[str, Any]) -> list[str]:
     return out
 
 
+_SIZE = ("floor-omitted", "padding-once", "plus-one-omitted")
+_OWN = {"output-size": _SIZE + ("same-total", "causal-halved"), "correlate": _SIZE + ("flipped", "map-bias-omitted"),
+        "pool": _SIZE + ("pool-stride-one", "avg-divisor", "flatten-no-channels"),
+        "params": ("bias-forgotten", "channels-forgotten", "flatten-no-channels", "bn-trainable-only"),
+        "network": _SIZE + ("pool-stride-one", "flatten-no-channels", "bias-forgotten", "bn-trainable-only")}
+
+
 def solve(g: dict[str, Any], work: Any) -> None:
     """Every value a hand solution writes down, for the variant in ``g``."""
-    _IMPL[g["variant"]][3](g, work)
+    if not other_mistake(work, MISTAKES, _OWN[g["variant"]]):
+        _IMPL[g["variant"]][3](g, work)
 
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,179 @@
+"""Vanilla RNN: forward through T steps, BPTT for T ≤ 3, the vanishing-gradient factor (§6).
+
+Equations::
+
+    a_t = W_hh h_{t−1} + W_xh x_t + b_h      h_t = tanh(a_t)      y_t = W_hy h_t + b_y
+    L = ½ Σ_t ‖y_t − d_t‖²                   δy_t = y_t − d_t
+    δh_t = W_hyᵀ δy_t + W_hhᵀ δa_{t+1}       δa_t = δh_t ⊙ (1 − h_t²)        (t = T … 1)
+    ∂L/∂W_hh = Σ_t δa_t h_{t−1}ᵀ,  ∂L/∂W_xh = Σ_t δa_t x_tᵀ,  ∂L/∂b_h = Σ_t δa_t,  ∂L/∂W_hy = Σ_t δy_t h_tᵀ
+    vanishing: ‖∂h_t/∂h_{t−k}‖ ≤ (σ_max(W_hh) · max|f'|)ᵏ
+Shapes: x_t (D), h_t (H), y_t (O); W_xh (H×D), W_hh (H×H), W_hy (O×H). A 1-unit value is a number.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import numpy as np
+
+from derive.steps import StepSpec
+from problems.engine import GivenError
+from problems.givens import choice, matrix, vector
+from problems.types import _b_rnn_vanish as van
+from problems.types._b_common import arr, dec, distinct, mat, other_mistake, pick, put, sigmoid, torch_module, variant_of, vec
+
+NAME = "rnn"
+SUMMARY = "Vanilla RNN: a_t, h_t, y_t over T steps; BPTT gradients; vanishing factor (σ_max·max|f'|)ᵏ"
+SECTIONS = ("6",)
+VARIANTS = {"forward": "a_t, h_t, y_t for every step", "bptt": "forward, loss and backpropagation through time",
+            "vanishing": "largest singular value of W_hh, max|f'| and the factor over k steps"}
+_DRAW = {"easy": ["forward", "forward", "vanishing"], "exam": ["forward", "forward", "vanishing"],
+         "hard": ["bptt", "bptt", "vanishing"]}
+CHOICES = van.CHOICES
+STEPS = [
+    StepSpec("a.t", "Pre-activation at step t", "vector", 3, "a_t = W_hh h_{t−1} + W_xh x_t + b_h"),
+    StepSpec("h.t", "Hidden state at step t", "vector", 3, "h_t = tanh(a_t)"),
+    StepSpec("y.t", "Output at step t", "vector", 3, "y_t = W_hy h_t + b_y"),
+    StepSpec("L", "Loss ½Σ_t ‖y_t − d_t‖²", "number", 3, "L = ½ Σ_t ‖y_t − d_t‖²"),
+    StepSpec("dy.t", "∂L/∂y_t", "vector", 3, "y_t − d_t"),
+    StepSpec("dh.t", "∂L/∂h_t (from y_t and from step t + 1)", "vector", 3, "W_hyᵀ δy_t + W_hhᵀ δa_{t+1}"),
+    StepSpec("da.t", "∂L/∂a_t", "vector", 3, "δh_t ⊙ (1 − h_t²)"),
+    StepSpec("dWhy", "∂L/∂W_hy", "matrix", 3, "Σ_t δy_t h_tᵀ"),
+    StepSpec("dWhh", "∂L/∂W_hh", "matrix", 3, "Σ_t δa_t h_{t−1}ᵀ"),
+    StepSpec("dWxh", "∂L/∂W_xh", "matrix", 3, "Σ_t δa_t x_tᵀ"),
+    StepSpec("dbh", "∂L/∂b_h", "vector", 3, "Σ_t δa_t"),
+] + van.STEPS
+GIVENS = {"variant": "forward, bptt or vanishing",
+          "Wxh, Whh, bh, Why, by": "weights (H×D, H×H, H, O×H, O); a 1-unit RNN may give numbers",
+          "x": "inputs x_1 … x_T, one row each (T ≤ 4; T ≤ 3 for bptt)", "h0": "initial state (default zeros)",
+          "d": "bptt: targets d_1 … d_T, one row each"} | van.GIVENS
+MISTAKES = {
+    "swapped": "W_hh and W_xh swapped: W_xh h_{t−1} + W_hh x_t",
+    "bias-omitted": "bias b_h left out of a_t",
+    "sigmoid-for-tanh": "σ used instead of tanh for the hidden state",
+    "stale-h": "h_{t−1} not carried forward: h_0 used at every step",
+    "output-pre-activation": "output computed from a_t instead of h_t = tanh(a_t)",
+    "no-recurrent-term": "gradient from step t + 1 dropped: δh_t = W_hyᵀ δy_t only (W_hhᵀ δa_{t+1} missing)",
+    "tanh-deriv-of-a": "tanh' evaluated as 1 − a_t² instead of 1 − h_t² = 1 − tanh²(a_t)",
+    "last-step-only": "gradient not summed over time: only the last step's term kept",
+} | van.MISTAKES
+_OWN = list(MISTAKES)[:8]
+
+
+def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
+    """One-decimal weights in [−1, 1]; a 1-unit RNN at easy, 2 units at exam and hard."""
+    v = variant_of(rng, variant, VARIANTS, _DRAW, difficulty)
+    if v == "vanishing":
+        return {"variant": v} | van.generate(rng, difficulty)
+    H = 1 if difficulty == "easy" else 2
+    D = H if difficulty == "easy" else pick(rng, [1, 2, 2])
+    T = 2 if difficulty == "easy" else pick(rng, [2, 3])
+    while True:
+        g = _draw(rng, v, H, D, T, difficulty)
+        if distinct(sys.modules[__name__], g):
+            return g
+
+
+def _draw(rng: np.random.Generator, v: str, H: int, D: int, T: int, difficulty: str) -> dict[str, Any]:
+    g = {"variant": v, "Wxh": dec(rng, (H, D), -1, 1, nonzero=True), "Whh": dec(rng, (H, H), -1, 1, nonzero=True),
+         "bh": dec(rng, H, -0.5, 0.5, nonzero=True), "Why": dec(rng, (1, H), -1, 1, nonzero=True),
+         "by": dec(rng, 1, -0.5, 0.5), "x": dec(rng, (T, D), -1, 1, nonzero=True),
+         "h0": np.zeros(H) if difficulty == "easy" else dec(rng, H, -0.5, 0.5)}
+    if v == "bptt":
+        g["d"] = dec(rng, (T, 1), -1, 1)
+    return {k: val.tolist() if isinstance(val, np.ndarray) else val for k, val in g.items()}
+
+
+def validate(givens: dict[str, Any]) -> dict[str, Any]:
+    """Shapes must agree; return canonical nested lists."""
+    v = choice(givens, "variant", VARIANTS, default="bptt" if "d" in givens else "vanishing" if "k" in givens else "forward")
+    if v == "vanishing":
+        return {"variant": v} | van.validate(givens)
+    Whh = matrix(givens, "Whh", rows=(1, 4), cols=(1, 4))
+    H = len(Whh)
+    if len(Whh[0]) != H:
+        raise GivenError("Whh", "expected a square H×H matrix")
+    Wxh = matrix(givens, "Wxh", rows=(H, H), cols=(1, 4))
+    Why = matrix(givens, "Why", rows=(1, 4), cols=(H, H))
+    x = matrix(givens, "x", rows=(1, 3 if v == "bptt" else 4), cols=(len(Wxh[0]),) * 2)
+    g = {"variant": v, "Wxh": Wxh, "Whh": Whh,
+         "bh": vector(givens, "bh", (H, H)), "Why": Why, "by": vector(givens, "by", (len(Why),) * 2), "x": x,
+         "h0": vector(givens, "h0", (H, H), default=[0.0] * H)}
+    if v == "bptt":
+        g["d"] = matrix(givens, "d", rows=(len(x),) * 2, cols=(len(Why),) * 2)
+    return g
+
+
+def statement(g: dict[str, Any]) -> str:
+    """The exercise text."""
+    if g["variant"] == "vanishing":
+        return van.statement(g)
+    xs = "; ".join(f"x_{t} = {vec(x)}" for t, x in enumerate(g["x"], 1))
+    text = (f"A vanilla RNN has W_xh = {mat(g['Wxh'])}, W_hh = {mat(g['Whh'])}, b_h = {vec(g['bh'])}, "
+            f"W_hy = {mat(g['Why'])}, b_y = {vec(g['by'])} and h_0 = {vec(g['h0'])}. Feed {xs}. "
+            "For every step compute a_t, h_t = tanh(a_t) and y_t.")
+    if g["variant"] == "bptt":
+        ds = "; ".join(f"d_{t} = {vec(d)}" for t, d in enumerate(g["d"], 1))
+        text += (f" The targets are {ds} and L = ½Σ_t‖y_t − d_t‖². Compute L, δy_t, then δh_t and δa_t from "
+                 "t = T back to 1, and ∂L/∂W_hy, ∂L/∂W_hh, ∂L/∂W_xh, ∂L/∂b_h.")
+    return text
+
+
+def conventions(g: dict[str, Any]) -> list[str]:
+    """Conventions stated with every exercise and check."""
+    if g["variant"] == "vanishing":
+        return van.conventions(g)
+    return ["h_t = tanh(W_hh h_{t−1} + W_xh x_t + b_h), y_t = W_hy h_t + b_y (no activation on the output).",
+            "Values of a 1-unit layer are written as numbers, otherwise as vectors [·, ·]."] + (
+        ["BPTT: L = ½Σ_t‖y_t − d_t‖²; gradients summed over all time steps."] if g["variant"] == "bptt" else [])
+
+
+def solve(g: dict[str, Any], work: Any) -> None:
+    """Forward through every step, then (bptt) the backward pass and the summed gradients."""
+    if g["variant"] == "vanishing":
+        return None if other_mistake(work, MISTAKES, van.MISTAKES) else van.solve(g, work)
+    if other_mistake(work, MISTAKES, _OWN if g["variant"] == "bptt" else _OWN[:5]):
+        return None
+    Wxh, Whh, bh, Why, by, X, h0 = arr(g, "Wxh", "Whh", "bh", "Why", "by", "x", "h0")
+    Wa, Wb = (Whh, Wxh) if work.mistake("swapped") and Wxh.shape == Whh.shape else (Wxh, Whh)
+    hs, As, ys, T = [h0], [], [], len(X)
+    for t in range(1, T + 1):
+        hp = h0 if work.mistake("stale-h") else hs[-1]
+        a = Wb @ hp + Wa @ X[t - 1] + (0.0 if work.mistake("bias-omitted") else bh)
+        As.append(put(work, f"a.{t}", f"Pre-activation a_{t}", a, "W_hh h_{t−1} + W_xh x_t + b_h", (f"h.{t - 1}",) if t > 1 else ()))
+        hs.append(put(work, f"h.{t}", f"Hidden state h_{t}", (sigmoid if work.mistake("sigmoid-for-tanh") else np.tanh)(As[-1]), "tanh(a_t)", (f"a.{t}",)))
+        out = As[-1] if work.mistake("output-pre-activation") else hs[-1]
+        ys.append(put(work, f"y.{t}", f"Output y_{t}", Why @ out + by, "W_hy h_t + b_y", (f"h.{t}",)))
+    if g["variant"] != "bptt":
+        return None
+    D = arr(g, "d")[0]
+    work.put("L", "Loss", 0.5 * sum(float(((y - d) ** 2).sum()) for y, d in zip(ys, D)), "½ Σ_t ‖y_t − d_t‖²",
+             depends_on=tuple(f"y.{t}" for t in range(1, T + 1)))
+    dys = [put(work, f"dy.{t}", f"∂L/∂y_{t}", ys[t - 1] - D[t - 1], "y_t − d_t", (f"y.{t}",)) for t in range(1, T + 1)]
+    das: dict[int, np.ndarray] = {T + 1: np.zeros_like(h0)}
+    for t in range(T, 0, -1):
+        rec = 0.0 if work.mistake("no-recurrent-term") else Whh.T @ das[t + 1]
+        dh = put(work, f"dh.{t}", f"∂L/∂h_{t}", Why.T @ dys[t - 1] + rec, "W_hyᵀ δy_t + W_hhᵀ δa_{t+1}",
+                 (f"dy.{t}",) + ((f"da.{t + 1}",) if t < T else ()))
+        slope = 1 - As[t - 1] ** 2 if work.mistake("tanh-deriv-of-a") else 1 - hs[t] ** 2
+        das[t] = put(work, f"da.{t}", f"∂L/∂a_{t}", dh * slope, "δh_t ⊙ (1 − h_t²)", (f"dh.{t}", f"h.{t}"))
+    ts = [T] if work.mistake("last-step-only") else range(1, T + 1)
+    for sid, terms, f in (("dWhy", [np.outer(dys[t - 1], hs[t]) for t in ts], "Σ_t δy_t h_tᵀ"),
+                          ("dWhh", [np.outer(das[t], hs[t - 1]) for t in ts], "Σ_t δa_t h_{t−1}ᵀ"),
+                          ("dWxh", [np.outer(das[t], X[t - 1]) for t in ts], "Σ_t δa_t x_tᵀ"),
+                          ("dbh", [das[t] for t in ts], "Σ_t δa_t")):
+        put(work, sid, f"∂L/∂{sid[1:]}", sum(terms), f, tuple(f"da.{t}" for t in range(1, T + 1)))
+    return None
+
+
+def cross_check(g: dict[str, Any]) -> dict[str, Any]:
+    """Independent values (tests only): torch nn.RNN + autograd, or NumPy finite differences."""
+    from problems.types._b_rnn_cross import rnn_cross
+    return van.cross_check(g) if g["variant"] == "vanishing" else rnn_cross(g, torch_module())
+
+
+if __name__ == "__main__":
+    from derive.printing import render
+    from problems.engine import make_exercise
+    print(render(make_exercise(__import__(__name__), 0, "hard"), "text"))
