@@ -125,13 +125,13 @@ def finite(x: float) -> float:
     return x
 
 
-def put(work: Any, id: str, title: str, value: Any, formula: str, depends_on: tuple[str, ...] = (),
+def put(work: Any, id: str, title: str, value: np.ndarray, formula: str, depends_on: tuple[str, ...] = (),
         because: str = "") -> np.ndarray:
-    """``work.put`` recording a one-element array as a plain number (a 1-unit layer's value is a
-    number on paper); returns the carried value as an array of the original shape."""
-    v = np.asarray(value, dtype=float)
-    out = work.put(id, title, float(v.reshape(-1)[0]) if v.size == 1 else v, formula, because, tuple(depends_on))
-    return np.asarray(out, dtype=float).reshape(v.shape)
+    """``work.put`` for an array, recording a one-element array as a plain number (a 1-unit layer's
+    value is a number on paper); returns the carried value as an array of the original shape."""
+    if value.size == 1:
+        return np.full(value.shape, work.put(id, title, float(value.flat[0]), formula, because, depends_on))
+    return work.put(id, title, value, formula, because, depends_on)
 
 
 def arr(g: dict[str, Any], *keys: str) -> list[np.ndarray]:
