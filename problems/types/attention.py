@@ -20,7 +20,8 @@ from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import choice, matrix
 from problems.types import _b_attn_extra as X
-from problems.types._b_common import arr, distinct, mat, other_mistake, pick, softmax, torch_module, variant_of
+from problems.types._b_common import mat, pick, softmax, torch_module, variant_of
+from problems.types._b_solve import arr, distinct, other_mistake
 
 NAME = "attention"
 SUMMARY = "Attention: QKᵀ, /√d_k, row softmax (causal mask), AV; multi-head shapes and parameters; positional encoding"

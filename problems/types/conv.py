@@ -22,7 +22,8 @@ from problems.types import _b_conv_cross as xnet
 from problems.types import _b_conv_net as net
 from problems.types import _b_conv_params as par
 from problems.types import _b_conv_size as size
-from problems.types._b_common import other_mistake, torch_module, variant_of
+from problems.types._b_common import torch_module, variant_of
+from problems.types._b_solve import other_mistake
 
 NAME = "conv"
 SUMMARY = "CNN: output size, cross-correlation, pooling, flatten, parameter counts, LeNet/VGG shape tables"

@@ -22,7 +22,8 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import choice
 from problems.types import _b_gates as G
-from problems.types._b_common import arr, distinct, other_mistake, pick, put, sigmoid, torch_module, variant_of, vec
+from problems.types._b_common import pick, sigmoid, torch_module, variant_of, vec
+from problems.types._b_solve import arr, distinct, other_mistake, put
 
 NAME = "gru"
 SUMMARY = "GRU cell: gates z, r, candidate h̃, h_t (course or PyTorch convention); backward step; 3[h(h + x) + h]"

@@ -21,7 +21,8 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import choice
 from problems.types import _b_gates as G
-from problems.types._b_common import arr, distinct, other_mistake, put, sigmoid, torch_module, variant_of, vec
+from problems.types._b_common import sigmoid, torch_module, variant_of, vec
+from problems.types._b_solve import arr, distinct, other_mistake, put
 
 NAME = "lstm"
 SUMMARY = "LSTM cell: gates f, i, c̃, o, cell and hidden state; one backward step; 4[h(h + x) + h] parameters"

@@ -20,8 +20,10 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import choice, matrix, vector
+from problems.types import _b_rnn_bptt as bptt
 from problems.types import _b_rnn_vanish as van
-from problems.types._b_common import arr, dec, distinct, mat, other_mistake, pick, put, sigmoid, torch_module, variant_of, vec
+from problems.types._b_common import dec, mat, pick, sigmoid, torch_module, variant_of, vec
+from problems.types._b_solve import arr, distinct, other_mistake, put
 
 NAME = "rnn"
 SUMMARY = "Vanilla RNN: a_t, h_t, y_t over T steps; BPTT gradients; vanishing factor (σ_max·max|f'|)ᵏ"
@@ -35,15 +37,7 @@ STEPS = [
     StepSpec("a.t", "Pre-activation at step t", "vector", 3, "a_t = W_hh h_{t−1} + W_xh x_t + b_h"),
     StepSpec("h.t", "Hidden state at step t", "vector", 3, "h_t = tanh(a_t)"),
     StepSpec("y.t", "Output at step t", "vector", 3, "y_t = W_hy h_t + b_y"),
-    StepSpec("L", "Loss ½Σ_t ‖y_t − d_t‖²", "number", 3, "L = ½ Σ_t ‖y_t − d_t‖²"),
-    StepSpec("dy.t", "∂L/∂y_t", "vector", 3, "y_t − d_t"),
-    StepSpec("dh.t", "∂L/∂h_t (from y_t and from step t + 1)", "vector", 3, "W_hyᵀ δy_t + W_hhᵀ δa_{t+1}"),
-    StepSpec("da.t", "∂L/∂a_t", "vector", 3, "δh_t ⊙ (1 − h_t²)"),
-    StepSpec("dWhy", "∂L/∂W_hy", "matrix", 3, "Σ_t δy_t h_tᵀ"),
-    StepSpec("dWhh", "∂L/∂W_hh", "matrix", 3, "Σ_t δa_t h_{t−1}ᵀ"),
-    StepSpec("dWxh", "∂L/∂W_xh", "matrix", 3, "Σ_t δa_t x_tᵀ"),
-    StepSpec("dbh", "∂L/∂b_h", "vector", 3, "Σ_t δa_t"),
-] + van.STEPS
+] + bptt.STEPS + van.STEPS
 GIVENS = {"variant": "forward, bptt or vanishing",
           "Wxh, Whh, bh, Why, by": "weights (H×D, H×H, H, O×H, O); a 1-unit RNN may give numbers",
           "x": "inputs x_1 … x_T, one row each (T ≤ 4; T ≤ 3 for bptt)", "h0": "initial state (default zeros)",
@@ -54,10 +48,7 @@ MISTAKES = {
     "sigmoid-for-tanh": "σ used instead of tanh for the hidden state",
     "stale-h": "h_{t−1} not carried forward: h_0 used at every step",
     "output-pre-activation": "output computed from a_t instead of h_t = tanh(a_t)",
-    "no-recurrent-term": "gradient from step t + 1 dropped: δh_t = W_hyᵀ δy_t only (W_hhᵀ δa_{t+1} missing)",
-    "tanh-deriv-of-a": "tanh' evaluated as 1 − a_t² instead of 1 − h_t² = 1 − tanh²(a_t)",
-    "last-step-only": "gradient not summed over time: only the last step's term kept",
-} | van.MISTAKES
+} | bptt.MISTAKES | van.MISTAKES
 _OWN = list(MISTAKES)[:8]
 
 
@@ -145,25 +136,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
         hs.append(put(work, f"h.{t}", f"Hidden state h_{t}", (sigmoid if work.mistake("sigmoid-for-tanh") else np.tanh)(As[-1]), "tanh(a_t)", (f"a.{t}",)))
         out = As[-1] if work.mistake("output-pre-activation") else hs[-1]
         ys.append(put(work, f"y.{t}", f"Output y_{t}", Why @ out + by, "W_hy h_t + b_y", (f"h.{t}",)))
-    if g["variant"] != "bptt":
-        return None
-    D = arr(g, "d")[0]
-    work.put("L", "Loss", 0.5 * sum(float(((y - d) ** 2).sum()) for y, d in zip(ys, D)), "½ Σ_t ‖y_t − d_t‖²",
-             depends_on=tuple(f"y.{t}" for t in range(1, T + 1)))
-    dys = [put(work, f"dy.{t}", f"∂L/∂y_{t}", ys[t - 1] - D[t - 1], "y_t − d_t", (f"y.{t}",)) for t in range(1, T + 1)]
-    das: dict[int, np.ndarray] = {T + 1: np.zeros_like(h0)}
-    for t in range(T, 0, -1):
-        rec = 0.0 if work.mistake("no-recurrent-term") else Whh.T @ das[t + 1]
-        dh = put(work, f"dh.{t}", f"∂L/∂h_{t}", Why.T @ dys[t - 1] + rec, "W_hyᵀ δy_t + W_hhᵀ δa_{t+1}",
-                 (f"dy.{t}",) + ((f"da.{t + 1}",) if t < T else ()))
-        slope = 1 - As[t - 1] ** 2 if work.mistake("tanh-deriv-of-a") else 1 - hs[t] ** 2
-        das[t] = put(work, f"da.{t}", f"∂L/∂a_{t}", dh * slope, "δh_t ⊙ (1 − h_t²)", (f"dh.{t}", f"h.{t}"))
-    ts = [T] if work.mistake("last-step-only") else range(1, T + 1)
-    for sid, terms, f in (("dWhy", [np.outer(dys[t - 1], hs[t]) for t in ts], "Σ_t δy_t h_tᵀ"),
-                          ("dWhh", [np.outer(das[t], hs[t - 1]) for t in ts], "Σ_t δa_t h_{t−1}ᵀ"),
-                          ("dWxh", [np.outer(das[t], X[t - 1]) for t in ts], "Σ_t δa_t x_tᵀ"),
-                          ("dbh", [das[t] for t in ts], "Σ_t δa_t")):
-        put(work, sid, f"∂L/∂{sid[1:]}", sum(terms), f, tuple(f"da.{t}" for t in range(1, T + 1)))
+    if g["variant"] == "bptt":
+        bptt.backward(g, work, Whh, Why, X, h0, As, hs, ys)
     return None
 
 
