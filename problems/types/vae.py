@@ -40,13 +40,13 @@ STEPS = [
 GIVENS = {"variant": "sigma or logvar (which the encoder outputs)", "mu": "encoder means μ",
           "sigma | logvar": "encoder σ (> 0) or log σ²", "eps": "the noise sample ε", "x": "the input",
           "x_hat": "the decoder's output for z", "recon": "bce (x in [0, 1], 0 < x̂ < 1) or sse"}
-MISTAKES = {
+MISTAKES = {  # formula mistakes first: where two mistakes give the same number, the formula is named
+    "kl-subtracted": "KL subtracted from the reconstruction loss: the loss is reconstruction + KL",
+    "log-sigma": "KL written Σ(σ² + μ² − log σ − 1): log σ instead of log σ² and the ½ dropped (can go negative)",
+    "sign-dropped": "KL written ½Σ(1 + log σ² − μ² − σ²): the leading minus sign dropped (KL ≥ 0)",
     "logvar-as-sigma": "log σ² used as if it were σ",
     "half-omitted": "σ = exp(log σ²): the ½ is missing (that is σ², not σ)",
     "sigma-as-var": "σ used as the variance: σ² is the square of the given σ",
-    "log-sigma": "KL written Σ(σ² + μ² − log σ − 1): log σ instead of log σ² and the ½ dropped (can go negative)",
-    "kl-subtracted": "KL subtracted from the reconstruction loss: the loss is reconstruction + KL",
-    "sign-dropped": "KL written ½Σ(1 + log σ² − μ² − σ²): the leading minus sign dropped (KL ≥ 0)",
     "z-variance": "z = μ + σ² ⊙ ε: the standard deviation σ multiplies ε, not the variance",
     "bce-sign": "BCE without its minus sign (a log-likelihood, negative, instead of a loss)",
     "elbo-sign": "ELBO given as reconstruction + KL: the ELBO is the negative of the loss",
