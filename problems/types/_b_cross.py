@@ -18,7 +18,7 @@ from problems.types._b_common import torch_module
 
 def vae_cross(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch.distributions KL and torch losses, or NumPy with
-    the KL in its other closed form log(1/σ) + (σ² + μ²)/2 − ½."""
+    the KL in its other closed form log(1/σ) + (σ² + μ²)/2 − 1/2."""
     torch = torch_module()
     mu, eps = np.array(g["mu"]), np.array(g["eps"])
     s = np.array(g["sigma"]) if g["variant"] == "sigma" else np.sqrt(np.exp(np.array(g["logvar"])))

@@ -17,7 +17,7 @@ from derive.steps import StepSpec
 from problems.types._b_solve import arr, put
 
 STEPS = [
-    StepSpec("L", "Loss ½Σ_t ‖y_t − d_t‖²", "number", 3, "L = ½ Σ_t ‖y_t − d_t‖²"),
+    StepSpec("L", "Loss (1/2)Σ_t ‖y_t − d_t‖²", "number", 3, "L = (1/2) Σ_t ‖y_t − d_t‖²"),
     StepSpec("dy.t", "∂L/∂y_t", "vector", 3, "y_t − d_t"),
     StepSpec("dh.t", "∂L/∂h_t (from y_t and from step t + 1)", "vector", 3, "W_hyᵀ δy_t + W_hhᵀ δa_{t+1}"),
     StepSpec("da.t", "∂L/∂a_t", "vector", 3, "δh_t ⊙ (1 − h_t²)"),
@@ -38,7 +38,7 @@ def backward(g: dict[str, Any], work: Any, Whh: np.ndarray, Why: np.ndarray, X: 
     """The loss, δy_t, then δh_t and δa_t from t = T back to 1, then the gradients summed over t."""
     T = len(X)
     D = arr(g, "d")[0]
-    work.put("L", "Loss", 0.5 * sum(float(((y - d) ** 2).sum()) for y, d in zip(ys, D)), "½ Σ_t ‖y_t − d_t‖²",
+    work.put("L", "Loss", 0.5 * sum(float(((y - d) ** 2).sum()) for y, d in zip(ys, D)), "(1/2) Σ_t ‖y_t − d_t‖²",
              depends_on=tuple(f"y.{t}" for t in range(1, T + 1)))
     dys = [put(work, f"dy.{t}", f"∂L/∂y_{t}", ys[t - 1] - D[t - 1], "y_t − d_t", (f"y.{t}",)) for t in range(1, T + 1)]
     das: dict[int, np.ndarray] = {T + 1: np.zeros_like(h0)}

@@ -53,8 +53,8 @@ _LOSS = {
 }
 _OPT = {
     "dstar-inverted": "D* inverted: p_g/(p_data + p_g) instead of p_data/(p_data + p_g)",
-    "jsd-no-half": "JSD = V* + log 4: the factor ½ is missing (V* = −log 4 + 2·JSD)",
-    "log2-not-log4": "value at the optimum given as −log 2: it is log ½ + log ½ = −log 4",
+    "jsd-no-half": "JSD = V* + log 4: the factor 1/2 is missing (V* = −log 4 + 2·JSD)",
+    "log2-not-log4": "value at the optimum given as −log 2: it is log(1/2) + log(1/2) = −log 4",
 }
 MISTAKES = _LOSS | _OPT
 
@@ -123,7 +123,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
                      depends_on=("Dstar",))
         work.put("JSD", "JSD(p_data ‖ p_g)", V + math.log(4) if work.mistake("jsd-no-half") else (V + math.log(4)) / 2,
                  "(V* + log 4) / 2", depends_on=("Vstar",))
-        work.put("V-equal", "V at p_g = p_data (D* = ½)", -math.log(2 if work.mistake("log2-not-log4") else 4), "2 log ½ = −log 4")
+        work.put("V-equal", "V at p_g = p_data (D* = 1/2)", -math.log(2 if work.mistake("log2-not-log4") else 4), "2 log(1/2) = −log 4")
         return None
     r, f = np.array(g["D_real"]), np.array(g["D_fake"])
     mean = np.sum if work.mistake("sum-not-mean") else np.mean

@@ -106,7 +106,7 @@ def statement(g: dict[str, Any]) -> str:
             "For every step compute a_t, h_t = tanh(a_t) and y_t.")
     if g["variant"] == "bptt":
         ds = "; ".join(f"d_{t} = {vec(d)}" for t, d in enumerate(g["d"], 1))
-        text += (f" The targets are {ds} and L = ½Σ_t‖y_t − d_t‖². Compute L, δy_t, then δh_t and δa_t from "
+        text += (f" The targets are {ds} and L = (1/2)Σ_t‖y_t − d_t‖². Compute L, δy_t, then δh_t and δa_t from "
                  "t = T back to 1, and ∂L/∂W_hy, ∂L/∂W_hh, ∂L/∂W_xh, ∂L/∂b_h.")
     return text
 
@@ -117,7 +117,7 @@ def conventions(g: dict[str, Any]) -> list[str]:
         return van.conventions(g)
     return ["h_t = tanh(W_hh h_{t−1} + W_xh x_t + b_h), y_t = W_hy h_t + b_y (no activation on the output).",
             "Values of a 1-unit layer are written as numbers, otherwise as vectors [·, ·]."] + (
-        ["BPTT: L = ½Σ_t‖y_t − d_t‖²; gradients summed over all time steps."] if g["variant"] == "bptt" else [])
+        ["BPTT: L = (1/2)Σ_t‖y_t − d_t‖²; gradients summed over all time steps."] if g["variant"] == "bptt" else [])
 
 
 def solve(g: dict[str, Any], work: Any) -> None:

@@ -27,10 +27,10 @@ SECTIONS = ("9",)
 VARIANTS = {"sigma": "the encoder gives μ and σ", "logvar": "the encoder gives μ and log σ²"}
 _DRAW = {d: list(VARIANTS) for d in ("easy", "exam", "hard")}
 STEPS = [
-    StepSpec("sigma", "σ = exp(½ log σ²)", "vector", 3, "exp(½ log σ²)"),
+    StepSpec("sigma", "σ = exp((1/2) log σ²)", "vector", 3, "exp((1/2) log σ²)"),
     StepSpec("var", "σ²", "vector", 3, "σ² (or exp(log σ²))"),
     StepSpec("logvar", "log σ²", "vector", 3, "2 log σ"),
-    StepSpec("kl-terms", "KL per latent dimension", "vector", 3, "½(σ² + μ² − log σ² − 1)"),
+    StepSpec("kl-terms", "KL per latent dimension", "vector", 3, "(1/2)(σ² + μ² − log σ² − 1)"),
     StepSpec("kl", "KL(N(μ, σ²) ‖ N(0, I))", "number", 3, "Σ_j KL_j"),
     StepSpec("z", "Reparameterised z", "vector", 3, "μ + σ ⊙ ε"),
     StepSpec("recon", "Reconstruction loss", "number", 3, "BCE or SSE summed over the data dimensions"),
@@ -42,10 +42,10 @@ GIVENS = {"variant": "sigma or logvar (which the encoder outputs)", "mu": "encod
           "x_hat": "the decoder's output for z", "recon": "bce (x in [0, 1], 0 < x̂ < 1) or sse"}
 MISTAKES = {  # formula mistakes first: where two mistakes give the same number, the formula is named
     "kl-subtracted": "KL subtracted from the reconstruction loss: the loss is reconstruction + KL",
-    "log-sigma": "KL written Σ(σ² + μ² − log σ − 1): log σ instead of log σ² and the ½ dropped (can go negative)",
-    "sign-dropped": "KL written ½Σ(1 + log σ² − μ² − σ²): the leading minus sign dropped (KL ≥ 0)",
+    "log-sigma": "KL written Σ(σ² + μ² − log σ − 1): log σ instead of log σ² and the (1/2) dropped (can go negative)",
+    "sign-dropped": "KL written (1/2)Σ(1 + log σ² − μ² − σ²): the leading minus sign dropped (KL ≥ 0)",
     "logvar-as-sigma": "log σ² used as if it were σ",
-    "half-omitted": "σ = exp(log σ²): the ½ is missing (that is σ², not σ)",
+    "half-omitted": "σ = exp(log σ²): the (1/2) is missing (that is σ², not σ)",
     "sigma-as-var": "σ used as the variance: σ² is the square of the given σ",
     "z-variance": "z = μ + σ² ⊙ ε: the standard deviation σ multiplies ε, not the variance",
     "bce-sign": "BCE without its minus sign (a log-likelihood, negative, instead of a loss)",
@@ -96,8 +96,8 @@ def statement(g: dict[str, Any]) -> str:
 
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
-    return ["KL(N(μ, σ²) ‖ N(0, I)) = ½Σ_j(σ_j² + μ_j² − log σ_j² − 1); natural logarithms.",
-            "Reconstruction summed over the data dimensions (BCE or SSE, no ½); loss = reconstruction + KL = −ELBO."]
+    return ["KL(N(μ, σ²) ‖ N(0, I)) = (1/2)Σ_j(σ_j² + μ_j² − log σ_j² − 1); natural logarithms.",
+            "Reconstruction summed over the data dimensions (BCE or SSE, no (1/2)); loss = reconstruction + KL = −ELBO."]
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
@@ -106,7 +106,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
     if g["variant"] == "logvar":
         lv = np.array(g["logvar"], dtype=float)
         s = lv if work.mistake("logvar-as-sigma") else np.exp(lv if work.mistake("half-omitted") else 0.5 * lv)
-        s = put(work, "sigma", "σ = exp(½ log σ²)", s, "exp(½ log σ²)")
+        s = put(work, "sigma", "σ = exp((1/2) log σ²)", s, "exp((1/2) log σ²)")
         var = put(work, "var", "σ² = exp(log σ²)", np.exp(lv), "exp(log σ²)")
     else:
         s = np.array(g["sigma"], dtype=float)
@@ -117,8 +117,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
         terms = var + mu ** 2 - np.log(np.abs(s)) - 1
     else:
         terms = (-1 if work.mistake("sign-dropped") else 1) * 0.5 * (var + mu ** 2 - lv - 1)
-    terms = put(work, "kl-terms", "KL per dimension", terms, "½(σ² + μ² − log σ² − 1)", deps)
-    kl = work.put("kl", "KL term", float(terms.sum()), "Σ_j ½(σ_j² + μ_j² − log σ_j² − 1)", depends_on=("kl-terms",))
+    terms = put(work, "kl-terms", "KL per dimension", terms, "(1/2)(σ² + μ² − log σ² − 1)", deps)
+    kl = work.put("kl", "KL term", float(terms.sum()), "Σ_j (1/2)(σ_j² + μ_j² − log σ_j² − 1)", depends_on=("kl-terms",))
     put(work, "z", "z = μ + σ ⊙ ε", mu + (var if work.mistake("z-variance") else s) * eps, "μ + σ ⊙ ε",
         ("sigma",) if g["variant"] == "logvar" else ())
     x, xh = np.array(g["x"], dtype=float), np.array(g["x_hat"], dtype=float)
@@ -134,7 +134,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch.distributions KL and torch losses, or NumPy with
-    the KL in its other closed form log(1/σ) + (σ² + μ²)/2 − ½."""
+    the KL in its other closed form log(1/σ) + (σ² + μ²)/2 − (1/2)."""
     from problems.types._b_cross import vae_cross
     return vae_cross(g)
 

@@ -37,9 +37,9 @@ STEPS = [
     StepSpec("pairs", "Number of skip-gram (centre, context) pairs", "integer", None, "Σ_k |context_k|"),
     StepSpec("h", "CBOW hidden layer", "vector", 3, "h = (1/C) Σ Wᵀ x_c"),
     StepSpec("u", "Output scores", "vector", 3, "u = W'ᵀ h"),
-    StepSpec("yhat", "Softmax output", "vector", 3, "ŷ = softmax(u)"),
-    StepSpec("pred", "Predicted word", "choice", None, "argmax ŷ"),
-    StepSpec("loss", "Cross-entropy loss for the target", "number", 3, "−log ŷ_target"),
+    StepSpec("yhat", "Softmax output", "vector", 3, "ŷ = softmax(u)"),
+    StepSpec("pred", "Predicted word", "choice", None, "argmax ŷ"),
+    StepSpec("loss", "Cross-entropy loss for the target", "number", 3, "−log ŷ_target"),
 ]
 GIVENS = {"corpus": "the text", "stopwords": "words to drop", "window": "context size c on each side",
           "target": "the CBOW target word (occurs once)", "W": "input embeddings, one row per vocabulary word (V × N)",
@@ -104,15 +104,15 @@ def statement(g: dict[str, Any]) -> str:
     return (f"Corpus: \"{g['corpus']}\". Stop words: {' '.join(g['stopwords'])}. Window c = {g['window']}. List the tokens, "
             "the vocabulary (order of first appearance) and its size, the one-hot vector of the target "
             f"'{g['target']}', each token's context words and the number of skip-gram pairs. Then run CBOW for the "
-            f"target with W = {mat(g['W'])} (rows in vocabulary order) and W' = {mat(g['W_out'])}: h, u = W'ᵀh, ŷ, "
-            "the predicted word and the loss −log ŷ_target.")
+            f"target with W = {mat(g['W'])} (rows in vocabulary order) and W' = {mat(g['W_out'])}: h, u = W'ᵀh, ŷ, "
+            "the predicted word and the loss −log ŷ_target.")
 
 
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
     return ["Write word lists as words separated by spaces (no commas), e.g. 'cat sat mat'; tokens are lower case.",
             "Vocabulary in order of first appearance; context = up to c tokens on each side, left to right.",
-            "CBOW averages the rows of W of the target's context words; ŷ = softmax(W'ᵀh); natural log."]
+            "CBOW averages the rows of W of the target's context words; ŷ = softmax(W'ᵀh); natural log."]
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
@@ -142,9 +142,9 @@ def solve(g: dict[str, Any], work: Any) -> None:
                  "(1/C) Σ Wᵀ x_c", f"average of the rows of {' '.join(words_)}", (f"context.{t + 1}", "vocab"))
     out = np.array(g["W"], dtype=float) if work.mistake("input-matrix-out") else np.array(g["W_out"], dtype=float).T
     u = work.put("u", "Scores u = W'ᵀh", out @ h, "W'ᵀ h", depends_on=("h",))
-    y = work.put("yhat", "ŷ = softmax(u)", softmax(u), "e^{u_j} / Σ_k e^{u_k}", depends_on=("u",))
-    work.put("pred", "Predicted word", vocab[int(np.argmax(y))], "argmax ŷ", depends_on=("yhat", "vocab"))
-    work.put("loss", f"−log ŷ('{g['target']}')", -float(np.log(y[vocab.index(g["target"])])), "−log ŷ_target",
+    y = work.put("yhat", "ŷ = softmax(u)", softmax(u), "e^{u_j} / Σ_k e^{u_k}", depends_on=("u",))
+    work.put("pred", "Predicted word", vocab[int(np.argmax(y))], "argmax ŷ", depends_on=("yhat", "vocab"))
+    work.put("loss", f"−log ŷ('{g['target']}')", -float(np.log(y[vocab.index(g["target"])])), "−log ŷ_target",
              depends_on=("yhat", "vocab"))
 
 
