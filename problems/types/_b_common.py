@@ -123,3 +123,22 @@ def finite(x: float) -> float:
     if not math.isfinite(x):
         raise ValueError("not finite")
     return x
+
+
+def one_unit(givens: dict[str, Any], matrices: Iterable[str] = (), vectors: Iterable[str] = (),
+             columns: Iterable[str] = ()) -> dict[str, Any]:
+    """Givens of a 1-unit layer written as numbers, made into the lists the validators expect:
+    a number becomes [[x]] (``matrices``) or [x] (``vectors``); a flat list in ``columns`` (one
+    value per time step) becomes a column [[x₁], [x₂], …]."""
+    out = dict(givens)
+    for key in matrices:
+        if isinstance(out.get(key), (int, float)) and not isinstance(out.get(key), bool):
+            out[key] = [[out[key]]]
+    for key in vectors:
+        if isinstance(out.get(key), (int, float)) and not isinstance(out.get(key), bool):
+            out[key] = [out[key]]
+    for key in columns:
+        v = out.get(key)
+        if isinstance(v, list) and v and not any(isinstance(x, list) for x in v):
+            out[key] = [[x] for x in v]
+    return out

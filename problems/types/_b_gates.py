@@ -14,7 +14,7 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import integer, matrix, vector
-from problems.types._b_common import dec, mat, pick, vec
+from problems.types._b_common import dec, mat, one_unit, pick, vec
 
 
 def gen_cell(rng: np.random.Generator, d: str, gates: str, states: tuple[str, ...],
@@ -33,7 +33,9 @@ def gen_cell(rng: np.random.Generator, d: str, gates: str, states: tuple[str, ..
 
 
 def val_cell(g: dict[str, Any], gates: str, states: tuple[str, ...], backward: bool) -> dict[str, Any]:
-    """Shapes agree: H from the first state, D from x; canonical nested lists."""
+    """Shapes agree: H from the first state, D from x; canonical nested lists (a 1-unit cell may
+    give numbers)."""
+    g = one_unit(g, [f"W{k}" for k in gates], [f"b{k}" for k in gates] + list(states) + ["x", "dh", "dc_next"])
     H = len(vector(g, states[0], (1, 4)))
     D = len(vector(g, "x", (1, 4)))
     out: dict[str, Any] = {f"W{k}": matrix(g, f"W{k}", rows=(H, H), cols=(H + D, H + D)) for k in gates}

@@ -22,7 +22,7 @@ from problems.engine import GivenError
 from problems.givens import choice, matrix, vector
 from problems.types import _b_rnn_bptt as bptt
 from problems.types import _b_rnn_vanish as van
-from problems.types._b_common import dec, mat, pick, sigmoid, torch_module, variant_of, vec
+from problems.types._b_common import dec, mat, one_unit, pick, sigmoid, torch_module, variant_of, vec
 from problems.types._b_solve import arr, distinct, other_mistake, put
 
 NAME = "rnn"
@@ -40,7 +40,7 @@ STEPS = [
 ] + bptt.STEPS + van.STEPS
 GIVENS = {"variant": "forward, bptt or vanishing",
           "Wxh, Whh, bh, Why, by": "weights (H×D, H×H, H, O×H, O); a 1-unit RNN may give numbers",
-          "x": "inputs x_1 … x_T, one row each (T ≤ 4; T ≤ 3 for bptt)", "h0": "initial state (default zeros)",
+          "x": "inputs x_1 … x_T, one row each, or a plain list for one input (T ≤ 4; T ≤ 3 for bptt)", "h0": "initial state (default zeros)",
           "d": "bptt: targets d_1 … d_T, one row each"} | van.GIVENS
 MISTAKES = {
     "swapped": "W_hh and W_xh swapped: W_xh h_{t−1} + W_hh x_t",
@@ -81,12 +81,14 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
     v = choice(givens, "variant", VARIANTS, default="bptt" if "d" in givens else "vanishing" if "k" in givens else "forward")
     if v == "vanishing":
         return {"variant": v} | van.validate(givens)
+    givens = one_unit(givens, ("Wxh", "Whh", "Why"), ("bh", "by", "h0"))
     Whh = matrix(givens, "Whh", rows=(1, 4), cols=(1, 4))
     H = len(Whh)
     if len(Whh[0]) != H:
         raise GivenError("Whh", "expected a square H×H matrix")
     Wxh = matrix(givens, "Wxh", rows=(H, H), cols=(1, 4))
     Why = matrix(givens, "Why", rows=(1, 4), cols=(H, H))
+    givens = one_unit(givens, columns=[k for k, n in (("x", len(Wxh[0])), ("d", len(Why))) if n == 1])
     x = matrix(givens, "x", rows=(1, 3 if v == "bptt" else 4), cols=(len(Wxh[0]),) * 2)
     g = {"variant": v, "Wxh": Wxh, "Whh": Whh,
          "bh": vector(givens, "bh", (H, H)), "Why": Why, "by": vector(givens, "by", (len(Why),) * 2), "x": x,

@@ -99,3 +99,8 @@ def test_numpy_fallback_cross_check_agrees(monkeypatch):
         ours = {s.id: s.value for s in ex.steps}
         for key, value in M.cross_check(ex.givens).items():
             np.testing.assert_allclose(np.array(ours[key], float), np.array(value, float), rtol=1e-6, atol=1e-8, err_msg=key)
+
+
+def test_one_unit_givens_may_be_numbers():
+    plain = {"variant": "bptt", "Wxh": 0.5, "Whh": 0.8, "bh": 0.1, "Why": 2, "by": 0, "x": [1, -1], "h0": 0, "d": [1, 0]}
+    assert M.validate(plain) == M.validate(G)
