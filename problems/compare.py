@@ -91,9 +91,13 @@ def _word_key(value: Any, synonyms: dict[str, Any]) -> str:
 
 
 def compare_integer(given: Any, expected: Any) -> str | None:
-    """``correct`` when a whole number (unit number, class, count) is exactly the expected one."""
-    if _is_number(given) and _is_number(expected) and float(given).is_integer():
-        return "correct" if abs(given - expected) < 1e-9 else None
+    """``correct`` when a whole number (unit number, class, count) is exactly the expected one.
+
+    A fractional answer can only equal a fractional target, which comes from a known-mistake
+    replay (e.g. an output size with the floor left out), so the mistake is still diagnosed.
+    """
+    if _is_number(given) and _is_number(expected):
+        return "correct" if abs(float(given) - float(expected)) < 1e-9 else None
     return None
 
 
