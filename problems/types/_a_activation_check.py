@@ -38,7 +38,7 @@ def _torch(g: dict[str, Any], torch: Any) -> dict[str, Any]:
     if fn == "softmax":
         s = F.softmax(x, dim=0)
         J = torch.autograd.functional.jacobian(lambda z: F.softmax(z, dim=0), x.detach())
-        return {"s": s.detach().tolist(), "jacobian": J.tolist()}
+        return {"softmax": s.detach().tolist(), "jacobian": J.tolist()}
     alpha = torch.tensor([g.get("alpha", 0.0)], dtype=torch.float64, requires_grad=True)
     f = {"leaky-relu": lambda v: F.leaky_relu(v, g.get("alpha", 0.0)), "prelu": lambda v: F.prelu(v, alpha),
          "elu": lambda v: F.elu(v, g.get("alpha", 1.0))}.get(fn) or getattr(F, _TORCH[fn])
@@ -66,7 +66,7 @@ def _complex_step(g: dict[str, Any], h: float = 1e-30) -> dict[str, Any]:
     if fn == "softmax":
         soft = lambda z: np.exp(z) / np.exp(z).sum()  # noqa: E731
         J = np.array([soft(x + 1j * h * np.eye(len(x))[j]).imag / h for j in range(len(x))]).T
-        return {"s": soft(x).real.tolist(), "jacobian": J.tolist()}
+        return {"softmax": soft(x).real.tolist(), "jacobian": J.tolist()}
     a = g.get("alpha", 0.0)
     out = {"f": _f(fn, x, a).real.tolist(), "df": (_f(fn, x + 1j * h, a).imag / h).tolist()}
     if fn == "prelu":

@@ -27,8 +27,12 @@ Givens = dict[str, Any]
 
 
 def num(x: float) -> str:
-    """A given number as written in a statement (``0.25``, ``-1``)."""
-    return f"{x:g}".replace("-", "−")
+    """A given number as written in a statement (``0.25``, ``−1``, ``1e−8``)."""
+    s = f"{x:g}"
+    if "e" in s:
+        mant, exp = s.split("e")
+        s = f"{mant}e{int(exp)}"
+    return s.replace("-", "−")
 
 
 def vec(v: Any) -> str:

@@ -23,7 +23,7 @@ def without_torch(g: dict[str, Any]) -> dict[str, Any]:
         z = np.array(g["z"], dtype=float)
         E = lambda v: -np.sum(t * (v - np.log(np.sum(np.exp(v)))))  # noqa: E731
         p = np.exp(z) / np.exp(z).sum()
-        return {"p": p.tolist(), "E": float(log_loss([int(np.argmax(t))], [p], labels=list(range(len(z))))),
+        return {"softmax": p.tolist(), "E": float(log_loss([int(np.argmax(t))], [p], labels=list(range(len(z))))),
                 "grad": _grad(E, z.astype(complex)), "exp": np.exp(z - z.max()).tolist()}
     o = np.array(g["o"], dtype=float)
     if g["loss"] == "bce":

@@ -37,7 +37,7 @@ STEPS = [
     StepSpec("df_dalpha", "∂f/∂α at each point (PReLU)", "vector", 4, "0 if x > 0 else x"),
     StepSpec("zmax", "max z (softmax, stable form)", "number", 2, "max_j z_j"),
     StepSpec("exp", "e^(z − max z)", "vector", 4, "exp(z_i − max z)"),
-    StepSpec("s", "Softmax probabilities", "vector", 4, "e_i / Σ_j e_j"),
+    StepSpec("softmax", "Softmax probabilities", "vector", 4, "e_i / Σ_j e_j"),
     StepSpec("jacobian", "Softmax Jacobian ∂s_i/∂z_j", "matrix", 4, "s_i(δ_ij − s_j)"),
 ]
 GIVENS = {"function": ", ".join(DEFS), "x": "points (softmax: the logit vector z)",
@@ -114,9 +114,9 @@ def solve(g: dict[str, Any], work: Any) -> None:
     if fn == "softmax":
         zmax = work.put("zmax", "Largest logit", float(x.max()), "max_j z_j")
         e = work.put("exp", "Shifted exponentials", np.exp(x - zmax), "e^(z_i − max z)", depends_on=("zmax",))
-        s = work.put("s", "Softmax", e / e.sum(), "e_i / Σ_j e_j", because=f"Σ e = {e.sum():.6g}", depends_on=("exp",))
+        s = work.put("softmax", "Softmax", e / e.sum(), "e_i / Σ_j e_j", because=f"Σ e = {e.sum():.6g}", depends_on=("exp",))
         J = np.diag(s * (1 - s)) if work.mistake("softmax-jacobian-diagonal") else np.diag(s) - np.outer(s, s)
-        work.put("jacobian", "Jacobian ∂s_i/∂z_j", J, "s_i(δ_ij − s_j)", depends_on=("s",))
+        work.put("jacobian", "Jacobian ∂s_i/∂z_j", J, "s_i(δ_ij − s_j)", depends_on=("softmax",))
         return
     deps: tuple[str, ...] = ()
     if fn == "swish":

@@ -30,7 +30,7 @@ STEPS = [
     StepSpec("err", "Differences o − t (MSE)", "vector", 2, "o − t"),
     StepSpec("terms", "Per-sample losses (BCE)", "vector", 4, "−[t ln o + (1 − t) ln(1 − o)]"),
     StepSpec("exp", "Shifted exponentials (CE)", "vector", 4, "e^(z − max z)"),
-    StepSpec("p", "Softmax probabilities (CE)", "vector", 4, "e_k / Σ_j e_j"),
+    StepSpec("softmax", "Softmax probabilities p (CE)", "vector", 4, "e_k / Σ_j e_j"),
     StepSpec("E", "Loss value", "number", 4, "½Σ(t − o)² | mean of terms | −Σ t ln p"),
     StepSpec("grad", "Gradient ∂E/∂o (CE: ∂E/∂z)", "vector", 4, "o − t | 2(o − t)/n | (o − t)/(n o(1 − o)) | p − t"),
     StepSpec("grad_z", "Gradient w.r.t. the logits ∂E/∂z (BCE)", "vector", 4, "(o − t)/n"),
@@ -110,11 +110,11 @@ def solve(g: dict[str, Any], work: Any) -> None:
     if g["loss"] == "ce":
         z = np.array(g["z"])
         e = work.put("exp", "e^(z − max z)", np.exp(z - z.max()), "e^(z_k − max z)")
-        p = work.put("p", "Softmax", e if work.mistake("softmax-not-normalised") else e / e.sum(), "e_k / Σ e_j",
+        p = work.put("softmax", "Softmax", e if work.mistake("softmax-not-normalised") else e / e.sum(), "e_k / Σ e_j",
                      because=f"Σ e = {e.sum():.6g}", depends_on=("exp",))
-        work.put("E", "Cross-entropy", float(minus * (t * log(np.where(t > 0, p, 1.0))).sum()), "−Σ t_k ln p_k", depends_on=("p",))
+        work.put("E", "Cross-entropy", float(minus * (t * log(np.where(t > 0, p, 1.0))).sum()), "−Σ t_k ln p_k", depends_on=("softmax",))
         grad = (t - p) if work.mistake("sign") else -t / p if work.mistake("ce-grad-wrt-p") else p - t
-        work.put("grad", "∂E/∂z", grad, "p − t", depends_on=("p",))
+        work.put("grad", "∂E/∂z", grad, "p − t", depends_on=("softmax",))
         return
     o, n = np.array(g["o"]), len(g["o"])
     diff = (t - o) if work.mistake("sign") else (o - t)
@@ -147,7 +147,7 @@ def cross_check(g: dict[str, Any]) -> dict[str, Any]:
         z = torch.tensor(g["z"], dtype=torch.float64, requires_grad=True)
         E = F.cross_entropy(z.unsqueeze(0), tt.unsqueeze(0))
         E.backward()
-        return {"p": F.softmax(z, 0).tolist(), "E": E.item(), "grad": z.grad.tolist(),
+        return {"softmax": F.softmax(z, 0).tolist(), "E": E.item(), "grad": z.grad.tolist(),
                 "exp": np.exp(np.array(g["z"]) - max(g["z"])).tolist()}
     o = torch.tensor(g["o"], dtype=torch.float64, requires_grad=True)
     if g["loss"] == "bce":
