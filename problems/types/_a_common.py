@@ -7,6 +7,7 @@
 - ``ln``/``root``: logarithm and square root that raise ValueError outside their domain (a
   student's impossible value stops the replay instead of producing NaN).
 - ``Label``: a step's left-hand side, plain in text, ``\\mathrm{…}`` in LaTeX.
+- ``idle``: lets a solver skip the replay of a mistake that cannot occur with its givens.
 - ``load_torch``: torch, or None when it is not installed (cross-checks fall back to NumPy).
 """
 
@@ -82,6 +83,16 @@ class Label:
         return self.text
 
 
+def idle(work: Any, applies: dict[str, Callable[[Givens], bool]], givens: Givens) -> bool:
+    """True while the engine replays a known mistake that cannot occur with these givens.
+
+    ``applies`` maps a mistake to a test on the givens alone (e.g. a cross-entropy slip needs
+    ``loss == "ce"``); a solver returns at once when this is True: such a replay could only
+    repeat the correct values, which are never a diagnosis, so skipping it changes nothing.
+    """
+    return any(work.mistake(name) and not test(givens) for name, test in applies.items())
+
+
 def load_torch() -> Any:
     """The torch module, or None when it cannot be imported."""
     try:
@@ -111,7 +122,7 @@ class _Probe(Work):
         if self.clean is not None and id in self.clean and not same(plain, self.clean[id]):
             self.first = id
             raise _Stop
-        return value
+        return np.asarray(plain, dtype=float) if isinstance(plain, list) else plain  # as Work.put returns it
 
 
 def _run(module: ModuleType, givens: Givens, work: _Probe) -> _Probe:

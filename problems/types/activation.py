@@ -18,7 +18,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import choice, number, vector
 from problems.types import _a_activation_check as xc
-from problems.types._a_common import generate_clear, num, pick, vec
+from problems.types._a_common import generate_clear, idle, num, pick, vec
 from problems.types._a_nets import sigmoid
 
 NAME = "activation"
@@ -56,6 +56,13 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "value-as-derivative": "the function's value f(x) used as its derivative f′(x)",
     "sigmoid-exponent-sign": "σ(x) computed as 1/(1 + eˣ): the exponent's sign is −x",
 }
+_ONLY = {"prelu-dalpha-as-dx": ("prelu",), "softmax-jacobian-diagonal": ("softmax",), "tanh-not-squared": ("tanh",),
+         "leaky-slope-forgotten": ("leaky-relu", "prelu", "elu"), "elu-alpha-dropped": ("elu",), "relu6-cap-forgotten": ("relu6",),
+         "swish-product-rule": ("swish",), "hard-swish-product-rule": ("hard-swish",), "softplus-sign": ("softplus",),
+         "sigmoid-exponent-sign": ("sigmoid",)}
+APPLIES = {**{k: (lambda fns: lambda g: g["function"] in fns)(v) for k, v in _ONLY.items()},
+           "relu-derivative-at-zero": lambda g: g["function"] == "relu" and 0.0 in g["x"],
+           "value-as-derivative": lambda g: g["function"] != "softmax"}
 _ALPHA = {"leaky-relu": [0.01, 0.1], "prelu": [0.1, 0.2, 0.25], "elu": [0.5, 1.0, 2.0]}
 _KINKS = {"leaky-relu": (0,), "prelu": (0,), "elu": (0,), "relu6": (0, 6), "hard-swish": (-3, 3)}
 
@@ -109,6 +116,8 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """Value(s) then derivative(s); softmax: max, shifted exponentials, probabilities, Jacobian."""
+    if idle(work, APPLIES, g):
+        return
     fn, x, a = g["function"], np.array(g["x"]), g.get("alpha", 0.0)
     pos = x > 0
     if fn == "softmax":

@@ -24,7 +24,7 @@ from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import choice, flag, matrix, number, vector
 from problems.types import _a_backprop_io as io
-from problems.types._a_common import Label, ln
+from problems.types._a_common import Label, idle, ln
 from problems.types._a_nets import DERIV_FROM_OUT, DERIV_TEXT, FORWARD, sigmoid, softmax
 
 NAME = "backprop"
@@ -60,6 +60,8 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "value-for-derivative": "used the unit's output f(net) instead of its derivative f′(net) (o instead of o(1 − o))",
     "sign-t-minus-o": "error sign: used (t − o) where ∂E/∂o = o − t",
 }
+APPLIES = {"ce-times-derivative": lambda g: g["loss"] == "ce", "no-half": lambda g: g["loss"] == "mse",
+           "no-sum-over-outputs": lambda g: len(g["t"]) > 1}
 generate, validate, statement, conventions = io.generate, io.validate, io.statement, io.conventions
 _L = {k: Label(k, v) for k, v in {"net_h": r"\mathrm{net_h}", "out_h": r"\mathrm{out_h}", "net_o": r"\mathrm{net_o}",
                                    "out_o": r"\mathrm{out_o}", "E": "E", "delta_o": r"\delta_o", "delta_h": r"\delta_h",
@@ -96,6 +98,8 @@ def _entries(work: Any, step: str, value: np.ndarray, first: int, title: str, de
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """Forward pass, error, deltas, gradients and updates, in the order a hand solution writes them."""
+    if idle(work, APPLIES, g):
+        return
     x, t, lr, act, tb = np.array(g["x"]), np.array(g["t"]), g["lr"], g["activation"], "w1" in g
     W1, W2, b1, b2 = io.params(g)
     df = DERIV_FROM_OUT[act]

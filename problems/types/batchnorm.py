@@ -19,7 +19,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import matrix, number, vector
-from problems.types._a_common import generate_clear, mat, num, pick, root, vec
+from problems.types._a_common import generate_clear, idle, mat, num, pick, root, vec
 
 NAME = "batchnorm"
 SUMMARY = "Batch norm: μ_B, σ²_B (divisor m), x̂, y = γx̂ + β; backward ∂L/∂γ, ∂L/∂β, ∂L/∂x at hard"
@@ -46,6 +46,7 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "eps-forgotten": "ε forgotten: divided by √σ² instead of √(σ² + ε)",
     "n-minus-1": "variance with divisor m − 1; batch norm uses 1/m",
 }
+APPLIES = {"dx-no-mean-terms": lambda g: "dy" in g, "dgamma-as-dbeta": lambda g: "dy" in g, "eps-forgotten": lambda g: g["eps"] >= 1e-4}
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
@@ -100,6 +101,8 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """Forward statistics and outputs; with dy, the backward pass."""
+    if idle(work, APPLIES, g):
+        return
     x, gamma, beta, eps = np.array(g["x"]), np.array(g["gamma"]), np.array(g["beta"]), g["eps"]
     m = len(x)
     mu = work.put("mu", "Batch mean", x.mean(axis=0), "(1/m) Σ x_i")

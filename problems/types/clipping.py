@@ -17,7 +17,7 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import choice, matrix, number, vector
-from problems.types._a_common import generate_clear, load_torch, mat, num, pick, vec
+from problems.types._a_common import generate_clear, idle, load_torch, mat, num, pick, vec
 
 NAME = "clipping"
 SUMMARY = "Gradient clipping by norm (norm, clip factor, clipped gradient) or by value (and the direction change)"
@@ -39,6 +39,8 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "no-sqrt": "norm without the square root: Σ g_i² instead of √(Σ g_i²)",
     "l1-norm": "L1 norm Σ|g_i| used instead of the L2 norm √(Σ g_i²)",
 }
+APPLIES = {"per-component": lambda g: g["mode"] == "norm", "value-as-norm": lambda g: g["mode"] == "value",
+           "factor-inverted": lambda g: g["mode"] == "norm", "clip-always": lambda g: g["mode"] == "norm"}
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
@@ -84,6 +86,8 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """Norm, factor (norm mode), clipped gradient, its norm, and the angle (value mode)."""
+    if idle(work, APPLIES, g):
+        return
     grad, theta = np.array(g["g"]), g["threshold"]
     if work.mistake("l1-norm"):
         n = np.abs(grad).sum()

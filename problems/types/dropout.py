@@ -17,7 +17,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import choice, number, vector
-from problems.types._a_common import generate_clear, load_torch, num, pick, vec
+from problems.types._a_common import generate_clear, idle, load_torch, num, pick, vec
 
 NAME = "dropout"
 SUMMARY = "Dropout: apply a mask, inverted (1/(1 − p)) or standard scaling, test-time output, expected units"
@@ -40,6 +40,8 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "scale-by-p": "scaled with p instead of 1 − p (p taken as the keep probability)",
     "mask-inverted": "mask read backwards: kept the units with m = 0",
 }
+APPLIES = {"no-scaling": lambda g: g["mode"] == "inverted", "scale-by-p": lambda g: g["p"] != 0.5,
+           "expected-uses-p": lambda g: g["p"] != 0.5}
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
@@ -82,6 +84,8 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """Kept count, masked activations, scale, training output, test output, expectation."""
+    if idle(work, APPLIES, g):
+        return
     a, p, inverted = np.array(g["a"]), g["p"], g["mode"] == "inverted"
     m = 1 - np.array(g["mask"]) if work.mistake("mask-inverted") else np.array(g["mask"])
     work.put("kept", "Kept units", int(m.sum()), "Σ m_i")

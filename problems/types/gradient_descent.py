@@ -20,7 +20,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import integer, number, vector
-from problems.types._a_common import generate_clear, num, pick, vec
+from problems.types._a_common import generate_clear, idle, num, pick, vec
 
 NAME = "gradient-descent"
 SUMMARY = "Gradient descent loop on a 1-D polynomial or 2-D quadratic until ‖Δw‖ < tol"
@@ -43,6 +43,7 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "power-rule": "power rule: derivative of c·xⁿ written as c·xⁿ⁻¹ (factor n dropped)",
     "cross-term-dropped": "cross term c·xy left out of the partial derivatives (∂/∂x must include c·y)",
 }
+APPLIES = {"cross-term-dropped": lambda g: "quad" in g and g["quad"][2] != 0}
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
@@ -137,6 +138,8 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """Gradient, step, point, value and step size per iteration; then the iteration count."""
+    if idle(work, APPLIES, g):
+        return
     T = _run(g)[0]
     w, lr, sizes, grads = np.array(g["w0"], dtype=float), g["lr"], [], []
     one = "poly" in g

@@ -16,7 +16,7 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import choice, integer
-from problems.types._a_common import generate_clear, pick
+from problems.types._a_common import generate_clear, idle, pick
 
 NAME = "init"
 SUMMARY = "Glorot/He/LeCun initialisation: fans, variance, normal σ or uniform bound (dense or conv)"
@@ -42,6 +42,9 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "fans-swapped": "fan_in and fan_out swapped",
     "conv-fan-no-kernel": "conv fans without the kernel area: C_in instead of k²·C_in",
 }
+APPLIES = {"bound-no-3": lambda g: g["scheme"].endswith("uniform"), "std-as-var": lambda g: g["scheme"].endswith("normal"),
+           "glorot-fan-in-only": lambda g: g["scheme"].startswith("glorot"), "he-with-fan-out": lambda g: g["scheme"].startswith("he"),
+           "conv-fan-no-kernel": lambda g: g["layer"] == "conv"}
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
@@ -84,6 +87,8 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """Fans, variance, then σ (normal) or the bound (uniform)."""
+    if idle(work, APPLIES, g):
+        return
     if g["layer"] == "dense":
         fi, fo = g["n_in"], g["n_out"]
     else:

@@ -18,7 +18,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import choice, vector
-from problems.types._a_common import generate_clear, ln, load_torch, num, pick, vec
+from problems.types._a_common import generate_clear, idle, ln, load_torch, num, pick, vec
 
 NAME = "loss"
 SUMMARY = "Loss values and gradients: MSE (½Σ or mean), binary cross-entropy, softmax cross-entropy"
@@ -48,6 +48,10 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "log-loss-sign": "leading minus dropped: the cross-entropy came out negative",
     "softmax-not-normalised": "softmax not normalised: e^z not divided by Σ e^z",
 }
+APPLIES = {"grad-no-mean": lambda g: g["loss"] == "bce" or g.get("form") == "mean", "grad-no-2": lambda g: g.get("form") == "mean",
+           "ce-grad-wrt-p": lambda g: g["loss"] == "ce", "bce-logit-grad": lambda g: g["loss"] == "bce",
+           "no-half": lambda g: g.get("form") == "half-sum", "log10": lambda g: g["loss"] != "mse",
+           "log-loss-sign": lambda g: g["loss"] != "mse", "softmax-not-normalised": lambda g: g["loss"] == "ce"}
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
@@ -104,6 +108,8 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """The loss's intermediate values, its value and its gradient(s)."""
+    if idle(work, APPLIES, g):
+        return
     log = (lambda v: ln(v) / math.log(10)) if work.mistake("log10") else ln
     minus = 1.0 if work.mistake("log-loss-sign") else -1.0
     t = np.array(g["t"])

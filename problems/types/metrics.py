@@ -19,7 +19,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import matrix, vector
-from problems.types._a_common import generate_clear, mat, pick
+from problems.types._a_common import generate_clear, idle, mat, pick
 
 NAME = "metrics"
 SUMMARY = "Confusion matrix → accuracy, precision, recall, specificity, F1 (binary) or per-class and macro-F1"
@@ -49,6 +49,9 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "accuracy-without-tn": "accuracy computed as TP/N: the true negatives are correct predictions too",
     "fp-fn-swapped": "matrix read transposed (rows as predictions): FP and FN swapped",
 }
+_K = lambda g: 2 if "y_true" in g else len(g["cm"])  # noqa: E731
+APPLIES = {"f1-of-means": lambda g: _K(g) > 2, "specificity-wrong-denominator": lambda g: _K(g) == 2,
+           "accuracy-without-tn": lambda g: _K(g) == 2}
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
@@ -118,6 +121,8 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """Counts, then accuracy, precision, recall (specificity), F1 (macro-F1)."""
+    if idle(work, APPLIES, g):
+        return
     cm = np.array(g["cm"]) if "cm" in g else work.put("cm", "Confusion matrix", _from_labels(g["y_true"], g["y_pred"], 2), "C_ij = #{actual i, predicted j}")
     cm = np.asarray(cm, dtype=float)
     if work.mistake("fp-fn-swapped"):

@@ -18,7 +18,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import choice, matrix, vector
-from problems.types._a_common import generate_clear, mat, pick, root, vec
+from problems.types._a_common import generate_clear, idle, mat, pick, root, vec
 
 NAME = "normalize"
 SUMMARY = "Feature scaling of a small data set: min-max, z-score (population σ) and max-abs"
@@ -41,6 +41,9 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "maxabs-signed-max": "max-abs divided by max x instead of max |x| (a negative value has the largest magnitude)",
     "zscore-n-minus-1": "sample variance (divisor n − 1) where the scaler uses the population variance (divisor n)",
 }
+APPLIES = {"minmax-divide-by-max": lambda g: g["method"] == "min-max", "zscore-variance": lambda g: g["method"] == "z-score",
+           "no-centering": lambda g: g["method"] == "z-score", "maxabs-signed-max": lambda g: g["method"] == "max-abs",
+           "zscore-n-minus-1": lambda g: g["method"] == "z-score"}
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
@@ -84,6 +87,8 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """The statistics of the chosen method, then the scaled values."""
+    if idle(work, APPLIES, g):
+        return
     x, method = np.array(g["x"]), g["method"]
     if method == "min-max":
         lo = work.put("min", "Minimum", x.min(axis=0), "min x")

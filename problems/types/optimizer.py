@@ -22,7 +22,7 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.types import _a_opt_io as io
-from problems.types._a_common import root
+from problems.types._a_common import idle, root
 
 NAME = "optimizer"
 SUMMARY = "k steps of SGD, momentum (classical/EMA), RMSProp, Adam (with or without bias correction)"
@@ -48,11 +48,19 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "current-point-weighted": "EMA weights swapped (\"the current point gets the higher weight\"): (1 − β)·old + β·new",
     "momentum-form": "classical and EMA momentum confused: v ← βv + (1 − β)g, w ← w − ηv vs v ← βv − ηg, w ← w + v",
 }
+_ADAPTIVE = ("rmsprop", "adam", "adam-nobias")
+APPLIES = {"eps-placement": lambda g: g["optimizer"] in _ADAPTIVE and g["eps"] >= 1e-4,
+           "no-root": lambda g: g["optimizer"] in _ADAPTIVE, "grad-not-squared": lambda g: g["optimizer"] in _ADAPTIVE,
+           "no-bias-correction": lambda g: g["optimizer"] == "adam", "bias-correction-t1": lambda g: g["optimizer"] == "adam" and g["steps"] > 1,
+           "current-point-weighted": lambda g: g["optimizer"] not in ("sgd", "momentum"),
+           "momentum-form": lambda g: g["optimizer"] in ("momentum", "momentum-ema")}
 generate, validate, statement, conventions = io.generate, io.validate, io.statement, io.conventions
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """Per step: gradient (quadratic only), state(s), bias corrections (Adam), new parameters."""
+    if idle(work, APPLIES, g):
+        return
     opt, lr, w = g["optimizer"], g["lr"], np.array(g["w0"], dtype=float)
     swap = work.mistake("current-point-weighted")
     ema = (lambda old, new, b: (1 - b) * old + b * new) if swap else (lambda old, new, b: b * old + (1 - b) * new)

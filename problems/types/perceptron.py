@@ -51,7 +51,7 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
     """Easy: zero start, η = 1; exam: one-decimal start; hard: any gate including XOR."""
     gate = variant or pick(rng, {"easy": ["and", "or"], "exam": ["and", "or", "nand", "nor"], "hard": list(GATES)}[difficulty])
-    cap = {"easy": 4, "exam": 4, "hard": 5}[difficulty]
+    cap = 4
 
     def draw() -> dict[str, Any]:
         for _ in range(30):  # prefer runs that converge before the cap (XOR never does)
@@ -91,12 +91,12 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 def _epochs(g: dict[str, Any]) -> int:
     """Epochs of the correct run (fixes the step list)."""
-    w, b = np.array(g["w"]), g["b"]
+    (w1, w2), b, lr = g["w"], g["b"], g["lr"]
     for e in range(1, g["max_epochs"] + 1):
         errors = 0
-        for x, t in zip(INPUTS, GATES[g["gate"]]):
-            err = t - (1 if round(float(w @ x) + b, 9) >= 0 else 0)
-            w, b, errors = w + g["lr"] * err * np.array(x), b + g["lr"] * err, errors + (err != 0)
+        for (x1, x2), t in zip(INPUTS, GATES[g["gate"]]):
+            err = t - (1 if round(w1 * x1 + w2 * x2 + b, 9) >= 0 else 0)
+            w1, w2, b, errors = w1 + lr * err * x1, w2 + lr * err * x2, b + lr * err, errors + (err != 0)
         if errors == 0:
             return e
     return g["max_epochs"]
@@ -104,20 +104,20 @@ def _epochs(g: dict[str, Any]) -> int:
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """Every presentation's net, output, error and update; errors per epoch; epochs; converged."""
-    w, b, lr, p, counts = np.array(g["w"]), g["b"], g["lr"], 0, []
+    (w1, w2), b, lr, p, counts = g["w"], g["b"], g["lr"], 0, []
     for e in range(1, _epochs(g) + 1):
         errors = 0
-        for x, t in zip(INPUTS, GATES[g["gate"]]):
+        for (x1, x2), t in zip(INPUTS, GATES[g["gate"]]):
             p += 1
             prev = (f"w.{p - 1}", f"b.{p - 1}") if p > 1 else ()
-            net = work.put(f"net.{p}", f"net, epoch {e}, x = {x}", round(float(w @ x) + b, 9), "w·x + b", depends_on=prev)
+            net = work.put(f"net.{p}", f"net, epoch {e}, x = ({x1}, {x2})", round(w1 * x1 + w2 * x2 + b, 9), "w·x + b", depends_on=prev)
             y = int(net > 0 if work.mistake("net-greater") else net >= 0)
-            y = work.put(f"y.{p}", f"y, epoch {e}, x = {x}", y, "1 if net ≥ 0 else 0", depends_on=(f"net.{p}",))
+            y = work.put(f"y.{p}", f"y, epoch {e}, x = ({x1}, {x2})", y, "1 if net ≥ 0 else 0", depends_on=(f"net.{p}",))
             err = work.put(f"err.{p}", f"t − y with t = {t}", (y - t) if work.mistake("error-sign") else (t - y), "t − y",
                            depends_on=(f"y.{p}",))
-            x_used = np.ones(2) if work.mistake("input-forgotten") else np.array(x)
-            w = work.put(f"w.{p}", f"w after presentation {p}", np.round(w + lr * err * x_used, 9), "w + η(t − y)x",
-                         depends_on=(f"err.{p}",) + prev[:1])
+            u1, u2 = (1, 1) if work.mistake("input-forgotten") else (x1, x2)
+            w1, w2 = work.put(f"w.{p}", f"w after presentation {p}", [round(w1 + lr * err * u1, 9), round(w2 + lr * err * u2, 9)],
+                              "w + η(t − y)x", depends_on=(f"err.{p}",) + prev[:1]).tolist()
             b = work.put(f"b.{p}", f"b after presentation {p}", b if work.mistake("bias-not-updated") else round(b + lr * err, 9),
                          "b + η(t − y)", depends_on=(f"err.{p}",) + prev[1:])
             errors += err != 0

@@ -17,7 +17,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import choice, number, vector
-from problems.types._a_common import generate_clear, load_torch, num, pick, vec
+from problems.types._a_common import generate_clear, idle, load_torch, num, pick, vec
 
 NAME = "regularization"
 SUMMARY = "L1/L2 penalty, its gradient and the weight-decay update in both L2 forms"
@@ -45,6 +45,9 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "half-dropped": "the ½ of Ω = ½Σw² left out",
     "norms-confused": "L1 and L2 confused in Ω: Σ|w| and Σw² swapped",
 }
+APPLIES = {"decay-form": lambda g: g["penalty"] != "l1", "l1-as-l2": lambda g: g["penalty"] == "l1",
+           "sign-dropped": lambda g: g["penalty"] == "l1", "l2-gradient-no-2": lambda g: g["penalty"] == "l2",
+           "half-dropped": lambda g: g["penalty"] == "l2-half"}
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
@@ -87,6 +90,8 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 def solve(g: dict[str, Any], work: Any) -> None:
     """Ω, λΩ, J, ∇(λΩ), ∇J, then the decay factor (L2) and the updated weights."""
+    if idle(work, APPLIES, g):
+        return
     form, w, grad0, lam, lr = g["penalty"], np.array(g["w"]), np.array(g["grad0"]), g["lam"], g["lr"]
     l1 = (form == "l1") != work.mistake("norms-confused")
     omega = np.abs(w).sum() if l1 else (w ** 2).sum() * (0.5 if form == "l2-half" and not work.mistake("half-dropped") else 1.0)
