@@ -106,7 +106,7 @@ def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
     out = ["All states start at 0; t counts steps from 1.", f"Update: w ← {update_text(g)}."]
     if g["optimizer"] in _ADAPTIVE:
-        out.append("ε inside the root: √(s + ε)." if g["eps_inside"] else "ε outside the root: √s + ε.")
+        out.append("ε is added inside the square root: √(s + ε)." if g["eps_inside"] else "ε is added outside the square root: √s + ε.")
     if g["optimizer"] == "momentum":
         out.append("Classical momentum (v ← βv − ηg, w ← w + v), not the EMA form.")
     if g["optimizer"] == "momentum-ema":
