@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         rate = n / elapsed
         slow += [name] if rate < TARGET else []
         print(f"{name:<18} {n:>9} {elapsed:>8.2f} {rate:>8.0f} {steps:>9.1f}  {'ok' if rate >= TARGET else 'below'}")
-    print(f"{len(names) - len(slow)}/{len(names)} types at or above {TARGET:.0f} exercises/s" + (f"; below: {', '.join(slow)}" if slow else ""))
+    below = f"; below: {', '.join(slow)}" if slow else ""
+    print(f"{len(names) - len(slow)}/{len(names)} types at or above {TARGET:.0f} exercises/s{below}")
     return 0
 
 

@@ -11,9 +11,9 @@ from problems.givens import choice, flag, matrix, number, vector
 from problems.types._a_common import generate_clear, mat, num, pick, vec
 
 VARIANTS = {
-    "textbook": "the 2-2-2 sigmoid net given as w1…w8 with shared biases b1, b2 and E = ½Σ(t − o)²",
-    "sigmoid": "matrix givens W1, W2; sigmoid units; E = ½Σ(t − o)²",
-    "tanh": "matrix givens; tanh units; E = ½Σ(t − o)²",
+    "textbook": "the 2-2-2 sigmoid net given as w1…w8 with shared biases b1, b2 and E = (1/2)Σ(t − o)²",
+    "sigmoid": "matrix givens W1, W2; sigmoid units; E = (1/2)Σ(t − o)²",
+    "tanh": "matrix givens; tanh units; E = (1/2)Σ(t − o)²",
     "relu": "matrix givens; ReLU hidden units; softmax output with cross-entropy",
     "ce": "matrix givens; sigmoid hidden units; softmax output (sigmoid for one output) with cross-entropy",
 }
@@ -23,7 +23,7 @@ GIVENS = {
     "W2": "outputs × hidden weight matrix",
     "b1": "hidden bias: a number (shared by the layer) or a vector", "b2": "output bias: a number or a vector",
     "lr": "learning rate η", "activation": "sigmoid, tanh or relu (default sigmoid)",
-    "loss": "mse (E = ½Σ(t − o)², default) or ce (softmax/sigmoid output with cross-entropy)",
+    "loss": "mse (E = (1/2)Σ(t − o)², default) or ce (softmax/sigmoid output with cross-entropy)",
     "update_biases": "true to update the biases too (default: false for shared scalar biases, true for vectors)",
 }
 _ORDER = {"easy": ["textbook", "sigmoid"], "exam": ["textbook", "sigmoid", "tanh", "ce"],
@@ -124,7 +124,7 @@ def error_text(g: dict[str, Any]) -> str:
     """The error function as a formula."""
     if g["loss"] == "ce":
         return "−Σ t ln o" if len(g["t"]) > 1 else "−[t ln o + (1 − t) ln(1 − o)]"
-    return "½ Σ (t − o)²"
+    return "(1/2) Σ (t − o)²"
 
 
 def statement(g: dict[str, Any]) -> str:
@@ -146,7 +146,7 @@ def statement(g: dict[str, Any]) -> str:
 
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
-    out = ["E = ½ Σ_k (t_k − o_k)², so ∂E/∂o = o − t." if g["loss"] == "mse" else
+    out = ["E = (1/2) Σ_k (t_k − o_k)², so ∂E/∂o = o − t." if g["loss"] == "mse" else
            "Cross-entropy with softmax outputs (one output: sigmoid with binary cross-entropy), so δ_o = o − t.",
            "W1 is hidden × inputs (net_h = W1 x + b1); W2 is outputs × hidden. δ = ∂E/∂net.",
            "All gradients use the old weights; then every weight is updated: w ← w − η ∂E/∂w."]

@@ -34,7 +34,8 @@ def _torch(torch: Any, X: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: 
     var, mu = torch.var_mean(x.detach(), dim=0, correction=0)
     xhat = F.batch_norm(x.detach(), None, None, training=True, eps=eps).requires_grad_(True)
     y = F.batch_norm(x, None, None, weight=w, bias=b, training=True, eps=eps)
-    out = {"mu": mu.numpy(), "var": var.numpy(), "std": torch.sqrt(var + eps).numpy(), "xhat": xhat.detach().numpy(), "y": y.detach().numpy()}
+    out = {"mu": mu.numpy(), "var": var.numpy(), "std": torch.sqrt(var + eps).numpy(),
+           "xhat": xhat.detach().numpy(), "y": y.detach().numpy()}
     if dy is not None:
         upstream = torch.tensor(dy, dtype=torch.float64)
         y.backward(upstream)

@@ -46,6 +46,16 @@ def mat(m: Any) -> str:
     return "[" + ", ".join("[" + ", ".join(num(a) for a in row) + "]" for row in m) + "]"
 
 
+def poly_text(pairs: Any) -> str:
+    """``x² − 0.5xy + 3y`` from (coefficient, monomial) pairs."""
+    out = ""
+    for c, m in pairs:
+        if c:
+            mag = num(abs(c)) if abs(c) != 1 or not m else ""
+            out += (" − " if c < 0 else " + ") + mag + m if out else ("−" if c < 0 else "") + mag + m
+    return out or "0"
+
+
 def pick(rng: np.random.Generator, options: Any) -> Any:
     """One of ``options`` (a list), as a plain Python value."""
     return options[int(rng.integers(len(options)))]

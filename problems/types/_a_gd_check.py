@@ -31,7 +31,8 @@ def cross_check(g: dict[str, Any]) -> dict[str, Any]:
             grad = np.polynomial.Polynomial(g["poly"]).deriv()(w) if one else A @ w + np.array(g["quad"][3:])
             now = w = w - g["lr"] * grad
         out[f"grad.{t}"], out[f"w.{t}"], out[f"dw.{t}"] = _plain(grad, one), _plain(now, one), _plain(now - before, one)
-        out[f"f.{t}"] = float(np.polynomial.Polynomial(g["poly"])(now[0])) if one else float(0.5 * now @ A @ now + np.array(g["quad"][3:]) @ now)
+        lin = None if one else np.array(g["quad"][3:])
+        out[f"f.{t}"] = float(np.polynomial.Polynomial(g["poly"])(now[0])) if one else float(0.5 * now @ A @ now + lin @ now)
         out[f"change.{t}"] = float(np.sqrt(np.sum((now - before) ** 2)))
         if out[f"change.{t}"] < g["tol"]:
             break

@@ -1,4 +1,5 @@
-"""``loss`` cross-check without torch (tests only): sklearn.metrics values, complex-step gradients.
+"""``loss`` cross-check (tests only): torch.nn.functional losses and autograd; without torch,
+sklearn.metrics values and complex-step gradients.
 
 ∂E/∂v_i = Im E(v + ih e_i)/h with h = 1e-30 is exact to rounding for these analytic losses.
 """
@@ -8,6 +9,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
+
+from problems.types._a_common import load_torch
 
 
 def _grad(E: Callable[[np.ndarray], Any], v: np.ndarray, h: float = 1e-30) -> list[float]:
@@ -36,3 +39,29 @@ def without_torch(g: dict[str, Any]) -> dict[str, Any]:
     mse = float(mean_squared_error(t, o))
     E = (lambda v: np.mean((t - v) ** 2)) if g["form"] == "mean" else (lambda v: 0.5 * np.sum((t - v) ** 2))  # noqa: E731
     return {"err": (o - t).tolist(), "E": mse if g["form"] == "mean" else mse * len(o) / 2, "grad": _grad(E, o.astype(complex))}
+
+
+def cross_check(g: dict[str, Any]) -> dict[str, Any]:
+    """Every step value of a ``loss`` exercise: torch.nn.functional + autograd, else ``without_torch``."""
+    torch = load_torch()
+    t = np.array(g["t"])
+    if torch is None:
+        return without_torch(g)
+    F, tt = torch.nn.functional, torch.tensor(g["t"], dtype=torch.float64)
+    if g["loss"] == "ce":
+        z = torch.tensor(g["z"], dtype=torch.float64, requires_grad=True)
+        E = F.cross_entropy(z.unsqueeze(0), tt.unsqueeze(0))
+        E.backward()
+        return {"softmax": F.softmax(z, 0).tolist(), "E": E.item(), "grad": z.grad.tolist(),
+                "exp": np.exp(np.array(g["z"]) - max(g["z"])).tolist()}
+    o = torch.tensor(g["o"], dtype=torch.float64, requires_grad=True)
+    if g["loss"] == "bce":
+        z = torch.logit(o.detach()).requires_grad_(True)
+        E = F.binary_cross_entropy(o, tt)
+        F.binary_cross_entropy_with_logits(z, tt).backward()
+        E.backward()
+        return {"terms": F.binary_cross_entropy(o, tt, reduction="none").tolist(), "E": E.item(), "grad": o.grad.tolist(),
+                "grad_z": z.grad.tolist()}
+    E = F.mse_loss(o, tt) if g["form"] == "mean" else 0.5 * F.mse_loss(o, tt, reduction="sum")
+    E.backward()
+    return {"err": (np.array(g["o"]) - t).tolist(), "E": E.item(), "grad": o.grad.tolist()}

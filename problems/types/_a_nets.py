@@ -39,4 +39,10 @@ DERIV_FROM_OUT: dict[str, Callable[[Any], Any]] = {
     "tanh": lambda o: 1.0 - o * o,
     "relu": lambda o: (np.asarray(o) > 0).astype(float),
 }
+VALUE: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {  # f(x; α) of the activation type
+    "sigmoid": lambda v, a: sigmoid(v), "tanh": lambda v, a: np.tanh(v), "relu": lambda v, a: np.maximum(v, 0.0),
+    "relu6": lambda v, a: np.clip(v, 0, 6), "leaky-relu": lambda v, a: np.where(v > 0, v, a * v),
+    "prelu": lambda v, a: np.where(v > 0, v, a * v), "elu": lambda v, a: np.where(v > 0, v, a * np.expm1(np.minimum(v, 0))),
+    "softplus": lambda v, a: np.maximum(v, 0) + np.log1p(np.exp(-np.abs(v))),
+}
 DERIV_TEXT = {"sigmoid": "out(1 − out)", "tanh": "1 − out²", "relu": "1 if out > 0 else 0"}

@@ -22,7 +22,7 @@ UPDATE = {"sgd": "w − η g", "momentum": "w + v", "momentum-ema": "w − η v"
           "adam": "w − η m̂ / (√v̂ + ε)", "adam-nobias": "w − η m / (√v + ε)"}
 GIVENS = {
     "optimizer": ", ".join(VARIANTS), "w0": "initial parameters (1–4 numbers)",
-    "grads": "gradients, one row per step (or give curvature)", "curvature": "a in f(w) = ½ Σ a_i w_i² (g = a ⊙ w)",
+    "grads": "gradients, one row per step (or give curvature)", "curvature": "a in f(w) = (1/2) Σ a_i w_i² (g = a ⊙ w)",
     "steps": "number of steps (default: the number of gradient rows)", "lr": "learning rate η",
     "beta": "momentum / RMSProp decay β (default 0.9)", "beta1": "Adam β₁ (default 0.9)", "beta2": "Adam β₂ (default 0.999)",
     "eps": "ε (default 1e-8)", "eps_inside": "true: √(s + ε) instead of √s + ε (default false)",
@@ -31,7 +31,11 @@ _ADAPTIVE = ("rmsprop", "adam", "adam-nobias")
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
-    """One-decimal gradients (or a diagonal quadratic at hard), 2–3 steps, visible ε at exam/hard."""
+    """One-decimal gradients (or a diagonal quadratic at hard), 2–3 steps; ε = 0 (easy) or 0, 0.01, 0.1.
+
+    ε = 1e−8 changes the parameters by about 1e−9: invisible by hand, and it makes a
+    short-decimal answer (0.9) differ from the exact value (0.900000002) below any rounding.
+    """
     from problems.types import optimizer
     opt = variant or pick(rng, list(VARIANTS))
     n, steps = {"easy": (1, 2), "exam": (2, pick(rng, [2, 3])), "hard": (2, 3)}[difficulty]
@@ -53,7 +57,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         if opt in ("adam", "adam-nobias"):
             g.update(beta1=0.9, beta2=pick(rng, [0.999, 0.99]))
         if opt in _ADAPTIVE:
-            g["eps"] = 1e-8 if difficulty == "easy" else pick(rng, [1e-8, 0.01, 0.1])
+            g["eps"] = 0.0 if difficulty == "easy" else pick(rng, [0.0, 0.01, 0.1])
             g["eps_inside"] = difficulty == "hard" and bool(rng.integers(2))
         return g
     return generate_clear(optimizer, draw)
@@ -87,7 +91,7 @@ def statement(g: dict[str, Any]) -> str:
     hyper = ", ".join(f"{k} = {num(g[k])}" for k in ("lr", "beta", "beta1", "beta2", "eps") if k in g)
     hyper = hyper.replace("lr", "η").replace("beta1", "β₁").replace("beta2", "β₂").replace("beta", "β").replace("eps", "ε")
     if "curvature" in g:
-        source = f"minimising f(w) = ½ Σ a_i w_i² with a = {vec(g['curvature'])} (so g = a ⊙ w at the current w)"
+        source = f"minimising f(w) = (1/2) Σ a_i w_i² with a = {vec(g['curvature'])} (so g = a ⊙ w at the current w)"
     else:
         source = "with the gradients " + "; ".join(f"g{t} = {vec(r)}" for t, r in enumerate(g["grads"][:g["steps"]], 1))
     return (f"Apply {g['steps']} steps of {VARIANTS[opt]} starting from w0 = {vec(g['w0'])}, {source}. "
@@ -106,7 +110,8 @@ def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
     out = ["All states start at 0; t counts steps from 1.", f"Update: w ← {update_text(g)}."]
     if g["optimizer"] in _ADAPTIVE:
-        out.append("ε is added inside the square root: √(s + ε)." if g["eps_inside"] else "ε is added outside the square root: √s + ε.")
+        out.append("ε is added inside the square root: √(s + ε)." if g["eps_inside"] else
+                   "ε is added outside the square root: √s + ε.")
     if g["optimizer"] == "momentum":
         out.append("Classical momentum (v ← βv − ηg, w ← w + v), not the EMA form.")
     if g["optimizer"] == "momentum-ema":

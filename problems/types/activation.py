@@ -19,15 +19,15 @@ from derive.steps import StepSpec
 from problems.givens import choice, number, vector
 from problems.types import _a_activation_check as xc
 from problems.types._a_common import generate_clear, idle, num, pick, vec
-from problems.types._a_nets import sigmoid
+from problems.types._a_nets import VALUE, sigmoid
 
 NAME = "activation"
 SUMMARY = "Activation value and derivative at given points (σ, tanh, ReLU family, swish, softplus); softmax Jacobian"
 SECTIONS = ("2",)
 DEFS = {"sigmoid": "σ(x) = 1/(1 + e^(−x))", "tanh": "tanh(x)", "relu": "ReLU(x) = max(0, x)",
-        "leaky-relu": "x if x > 0 else αx", "prelu": "x if x > 0 else αx (α learnable)", "elu": "x if x > 0 else α(eˣ − 1)",
+        "leaky-relu": "x if x > 0 else αx", "prelu": "x if x > 0 else αx (α learnable)", "elu": "x if x > 0 else α(e^x − 1)",
         "relu6": "min(max(0, x), 6)", "swish": "x·σ(x)", "hard-swish": "x·ReLU6(x + 3)/6",
-        "softplus": "ln(1 + eˣ)", "softmax": "s_i = e^(z_i)/Σ_j e^(z_j)"}
+        "softplus": "ln(1 + e^x)", "softmax": "s_i = e^(z_i)/Σ_j e^(z_j)"}
 VARIANTS = {k: f"the function {v}" for k, v in DEFS.items()}
 STEPS = [
     StepSpec("sig", "σ(x) at each point (swish)", "vector", 4, "1/(1 + e^(−x))"),
@@ -48,13 +48,13 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "tanh-not-squared": "tanh′ written as 1 − tanh(x) instead of 1 − tanh²(x)",
     "relu-derivative-at-zero": "ReLU′(0) taken as 1; the convention here is ReLU′(0) = 0",
     "leaky-slope-forgotten": "derivative for x < 0 taken as 0 (as for ReLU) instead of α",
-    "elu-alpha-dropped": "ELU′ for x ≤ 0 written as eˣ instead of αeˣ",
+    "elu-alpha-dropped": "ELU′ for x ≤ 0 written as e^x instead of α·e^x",
     "relu6-cap-forgotten": "ReLU6′ taken as 1 above 6: the cap at 6 makes it 0",
     "swish-product-rule": "swish′ written as σ(x): the product rule's xσ(x)(1 − σ(x)) is missing",
     "hard-swish-product-rule": "hard-swish′ on (−3, 3) written as (x + 3)/6 instead of (2x + 3)/6",
-    "softplus-sign": "softplus′ written as 1/(1 + eˣ) = σ(−x) instead of σ(x)",
+    "softplus-sign": "softplus′ written as 1/(1 + e^x) = σ(−x) instead of σ(x)",
     "value-as-derivative": "the function's value f(x) used as its derivative f′(x)",
-    "sigmoid-exponent-sign": "σ(x) computed as 1/(1 + eˣ): the exponent's sign is −x",
+    "sigmoid-exponent-sign": "σ(x) computed as 1/(1 + e^x): the exponent's sign is −x",
 }
 _ONLY = {"prelu-dalpha-as-dx": ("prelu",), "softmax-jacobian-diagonal": ("softmax",), "tanh-not-squared": ("tanh",),
          "leaky-slope-forgotten": ("leaky-relu", "prelu", "elu"), "elu-alpha-dropped": ("elu",), "relu6-cap-forgotten": ("relu6",),
@@ -135,7 +135,9 @@ def solve(g: dict[str, Any], work: Any) -> None:
         r6 = work.put("r6", "ReLU6(x + 3)", np.clip(x + 3, 0, 6), "min(max(0, x + 3), 6)")
         mid = (x + 3) / 6 if work.mistake("hard-swish-product-rule") else (2 * x + 3) / 6
         f, df, deps = x * r6 / 6, np.where(x <= -3, 0.0, np.where(x >= 3, 1.0, mid)), ("r6",)
-    f = work.put("f", f"{fn}(x)", _value(fn, x, a, work) if not deps else f, DEFS[fn], depends_on=deps)
+    if not deps:
+        f = sigmoid(-x) if work.mistake("sigmoid-exponent-sign") else VALUE[fn](x, a)
+    f = work.put("f", f"{fn}(x)", f, DEFS[fn], depends_on=deps)
     if fn == "sigmoid":
         df = f * (1 - f)
     elif fn == "tanh":
@@ -152,15 +154,6 @@ def solve(g: dict[str, Any], work: Any) -> None:
     work.put("df", f"{fn}′(x)", df, "f′(x)", depends_on=("f",) if fn in ("sigmoid", "tanh") else deps)
     if fn == "prelu":
         work.put("df_dalpha", "∂f/∂α", np.where(pos, 0.0, a if work.mistake("prelu-dalpha-as-dx") else x), "0 if x > 0 else x")
-
-
-def _value(fn: str, x: np.ndarray, a: float, work: Any) -> np.ndarray:
-    if fn == "sigmoid":
-        return sigmoid(-x) if work.mistake("sigmoid-exponent-sign") else sigmoid(x)
-    return {"tanh": np.tanh, "relu": lambda v: np.maximum(v, 0.0), "relu6": lambda v: np.clip(v, 0, 6),
-            "leaky-relu": lambda v: np.where(v > 0, v, a * v), "prelu": lambda v: np.where(v > 0, v, a * v),
-            "elu": lambda v: np.where(v > 0, v, a * np.expm1(np.minimum(v, 0))),
-            "softplus": lambda v: np.maximum(v, 0) + np.log1p(np.exp(-np.abs(v)))}[fn](x)
 
 
 cross_check = xc.cross_check

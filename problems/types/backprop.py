@@ -21,8 +21,6 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
-from problems.givens import choice, flag, matrix, number, vector
 from problems.types import _a_backprop_io as io
 from problems.types._a_common import Label, idle, ln
 from problems.types._a_nets import DERIV_FROM_OUT, DERIV_TEXT, FORWARD, sigmoid, softmax
@@ -38,7 +36,7 @@ STEPS = [
     StepSpec("out_h", "Hidden outputs", "vector", 4, "out_h = f(net_h)"),
     StepSpec("net_o", "Output net inputs", "vector", 3, "net_o = W2 out_h + b2"),
     StepSpec("out_o", "Network outputs", "vector", 4, "out_o = f(net_o); ce: softmax(net_o)"),
-    StepSpec("E", "Error", "number", 4, "½Σ(t − o)²; ce: −Σ t ln o"),
+    StepSpec("E", "Error", "number", 4, "(1/2)Σ(t − o)²; ce: −Σ t ln o"),
     StepSpec("delta_o", "Output deltas ∂E/∂net_o", "vector", 4, "(o − t) ⊙ f′(net_o); ce: o − t"),
     StepSpec("dE_dW2", "Gradient for W2", "matrix", 4, "δ_o out_hᵀ"),
     StepSpec("delta_h", "Hidden deltas ∂E/∂net_h", "vector", 4, "(W2ᵀ δ_o) ⊙ f′(net_h)"),
@@ -55,7 +53,7 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "new-weights-mixed": "hidden delta computed with the already updated W2 (old and new weights mixed)",
     "no-sum-over-outputs": "hidden delta forgot the sum over outputs: used only output 1's δ·w",
     "dE-dout-as-derivative": "∂E/∂out_h written as out_h(1 − out_h) (that is ∂out_h/∂net_h) instead of Σ_k δ_k w_kh",
-    "no-half": "error without the ½: E = Σ(t − o)² instead of ½Σ(t − o)²",
+    "no-half": "error without the 1/2: E = Σ(t − o)² instead of (1/2)Σ(t − o)²",
     "ce-times-derivative": "multiplied o − t by the sigmoid derivative although softmax/sigmoid + cross-entropy gives δ_o = o − t",
     "value-for-derivative": "used the unit's output f(net) instead of its derivative f′(net) (o instead of o(1 − o))",
     "sign-t-minus-o": "error sign: used (t − o) where ∂E/∂o = o − t",
@@ -113,7 +111,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
     dW2 = np.outer(d_o, out_h)
     if tb:
         dW2 = _entries(work, "dE", dW2, 5, "∂E/∂w{n}", ("delta_o", "out_h"), "δ_o{i} · out_h{j}")
-    dW2 = work.put("dE_dW2", "Gradient for W2", dW2, "δ_o · out_hᵀ", depends_on=(tuple(f"dE_dw{n}" for n in range(5, 9)) if tb else ("delta_o", "out_h")), lhs=_L["dE_dW2"])
+    dW2 = work.put("dE_dW2", "Gradient for W2", dW2, "δ_o · out_hᵀ", lhs=_L["dE_dW2"],
+                   depends_on=tuple(f"dE_dw{n}" for n in range(5, 9)) if tb else ("delta_o", "out_h"))
     W2_used = W2 - lr * dW2 if work.mistake("new-weights-mixed") else W2
     back = W2_used[0] * d_o[0] if work.mistake("no-sum-over-outputs") else W2_used.T @ d_o
     back = df(out_h) if work.mistake("dE-dout-as-derivative") else back
@@ -123,7 +122,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
     dW1 = np.outer(d_h, x)
     if tb:
         dW1 = _entries(work, "dE", dW1, 1, "∂E/∂w{n}", ("delta_h",), "δ_h{i} · i{j}")
-    dW1 = work.put("dE_dW1", "Gradient for W1", dW1, "δ_h · xᵀ", depends_on=(tuple(f"dE_dw{n}" for n in range(1, 5)) if tb else ("delta_h",)), lhs=_L["dE_dW1"])
+    dW1 = work.put("dE_dW1", "Gradient for W1", dW1, "δ_h · xᵀ", lhs=_L["dE_dW1"],
+                   depends_on=tuple(f"dE_dw{n}" for n in range(1, 5)) if tb else ("delta_h",))
     step = lr if work.mistake("update-sign") else -lr
     for name, W, dW, first in (("W2_new", W2, dW2, 5), ("W1_new", W1, dW1, 1)):
         new = W + step * dW

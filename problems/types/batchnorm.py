@@ -37,7 +37,8 @@ STEPS = [
     StepSpec("dx", "∂L/∂x", "vector", 4, "(m dx̂ − Σdx̂ − x̂ Σ dx̂ x̂)/(m s)"),
 ]
 GIVENS = {"x": "the batch: m values, or an m × d matrix (one column per feature)", "gamma": "scale γ (number or one per feature)",
-          "beta": "shift β (number or one per feature)", "eps": "ε (default 1e-5)", "dy": "upstream gradient ∂L/∂y (same shape as x), for the backward pass"}
+          "beta": "shift β (number or one per feature)", "eps": "ε (default 1e-5)",
+          "dy": "upstream gradient ∂L/∂y (same shape as x), for the backward pass"}
 MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the diagnosis
     "dx-no-mean-terms": "∂L/∂x taken as γ dy/√(σ² + ε): the paths through μ_B and σ²_B are missing",
     "dgamma-as-dbeta": "∂L/∂γ written as Σ dy: the factor x̂ is missing",
@@ -109,7 +110,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
     var = work.put("var", "Batch variance", ((x - mu) ** 2).sum(axis=0) / (m - 1 if work.mistake("n-minus-1") else m),
                    "(1/m) Σ (x_i − μ_B)²", depends_on=("mu",))
     e = 0.0 if work.mistake("eps-forgotten") and eps >= 1e-4 else eps  # a tiny ε hides the slip
-    std = work.put("std", "√(σ²_B + ε)", var + e if work.mistake("no-root") else root(var + e), "√(σ²_B + ε)", depends_on=("var",))
+    std = var + e if work.mistake("no-root") else root(var + e)
+    std = work.put("std", "√(σ²_B + ε)", std, "√(σ²_B + ε)", depends_on=("var",))
     xhat = work.put("xhat", "x̂", (x - mu) / std, "(x − μ_B)/√(σ²_B + ε)", depends_on=("mu", "std"))
     a, b = (beta, gamma) if work.mistake("gamma-beta-swapped") else (gamma, beta)
     work.put("y", "y = γx̂ + β", a * xhat + b, "γ x̂ + β", depends_on=("xhat",))
@@ -117,7 +119,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
         return
     dy = np.array(g["dy"])
     work.put("dbeta", "∂L/∂β", dy.sum(axis=0), "Σ dy")
-    work.put("dgamma", "∂L/∂γ", dy.sum(axis=0) if work.mistake("dgamma-as-dbeta") else (dy * xhat).sum(axis=0), "Σ dy ⊙ x̂", depends_on=("xhat",))
+    dgamma = dy.sum(axis=0) if work.mistake("dgamma-as-dbeta") else (dy * xhat).sum(axis=0)
+    work.put("dgamma", "∂L/∂γ", dgamma, "Σ dy ⊙ x̂", depends_on=("xhat",))
     dxh = work.put("dxhat", "∂L/∂x̂", gamma * dy, "γ dy")
     dx = dxh / std if work.mistake("dx-no-mean-terms") else \
         (m * dxh - dxh.sum(axis=0) - xhat * (dxh * xhat).sum(axis=0)) / (m * std)

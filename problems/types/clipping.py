@@ -80,7 +80,8 @@ def statement(g: dict[str, Any]) -> str:
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
     if g["mode"] == "norm":
-        return ["Norm clipping: if ‖g‖ > θ then g ← (θ/‖g‖)·g, else g is unchanged (factor 1).", "‖·‖ is the L2 norm over all entries."]
+        return ["Norm clipping: if ‖g‖ > θ then g ← (θ/‖g‖)·g, else g is unchanged (factor 1).",
+                "‖·‖ is the L2 norm over all entries."]
     return ["Value clipping: every entry clipped to [−θ, θ]; the direction can change.", "‖·‖ is the L2 norm over all entries."]
 
 
@@ -96,7 +97,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
     n = work.put("norm", "‖g‖", float(n), "√(Σ g_i²)")
     if g["mode"] == "norm":
         f = n / theta if work.mistake("factor-inverted") else theta / n
-        f = work.put("factor", "Clip factor", f if n > theta or work.mistake("clip-always") else 1.0, "θ/‖g‖ if ‖g‖ > θ else 1", depends_on=("norm",))
+        f = f if n > theta or work.mistake("clip-always") else 1.0
+        f = work.put("factor", "Clip factor", f, "θ/‖g‖ if ‖g‖ > θ else 1", depends_on=("norm",))
         c = np.clip(grad, -theta, theta) if work.mistake("per-component") else f * grad
         c = work.put("clipped", "Clipped gradient", c, "factor · g", depends_on=("factor",))
     else:
@@ -105,7 +107,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
     work.put("norm_after", "‖clipped‖", float(np.sqrt((np.asarray(c) ** 2).sum())), "√(Σ c_i²)", depends_on=("clipped",))
     if g["mode"] == "value":
         c = np.asarray(c)
-        work.put("cos", "cos ∠(g, clipped)", float((grad * c).sum() / (n * np.sqrt((c ** 2).sum()))), "g·c / (‖g‖ ‖c‖)",
+        work.put("cos", "cos of the angle between g and the clipped g", float((grad * c).sum() / (n * np.sqrt((c ** 2).sum()))), "g·c / (‖g‖ ‖c‖)",
                  depends_on=("clipped", "norm"))
 
 

@@ -22,7 +22,8 @@ from problems.types._a_common import generate_clear, idle, load_torch, num, pick
 NAME = "dropout"
 SUMMARY = "Dropout: apply a mask, inverted (1/(1 − p)) or standard scaling, test-time output, expected units"
 SECTIONS = ("4",)
-VARIANTS = {"inverted": "inverted dropout: scale by 1/(1 − p) while training", "standard": "original dropout: scale by (1 − p) at test time"}
+VARIANTS = {"inverted": "inverted dropout: scale by 1/(1 − p) while training",
+            "standard": "original dropout: scale by (1 − p) at test time"}
 STEPS = [
     StepSpec("kept", "Number of kept units", "integer", None, "Σ m_i"),
     StepSpec("masked", "Masked activations a ⊙ m", "vector", 2, "a ⊙ m"),
@@ -35,7 +36,8 @@ GIVENS = {"a": "activations of the layer", "mask": "dropout mask, 1 = kept, 0 = 
           "mode": "inverted (default) or standard"}
 MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the diagnosis
     "expected-uses-p": "expected kept units computed as n·p: p is the drop probability, so it is n(1 − p)",
-    "test-mode-confused": "test-time output of the other convention (inverted dropout needs no scaling at test time; standard needs (1 − p))",
+    "test-mode-confused": "test-time output of the other convention (inverted dropout needs no scaling at test time; "
+                          "standard needs (1 − p))",
     "no-scaling": "inverted dropout without the 1/(1 − p) scaling while training",
     "scale-by-p": "scaled with p instead of 1 − p (p taken as the keep probability)",
     "mask-inverted": "mask read backwards: kept the units with m = 0",
@@ -53,7 +55,8 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         mask = np.zeros(n)
         while mask.sum() in (0, n):
             mask = rng.integers(0, 2, size=n).astype(float)
-        return {"a": (rng.integers(1, 31, size=n) / 10).tolist(), "mask": mask.tolist(), "p": pick(rng, [0.2, 0.25, 0.4, 0.5]), "mode": mode}
+        return {"a": (rng.integers(1, 31, size=n) / 10).tolist(), "mask": mask.tolist(),
+                "p": pick(rng, [0.2, 0.25, 0.4, 0.5]), "mode": mode}
     return generate_clear(__import__(__name__, fromlist=["x"]), draw)
 
 

@@ -25,7 +25,8 @@ from problems.types._a_common import generate_clear, idle, num, pick
 NAME = "early-stopping"
 SUMMARY = "Early stopping with patience: epochs without improvement, stop epoch, best epoch, restored parameters"
 SECTIONS = ("4",)
-VARIANTS = {"plain": "improvement means a new lowest loss (min_delta = 0)", "min-delta": "improvement must beat the best by more than min_delta"}
+VARIANTS = {"plain": "improvement means a new lowest loss (min_delta = 0)",
+            "min-delta": "improvement must beat the best by more than min_delta"}
 STEPS = [
     StepSpec("wait.e", "Epochs without improvement after epoch e", "integer", None, "0 if improved else wait + 1"),
     StepSpec("stop", "Epoch after which training stops", "integer", None, "first e with wait_e ≥ patience"),

@@ -20,7 +20,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import integer, number, vector
-from problems.types._a_common import generate_clear, idle, num, pick, vec
+from problems.types._a_common import generate_clear, idle, num, pick, poly_text, vec
 
 NAME = "gradient-descent"
 SUMMARY = "Gradient descent loop on a 1-D polynomial or 2-D quadratic until ‖Δw‖ < tol"
@@ -34,13 +34,14 @@ STEPS = [
     StepSpec("change.t", "Step size ‖Δw_t‖ for the stopping test", "number", 3, "‖Δw_t‖"),
     StepSpec("iterations", "Iterations until ‖Δw‖ < tol (or max_iter)", "integer", None, "first t with ‖Δw_t‖ < tol"),
 ]
-GIVENS = {"poly": "1-D: coefficients [c0, c1, …, c4] of f(x) = Σ c_k x^k", "quad": "2-D: [a, b, c, d, e] of a x² + b y² + c xy + d x + e y",
-          "w0": "start point (number, or [x, y])", "lr": "learning rate η", "tol": "tolerance on ‖Δw‖", "max_iter": "iteration cap (1–8)"}
+GIVENS = {"poly": "1-D: coefficients [c0, c1, …, c4] of f(x) = Σ c_k x^k",
+          "quad": "2-D: [a, b, c, d, e] of a x² + b y² + c xy + d x + e y", "w0": "start point (number, or [x, y])",
+          "lr": "learning rate η", "tol": "tolerance on ‖Δw‖", "max_iter": "iteration cap (1–8)"}
 MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the diagnosis
     "tolerance-on-gradient": "stopping test applied to ‖∇f‖ instead of the step size ‖Δw‖",
     "ascent": "moved uphill: w + η∇f instead of w − η∇f",
     "lr-omitted": "learning rate left out: Δw = −∇f",
-    "power-rule": "power rule: derivative of c·xⁿ written as c·xⁿ⁻¹ (factor n dropped)",
+    "power-rule": "power rule: derivative of c·x^n written as c·x^(n−1) (factor n dropped)",
     "cross-term-dropped": "cross term c·xy left out of the partial derivatives (∂/∂x must include c·y)",
 }
 APPLIES = {"cross-term-dropped": lambda g: "quad" in g and g["quad"][2] != 0}
@@ -55,7 +56,8 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         while True:
             if kind == "2d":
                 a, b = pick(rng, [0.5, 1.0, 1.5, 2.0]), pick(rng, [0.5, 1.0, 2.0])
-                g: dict[str, Any] = {"quad": [a, b, pick(rng, [-1.0, -0.5, 0.5, 1.0]), float(rng.integers(-4, 5)), float(rng.integers(-4, 5))],
+                cross, d, e = pick(rng, [-1.0, -0.5, 0.5, 1.0]), float(rng.integers(-4, 5)), float(rng.integers(-4, 5))
+                g: dict[str, Any] = {"quad": [a, b, cross, d, e],
                                      "w0": rng.integers(-3, 4, size=2).astype(float).tolist(), "lr": pick(rng, [0.1, 0.2, 0.25])}
             else:
                 c4 = pick(rng, [0.25, 0.5]) if difficulty == "hard" else 0.0
@@ -112,22 +114,12 @@ def _run(g: dict[str, Any]) -> tuple[int, Any, float]:
 def statement(g: dict[str, Any]) -> str:
     """The exercise text."""
     if "poly" in g:
-        f, start = "f(x) = " + _terms(zip(g["poly"], ["", "x", "x²", "x³", "x⁴"])), f"x0 = {num(g['w0'])}"
+        f, start = "f(x) = " + poly_text(zip(g["poly"], ["", "x", "x²", "x³", "x⁴"])), f"x0 = {num(g['w0'])}"
     else:
-        f, start = "f(x, y) = " + _terms(zip(g["quad"], ["x²", "y²", "xy", "x", "y"])), f"(x0, y0) = {vec(g['w0'])}"
+        f, start = "f(x, y) = " + poly_text(zip(g["quad"], ["x²", "y²", "xy", "x", "y"])), f"(x0, y0) = {vec(g['w0'])}"
     return (f"Minimise {f} by gradient descent from {start} with η = {num(g['lr'])}. Stop after the first iteration whose "
             f"step ‖Δw‖ is below tol = {num(g['tol'])} (at most {g['max_iter']} iterations). For each iteration give the "
             "gradient, the step Δw, the new point, f there and ‖Δw‖; then the number of iterations.")
-
-
-def _terms(pairs: Any) -> str:
-    """``x² − 0.5xy + 3y`` from (coefficient, monomial) pairs."""
-    out = ""
-    for c, m in pairs:
-        if c:
-            mag = num(abs(c)) if abs(c) != 1 or not m else ""
-            out += (" − " if c < 0 else " + ") + mag + m if out else ("−" if c < 0 else "") + mag + m
-    return out or "0"
 
 
 def conventions(g: dict[str, Any]) -> list[str]:
@@ -147,8 +139,10 @@ def solve(g: dict[str, Any], work: Any) -> None:
         prev = (f"w.{t - 1}",) if t > 1 else ()
         grad = work.put(f"grad.{t}", f"∇f at w_{t - 1}", _grad(g, w if not one else float(w), work), "∇f(w_{t−1})", depends_on=prev)
         scale = 1.0 if work.mistake("lr-omitted") else lr
-        dw = work.put(f"dw.{t}", f"Δw_{t}", (scale if work.mistake("ascent") else -scale) * np.asarray(grad), "−η ∇f", depends_on=(f"grad.{t}",))
-        w = work.put(f"w.{t}", f"w_{t}", np.asarray(w + dw) if not one else float(w + dw), "w_{t−1} + Δw_t", depends_on=prev + (f"dw.{t}",))
+        dw = (scale if work.mistake("ascent") else -scale) * np.asarray(grad)
+        dw = work.put(f"dw.{t}", f"Δw_{t}", dw, "−η ∇f", depends_on=(f"grad.{t}",))
+        w = work.put(f"w.{t}", f"w_{t}", np.asarray(w + dw) if not one else float(w + dw), "w_{t−1} + Δw_t",
+                     depends_on=prev + (f"dw.{t}",))
         work.put(f"f.{t}", f"f(w_{t})", _f(g, w), "f(w_t)", depends_on=(f"w.{t}",))
         sizes.append(work.put(f"change.{t}", f"‖Δw_{t}‖", float(np.linalg.norm(dw)), "‖Δw_t‖", depends_on=(f"dw.{t}",)))
         grads.append(float(np.linalg.norm(grad)))

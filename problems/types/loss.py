@@ -18,12 +18,12 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import choice, vector
-from problems.types._a_common import generate_clear, idle, ln, load_torch, num, pick, vec
+from problems.types._a_common import generate_clear, idle, ln, pick, vec
 
 NAME = "loss"
-SUMMARY = "Loss values and gradients: MSE (½Σ or mean), binary cross-entropy, softmax cross-entropy"
+SUMMARY = "Loss values and gradients: MSE ((1/2)Σ or mean), binary cross-entropy, softmax cross-entropy"
 SECTIONS = ("1", "2")
-VARIANTS = {"mse": "E = ½Σ(t − o)² or (1/n)Σ(t − o)², gradient w.r.t. o",
+VARIANTS = {"mse": "E = (1/2)Σ(t − o)² or (1/n)Σ(t − o)², gradient w.r.t. o",
             "bce": "binary cross-entropy over n samples, gradients w.r.t. o and the logit z",
             "ce": "softmax + categorical cross-entropy for one sample, gradient w.r.t. the logits"}
 STEPS = [
@@ -31,19 +31,19 @@ STEPS = [
     StepSpec("terms", "Per-sample losses (BCE)", "vector", 4, "−[t ln o + (1 − t) ln(1 − o)]"),
     StepSpec("exp", "Shifted exponentials (CE)", "vector", 4, "e^(z − max z)"),
     StepSpec("softmax", "Softmax probabilities p (CE)", "vector", 4, "e_k / Σ_j e_j"),
-    StepSpec("E", "Loss value", "number", 4, "½Σ(t − o)² | mean of terms | −Σ t ln p"),
+    StepSpec("E", "Loss value", "number", 4, "(1/2)Σ(t − o)² | mean of terms | −Σ t ln p"),
     StepSpec("grad", "Gradient ∂E/∂o (CE: ∂E/∂z)", "vector", 4, "o − t | 2(o − t)/n | (o − t)/(n o(1 − o)) | p − t"),
     StepSpec("grad_z", "Gradient w.r.t. the logits ∂E/∂z (BCE)", "vector", 4, "(o − t)/n"),
 ]
 GIVENS = {"loss": "mse, bce or ce", "o": "outputs (mse), probabilities in (0, 1) (bce)", "z": "logits (ce)",
-          "t": "targets (bce: 0/1; ce: one-hot)", "form": "mse only: half-sum (½Σ, default) or mean ((1/n)Σ)"}
+          "t": "targets (bce: 0/1; ce: one-hot)", "form": "mse only: half-sum ((1/2)Σ, default) or mean ((1/n)Σ)"}
 MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the diagnosis
     "sign": "gradient sign flipped: t − o (or t − p) instead of o − t",
     "grad-no-mean": "the 1/n of the mean left out of the gradient",
     "grad-no-2": "the 2 from the square left out: ∂/∂o of (1/n)Σ(t − o)² is 2(o − t)/n",
     "ce-grad-wrt-p": "gave ∂E/∂p = −t/p instead of the gradient w.r.t. the logits, p − t",
     "bce-logit-grad": "gave the logit gradient (o − t)/n as ∂E/∂o; w.r.t. o it is divided by o(1 − o)",
-    "no-half": "E without the ½: Σ(t − o)² instead of ½Σ(t − o)²",
+    "no-half": "E without the 1/2: Σ(t − o)² instead of (1/2)Σ(t − o)²",
     "log10": "used log₁₀ instead of the natural logarithm ln",
     "log-loss-sign": "leading minus dropped: the cross-entropy came out negative",
     "softmax-not-normalised": "softmax not normalised: e^z not divided by Σ e^z",
@@ -65,7 +65,8 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         if loss == "bce":
             return {"loss": loss, "o": (rng.integers(1, 10, size=n) / 10).tolist(), "t": rng.integers(0, 2, size=n).astype(float).tolist()}
         form = {"easy": "half-sum", "exam": pick(rng, ["half-sum", "mean"]), "hard": "mean"}[difficulty]
-        return {"loss": loss, "o": (rng.integers(-5, 16, size=n) / 10).tolist(), "t": (rng.integers(0, 11, size=n) / 10).tolist(), "form": form}
+        return {"loss": loss, "o": (rng.integers(-5, 16, size=n) / 10).tolist(),
+                "t": (rng.integers(0, 11, size=n) / 10).tolist(), "form": form}
     return generate_clear(__import__(__name__, fromlist=["x"]), draw)
 
 
@@ -94,13 +95,13 @@ def statement(g: dict[str, Any]) -> str:
     if g["loss"] == "bce":
         return (f"Predicted probabilities o = {vec(g['o'])} (o = σ(z)) for targets t = {vec(g['t'])}: compute each sample's "
                 "binary cross-entropy, their mean E, ∂E/∂o and ∂E/∂z.")
-    e = "½Σ(t − o)²" if g["form"] == "half-sum" else f"(1/{len(g['o'])})Σ(t − o)²"
+    e = "(1/2)Σ(t − o)²" if g["form"] == "half-sum" else f"(1/{len(g['o'])})Σ(t − o)²"
     return f"Outputs o = {vec(g['o'])}, targets t = {vec(g['t'])}: compute o − t, E = {e} and ∂E/∂o."
 
 
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
-    return {"mse": ["E = ½Σ(t − o)², so ∂E/∂o = o − t." if g.get("form") == "half-sum" else
+    return {"mse": ["E = (1/2)Σ(t − o)², so ∂E/∂o = o − t." if g.get("form") == "half-sum" else
                     "E = (1/n)Σ(t − o)² (mean over the n outputs), so ∂E/∂o = 2(o − t)/n."],
             "bce": ["Natural logarithm; E is the mean over the samples.", "∂E/∂z is for the logit z with o = σ(z)."],
             "ce": ["Natural logarithm; softmax in the stable form e^(z − max z)."]}[g["loss"]]
@@ -128,12 +129,14 @@ def solve(g: dict[str, Any], work: Any) -> None:
     if g["loss"] == "bce":
         terms = work.put("terms", "Per-sample BCE", minus * (t * log(o) + (1 - t) * log(1 - o)), "−[t ln o + (1 − t) ln(1 − o)]")
         work.put("E", "Mean BCE", float(np.mean(terms)), "(1/n) Σ ℓ_i", depends_on=("terms",))
-        work.put("grad", "∂E/∂o", diff * mean if work.mistake("bce-logit-grad") else diff * mean / (o * (1 - o)), "(o − t)/(n o(1 − o))")
+        logit_grad = work.mistake("bce-logit-grad")
+        work.put("grad", "∂E/∂o", diff * mean if logit_grad else diff * mean / (o * (1 - o)), "(o − t)/(n o(1 − o))")
         work.put("grad_z", "∂E/∂z", diff * mean, "(o − t)/n")
         return
     err = work.put("err", "o − t", o - t, "o − t")
     if g["form"] == "half-sum":
-        work.put("E", "Error", float((err ** 2).sum() * (1.0 if work.mistake("no-half") else 0.5)), "½ Σ (t − o)²", depends_on=("err",))
+        half = 1.0 if work.mistake("no-half") else 0.5
+        work.put("E", "Error", float((err ** 2).sum() * half), "(1/2) Σ (t − o)²", depends_on=("err",))
         work.put("grad", "∂E/∂o", -err if work.mistake("sign") else err, "o − t", depends_on=("err",))
     else:
         work.put("E", "Mean squared error", float((err ** 2).mean()), "(1/n) Σ (t − o)²", depends_on=("err",))
@@ -143,26 +146,5 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch.nn.functional losses + autograd, else sklearn + complex step."""
-    torch = load_torch()
-    t = np.array(g["t"])
-    if torch is None:
-        from problems.types._a_loss_check import without_torch
-        return without_torch(g)
-    F, tt = torch.nn.functional, torch.tensor(g["t"], dtype=torch.float64)
-    if g["loss"] == "ce":
-        z = torch.tensor(g["z"], dtype=torch.float64, requires_grad=True)
-        E = F.cross_entropy(z.unsqueeze(0), tt.unsqueeze(0))
-        E.backward()
-        return {"softmax": F.softmax(z, 0).tolist(), "E": E.item(), "grad": z.grad.tolist(),
-                "exp": np.exp(np.array(g["z"]) - max(g["z"])).tolist()}
-    o = torch.tensor(g["o"], dtype=torch.float64, requires_grad=True)
-    if g["loss"] == "bce":
-        z = torch.logit(o.detach()).requires_grad_(True)
-        E = F.binary_cross_entropy(o, tt)
-        F.binary_cross_entropy_with_logits(z, tt).backward()
-        E.backward()
-        return {"terms": F.binary_cross_entropy(o, tt, reduction="none").tolist(), "E": E.item(), "grad": o.grad.tolist(),
-                "grad_z": z.grad.tolist()}
-    E = F.mse_loss(o, tt) if g["form"] == "mean" else 0.5 * F.mse_loss(o, tt, reduction="sum")
-    E.backward()
-    return {"err": (np.array(g["o"]) - t).tolist(), "E": E.item(), "grad": o.grad.tolist()}
+    from problems.types._a_loss_check import cross_check as run
+    return run(g)

@@ -32,12 +32,12 @@ STEPS = [
     StepSpec("fp", "False positives (per class)", "vector", 0, "C[0][1] | column sum − C_kk"),
     StepSpec("fn", "False negatives (per class)", "vector", 0, "C[1][0] | row sum − C_kk"),
     StepSpec("tn", "True negatives", "integer", None, "C[0][0]"),
-    StepSpec("accuracy", "Accuracy", "number", 3, "(TP + TN)/N | trace/N"),
-    StepSpec("precision", "Precision (per class)", "vector", 3, "TP/(TP + FP)"),
-    StepSpec("recall", "Recall (per class)", "vector", 3, "TP/(TP + FN)"),
-    StepSpec("specificity", "Specificity", "number", 3, "TN/(TN + FP)"),
-    StepSpec("f1", "F1 (per class)", "vector", 3, "2PR/(P + R)"),
-    StepSpec("macro_f1", "Macro-averaged F1", "number", 3, "mean of the per-class F1"),
+    StepSpec("accuracy", "Accuracy", "number", 4, "(TP + TN)/N | trace/N"),
+    StepSpec("precision", "Precision (per class)", "vector", 4, "TP/(TP + FP)"),
+    StepSpec("recall", "Recall (per class)", "vector", 4, "TP/(TP + FN)"),
+    StepSpec("specificity", "Specificity", "number", 4, "TN/(TN + FP)"),
+    StepSpec("f1", "F1 (per class)", "vector", 4, "2PR/(P + R)"),
+    StepSpec("macro_f1", "Macro-averaged F1", "number", 4, "mean of the per-class F1"),
 ]
 GIVENS = {"cm": "confusion matrix, rows = actual class, columns = predicted class", "y_true": "actual labels (instead of cm)",
           "y_pred": "predicted labels (with y_true)"}
@@ -123,7 +123,10 @@ def solve(g: dict[str, Any], work: Any) -> None:
     """Counts, then accuracy, precision, recall (specificity), F1 (macro-F1)."""
     if idle(work, APPLIES, g):
         return
-    cm = np.array(g["cm"]) if "cm" in g else work.put("cm", "Confusion matrix", _from_labels(g["y_true"], g["y_pred"], 2), "C_ij = #{actual i, predicted j}")
+    if "cm" in g:
+        cm = np.array(g["cm"])
+    else:
+        cm = work.put("cm", "Confusion matrix", _from_labels(g["y_true"], g["y_pred"], 2), "C_ij = #{actual i, predicted j}")
     cm = np.asarray(cm, dtype=float)
     if work.mistake("fp-fn-swapped"):
         cm = cm.T
@@ -132,7 +135,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
         tp, fp, fn, tn = cm[1, 1], cm[0, 1], cm[1, 0], cm[0, 0]
         tp, fp, fn, tn = (work.put(k, k.upper(), int(v), f, depends_on=dep) for k, v, f in
                           (("tp", tp, "C[1][1]"), ("fp", fp, "C[0][1]"), ("fn", fn, "C[1][0]"), ("tn", tn, "C[0][0]")))
-        work.put("accuracy", "Accuracy", tp / (tp + fp + fn + tn) if work.mistake("accuracy-without-tn") else (tp + tn) / (tp + fp + fn + tn),
+        right = tp if work.mistake("accuracy-without-tn") else tp + tn
+        work.put("accuracy", "Accuracy", right / (tp + fp + fn + tn),
                  "(TP + TN)/N", depends_on=("tp", "fp", "fn", "tn"))
     else:
         d = np.diag(cm)
@@ -156,23 +160,5 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): sklearn.metrics on label arrays expanded from the matrix."""
-    from sklearn import metrics as M
-    if "cm" in g:
-        cm = np.array(g["cm"])
-        pairs = [(i, j) for i in range(len(cm)) for j in range(len(cm)) for _ in range(cm[i, j])]
-        yt, yp = np.array([a for a, _ in pairs]), np.array([b for _, b in pairs])
-    else:
-        yt, yp = np.array(g["y_true"]), np.array(g["y_pred"])
-    labels = list(range(len(g["cm"]) if "cm" in g else 2))
-    C = M.confusion_matrix(yt, yp, labels=labels)
-    out: dict[str, Any] = {"accuracy": M.accuracy_score(yt, yp)}
-    if "y_true" in g:
-        out["cm"] = C.tolist()
-    if len(labels) == 2:
-        tn, fp, fn, tp = C.ravel()
-        return {**out, "tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn), "precision": M.precision_score(yt, yp),
-                "recall": M.recall_score(yt, yp), "specificity": M.recall_score(yt, yp, pos_label=0), "f1": M.f1_score(yt, yp)}
-    mcm = M.multilabel_confusion_matrix(yt, yp, labels=labels)  # per class [[tn, fp], [fn, tp]]
-    p, r, f, _ = M.precision_recall_fscore_support(yt, yp, labels=labels, average=None)
-    return {**out, "tp": mcm[:, 1, 1].tolist(), "fp": mcm[:, 0, 1].tolist(), "fn": mcm[:, 1, 0].tolist(), "precision": p.tolist(),
-            "recall": r.tolist(), "f1": f.tolist(), "macro_f1": M.f1_score(yt, yp, labels=labels, average="macro")}
+    from problems.types._a_metrics_check import cross_check as run
+    return run(g)

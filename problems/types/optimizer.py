@@ -31,7 +31,8 @@ VARIANTS = io.VARIANTS
 STEPS = [
     StepSpec("g.t", "Gradient at step t (from the quadratic)", "vector", 3, "a ⊙ w_{t−1}"),
     StepSpec("mean.t", "First moment m_t, the running mean of g (Adam)", "vector", 4, "β₁m + (1 − β₁)g"),
-    StepSpec("v.t", "Velocity (momentum) or second moment (Adam) v_t", "vector", 4, "βv − ηg | βv + (1 − β)g | β₂v + (1 − β₂)g²"),
+    StepSpec("v.t", "Velocity (momentum) or second moment (Adam) v_t", "vector", 4,
+             "βv − ηg | βv + (1 − β)g | β₂v + (1 − β₂)g²"),
     StepSpec("sqavg.t", "Running mean of g², s_t (RMSProp)", "vector", 4, "βs + (1 − β)g²"),
     StepSpec("mhat.t", "Bias-corrected m̂_t", "vector", 4, "m / (1 − β₁^t)"),
     StepSpec("vhat.t", "Bias-corrected v̂_t", "vector", 4, "v / (1 − β₂^t)"),
@@ -51,7 +52,8 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
 _ADAPTIVE = ("rmsprop", "adam", "adam-nobias")
 APPLIES = {"eps-placement": lambda g: g["optimizer"] in _ADAPTIVE and g["eps"] >= 1e-4,
            "no-root": lambda g: g["optimizer"] in _ADAPTIVE, "grad-not-squared": lambda g: g["optimizer"] in _ADAPTIVE,
-           "no-bias-correction": lambda g: g["optimizer"] == "adam", "bias-correction-t1": lambda g: g["optimizer"] == "adam" and g["steps"] > 1,
+           "no-bias-correction": lambda g: g["optimizer"] == "adam",
+           "bias-correction-t1": lambda g: g["optimizer"] == "adam" and g["steps"] > 1,
            "current-point-weighted": lambda g: g["optimizer"] not in ("sgd", "momentum"),
            "momentum-form": lambda g: g["optimizer"] in ("momentum", "momentum-ema")}
 generate, validate, statement, conventions = io.generate, io.validate, io.statement, io.conventions
@@ -83,7 +85,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
         elif opt in ("momentum", "momentum-ema"):
             b = g["beta"]
             new_v = b * v - lr * grad if form == "momentum" else ema(v, grad, b)
-            v = work.put(f"v.{t}", f"Velocity v_{t}", new_v, "βv − ηg" if opt == "momentum" else "βv + (1 − β)g", depends_on=state("v") + gdep)
+            v = work.put(f"v.{t}", f"Velocity v_{t}", new_v, "βv − ηg" if opt == "momentum" else "βv + (1 − β)g",
+                         depends_on=state("v") + gdep)
             step = v if form == "momentum" else -lr * v
         elif opt == "rmsprop":
             v = work.put(f"sqavg.{t}", f"s_{t}", ema(v, sq(grad), g["beta"]), "βs + (1 − β)g²", depends_on=state("sqavg") + gdep)

@@ -28,11 +28,11 @@ INPUTS = ((0, 0), (0, 1), (1, 0), (1, 1))
 GATES = {"and": (0, 0, 0, 1), "or": (0, 1, 1, 1), "nand": (1, 1, 1, 0), "nor": (1, 0, 0, 0), "xor": (0, 1, 1, 0)}
 VARIANTS = {g: f"learn the {g.upper()} truth table" for g in GATES}
 STEPS = [
-    StepSpec("net.p", "Net input at presentation p", "number", 2, "net = w·x + b"),
+    StepSpec("net.p", "Net input at presentation p", "number", 1, "net = w·x + b"),
     StepSpec("y.p", "Output at presentation p (0 or 1)", "integer", None, "y = 1 if net ≥ 0 else 0"),
     StepSpec("err.p", "Error t − y at presentation p", "integer", None, "t − y"),
-    StepSpec("w.p", "Weights after presentation p", "vector", 2, "w + η(t − y)x"),
-    StepSpec("b.p", "Bias after presentation p", "number", 2, "b + η(t − y)"),
+    StepSpec("w.p", "Weights after presentation p", "vector", 1, "w + η(t − y)x"),
+    StepSpec("b.p", "Bias after presentation p", "number", 1, "b + η(t − y)"),
     StepSpec("errors.e", "Misclassified presentations in epoch e", "integer", None, "#{p in epoch e: t ≠ y}"),
     StepSpec("epochs", "Epochs trained", "integer", None, "first epoch without errors, else max_epochs"),
     StepSpec("converged", "Did training converge? (yes/no)", "choice", None, "an epoch without errors"),
@@ -124,7 +124,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
         counts.append(work.put(f"errors.{e}", f"Errors in epoch {e}", errors, "#{t ≠ y}",
                                depends_on=tuple(f"err.{q}" for q in range(p - 3, p + 1))))
     epochs = next((e for e, c in enumerate(counts, 1) if c == 0), len(counts))
-    work.put("epochs", "Epochs trained", epochs, "first epoch without errors", depends_on=tuple(f"errors.{e}" for e in range(1, len(counts) + 1)))
+    work.put("epochs", "Epochs trained", epochs, "first epoch without errors",
+             depends_on=tuple(f"errors.{e}" for e in range(1, len(counts) + 1)))
     work.put("converged", "Converged?", "yes" if 0 in counts else "no", "an epoch without errors?", depends_on=("epochs",))
 
 

@@ -1,11 +1,11 @@
-"""L1/L2 penalties, their gradients and the weight-decay update (SYLLABUS §4).
+"""L1/L2 penalties R(w) (Ω in some notes), their gradients and the weight-decay update (SYLLABUS §4).
 
 Equations::
 
-    J = J₀ + λΩ(w)
-    l2        Ω = Σ w²       ∇(λΩ) = 2λw          w ← (1 − 2ηλ) w − η ∇J₀
-    l2-half   Ω = ½ Σ w²     ∇(λΩ) = λw           w ← (1 − ηλ) w − η ∇J₀
-    l1        Ω = Σ |w|      ∇(λΩ) = λ sign(w)    w ← w − η (∇J₀ + λ sign(w))   (sign(0) = 0)
+    J = J₀ + λR(w)
+    l2        R = Σ w²       ∇(λR) = 2λw          w ← (1 − 2ηλ) w − η ∇J₀
+    l2-half   R = ½ Σ w²     ∇(λR) = λw           w ← (1 − ηλ) w − η ∇J₀
+    l1        R = Σ |w|      ∇(λR) = λ sign(w)    w ← w − η (∇J₀ + λ sign(w))   (sign(0) = 0)
 """
 
 from __future__ import annotations
@@ -22,28 +22,28 @@ from problems.types._a_common import generate_clear, idle, load_torch, num, pick
 NAME = "regularization"
 SUMMARY = "L1/L2 penalty, its gradient and the weight-decay update in both L2 forms"
 SECTIONS = ("4",)
-FORMS = {"l2": ("Σ w²", "2λw", "(1 − 2ηλ)"), "l2-half": ("½ Σ w²", "λw", "(1 − ηλ)"), "l1": ("Σ |w|", "λ sign(w)", "")}
-VARIANTS = {"l2": "L2 with Ω = Σw² (update factor 1 − 2ηλ)", "l2-half": "L2 with Ω = ½Σw² (factor 1 − ηλ)",
-            "l1": "L1 with Ω = Σ|w| (subgradient λ sign(w))"}
+FORMS = {"l2": ("Σ w²", "2λw", "(1 − 2ηλ)"), "l2-half": ("(1/2) Σ w²", "λw", "(1 − ηλ)"), "l1": ("Σ |w|", "λ sign(w)", "")}
+VARIANTS = {"l2": "L2 with R = Σw² (update factor 1 − 2ηλ)", "l2-half": "L2 with R = (1/2)Σw² (factor 1 − ηλ)",
+            "l1": "L1 with R = Σ|w| (subgradient λ sign(w))"}
 STEPS = [
-    StepSpec("omega", "Penalty Ω(w)", "number", 3, "Σw² | ½Σw² | Σ|w|"),
-    StepSpec("reg", "Weighted penalty λΩ", "number", 4, "λΩ"),
-    StepSpec("J", "Regularised cost J = J₀ + λΩ", "number", 4, "J₀ + λΩ"),
-    StepSpec("grad_reg", "Gradient of the penalty ∇(λΩ)", "vector", 4, "2λw | λw | λ sign(w)"),
-    StepSpec("grad", "Total gradient ∇J", "vector", 4, "∇J₀ + ∇(λΩ)"),
+    StepSpec("omega", "Penalty R(w)", "number", 3, "Σw² | (1/2)Σw² | Σ|w|"),
+    StepSpec("reg", "Weighted penalty λR", "number", 4, "λR"),
+    StepSpec("J", "Regularised cost J = J₀ + λR", "number", 4, "J₀ + λR"),
+    StepSpec("grad_reg", "Gradient of the penalty ∇(λR)", "vector", 4, "2λw | λw | λ sign(w)"),
+    StepSpec("grad", "Total gradient ∇J", "vector", 4, "∇J₀ + ∇(λR)"),
     StepSpec("decay", "Weight-decay factor (L2)", "number", 4, "1 − 2ηλ | 1 − ηλ"),
     StepSpec("w_new", "Updated weights", "vector", 4, "decay·w − η∇J₀ | w − η∇J"),
 ]
-GIVENS = {"penalty": "l2 (λΣw²), l2-half (λ½Σw²) or l1 (λΣ|w|)", "w": "weights", "grad0": "gradient ∇J₀ of the data loss",
+GIVENS = {"penalty": "l2 (λΣw²), l2-half ((λ/2)Σw²) or l1 (λΣ|w|)", "w": "weights", "grad0": "gradient ∇J₀ of the data loss",
           "J0": "data loss J₀", "lam": "regularisation strength λ", "lr": "learning rate η"}
 MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the diagnosis
-    "decay-form": "weight-decay factor of the other L2 form: (1 − ηλ) belongs to ½λΣw², (1 − 2ηλ) to λΣw²",
+    "decay-form": "weight-decay factor of the other L2 form: (1 − ηλ) belongs to (λ/2)Σw², (1 − 2ηλ) to λΣw²",
     "penalty-omitted": "penalty left out of the update: w − η∇J₀",
     "l1-as-l2": "L1 gradient written as λw (an L2 gradient) instead of λ sign(w)",
     "sign-dropped": "L1 subgradient written as λ for every weight: sign(w) is −1 for negative weights",
     "l2-gradient-no-2": "gradient of λΣw² written as λw: the 2 from the square is missing",
-    "half-dropped": "the ½ of Ω = ½Σw² left out",
-    "norms-confused": "L1 and L2 confused in Ω: Σ|w| and Σw² swapped",
+    "half-dropped": "the 1/2 of R = (1/2)Σw² left out",
+    "norms-confused": "L1 and L2 confused in R: Σ|w| and Σw² swapped",
 }
 APPLIES = {"decay-form": lambda g: g["penalty"] != "l1", "l1-as-l2": lambda g: g["penalty"] == "l1",
            "sign-dropped": lambda g: g["penalty"] == "l1", "l2-gradient-no-2": lambda g: g["penalty"] == "l2",
@@ -77,39 +77,40 @@ def statement(g: dict[str, Any]) -> str:
     omega, _, factor = FORMS[g["penalty"]]
     upd = f"and the update w ← {factor}w − η∇J₀" if factor else "and the update w ← w − η∇J"
     return (f"A model has weights w = {vec(g['w'])}, data loss J₀ = {num(g['J0'])} with gradient ∇J₀ = {vec(g['grad0'])}. "
-            f"With the penalty λΩ, Ω = {omega}, λ = {num(g['lam'])} and η = {num(g['lr'])}, compute Ω, λΩ, J, the "
+            f"With the penalty λR, R = {omega}, λ = {num(g['lam'])} and η = {num(g['lr'])}, compute R, λR, J, the "
             f"penalty's gradient, ∇J {'and the weight-decay factor, ' if factor else ''}{upd}.")
 
 
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
     omega, grad, factor = FORMS[g["penalty"]]
-    out = [f"J = J₀ + λΩ with Ω = {omega}, so ∇(λΩ) = {grad}."]
+    out = [f"J = J₀ + λR with the penalty R = {omega} (Omega in some notes; step id omega), so ∇(λR) = {grad}."]
     return out + ([f"Weight decay: w ← {factor}w − η∇J₀ (the same as w − η∇J)."] if factor else ["sign(0) = 0."])
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
-    """Ω, λΩ, J, ∇(λΩ), ∇J, then the decay factor (L2) and the updated weights."""
+    """R, λR, J, ∇(λR), ∇J, then the decay factor (L2) and the updated weights."""
     if idle(work, APPLIES, g):
         return
     form, w, grad0, lam, lr = g["penalty"], np.array(g["w"]), np.array(g["grad0"]), g["lam"], g["lr"]
     l1 = (form == "l1") != work.mistake("norms-confused")
     omega = np.abs(w).sum() if l1 else (w ** 2).sum() * (0.5 if form == "l2-half" and not work.mistake("half-dropped") else 1.0)
-    omega = work.put("omega", "Ω(w)", float(omega), f"{FORMS[form][0]}")
-    reg = work.put("reg", "λΩ", lam * omega, "λ · Ω", depends_on=("omega",))
-    work.put("J", "J = J₀ + λΩ", g["J0"] + reg, "J₀ + λΩ", depends_on=("reg",))
+    omega = work.put("omega", "R(w)", float(omega), f"{FORMS[form][0]}")
+    reg = work.put("reg", "λR", lam * omega, "λ · R", depends_on=("omega",))
+    work.put("J", "J = J₀ + λR", g["J0"] + reg, "J₀ + λR", depends_on=("reg",))
     if form == "l1":
         gr = lam * w if work.mistake("l1-as-l2") else lam * (np.ones_like(w) if work.mistake("sign-dropped") else np.sign(w))
     else:
         gr = lam * w * (1.0 if form == "l2-half" or work.mistake("l2-gradient-no-2") else 2.0)
-    gr = work.put("grad_reg", "∇(λΩ)", gr, FORMS[form][1])
-    grad = work.put("grad", "∇J = ∇J₀ + ∇(λΩ)", grad0 + gr, "∇J₀ + ∇(λΩ)", depends_on=("grad_reg",))
+    gr = work.put("grad_reg", "∇(λR)", gr, FORMS[form][1])
+    grad = work.put("grad", "∇J = ∇J₀ + ∇(λR)", grad0 + gr, "∇J₀ + ∇(λR)", depends_on=("grad_reg",))
     if form == "l1":
         new = w - lr * (grad0 if work.mistake("penalty-omitted") else grad)
         work.put("w_new", "Updated weights", new, "w − η∇J", depends_on=("grad",))
         return
     k = 1.0 if (form == "l2-half") != work.mistake("decay-form") else 2.0
-    decay = work.put("decay", "Weight-decay factor", 1.0 if work.mistake("penalty-omitted") else 1 - k * lr * lam, FORMS[form][2].strip("()"))
+    decay = 1.0 if work.mistake("penalty-omitted") else 1 - k * lr * lam
+    decay = work.put("decay", "Weight-decay factor", decay, FORMS[form][2].strip("()"))
     work.put("w_new", "Updated weights", decay * w - lr * grad0, f"{FORMS[form][2]}w − η∇J₀", depends_on=("decay",))
 
 
@@ -130,7 +131,7 @@ def cross_check(g: dict[str, Any]) -> dict[str, Any]:
         gr, omega = w.grad.numpy() - grad0, pen.item()
         opt.step()
         w_new = w.detach().numpy()
-        if form == "l2-half":  # torch's weight_decay is exactly the ½λΣw² form
+        if form == "l2-half":  # torch's weight_decay is exactly the (λ/2)Σw² form
             v = torch.tensor(g["w"], dtype=torch.float64, requires_grad=True)
             v.grad = torch.tensor(g["grad0"], dtype=torch.float64)
             torch.optim.SGD([v], lr=lr, weight_decay=lam).step()
