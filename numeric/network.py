@@ -90,6 +90,32 @@ def shapes(layers: list[Layer]) -> dict[str, tuple[int, ...]]:
     return out
 
 
+def flops(layers: list[Layer], input_shape: tuple[int, ...]) -> tuple[float, float]:
+    """(forward FLOPs per example, the part of them in the first layer) of the dense/conv products.
+
+    A product of (1, D) by (D, M) costs 2DM; a convolution 2·H_out·W_out·F·C·k² per example.
+    Training costs about 3× the forward products (∂L/∂W and ∂L/∂x each cost one more), minus
+    ∂L/∂x of the first layer, which is never computed.
+    """
+    total, first, shape = 0.0, 0.0, tuple(input_shape)
+    for i, layer in enumerate(layers):
+        cost = 0.0
+        if layer.kind == "dense":
+            cost, shape = 2.0 * layer.shape[0] * layer.shape[1], (layer.shape[1],)
+        elif layer.kind == "conv":
+            f, c, kh, kw = layer.shape
+            ho, wo = ((shape[1] - kh + 2 * layer.pad) // layer.stride + 1, (shape[2] - kw + 2 * layer.pad) // layer.stride + 1)
+            cost, shape = 2.0 * ho * wo * f * c * kh * kw, (f, ho, wo)
+        elif layer.kind == "pool":
+            shape = (shape[0], shape[1] // layer.size, shape[2] // layer.size)
+        elif layer.kind == "flatten":
+            shape = (int(np.prod(shape)),)
+        total += cost
+        if i == 0:
+            first = cost
+    return total, first
+
+
 def forward(layers: list[Layer], params: dict[str, np.ndarray], x: np.ndarray, train: bool = False,
             rng: np.random.Generator | None = None) -> tuple[np.ndarray, list[Any]]:
     """Run the NumPy layers in order; returns the output and one cache per layer."""

@@ -112,8 +112,12 @@ def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
     spec = layers(s["hidden"], s["activation"])
     params = network.init_params(spec, np.random.default_rng(s["seed"]))
     loaded = load_into(config, NAME, params, network.shapes(spec))
-    run = _train_torch if s["backend"] == "torch" else _train_numpy
-    history = run(s, spec, params, X, T, progress)
+    if s["backend"] == "torch":
+        from numeric.torch_util import threads
+        with threads(int(config.get("cpu_threads") or 1) if s["device"] == "cpu" else None):
+            history = _train_torch(s, spec, params, X, T, progress)
+    else:
+        history = _train_numpy(s, spec, params, X, T, progress)
     z, _ = network.forward(spec, params, X)
     y = sigmoid(z)[:, 0]
     final = guard_finite(_loss(z, T, s["loss"])[0], "the end of training")
