@@ -88,10 +88,10 @@ def warm_config(config: dict[str, Any]) -> dict[str, Any]:
     return warm
 
 
-def bench_model(module: Any, repeat: int, torch_ok: bool) -> dict[str, Any]:
+def bench_model(module: Any, repeat: int, torch_ok: bool, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Time one model under both backends; returns a result row."""
-    base = {**getattr(module, "OPTIONS", {}), **getattr(module, "BENCH", {}), "seed": 0, "device": "cpu",
-            "plot": None, "save": None, "load": None}
+    base = {**getattr(module, "OPTIONS", {}), **getattr(module, "BENCH", {}), **(overrides or {}), "seed": 0,
+            "device": "cpu", "plot": None, "save": None, "load": None}
     unit, count = unit_of(base)
     variants = {"numpy": {**base, "backend": "numpy"}}
     if torch_ok:
@@ -128,9 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", help="comma-separated model names (default: all)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per backend (fastest counts)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a model option for this run (text, as the CLI's --set)")
     args = parser.parse_args(argv)
     from numeric.registry import all_models
-    from numeric.gradcheck import torch_available
+    from derive.numcheck import torch_available
     models = all_models()
     names = args.models.split(",") if args.models else list(models)
     torch_ok = torch_available()
@@ -139,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for name in names:
         try:
-            row = bench_model(models[name], args.repeat, torch_ok)
+            row = bench_model(models[name], args.repeat, torch_ok, dict(kv.split("=", 1) for kv in args.set))
         except Exception as exc:  # report and continue: one broken model must not hide the others
             row = {"model": name, "error": f"{type(exc).__name__}: {exc}"}
         rows.append(row)

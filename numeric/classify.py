@@ -40,6 +40,7 @@ class Run:
     device: str = "cpu"
     weight_decay: float = 0.0
     threads: int = 1
+    optimizer: str = "adam"
     history: list[dict[str, float]] = field(default_factory=list)
 
 
@@ -60,10 +61,31 @@ def fit(run: Run, params: dict[str, np.ndarray], progress: Any = None) -> list[d
         from numeric.torch_util import threads
         with threads(run.threads if run.device == "cpu" else None):
             _fit_torch(run, params, rng, progress)
-    else:
-        with blas_threads(CPU_THREADS):
+    else:  # overflow is not an error here: guard_finite names the step where the loss stops being finite
+        with blas_threads(run.threads), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             _fit_numpy(run, params, rng, progress)
     return run.history
+
+
+OPTIMIZERS = ("adam", "sgd", "momentum", "rmsprop")
+
+
+def numpy_optimizer(name: str, lr: float, weight_decay: float = 0.0) -> optim.Optimizer:
+    """Adam (decoupled decay, i.e. AdamW), SGD, SGD with classical momentum 0.9, or RMSProp (β = 0.9)."""
+    if name == "adam":
+        return optim.Adam(lr, weight_decay=weight_decay, decoupled=True)
+    if name == "rmsprop":
+        return optim.RMSProp(lr, beta=0.9, weight_decay=weight_decay)
+    return optim.SGD(lr, momentum=0.9 if name == "momentum" else 0.0, weight_decay=weight_decay)
+
+
+def torch_optimizer(torch: Any, name: str, params: list[Any], lr: float, weight_decay: float = 0.0) -> Any:
+    """The torch.optim counterpart of :func:`numpy_optimizer` (same equations, tested in test_optim)."""
+    if name == "adam":
+        return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, alpha=0.9, eps=1e-8, weight_decay=weight_decay)
+    return torch.optim.SGD(params, lr=lr, momentum=0.9 if name == "momentum" else 0.0, weight_decay=weight_decay)
 
 
 def _batches(rng: np.random.Generator, n: int, size: int) -> list[np.ndarray]:
@@ -72,7 +94,7 @@ def _batches(rng: np.random.Generator, n: int, size: int) -> list[np.ndarray]:
 
 
 def _fit_numpy(run: Run, params: dict[str, np.ndarray], rng: np.random.Generator, progress: Any) -> None:
-    opt = optim.Adam(run.lr, weight_decay=run.weight_decay, decoupled=True)
+    opt = numpy_optimizer(run.optimizer, run.lr, run.weight_decay)
     n, report = len(run.X), every(run.epochs)
     for epoch in range(1, run.epochs + 1):
         total = 0.0
@@ -97,7 +119,7 @@ def _fit_torch(run: Run, params: dict[str, np.ndarray], rng: np.random.Generator
     tp = {k: torch.tensor(v, device=dev, requires_grad=True) for k, v in params.items()}
     X, y = torch.tensor(run.X, device=dev), torch.tensor(run.y, device=dev)
     Xte = torch.tensor(run.X_test, device=dev)
-    opt = torch.optim.AdamW(list(tp.values()), lr=run.lr, weight_decay=run.weight_decay)
+    opt = torch_optimizer(torch, run.optimizer, list(tp.values()), run.lr, run.weight_decay)
     n, report = len(run.X), every(run.epochs)
     for epoch in range(1, run.epochs + 1):
         losses, sizes = [], []

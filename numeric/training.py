@@ -113,3 +113,8 @@ def blas_threads(n: int = 1) -> Iterator[None]:
         return
     with threadpool_limits(limits=n, user_api="blas"):
         yield
+
+
+def significant(value: float, digits: int = 6) -> float:
+    """``value`` rounded to ``digits`` significant digits (stable, readable numbers in reports)."""
+    return float(f"{value:.{digits}g}")

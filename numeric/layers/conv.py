@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 
 def output_size(n: int, k: int, stride: int = 1, pad: int = 0) -> int:
@@ -30,8 +30,15 @@ def output_size(n: int, k: int, stride: int = 1, pad: int = 0) -> int:
 
 
 def patches(x: np.ndarray, kh: int, kw: int, stride: int = 1) -> np.ndarray:
-    """Strided view of every k_h×k_w window: x (N, C, H, W) → (N, C, H_out, W_out, k_h, k_w), no copy."""
-    return sliding_window_view(x, (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride]
+    """Strided view of every k_h×k_w window: x (N, C, H, W) → (N, C, H_out, W_out, k_h, k_w), no copy.
+
+    Element [n, c, i, j, u, v] is x[n, c, S·i + u, S·j + v]: the same memory, read with the
+    strides (s_N, s_C, S·s_H, S·s_W, s_H, s_W).
+    """
+    n, c, h, w = x.shape
+    ho, wo = (h - kh) // stride + 1, (w - kw) // stride + 1
+    sn, sc, sh, sw = x.strides
+    return as_strided(x, (n, c, ho, wo, kh, kw), (sn, sc, stride * sh, stride * sw, sh, sw), writeable=False)
 
 
 def fold(dwin: np.ndarray, shape: tuple[int, ...], stride: int = 1) -> np.ndarray:
@@ -45,7 +52,13 @@ def fold(dwin: np.ndarray, shape: tuple[int, ...], stride: int = 1) -> np.ndarra
 
 
 def _pad(x: np.ndarray, pad: int) -> np.ndarray:
-    return np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else x
+    """x with ``pad`` zeros on each side of H and W."""
+    if not pad:
+        return x
+    n, c, h, w = x.shape
+    xp = np.zeros((n, c, h + 2 * pad, w + 2 * pad), dtype=x.dtype)
+    xp[:, :, pad:pad + h, pad:pad + w] = x
+    return xp
 
 
 def forward(params: dict[str, np.ndarray], x: np.ndarray, stride: int = 1, pad: int = 0,

@@ -9,7 +9,7 @@ import numpy as np
 from derive.steps import Table, TrainReport
 from numeric import classify, network
 from numeric.datasets import digits
-from numeric.training import load_into, option, save_from
+from numeric.training import load_into, option, save_from, significant
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -21,6 +21,7 @@ def settings(config: dict[str, Any]) -> dict[str, Any]:
             "hidden": option(config, "hidden", int, low=1, high=4096),
             "weight_decay": option(config, "weight_decay", float, low=0.0),
             "dtype": option(config, "dtype", str, tuple(DTYPES)),
+            "optimizer": option(config, "optimizer", str, classify.OPTIMIZERS),
             "seed": int(config.get("seed", 0)), "backend": config.get("backend", "numpy"),
             "device": config.get("device", "cpu")}
 
@@ -29,26 +30,26 @@ def train_digits(name: str, layers: list[network.Layer], s: dict[str, Any], conf
                  progress: Any, images: bool, describe: str) -> TrainReport:
     """Train ``layers`` on the fixed digits split; report test accuracy, per-digit table and plots."""
     dtype = DTYPES[s["dtype"]]
+    params = network.init_params(layers, np.random.default_rng(s["seed"]), dtype)
+    loaded = load_into(config, name, params, network.shapes(layers))     # a bad file fails before any work
     data = digits.load().astype(dtype)
     data = data.as_images() if images else data
-    params = network.init_params(layers, np.random.default_rng(s["seed"]), dtype)
-    loaded = load_into(config, name, params, network.shapes(layers))
     metrics: dict[str, Any] = {}
     if loaded:
-        metrics["loaded_test_accuracy"] = classify.accuracy(classify.predict(layers, params, data.X_test), data.y_test)
+        metrics["loaded_test_accuracy"] = round(classify.accuracy(classify.predict(layers, params, data.X_test), data.y_test), 6)
     run = classify.Run(layers, data.X_train, data.y_train, data.X_test, data.y_test, s["epochs"], s["batch_size"],
                        s["lr"], s["seed"], s["backend"], s["device"], s["weight_decay"],
-                       int(config.get("cpu_threads") or classify.CPU_THREADS))
+                       int(config.get("cpu_threads") or classify.CPU_THREADS), s["optimizer"])
     history = classify.fit(run, params, progress)
     test_pred = np.argmax(classify.predict(layers, params, data.X_test), axis=1)
     train_acc = classify.accuracy(classify.predict(layers, params, data.X_train), data.y_train)
     test_acc = float(np.mean(test_pred == data.y_test))
     metrics.update(test_accuracy=round(test_acc, 6), train_accuracy=round(train_acc, 6),
-                   loss=round(history[-1]["loss"], 6), epochs=s["epochs"],
+                   loss=significant(history[-1]["loss"]), epochs=s["epochs"],
                    parameters=int(sum(p.size for p in params.values())))
     notes = [describe, f"data: {len(data.y_train)} training / {len(data.y_test)} test images, fixed stratified "
              f"80/20 split (random_state=0); pixels scaled to [0, 1]",
-             f"Adam η = {s['lr']}, batch {s['batch_size']}, {s['epochs']} epochs, {s['dtype']}, seed {s['seed']}"]
+             f"{s['optimizer']} η = {s['lr']}, batch {s['batch_size']}, {s['epochs']} epochs, {s['dtype']}, seed {s['seed']}"]
     if loaded:
         notes.append(f"started from {config['load']} (test accuracy before training: {metrics['loaded_test_accuracy']:.4f})")
     plots = _plots(config, name, history, data, test_pred)

@@ -23,7 +23,7 @@ from numeric import network, optim
 from numeric.datasets.xor import xor
 from numeric.layers import losses
 from numeric.layers.activations import sigmoid
-from numeric.training import every, guard_finite, load_into, option, save_from, tick
+from numeric.training import every, guard_finite, load_into, option, save_from, significant, tick
 
 NAME = "xor"
 SUMMARY = "2-H-1 MLP learns XOR (NumPy or torch); reports the four outputs and whether XOR is solved"
@@ -117,13 +117,14 @@ def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
         with threads(int(config.get("cpu_threads") or 1) if s["device"] == "cpu" else None):
             history = _train_torch(s, spec, params, X, T, progress)
     else:
-        history = _train_numpy(s, spec, params, X, T, progress)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            history = _train_numpy(s, spec, params, X, T, progress)
     z, _ = network.forward(spec, params, X)
     y = sigmoid(z)[:, 0]
     final = guard_finite(_loss(z, T, s["loss"])[0], "the end of training")
     correct = (y >= 0.5) == (T[:, 0] == 1)
     solved = bool(correct.all())
-    metrics = {"solved": solved, "loss": round(final, 8), "outputs": [round(float(v), 6) for v in y],
+    metrics = {"solved": solved, "loss": significant(final), "outputs": [significant(float(v)) for v in y],
                "epochs": s["epochs"], "accuracy": float(correct.mean())}
     table = Table("XOR: inputs, network output y = σ(z), target", ("x1", "x2", "output", "target", "class", "correct"),
                   tuple((int(a), int(b), f"{o:.4f}", int(t), int(o >= 0.5), "yes" if c else "no")

@@ -67,3 +67,14 @@ def test_cli_json_and_bad_data():
     assert data["converged"] == {"and": True, "or": True, "xor": False}
     bad = run_cli("train", "perceptron", "--data", "maybe")
     assert bad.returncode == 2 and "--data" in bad.stderr
+
+
+def test_save_and_load_round_trip(tmp_path):
+    path = tmp_path / "p.npz"
+    first = perceptron.train(_config(save=path)).metrics["results"]
+    again = perceptron.train(_config(load=path, seed=7)).metrics["results"]
+    assert again["and"]["epochs"] == 1 and again["or"]["epochs"] == 1          # already correct: no mistake
+    assert again["and"]["weights"] == first["and"]["weights"]
+    from derive.errors import UserError
+    with pytest.raises(UserError, match="nand"):
+        perceptron.train(_config(load=path, data="nand"))

@@ -92,3 +92,14 @@ def test_bad_options_exit_2(args, arg):
             pytest.skip("a GPU is present")
     assert out.returncode == 2, out.stderr
     assert arg in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_save_and_load_round_trip(tmp_path):
+    path = tmp_path / "xor.npz"
+    first = xor.train(_config(seed=4, save=path))
+    again = xor.train(_config(seed=99, epochs=1, load=path))       # starts from the solved weights
+    assert again.metrics["solved"] is True
+    assert again.history[0]["loss"] == pytest.approx(first.metrics["loss"], rel=1e-5)
+    from derive.errors import UserError
+    with pytest.raises(UserError, match="shape"):
+        xor.train(_config(hidden=4, load=path))
