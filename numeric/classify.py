@@ -18,7 +18,7 @@ import numpy as np
 
 from numeric import network, optim
 from numeric.layers.losses import softmax_cross_entropy
-from numeric.training import blas_threads, every, first_non_finite, guard_finite, tick
+from numeric.training import Rate, blas_threads, every, first_non_finite, guard_finite, tick
 
 CPU_THREADS = 1   # small matrices: one thread beats two, and does not stall on a busy machine
 
@@ -95,7 +95,7 @@ def _batches(rng: np.random.Generator, n: int, size: int) -> list[np.ndarray]:
 
 def _fit_numpy(run: Run, params: dict[str, np.ndarray], rng: np.random.Generator, progress: Any) -> None:
     opt = numpy_optimizer(run.optimizer, run.lr, run.weight_decay)
-    n, report = len(run.X), every(run.epochs)
+    n, report, rate = len(run.X), every(run.epochs), Rate()
     for epoch in range(1, run.epochs + 1):
         total = 0.0
         for step, idx in enumerate(_batches(rng, n, run.batch_size), 1):
@@ -107,7 +107,7 @@ def _fit_numpy(run: Run, params: dict[str, np.ndarray], rng: np.random.Generator
         acc = accuracy(predict(run.layers, params, run.X_test), run.y_test)
         run.history.append({"epoch": epoch, "loss": total / n, "test_accuracy": acc})
         if epoch % report == 0 or epoch == run.epochs:
-            tick(progress, epoch, run.epochs, loss=total / n, test_acc=acc)
+            tick(progress, epoch, run.epochs, loss=total / n, test_acc=acc, **{"epoch/s": rate(epoch)})
 
 
 def _fit_torch(run: Run, params: dict[str, np.ndarray], rng: np.random.Generator, progress: Any) -> None:
@@ -120,7 +120,7 @@ def _fit_torch(run: Run, params: dict[str, np.ndarray], rng: np.random.Generator
     X, y = torch.tensor(run.X, device=dev), torch.tensor(run.y, device=dev)
     Xte = torch.tensor(run.X_test, device=dev)
     opt = torch_optimizer(torch, run.optimizer, list(tp.values()), run.lr, run.weight_decay)
-    n, report = len(run.X), every(run.epochs)
+    n, report, rate = len(run.X), every(run.epochs), Rate()
     for epoch in range(1, run.epochs + 1):
         losses, sizes = [], []
         for idx in _batches(rng, n, run.batch_size):
@@ -141,6 +141,6 @@ def _fit_torch(run: Run, params: dict[str, np.ndarray], rng: np.random.Generator
         acc = float(np.mean(pred == run.y_test))
         run.history.append({"epoch": epoch, "loss": mean_loss, "test_accuracy": acc})
         if epoch % report == 0 or epoch == run.epochs:
-            tick(progress, epoch, run.epochs, loss=mean_loss, test_acc=acc)
+            tick(progress, epoch, run.epochs, loss=mean_loss, test_acc=acc, **{"epoch/s": rate(epoch)})
     for k, v in tp.items():
         params[k] = v.detach().cpu().numpy()

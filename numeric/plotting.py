@@ -38,6 +38,8 @@ def loss_curve(ax: Any, values: list[float] | Any, label: str = "loss", xlabel: 
     ax.plot(np.arange(1, v.size + 1), v, label=label)
     if log and v.size and np.all(v > 0):
         ax.set_yscale("log")
+    from matplotlib.ticker import MaxNLocator
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(label)
     ax.grid(True, alpha=0.3)

@@ -118,3 +118,16 @@ def blas_threads(n: int = 1) -> Iterator[None]:
 def significant(value: float, digits: int = 6) -> float:
     """``value`` rounded to ``digits`` significant digits (stable, readable numbers in reports)."""
     return float(f"{value:.{digits}g}")
+
+
+class Rate:
+    """Epochs (or steps) per second since the object was made: the speed shown on the progress bar."""
+
+    def __init__(self) -> None:
+        import time
+        self._clock = time.perf_counter
+        self._start = self._clock()
+
+    def __call__(self, done: int) -> float:
+        """``done`` divided by the seconds elapsed."""
+        return done / max(self._clock() - self._start, 1e-9)

@@ -87,14 +87,14 @@ def _plots(config: dict[str, Any], name: str, history: list[dict[str, float]], d
         return []
     from numeric.plotting import loss_curve, pyplot, save_figure
     plt = pyplot()
-    fig = plt.figure(figsize=(12, 4))
-    a, b = fig.add_subplot(1, 3, 1), fig.add_subplot(1, 3, 2)
+    fig = plt.figure(figsize=(13, 4))
+    grid = fig.add_gridspec(4, 14, wspace=0.8, hspace=0.6)
+    a, b = fig.add_subplot(grid[:, 0:4]), fig.add_subplot(grid[:, 5:9])
     loss_curve(a, [h["loss"] for h in history], "training loss")
     loss_curve(b, [h["test_accuracy"] for h in history], "test accuracy", log=False)
     wrong = np.flatnonzero(pred != data.y_test)[:16]
-    grid = fig.add_gridspec(4, 12)
     for k, i in enumerate(wrong):
-        ax = fig.add_subplot(grid[k // 4, 8 + k % 4])
+        ax = fig.add_subplot(grid[k // 4, 10 + k % 4])
         ax.imshow(data.X_test[i].reshape(8, 8), cmap="gray_r")
         ax.set_title(f"{data.y_test[i]}→{pred[i]}", fontsize=8)
         ax.axis("off")

@@ -23,7 +23,7 @@ from numeric import network, optim
 from numeric.datasets.xor import xor
 from numeric.layers import losses
 from numeric.layers.activations import sigmoid
-from numeric.training import every, guard_finite, load_into, option, save_from, significant, tick
+from numeric.training import Rate, every, guard_finite, load_into, option, save_from, significant, tick
 
 NAME = "xor"
 SUMMARY = "2-H-1 MLP learns XOR (NumPy or torch); reports the four outputs and whether XOR is solved"
@@ -62,14 +62,14 @@ def _train_numpy(s: dict[str, Any], spec: list[network.Layer], params: dict[str,
                  X: np.ndarray, T: np.ndarray, progress: Any) -> list[float]:
     opt = {"adam": lambda: optim.Adam(s["lr"]), "sgd": lambda: optim.SGD(s["lr"]),
            "momentum": lambda: optim.SGD(s["lr"], momentum=0.9)}[s["optimizer"]]()
-    history, n, report = [], s["epochs"], every(s["epochs"])
+    history, n, report, rate = [], s["epochs"], every(s["epochs"]), Rate()
     for epoch in range(1, n + 1):
         z, caches = network.forward(spec, params, X)
         loss, dz = _loss(z, T, s["loss"])
         history.append(guard_finite(loss, f"epoch {epoch}"))
         opt.step(params, network.backward(spec, caches, dz))
         if epoch % report == 0 or epoch == n:
-            tick(progress, epoch, n, loss=loss)
+            tick(progress, epoch, n, loss=loss, **{"epoch/s": rate(epoch)})
     return history
 
 
@@ -84,7 +84,7 @@ def _train_torch(s: dict[str, Any], spec: list[network.Layer], params: dict[str,
     Xt, Tt = torch.tensor(X, device=dev), torch.tensor(T, device=dev)
     opt = {"adam": lambda p: torch.optim.Adam(p, s["lr"]), "sgd": lambda p: torch.optim.SGD(p, s["lr"]),
            "momentum": lambda p: torch.optim.SGD(p, s["lr"], momentum=0.9)}[s["optimizer"]](list(tp.values()))
-    history, n, report = [], s["epochs"], every(s["epochs"])
+    history, n, report, rate = [], s["epochs"], every(s["epochs"]), Rate()
     for epoch in range(1, n + 1):
         opt.zero_grad(set_to_none=True)
         z = network.torch_forward(spec, tp, Xt)
@@ -96,7 +96,7 @@ def _train_torch(s: dict[str, Any], spec: list[network.Layer], params: dict[str,
         opt.step()
         history.append(loss.detach())
         if epoch % report == 0 or epoch == n:
-            tick(progress, epoch, n, loss=guard_finite(float(history[-1]), f"epoch {epoch}"))
+            tick(progress, epoch, n, loss=guard_finite(float(history[-1]), f"epoch {epoch}"), **{"epoch/s": rate(epoch)})
     values = torch.stack(history).cpu().numpy().tolist()
     for epoch, value in enumerate(values, 1):
         guard_finite(value, f"epoch {epoch}")

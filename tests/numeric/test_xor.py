@@ -103,3 +103,11 @@ def test_save_and_load_round_trip(tmp_path):
     from derive.errors import UserError
     with pytest.raises(UserError, match="shape"):
         xor.train(_config(hidden=4, load=path))
+
+
+def test_progress_callback_reaches_the_end():
+    calls = []
+    xor.train(_config(epochs=250), lambda done, total, metrics: calls.append((done, total, dict(metrics))))
+    assert calls[-1][0] == calls[-1][1] == 250
+    assert 50 <= len(calls) <= 260 and all(c[0] < d[0] for c, d in zip(calls, calls[1:]))
+    assert {"loss", "epoch/s"} <= set(calls[-1][2])
