@@ -7,7 +7,9 @@ For each model of ``numeric.registry.all_models()`` the run uses the model's def
 its optional ``BENCH`` dict (a shorter, same-workload run, e.g. ``{"epochs": 10}``), seed 0 and
 ``device=cpu``. Both backends do the same work (same data, same batches, same epochs). Each
 backend is warmed up once (imports, data caches), then timed ``--repeat`` times, alternating
-backends; the fastest repeat counts (noise on a shared machine only ever adds time).
+backends; the fastest repeat counts (noise on a shared machine only ever adds time). Time per epoch is the median of the intervals
+between progress ticks (setup excluded, robust to the process being descheduled for a while);
+the whole-run ratio is printed too.
 
 torch is timed twice: as the model runs it, and with its default intra-op thread count (for
 models that accept the bench-only ``cpu_threads`` config key); the ratio is NumPy's time over
@@ -72,10 +74,18 @@ def quality(module: Any, metrics: dict[str, Any]) -> tuple[str, Any]:
     return (key or "-"), metrics.get(key) if key else None
 
 
-def timed(module: Any, config: dict[str, Any]) -> tuple[float, dict[str, Any]]:
-    t = time.perf_counter()
-    report = module.train(dict(config), None)
-    return time.perf_counter() - t, report.metrics
+def timed(module: Any, config: dict[str, Any]) -> tuple[float, float | None, dict[str, Any]]:
+    """(wall seconds of the whole run, median seconds per epoch/step between progress ticks, metrics)."""
+    ticks: list[tuple[int, float]] = []
+    clock = time.perf_counter
+
+    def progress(done: int, total: int, metrics: dict[str, Any]) -> None:
+        ticks.append((done, clock()))
+    t = clock()
+    report = module.train(dict(config), progress)
+    wall = clock() - t
+    rates = sorted((t1 - t0) / (d1 - d0) for (d0, t0), (d1, t1) in zip(ticks, ticks[1:]) if d1 > d0)
+    return wall, (rates[len(rates) // 2] if len(rates) >= 3 else None), report.metrics
 
 
 def warm_config(config: dict[str, Any]) -> dict[str, Any]:
@@ -99,27 +109,35 @@ def bench_model(module: Any, repeat: int, torch_ok: bool, overrides: dict[str, A
         variants["torch"] = {**base, "backend": "torch"}
         variants["torch (default threads)"] = {**base, "backend": "torch", "cpu_threads": torch.get_num_threads()}
     best: dict[str, float] = {}
+    median: dict[str, list[float]] = {name: [] for name in variants}
     metrics: dict[str, dict[str, Any]] = {}
     for name, cfg in variants.items():
         module.train(warm_config(cfg), None)
     for _ in range(repeat):
         for name, cfg in variants.items():
-            seconds, m = timed(module, cfg)
+            seconds, per_unit, m = timed(module, cfg)
             best[name] = min(best.get(name, float("inf")), seconds)
+            if per_unit is not None:
+                median[name].append(per_unit)
             metrics[name] = m
     row: dict[str, Any] = {"model": module.NAME, "unit": unit, "count": count,
                            "config": {k: v for k, v in getattr(module, "BENCH", {}).items()}}
     for name in variants:
-        row[f"{name} s/{unit}"] = best[name] / count
+        # steady-state cost: median time per epoch between progress ticks (robust to a busy machine);
+        # without enough ticks, the fastest whole run divided by its epochs
+        steady = min(median[name]) if median[name] else best[name] / count
+        row[f"{name} s/{unit}"] = steady
+        row[f"{name} wall s/{unit}"] = best[name] / count
         q_key, q = quality(module, metrics[name])
         row[f"{name} {q_key}"] = q
         row["quality"] = q_key
     if torch_ok:
-        torch_best = min(best["torch"], best["torch (default threads)"])
-        row["ratio"] = best["numpy"] / torch_best
+        torch_best = min(row[f"torch s/{unit}"], row[f"torch (default threads) s/{unit}"])
+        row["ratio"] = row[f"numpy s/{unit}"] / torch_best
+        row["wall ratio"] = best["numpy"] / min(best["torch"], best["torch (default threads)"])
     flops = getattr(module, "flops_per_epoch", None)
     if flops is not None and unit == "epoch":
-        row["gflops"] = flops(base) / (best["numpy"] / count) / 1e9
+        row["gflops"] = flops(base) / row["numpy s/epoch"] / 1e9
     return row
 
 
@@ -161,7 +179,7 @@ def format_row(row: dict[str, Any], peak_all: float, peak_one: float) -> str:
     parts = [f"{row['model']:<12}", f"numpy {row[f'numpy s/{u}'] * 1e3:9.3f} ms/{u}"]
     if "ratio" in row:
         parts += [f"torch {row[f'torch s/{u}'] * 1e3:9.3f} ms/{u} (default threads {row[f'torch (default threads) s/{u}'] * 1e3:9.3f})",
-                  f"numpy/torch {row['ratio']:.3f}"]
+                  f"numpy/torch {row['ratio']:.3f} (whole runs {row['wall ratio']:.3f})"]
     parts.append(f"{q}: numpy {_fmt(row.get(f'numpy {q}'))}" + (f" torch {_fmt(row.get(f'torch {q}'))}" if "ratio" in row else ""))
     if "gflops" in row:
         parts.append(f"{row['gflops']:.1f} GFLOP/s ({row['gflops'] / peak_one:.0%} of 1-thread peak, "

@@ -307,3 +307,19 @@ def test_max_pool_by_hand():
     np.testing.assert_array_equal(pooling.forward({}, x, 2, mode="avg")[0][0, 0], [[2.5, 2], [1.5, 2.75]])
     np.testing.assert_array_equal(pooling.forward({}, x, 2, mode="min")[0][0, 0], [[1, 0], [0, 1]])
     np.testing.assert_array_equal(pooling.forward({}, x, None, mode="max")[0][0, 0], [[7]])
+
+
+def test_dropout_and_flatten_match_torch(rng):
+    torch = pytest.importorskip("torch")
+    x = rng.standard_normal((3, 2, 4, 4))
+    dout = rng.standard_normal(x.shape)
+    out, mask = dropout.forward({}, x, 0.25, np.random.default_rng(9))
+    xt = torch.tensor(x, requires_grad=True)
+    (xt * torch.tensor(mask)).backward(torch.tensor(dout))      # torch's inverted dropout with our mask
+    assert rel_error(dropout.backward(dout, mask)[0], xt.grad.numpy()) < 1e-15
+    out, cache = flatten.forward({}, x)
+    xt = torch.tensor(x, requires_grad=True)
+    ft = torch.flatten(xt, 1)
+    g = rng.standard_normal(out.shape)
+    ft.backward(torch.tensor(g))
+    assert np.array_equal(out, ft.detach().numpy()) and np.array_equal(flatten.backward(g, cache)[0], xt.grad.numpy())
