@@ -142,6 +142,7 @@ def bench_model(module: Any, repeat: int, torch_ok: bool, overrides: dict[str, A
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Parse the arguments, measure the matmul peak, benchmark each model and print one line per model."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", help="comma-separated model names (default: all)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per backend (fastest counts)")

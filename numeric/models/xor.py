@@ -7,9 +7,10 @@ Equations (full batch of the four points, float64)::
     L = (1/4) Σ BCE(z, t)        (stable, from the logits; --set loss=mse: ½ mean (y − t)²)
     Adam, η = 0.1, Glorot-uniform weights, zero biases
 
-Defaults (H = 8, 300 epochs) solve XOR for every seed tested (0–4999: all four points on the
-right side of 0.5 within 40 epochs). ``--backend torch`` runs the same network (same initial
-weights, same Adam) in PyTorch, so both backends give the same numbers to about 1e-12.
+Defaults (H = 8, 300 epochs) solve XOR for every seed tested: 0–999 with this module (final
+loss ≤ 1e-3), 0–4999 in a vectorised replica (all four points right within 40 epochs).
+``--backend torch`` runs the same network (same initial weights, same Adam) in PyTorch, so both
+backends give the same numbers to about 1e-12.
 """
 
 from __future__ import annotations
