@@ -78,6 +78,8 @@ class Optimizer(ABC):
     def step(self, params: Params, grads: Params) -> None:
         """Apply one update to every parameter that has a gradient."""
         self.t += 1
+        if not grads:
+            return
         self._bind(grads)
         g = self._g
         for n, view in self._gviews:

@@ -153,6 +153,21 @@ def test_state_survives_a_change_of_the_parameter_set():
     np.testing.assert_allclose(p["b"], -0.1)
 
 
+def test_key_order_and_empty_steps_do_not_lose_state():
+    p = {"a": np.zeros(2), "b": np.zeros(3)}
+    opt = optim.Adam(0.1)
+    opt.step(p, {"a": np.ones(2), "b": np.ones(3)})
+    opt.step(p, {})
+    ref = {"a": np.zeros(2), "b": np.zeros(3)}
+    ref_opt = optim.Adam(0.1)
+    ref_opt.step(ref, {"a": np.ones(2), "b": np.ones(3)})
+    ref_opt.t += 1
+    opt.step(p, {"b": np.ones(3), "a": np.ones(2)})      # other order: same update
+    ref_opt.step(ref, {"a": np.ones(2), "b": np.ones(3)})
+    for k in p:
+        np.testing.assert_allclose(p[k], ref[k], rtol=1e-15)
+
+
 def test_float32_parameters_stay_float32():
     p = {"w": np.ones(3, dtype=np.float32)}
     optim.Adam(0.1).step(p, {"w": np.ones(3, dtype=np.float32)})
