@@ -29,3 +29,37 @@ def save_figure(fig: Any, path: str | Path) -> str:
     fig.savefig(p, dpi=110, bbox_inches="tight")
     pyplot().close(fig)
     return str(p)
+
+
+def loss_curve(ax: Any, values: list[float] | Any, label: str = "loss", xlabel: str = "epoch", log: bool = True) -> None:
+    """Plot one curve per call (training loss, accuracy …) against epochs 1…E on ``ax``."""
+    import numpy as np
+    v = np.asarray(values, dtype=float)
+    ax.plot(np.arange(1, v.size + 1), v, label=label)
+    if log and v.size and np.all(v > 0):
+        ax.set_yscale("log")
+    from matplotlib.ticker import MaxNLocator
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(label)
+    ax.grid(True, alpha=0.3)
+
+
+def decision_boundary(ax: Any, predict: Any, X: Any, labels: Any, lim: tuple[float, float] | None = None,
+                      resolution: int = 200, title: str = "decision boundary") -> None:
+    """Shade the 2-D plane by ``predict(points) → scores in [0, 1]`` with the 0.5 contour, and the data on top."""
+    import numpy as np
+    X = np.asarray(X, dtype=float)
+    lo, hi = lim if lim is not None else (float(X.min()) - 0.5, float(X.max()) + 0.5)
+    g = np.linspace(lo, hi, resolution)
+    gx, gy = np.meshgrid(g, g)
+    scores = np.asarray(predict(np.column_stack([gx.ravel(), gy.ravel()])), dtype=float).reshape(gx.shape)
+    ax.contourf(gx, gy, scores, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
+    if scores.min() < 0.5 < scores.max():
+        ax.contour(gx, gy, scores, levels=[0.5], colors="k", linewidths=1.5)
+    ax.scatter(X[:, 0], X[:, 1], c=np.asarray(labels), cmap="RdBu_r", edgecolors="k", s=80, vmin=0, vmax=1)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.set_title(title)

@@ -30,3 +30,20 @@ def seed_all(seed: int) -> Any:
     torch.manual_seed(seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
     return torch.Generator().manual_seed(seed)
+
+
+def threads(n: int | None) -> Any:
+    """Context manager: run torch's CPU kernels on ``n`` intra-op threads inside the block (None: unchanged)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _limit() -> Any:
+        torch = require_torch()
+        before = torch.get_num_threads()
+        if n:
+            torch.set_num_threads(n)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
+    return _limit()

@@ -14,6 +14,12 @@ import numpy as np
 from numeric.layers.activations import sigmoid
 
 
+def log_sum_exp(z: np.ndarray) -> np.ndarray:
+    """log Σ_j e^(z_j) along the last axis, computed as m + log Σ_j e^(z_j − m) with m = max_j z_j."""
+    m = z.max(axis=-1, keepdims=True)
+    return (m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True)))[..., 0]
+
+
 def log_softmax(z: np.ndarray) -> np.ndarray:
     """log softmax along the last axis via log-sum-exp (shifted by the row maximum)."""
     shifted = z - z.max(axis=-1, keepdims=True)
