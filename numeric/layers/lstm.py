@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from numeric.layers._buffers import Workspace, empty
+
 GATES = ("i", "f", "g", "o")
 
 
@@ -51,93 +53,138 @@ def init(rng: np.random.Generator, n_in: int, n_hidden: int, forget_bias: float 
             "b": b.astype(dtype)}
 
 
-def _activate(a: np.ndarray, H: int) -> np.ndarray:
-    """σ on the i, f, o columns and tanh on the g columns of a: (…, 4H), in place."""
-    sigmoid_inplace(a[..., : 2 * H])
-    np.tanh(a[..., 2 * H: 3 * H], out=a[..., 2 * H: 3 * H])
-    sigmoid_inplace(a[..., 3 * H:])
-    return a
-
-
 def step(params: dict[str, np.ndarray], x_t: np.ndarray, h_prev: np.ndarray,
          c_prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One step (inference, no cache): (h_t, c_t) from x_t: (N, D), h_{t−1}, c_{t−1}: (N, H)."""
     H = h_prev.shape[-1]
-    a = _activate(x_t @ params["W_x"] + h_prev @ params["W_h"] + params["b"], H)
-    c = a[:, H:2 * H] * c_prev + a[:, :H] * a[:, 2 * H:3 * H]
-    return a[:, 3 * H:] * np.tanh(c), c
+    a = x_t @ params["W_x"] + h_prev @ params["W_h"] + params["b"]
+    i, f, o = (sigmoid_inplace(a[:, k * H:(k + 1) * H]) for k in (0, 1, 3))
+    c = f * c_prev + i * np.tanh(a[:, 2 * H:3 * H])
+    return o * np.tanh(c), c
+
+
+def _order(H: int) -> np.ndarray:
+    """Column permutation from the public gate order (i, f, g, o) to the internal one (o, i, f, g)."""
+    return np.concatenate([np.arange(3 * H, 4 * H), np.arange(0, 2 * H), np.arange(2 * H, 3 * H)])
+
+
+def _unpermute(grad: np.ndarray, perm: np.ndarray) -> np.ndarray:
+    out = np.empty_like(grad)
+    out[..., perm] = grad
+    return out
 
 
 def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None = None,
-            c0: np.ndarray | None = None) -> tuple[np.ndarray, Any]:
+            c0: np.ndarray | None = None, ws: Workspace | None = None) -> tuple[np.ndarray, Any]:
     """Hidden states h: (N, T, H) for x: (N, T, D) from (h0, c0): (N, H) each (zeros if None).
 
-    The final cell state c_T is ``cache_state(cache)[1]``.
+    Internally each step's gates are a (4H, N) block in the order (o, i, f, g), so every gate is
+    a contiguous (H, N) slice; the ½ of σ(a) = ½ + ½ tanh(a/2) is folded into the o, i, f
+    columns of the weights, so one tanh call activates all four gates. ``ws`` reuses scratch
+    arrays between calls (see numeric/layers/_buffers.py). The final cell state c_T is
+    ``cache_state(cache)[1]``.
     """
-    Wx, Wh = params["W_x"], params["W_h"]
     N, T, D = x.shape
-    H = Wh.shape[0]
-    dtype = np.result_type(x, Wx)
-    xs = np.ascontiguousarray(x.transpose(1, 0, 2))                      # (T, N, D)
-    gates = (xs.reshape(T * N, D) @ Wx).reshape(T, N, 4 * H)             # x_t W_x for every t
-    gates += params["b"]
-    hs = np.empty((T + 1, N, H), dtype=dtype)                            # hs[t+1] = h_t
-    cs = np.empty((T + 1, N, H), dtype=dtype)                            # cs[t+1] = c_t
-    tc = np.empty((T, N, H), dtype=dtype)                                # tanh(c_t)
-    hs[0] = 0.0 if h0 is None else h0
-    cs[0] = 0.0 if c0 is None else c0
-    ig = np.empty((N, H), dtype=dtype)
+    H = params["W_h"].shape[0]
+    dtype = np.result_type(x, params["W_x"])
+    perm = _order(H)
+    half = np.ones(4 * H, dtype=dtype)
+    half[:3 * H] = 0.5                                                   # o, i, f: tanh(a/2)
+    WxT = (params["W_x"][:, perm] * half).T                              # (4H, D)
+    WhT = (params["W_h"][:, perm] * half).T                              # (4H, H)
+    proj = np.matmul(x.reshape(N * T, D), WxT.T, out=empty(ws, "proj", (N * T, 4 * H), dtype))
+    gates = empty(ws, "gates", (T, 4 * H, N), dtype)                     # becomes [o, i, f, g] per step
+    np.copyto(gates, proj.reshape(N, T, 4 * H).transpose(1, 2, 0))
+    gates += (params["b"][perm] * half)[:, None]
+    hs = empty(ws, "hs", (T + 1, H, N), dtype)                           # hs[t+1] = h_tᵀ
+    cs = empty(ws, "cs", (T + 1, H, N), dtype)                           # cs[t+1] = c_tᵀ
+    tc = empty(ws, "tc", (T, H, N), dtype)                               # tanh(c_t)ᵀ
+    hs[0] = 0.0 if h0 is None else h0.T
+    cs[0] = 0.0 if c0 is None else c0.T
+    rec, ig = np.empty((4 * H, N), dtype=dtype), np.empty((H, N), dtype=dtype)
     for t in range(T):
         a = gates[t]
-        a += hs[t] @ Wh                                                  # a_t (N, 4H)
-        _activate(a, H)
-        np.multiply(a[:, H:2 * H], cs[t], out=cs[t + 1])                 # f ⊙ c_{t−1}
-        np.multiply(a[:, :H], a[:, 2 * H:3 * H], out=ig)                 # i ⊙ c̃
-        cs[t + 1] += ig
+        a += np.matmul(WhT, hs[t], out=rec)
+        np.tanh(a, out=a)                                                # g = tanh(a_g); rows 0:3H hold tanh(a/2)
+        sig = a[:3 * H]
+        sig *= 0.5
+        sig += 0.5                                                       # o, i, f = σ(a)
+        np.multiply(a[2 * H:3 * H], cs[t], out=cs[t + 1])                # f ⊙ c_{t−1}
+        cs[t + 1] += np.multiply(a[H:2 * H], a[3 * H:], out=ig)          # + i ⊙ c̃
         np.tanh(cs[t + 1], out=tc[t])
-        np.multiply(a[:, 3 * H:], tc[t], out=hs[t + 1])                  # h_t = o ⊙ tanh(c_t)
-    cache = (xs, hs, cs, tc, gates, Wx, Wh, h0 is not None, c0 is not None)
-    return hs[1:].transpose(1, 0, 2), cache
+        np.multiply(a[:H], tc[t], out=hs[t + 1])                         # h_t = o ⊙ tanh(c_t)
+    cache = (x, hs, cs, tc, gates, params, perm, h0 is not None, c0 is not None, ws)
+    return hs[1:].transpose(2, 0, 1), cache
 
 
 def cache_state(cache: Any) -> tuple[np.ndarray, np.ndarray]:
-    """(h_T, c_T), the final states of a forward pass, from its cache."""
-    return cache[1][-1], cache[2][-1]
+    """(h_T, c_T): (N, H) each, the final states of a forward pass, from its cache."""
+    return cache[1][-1].T.copy(), cache[2][-1].T.copy()
+
+
+def _local_factors(gates: np.ndarray, cs: np.ndarray, tc: np.ndarray, ws: Workspace | None) -> tuple[np.ndarray, ...]:
+    """Everything BPTT multiplies by that does not depend on the recursion, for all t at once.
+
+    partner[:, k] with da_{i,f,g} = dc_t ⊙ partner: c̃ i(1 − i), c_{t−1} f(1 − f), i (1 − c̃²);
+    via_c = o (1 − tanh²c) = ∂h/∂c;  via_o = tanh(c) o (1 − o) = ∂h/∂a_o.
+    """
+    T, H4, N = gates.shape
+    H = H4 // 4
+    g4 = gates.reshape(T, 4, H, N)
+    o, i, f, g = g4[:, 0], g4[:, 1], g4[:, 2], g4[:, 3]
+    partner = empty(ws, "partner", (T, 3, H, N), gates.dtype)
+    for k, (gate, other) in enumerate(((i, g), (f, cs[:-1]))):
+        p = partner[:, k]
+        np.subtract(1.0, gate, out=p)
+        p *= gate
+        p *= other
+    p = partner[:, 2]
+    np.multiply(g, g, out=p)
+    np.subtract(1.0, p, out=p)
+    p *= i
+    via_c, via_o = empty(ws, "via_c", tc.shape, tc.dtype), empty(ws, "via_o", tc.shape, tc.dtype)
+    np.multiply(tc, tc, out=via_c)
+    np.subtract(1.0, via_c, out=via_c)
+    via_c *= o
+    np.subtract(1.0, o, out=via_o)
+    via_o *= o
+    via_o *= tc
+    return partner, via_c, via_o, f
 
 
 def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (+ "h0"/"c0" if given)."""
-    xs, hs, cs, tc, gates, Wx, Wh, has_h0, has_c0 = cache
-    T, N, D = xs.shape
-    H = Wh.shape[0]
-    g4 = gates.reshape(T, N, 4, H)                                       # [i, f, g, o] per step
-    i, f, g, o = g4[:, :, 0], g4[:, :, 1], g4[:, :, 2], g4[:, :, 3]
-    # local factors that do not depend on the recursion, for all t at once
-    partner = np.empty((T, N, 3, H), dtype=gates.dtype)                  # da_{i,f,g} = dc ⊙ partner
-    partner[:, :, 0] = g * i * (1.0 - i)
-    partner[:, :, 1] = cs[:-1] * f * (1.0 - f)
-    partner[:, :, 2] = i * (1.0 - g * g)
-    via_c = o * (1.0 - tc * tc)                                          # ∂h_t/∂c_t
-    via_o = tc * o * (1.0 - o)                                           # ∂h_t/∂a_o
-    dhs = dh.transpose(1, 0, 2)
-    da = np.empty((T, N, 4, H), dtype=gates.dtype)
-    dh_next = np.zeros((N, H), dtype=gates.dtype)                        # da_{t+1} W_hᵀ
-    dc = np.zeros((N, H), dtype=gates.dtype)                             # dc_{t+1} ⊙ f_{t+1}, then dc_t
-    WhT = Wh.T
+    x, hs, cs, tc, gates, params, perm, has_h0, has_c0, ws = cache
+    N, T, D = x.shape
+    H = hs.shape[1]
+    dtype = gates.dtype
+    partner, via_c, via_o, f = _local_factors(gates, cs, tc, ws)
+    dhs = empty(ws, "dhs", (T, H, N), dtype)
+    np.copyto(dhs, dh.transpose(1, 2, 0))
+    da = empty(ws, "da", (T, 4 * H, N), dtype)                           # [da_o, da_i, da_f, da_g]
+    dh_next = np.zeros((H, N), dtype=dtype)                              # W_h da_{t+1}
+    dc = np.zeros((H, N), dtype=dtype)                                   # dc_{t+1} ⊙ f_{t+1}, then dc_t
+    dht, tmp = np.empty((H, N), dtype=dtype), np.empty((H, N), dtype=dtype)
+    Wh = params["W_h"][:, perm]                                          # (H, 4H), internal order
     for t in range(T - 1, -1, -1):
-        dht = dhs[t] + dh_next                                           # dh_t
-        dc += dht * via_c[t]                                             # dc_t
-        np.multiply(partner[t], dc[:, None, :], out=da[t, :, :3])
-        np.multiply(dht, via_o[t], out=da[t, :, 3])
+        np.add(dhs[t], dh_next, out=dht)                                 # dh_t
+        dc += np.multiply(dht, via_c[t], out=tmp)                        # dc_t
+        np.multiply(partner[t], dc, out=da[t, H:].reshape(3, H, N))
+        np.multiply(dht, via_o[t], out=da[t, :H])
         dc *= f[t]                                                       # carried to step t−1
-        dh_next = da[t].reshape(N, 4 * H) @ WhT
-    flat = da.reshape(T * N, 4 * H)
-    grads = {"W_x": xs.reshape(T * N, D).T @ flat,
-             "W_h": hs[:-1].reshape(T * N, H).T @ flat,
-             "b": flat.sum(axis=0)}
+        np.matmul(Wh, da[t], out=dh_next)
+    flat = empty(ws, "flat", (T, N, 4 * H), dtype)                       # da with rows (t, n)
+    np.copyto(flat, da.transpose(0, 2, 1))
+    flat = flat.reshape(T * N, 4 * H)
+    h_prev = empty(ws, "h_prev", (H, T, N), dtype)
+    np.copyto(h_prev, hs[:-1].transpose(1, 0, 2))
+    xs = x.transpose(1, 0, 2).reshape(T * N, D)
+    grads = {"W_x": _unpermute(xs.T @ flat, perm),
+             "W_h": _unpermute(h_prev.reshape(H, T * N) @ flat, perm),
+             "b": _unpermute(da.sum(axis=(0, 2)), perm)}
     if has_h0:
-        grads["h0"] = dh_next
+        grads["h0"] = dh_next.T.copy()
     if has_c0:
-        grads["c0"] = dc
-    dx = (flat @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)
+        grads["c0"] = dc.T.copy()
+    dx = (flat @ params["W_x"][:, perm].T).reshape(T, N, D).transpose(1, 0, 2)
     return dx, grads

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from numeric.layers._buffers import Workspace, empty
+
 
 def init(rng: np.random.Generator, n_in: int, n_hidden: int, dtype: Any = np.float64) -> dict[str, np.ndarray]:
     """Uniform(−1/√H, 1/√H) weights (PyTorch's default), zero bias."""
@@ -37,41 +39,55 @@ def step(params: dict[str, np.ndarray], x_t: np.ndarray, h_prev: np.ndarray) -> 
     return np.tanh(x_t @ params["W_xh"] + h_prev @ params["W_hh"] + params["b_h"])
 
 
-def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None = None) -> tuple[np.ndarray, Any]:
-    """All hidden states h: (N, T, H) for x: (N, T, D) and an initial state h0: (N, H) (zeros if None)."""
+def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None = None,
+            ws: Workspace | None = None) -> tuple[np.ndarray, Any]:
+    """All hidden states h: (N, T, H) for x: (N, T, D) and an initial state h0: (N, H) (zeros if None).
+
+    Internally the states are stored transposed, hs[t] = h_tᵀ: (H, N), the course's column form
+    a_t = W_hhᵀ h_{t−1} + W_xhᵀ x_t + b_h with the batch as columns. ``ws`` reuses scratch arrays.
+    """
     Wx, Wh = params["W_xh"], params["W_hh"]
     N, T, D = x.shape
     H = Wh.shape[0]
-    xs = np.ascontiguousarray(x.transpose(1, 0, 2))                      # (T, N, D)
-    hs = np.empty((T + 1, N, H), dtype=np.result_type(x, Wx))            # hs[t+1] = h_t
-    hs[0] = 0.0 if h0 is None else h0
-    np.matmul(xs.reshape(T * N, D), Wx, out=hs[1:].reshape(T * N, H))   # x_t W_xh for every t at once
-    hs[1:] += params["b_h"]
+    dtype = np.result_type(x, Wx)
+    proj = np.matmul(x.reshape(N * T, D), Wx, out=empty(ws, "proj", (N * T, H), dtype))
+    hs = empty(ws, "hs", (T + 1, H, N), dtype)                           # hs[t+1] = h_tᵀ
+    hs[0] = 0.0 if h0 is None else h0.T
+    np.copyto(hs[1:], proj.reshape(N, T, H).transpose(1, 2, 0))         # W_xhᵀ x_t for every t at once
+    hs[1:] += params["b_h"][:, None]
+    WhT, rec = Wh.T, np.empty((H, N), dtype=dtype)
     for t in range(T):
         a = hs[t + 1]
-        a += hs[t] @ Wh                                                  # a_t = … + h_{t−1} W_hh
+        a += np.matmul(WhT, hs[t], out=rec)                              # a_t = … + W_hhᵀ h_{t−1}
         np.tanh(a, out=a)
-    return hs[1:].transpose(1, 0, 2), (xs, hs, Wx, Wh, h0 is not None)
+    return hs[1:].transpose(2, 0, 1), (x, hs, Wx, Wh, h0 is not None, ws)
 
 
 def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (plus "h0" if h0 was given)."""
-    xs, hs, Wx, Wh, has_h0 = cache
-    T, N, D = xs.shape
+    x, hs, Wx, Wh, has_h0, ws = cache
+    N, T, D = x.shape
     H = Wh.shape[0]
-    dhs = dh.transpose(1, 0, 2)                                          # (T, N, H) view
-    delta = 1.0 - hs[1:] * hs[1:]                                        # tanh′(a_t) = 1 − h_t², all t
-    WhT = Wh.T
-    carry = np.zeros((N, H), dtype=delta.dtype)                          # δ_{t+1} W_hhᵀ
+    delta = empty(ws, "delta", (T, H, N), hs.dtype)
+    np.multiply(hs[1:], hs[1:], out=delta)
+    np.subtract(1.0, delta, out=delta)                                   # tanh′(a_t) = 1 − h_t², all t
+    dhs = empty(ws, "dhs", (T, H, N), hs.dtype)
+    np.copyto(dhs, dh.transpose(1, 2, 0))
+    carry = np.zeros((H, N), dtype=hs.dtype)                             # W_hh δ_{t+1}
     for t in range(T - 1, -1, -1):
         d = delta[t]
-        d *= dhs[t] + carry                                              # δ_t
-        carry = d @ WhT
-    flat = delta.reshape(T * N, H)
-    grads = {"W_xh": xs.reshape(T * N, D).T @ flat,
-             "W_hh": hs[:-1].reshape(T * N, H).T @ flat,
-             "b_h": flat.sum(axis=0)}
+        carry += dhs[t]
+        d *= carry                                                       # δ_t
+        np.matmul(Wh, d, out=carry)
+    flat = empty(ws, "flat", (T, N, H), hs.dtype)                        # δ with rows (t, n)
+    np.copyto(flat, delta.transpose(0, 2, 1))
+    flat = flat.reshape(T * N, H)
+    h_prev = empty(ws, "h_prev", (H, T, N), hs.dtype)
+    np.copyto(h_prev, hs[:-1].transpose(1, 0, 2))
+    grads = {"W_xh": x.transpose(1, 0, 2).reshape(T * N, D).T @ flat,
+             "W_hh": h_prev.reshape(H, T * N) @ flat,
+             "b_h": delta.sum(axis=(0, 2))}
     if has_h0:
-        grads["h0"] = carry
+        grads["h0"] = carry.T.copy()
     dx = (flat @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)
     return dx, grads

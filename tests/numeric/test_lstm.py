@@ -29,13 +29,14 @@ def test_forward_matches_the_course_equations():
     Wx, Wh, b = params["W_x"], params["W_h"], params["b"]
     hp, cp = h0, c0
     for t in range(T):
+        hs, cs = lstm.step(params, x[:, t], hp, cp)
         a = x[:, t] @ Wx + hp @ Wh + b
         i, f, g, o = _sig(a[:, :H]), _sig(a[:, H:2 * H]), np.tanh(a[:, 2 * H:3 * H]), _sig(a[:, 3 * H:])
         cp = f * cp + i * g                                      # c_t = f ⊙ c_{t−1} + i ⊙ c̃
         hp = o * np.tanh(cp)                                     # h_t = o ⊙ tanh(c_t)
         np.testing.assert_allclose(h[:, t], hp, rtol=1e-12)
-        hs, cs = lstm.step(params, x[:, t], h[:, t - 1] if t else h0, cache[2][t])
         np.testing.assert_allclose(hs, hp, rtol=1e-12)
+        np.testing.assert_allclose(cs, cp, rtol=1e-12)
     np.testing.assert_allclose(lstm.cache_state(cache)[1], cp, rtol=1e-12)
 
 

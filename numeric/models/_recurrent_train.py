@@ -1,0 +1,265 @@
+"""``train rnn|lstm|gru``: next-step prediction on noisy sines, or a character model (``--text``).
+
+Sine task (default): inputs x_0 … x_{T−1}, targets x_1 … x_T; loss = MSE of the next value;
+the report compares the test MSE with the persistence baseline x̂_{t+1} = x_t.
+Text task (``--text FILE`` or ``--data text`` for the Zen of Python): next-character
+cross-entropy (nats/char) on random windows; the report shows a seeded sample.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from derive.errors import UserError
+from derive.steps import Table, TrainReport
+from numeric.datasets import sine
+from numeric.datasets import text as text_data
+from numeric.layers import losses
+from numeric.layers._buffers import Workspace
+from numeric.models import _recurrent
+from numeric.models._sequence import (NumpyTrainer, TorchTrainer, fit, history_table, load_params, loss_axes,
+                                      manifest_config, positive, save_params, settings, threads_for)
+from numeric.training import minibatches
+
+OPTIONS: dict[str, Any] = {
+    "epochs": None, "steps": None, "lr": None, "batch_size": None, "hidden": None, "seq_len": None,
+    "data": "sine", "text": None, "noise": 0.1, "train_size": 512, "test_size": 256, "embed": 32,
+    "sample_len": 240, "temperature": 0.6, "clip": 5.0,
+}
+GRU_OPTIONS = {"convention": "pytorch", "reset": "after"}
+DEFAULTS = {"sine": {"epochs": 25, "lr": 0.01, "batch_size": 32, "hidden": 32, "seq_len": 40},
+            "text": {"steps": 500, "lr": 0.01, "batch_size": 32, "hidden": 128, "seq_len": 48}}
+SPEC_KEYS = ("data", "hidden", "embed", "convention", "reset")
+
+
+def resolve(config: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """Typed settings with the task's defaults filled in and every number checked."""
+    cfg = settings(config, options)
+    if cfg.get("text") is not None:
+        cfg["data"] = "text"
+    if cfg["data"] not in DEFAULTS:
+        raise UserError(f"expected sine or text, got '{cfg['data']}'", "--data")
+    for key, value in DEFAULTS[cfg["data"]].items():
+        if cfg.get(key) is None and not (key == "steps" and cfg.get("epochs") is not None):
+            cfg[key] = value
+    for key in ("epochs", "steps", "batch_size", "hidden", "seq_len", "train_size", "test_size", "embed", "sample_len"):
+        if cfg.get(key) is not None and (not isinstance(cfg[key], int) or isinstance(cfg[key], bool)):
+            raise UserError(f"expected a whole number, got {cfg[key]!r}", f"--{key.replace('_', '-')}")
+    positive(cfg, "lr", "batch_size", "hidden", "seq_len", "train_size", "test_size", "embed", "temperature",
+             *(k for k in ("epochs", "steps") if cfg.get(k) is not None),
+             allow_zero=("epochs", "steps", "clip", "noise"))
+    positive(cfg, "clip", "noise", allow_zero=("clip", "noise"))
+    if cfg["hidden"] > 4096 or cfg["seq_len"] > 10_000:
+        raise UserError("hidden ≤ 4096 and seq_len ≤ 10000, please", "--hidden")
+    return cfg
+
+
+class SineTask:
+    """Noisy sines; batches are shuffled rows of a fixed training set."""
+
+    unit = "epoch"
+
+    def __init__(self, cfg: dict[str, Any], rng: np.random.Generator):
+        self.cfg = cfg
+        self.train = sine.sequences(rng, cfg["train_size"], cfg["seq_len"], cfg["noise"])
+        self.test = sine.sequences(rng, cfg["test_size"], cfg["seq_len"], cfg["noise"])
+        per_epoch = math.ceil(cfg["train_size"] / cfg["batch_size"])
+        self.total = cfg["steps"] if cfg.get("steps") is not None else cfg["epochs"] * per_epoch
+        self.n_epochs = math.ceil(self.total / per_epoch)
+
+    def spec(self, cell: str) -> _recurrent.Spec:
+        return _recurrent.Spec(cell, 1, self.cfg["hidden"], 1, 0, self.cfg.get("convention", "pytorch"),
+                               self.cfg.get("reset", "after"))
+
+    def epochs(self, rng: np.random.Generator) -> Any:
+        x, y = self.train
+        for _ in range(self.n_epochs):
+            yield ((x[i], y[i]) for i in minibatches(rng, len(x), self.cfg["batch_size"]))
+
+    @staticmethod
+    def np_loss(out: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """L = mean (ŷ − t)² over all steps (twice the course's ½-MSE), ∂L/∂ŷ = 2(ŷ − t)/rows."""
+        value, dout = losses.mse(out, y.reshape(-1, 1))
+        return 2.0 * value, 2.0 * dout
+
+    @staticmethod
+    def torch_loss(out: Any, y: Any) -> Any:
+        return ((out - y.reshape(-1, 1)) ** 2).mean()
+
+    def test_mse(self, trainer: Any) -> float:
+        x, y = self.test
+        pred = trainer.predict(x).reshape(y.shape).astype(np.float64)
+        return float(np.mean((pred - y) ** 2))
+
+    def after_epoch(self, trainer: Any) -> Any:
+        return lambda epoch: {"test_mse": self.test_mse(trainer)}
+
+    def evaluate(self, trainer: Any, history: list[dict[str, float]], rng: np.random.Generator) -> tuple[dict[str, Any], str]:
+        mse, base = self.test_mse(trainer), sine.persistence_mse(*self.test)
+        metrics = {"test_mse": mse, "persistence_mse": base, "mse_ratio": mse / base, "beats_persistence": mse < base,
+                   "noise_floor": self.cfg["noise"] ** 2, "train_mse": history[-1]["loss"] if history else float("nan"),
+                   "epochs": len(history), "steps": self.total}
+        verdict = "beats" if mse < base else "does not beat"
+        return metrics, f"Test MSE {mse:.4g} vs persistence {base:.4g} ({base / mse:.2f}× lower): {verdict} the baseline."
+
+    def plot(self, ax: Any, trainer: Any) -> None:
+        x, y = self.test
+        pred = trainer.predict(x[:1]).reshape(-1)
+        t = np.arange(1, len(pred) + 1)
+        ax.plot(t, y[0, :, 0], "k.", label="target x_{t+1} (noisy)")
+        ax.plot(t, pred, label="model")
+        ax.plot(t, x[0, :, 0], alpha=0.6, label="persistence x_t")
+        ax.set_xlabel("t")
+        ax.set_title("next-step prediction (test sequence 0)")
+        ax.legend()
+
+
+class TextTask:
+    """A character model on random windows of a text; the vocabulary is the text's character set."""
+
+    unit = "step"
+
+    def __init__(self, cfg: dict[str, Any], rng: np.random.Generator):
+        self.cfg = cfg
+        text, self.source = text_data.read(cfg.get("text"), min_chars=cfg["seq_len"] + 2)
+        vocab = manifest_config(cfg["load"], cfg["model"]).get("vocab") if cfg.get("load") else None
+        self.ids, self.vocab = text_data.encode(text, vocab)
+        per_epoch = max(1, len(self.ids) // (cfg["batch_size"] * cfg["seq_len"]))
+        self.total = cfg["steps"] if cfg.get("steps") is not None else cfg["epochs"] * per_epoch
+        self.per_epoch, self.n_epochs = per_epoch, math.ceil(self.total / per_epoch)
+
+    def spec(self, cell: str) -> _recurrent.Spec:
+        return _recurrent.Spec(cell, self.cfg["embed"], self.cfg["hidden"], len(self.vocab), len(self.vocab),
+                               self.cfg.get("convention", "pytorch"), self.cfg.get("reset", "after"))
+
+    def epochs(self, rng: np.random.Generator) -> Any:
+        for _ in range(self.n_epochs):
+            yield (text_data.windows(rng, self.ids, self.cfg["batch_size"], self.cfg["seq_len"]) for _ in range(self.per_epoch))
+
+    @staticmethod
+    def np_loss(out: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        return losses.softmax_cross_entropy(out, y.reshape(-1))
+
+    @staticmethod
+    def torch_loss(out: Any, y: Any) -> Any:
+        import torch.nn.functional as F
+        return F.cross_entropy(out, y.reshape(-1))
+
+    def after_epoch(self, trainer: Any) -> None:
+        return None
+
+    def scores(self, trainer: Any) -> tuple[float, float, np.ndarray]:
+        """(cross-entropy, accuracy, p(true next char)) reading the first 20 000 characters as one sequence."""
+        ids = self.ids[:20_001]
+        logp = losses.log_softmax(trainer.predict(ids[None, :-1]).astype(np.float64))
+        p_true = np.exp(logp[np.arange(len(ids) - 1), ids[1:]])
+        return float(-np.mean(np.log(p_true))), float(np.mean(logp.argmax(axis=1) == ids[1:])), p_true
+
+    def evaluate(self, trainer: Any, history: list[dict[str, float]], rng: np.random.Generator) -> tuple[dict[str, Any], str]:
+        ce, acc, _ = self.scores(trainer)
+        sample = self.sample(rng)
+        metrics = {"loss": ce, "bits_per_char": ce / math.log(2), "accuracy": acc, "chars": int(len(self.ids)),
+                   "vocab": len(self.vocab), "steps": self.total, "sample": sample.split("\n")}
+        return metrics, f"Sample ({self.cfg['sample_len']} characters, temperature {self.cfg['temperature']:g}):\n\n{sample}"
+
+    def sample(self, rng: np.random.Generator) -> str:
+        """Characters drawn one at a time from softmax(logits/τ), starting from the text's first character."""
+        token, state, out = int(self.ids[0]), None, [self.vocab[self.ids[0]]]
+        for _ in range(self.cfg["sample_len"] - 1):
+            logits, state = self.next_logits(np.array([token]), state)
+            z = logits[0].astype(np.float64) / self.cfg["temperature"]
+            p = np.exp(z - z.max())
+            token = int(min(np.searchsorted(np.cumsum(p / p.sum()), rng.random()), len(p) - 1))
+            out.append(self.vocab[token])
+        return "".join(out)
+
+    def plot(self, ax: Any, trainer: Any) -> None:
+        _, _, p_true = self.scores(trainer)
+        n = min(160, len(p_true))
+        ax.bar(np.arange(n), p_true[:n], width=1.0)
+        ax.set_xticks(np.arange(n)[::8], [repr(self.vocab[i])[1:-1] for i in self.ids[1:n + 1:8]], fontsize=7)
+        ax.set_ylim(0, 1)
+        ax.set_title("p(true next character) along the text")
+
+
+def _numpy_trainer(spec: _recurrent.Spec, params: dict[str, np.ndarray], cfg: dict[str, Any], task: Any) -> NumpyTrainer:
+    task.next_logits = lambda token, state: _recurrent.step(params, token, state, spec)
+    ws = Workspace()
+    return NumpyTrainer(params, lambda p, x: _recurrent.forward(p, x, spec, ws),
+                        lambda d, c: _recurrent.backward(d, c, spec), task.np_loss, cfg["lr"], cfg["clip"])
+
+
+def _torch_trainer(spec: _recurrent.Spec, params: dict[str, np.ndarray], cfg: dict[str, Any], task: Any) -> TorchTrainer:
+    from numeric import torch_util
+    from numeric.models import _recurrent_torch as rt
+    torch = torch_util.require_torch()
+    torch_util.seed_all(cfg["seed"])
+    device = torch_util.device(cfg["device"])
+    net = rt.Net(spec).to(device)
+    rt.load(net, params)
+    trainer = TorchTrainer(net, rt.export, task.torch_loss, cfg["lr"], cfg["clip"], device)
+
+    def next_logits(token: np.ndarray, state: Any) -> tuple[np.ndarray, Any]:
+        with torch.no_grad():
+            out, state = net(trainer.tensor(token[:, None]), state)
+        return out.cpu().numpy(), state
+    task.next_logits = next_logits
+    return trainer
+
+
+def train(model: str, options: dict[str, Any], config: dict[str, Any], progress: Any) -> TrainReport:
+    """Train the ``model`` cell ("rnn", "lstm" or "gru") on the configured task; no printing."""
+    cfg = resolve({**config, "model": model}, options)
+    init_rng, data_rng, batch_rng, sample_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(cfg["seed"]).spawn(4))
+    task = (TextTask if cfg["data"] == "text" else SineTask)(cfg, data_rng)
+    spec = task.spec(model)
+    params = _recurrent.init(init_rng, spec)
+    if cfg.get("load"):
+        params = load_params(cfg["load"], model, params, cfg, SPEC_KEYS)
+    make = _torch_trainer if cfg["backend"] == "torch" else _numpy_trainer
+    gates = {"rnn": 1, "gru": 3, "lstm": 4}[model]
+    with threads_for(cfg["batch_size"] * cfg["hidden"] * gates * cfg["hidden"], cfg["backend"]):
+        trainer = make(spec, params, cfg, task)
+        history = fit(trainer, task.epochs(batch_rng), task.total, progress, task.after_epoch(trainer), task.unit)
+        metrics, summary = task.evaluate(trainer, history, sample_rng)
+    plots = [_plot(cfg["plot"], history, task, trainer)] if cfg.get("plot") else []
+    if cfg.get("save"):
+        extra = {"vocab": task.vocab} if cfg["data"] == "text" else {}
+        save_params(cfg["save"], model, trainer.params(), {**{k: cfg.get(k) for k in SPEC_KEYS}, **extra})
+    cols, rows = history_table(history)
+    return TrainReport(model=model, backend=cfg["backend"], device=cfg["device"], seed=cfg["seed"], metrics=metrics,
+                       table=Table("Training history", cols, rows), history=history, plots=plots,
+                       summary=summary, notes=_notes(model, cfg, task))
+
+
+def _notes(model: str, cfg: dict[str, Any], task: Any) -> list[str]:
+    if cfg["data"] == "text":
+        notes = [f"data: {task.source}, {len(task.ids)} characters, {len(task.vocab)} distinct",
+                 f"network: embedding {cfg['embed']} → {model} H={cfg['hidden']} → dense {len(task.vocab)}; "
+                 f"windows of {cfg['seq_len']} characters, batch {cfg['batch_size']}, Adam lr {cfg['lr']:g}, "
+                 f"clip ‖g‖ ≤ {cfg['clip']:g}",
+                 "loss: next-character cross-entropy in nats (bits_per_char = loss / ln 2), read over the text"]
+    else:
+        notes = [f"data: {cfg['train_size']} training and {cfg['test_size']} test noisy sines (σ = {cfg['noise']:g}), "
+                 f"{cfg['seq_len']} steps each",
+                 f"network: {model} H={cfg['hidden']} → dense 1; batch {cfg['batch_size']}, Adam lr {cfg['lr']:g}, "
+                 f"clip ‖g‖ ≤ {cfg['clip']:g}",
+                 "loss: MSE of the next value; persistence baseline predicts x_{t+1} = x_t; "
+                 "noise_floor = σ², the error of a perfect predictor of the clean signal"]
+    if model == "gru":
+        notes.append(f"GRU variant: convention={cfg['convention']} "
+                     f"({'h = (1−z)⊙h_prev + z⊙h̃' if cfg['convention'] == 'course' else 'h = z⊙h_prev + (1−z)⊙h̃'}), "
+                     f"reset={cfg['reset']} ({'r⊙(h W_hn + b_hn), as nn.GRU' if cfg['reset'] == 'after' else '(r⊙h) W_hn, as the course'})")
+    return notes
+
+
+def _plot(path: Any, history: list[dict[str, float]], task: Any, trainer: Any) -> str:
+    from numeric.plotting import pyplot, save_figure
+    plt = pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
+    loss_axes(left, history, "epoch" if task.unit == "epoch" else f"epoch ({task.per_epoch} step(s) each)")
+    task.plot(right, trainer)
+    return save_figure(fig, path)
