@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from numeric.layers._buffers import Workspace, empty
+
 PROJECTIONS = ("Q", "K", "V")
 
 
@@ -35,28 +37,37 @@ def causal_mask(t_q: int, t_k: int) -> np.ndarray:
 
 
 def sdpa_forward(q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: bool = False) -> tuple[np.ndarray, Any]:
-    """A = softmax(QKᵀ/√d_k [+ causal −∞]) V for q: (…, T_q, d_k), k: (…, T_k, d_k), v: (…, T_k, d_v)."""
+    """A = softmax(QKᵀ/√d_k [+ causal −∞]) V for q: (…, T_q, d_k), k: (…, T_k, d_k), v: (…, T_k, d_v).
+
+    The scores are kept transposed, Sᵀ = K Qᵀ: (…, T_k, T_q), so that the softmax over keys
+    reduces along axis −2, which NumPy vectorises across queries (a reduction along a short
+    last axis runs row by row and is several times slower). P itself is the view (Sᵀ)ᵀ.
+    """
     scale = 1.0 / np.sqrt(q.shape[-1])
-    s = q @ np.swapaxes(k, -1, -2)                                       # (…, T_q, T_k)
-    s *= scale
+    st = k @ np.swapaxes(q, -1, -2)                                      # Sᵀ·√d_k: (…, T_k, T_q)
+    st *= scale
     if causal:
-        s[..., causal_mask(s.shape[-2], s.shape[-1])] = -np.inf
-    s -= s.max(axis=-1, keepdims=True)                                   # row max is finite: j = 0 is never masked
-    p = np.exp(s, out=s)
-    p /= p.sum(axis=-1, keepdims=True)                                   # P, row-stochastic
-    return p @ v, (q, k, v, p, scale)
+        st[..., causal_mask(q.shape[-2], k.shape[-2]).T] = -np.inf
+    st -= st.max(axis=-2, keepdims=True)                                 # column max is finite: key 0 is never masked
+    pt = np.exp(st, out=st)
+    pt /= pt.sum(axis=-2, keepdims=True)                                 # Pᵀ: each column sums to 1
+    return np.swapaxes(pt, -1, -2) @ v, (q, k, v, pt, scale)
 
 
-def sdpa_backward(dout: np.ndarray, cache: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(dQ, dK, dV) from dout = ∂L/∂A: (…, T_q, d_v), with the softmax Jacobian applied row by row."""
-    q, k, v, p, scale = cache
-    dv = np.swapaxes(p, -1, -2) @ dout                                   # Pᵀ Ḡ
-    dp = dout @ np.swapaxes(v, -1, -2)                                   # Ḡ Vᵀ
-    ds = dp
-    ds -= (dp * p).sum(axis=-1, keepdims=True)                           # ∂L/∂P − rowsum(P ⊙ ∂L/∂P)
-    ds *= p
-    ds *= scale                                                          # fold 1/√d_k once
-    return ds @ k, np.swapaxes(ds, -1, -2) @ q, dv
+def sdpa_backward(dout: np.ndarray, cache: Any, out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(dQ, dK, dV) from dout = ∂L/∂A: (…, T_q, d_v), with the softmax Jacobian applied row by row.
+
+    ``out`` (optional) are three arrays, possibly strided views, to write dQ, dK, dV into.
+    """
+    q, k, v, pt, scale = cache
+    dq, dk, dv = out if out is not None else (None, None, None)
+    dv = np.matmul(pt, dout, out=dv)                                     # Pᵀ Ḡ
+    dst = v @ np.swapaxes(dout, -1, -2)                                  # (∂L/∂P)ᵀ = V Ḡᵀ
+    dst -= (dst * pt).sum(axis=-2, keepdims=True)                        # ∂L/∂P − rowsum(P ⊙ ∂L/∂P), transposed
+    dst *= pt
+    dst *= scale                                                         # (∂L/∂S)ᵀ with 1/√d_k folded in
+    return np.matmul(np.swapaxes(dst, -1, -2), k, out=dq), np.matmul(dst, q, out=dk), dv
 
 
 def init(rng: np.random.Generator, d_model: int, bias: bool = True, dtype: Any = np.float64) -> dict[str, np.ndarray]:
@@ -68,8 +79,9 @@ def init(rng: np.random.Generator, d_model: int, bias: bool = True, dtype: Any =
     return params
 
 
-def forward(params: dict[str, np.ndarray], x: np.ndarray, heads: int = 1, causal: bool = False) -> tuple[np.ndarray, Any]:
-    """Multi-head self-attention out: (N, T, d_model) for x: (N, T, d_model)."""
+def forward(params: dict[str, np.ndarray], x: np.ndarray, heads: int = 1, causal: bool = False,
+            ws: Workspace | None = None) -> tuple[np.ndarray, Any]:
+    """Multi-head self-attention out: (N, T, d_model) for x: (N, T, d_model); ``ws`` reuses scratch arrays."""
     N, T, d = x.shape
     if d % heads:
         raise ValueError(f"d_model = {d} is not divisible by heads = {heads}")
@@ -77,7 +89,7 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, heads: int = 1, causal
     bias = "b_Q" in params
     w_qkv = np.concatenate([params[f"W_{n}"] for n in PROJECTIONS], axis=1)   # (d, 3d)
     xf = x.reshape(N * T, d)
-    qkv = xf @ w_qkv                                                     # (N·T, 3d)
+    qkv = np.matmul(xf, w_qkv, out=empty(ws, "qkv", (N * T, 3 * d), np.result_type(xf, w_qkv)))  # (N·T, 3d)
     if bias:
         qkv += np.concatenate([params[f"b_{n}"] for n in PROJECTIONS])
     qkv = qkv.reshape(N, T, 3, heads, dk).transpose(2, 0, 3, 1, 4)       # (3, N, h, T, d_k)
@@ -86,23 +98,24 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, heads: int = 1, causal
     out = concat @ params["W_O"]
     if bias:
         out += params["b_O"]
-    return out.reshape(N, T, d), (xf, w_qkv, concat, params["W_O"], sd_cache, (N, T, d, heads), bias)
+    return out.reshape(N, T, d), (xf, w_qkv, concat, params["W_O"], sd_cache, (N, T, d, heads), bias, ws)
 
 
 def weights(cache: Any) -> np.ndarray:
     """The attention weights P: (N, h, T, T) of a multi-head forward pass (rows sum to 1)."""
-    return cache[4][3]
+    return np.swapaxes(cache[4][3], -1, -2)
 
 
 def backward(dout: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """dx: (N, T, d_model) and the gradients of W_Q, W_K, W_V, W_O (and biases) from dout: (N, T, d_model)."""
-    xf, w_qkv, concat, W_O, sd_cache, (N, T, d, heads), bias = cache
+    xf, w_qkv, concat, W_O, sd_cache, (N, T, d, heads), bias, ws = cache
     dk = d // heads
     g = dout.reshape(N * T, d)
     grads = {"W_O": concat.T @ g}
     da = (g @ W_O.T).reshape(N, T, heads, dk).transpose(0, 2, 1, 3)      # (N, h, T, d_k)
-    dq, dkey, dv = sdpa_backward(da, sd_cache)
-    dqkv = np.stack([dq, dkey, dv]).transpose(1, 3, 0, 2, 4).reshape(N * T, 3 * d)
+    dqkv = empty(ws, "dqkv", (N, T, 3, heads, dk), g.dtype)              # written in place by sdpa_backward
+    sdpa_backward(da, sd_cache, tuple(dqkv.transpose(2, 0, 3, 1, 4)))
+    dqkv = dqkv.reshape(N * T, 3 * d)
     dw = xf.T @ dqkv                                                     # (d, 3d)
     for j, n in enumerate(PROJECTIONS):
         grads[f"W_{n}"] = dw[:, j * d:(j + 1) * d]

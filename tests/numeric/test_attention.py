@@ -27,7 +27,7 @@ def test_sdpa_forward_matches_definition(causal):
             s = np.array([q[n, i] @ k[n, j] / np.sqrt(DK) for j in keys])
             p = np.exp(s - s.max()) / np.exp(s - s.max()).sum()
             np.testing.assert_allclose(out[n, i], sum(p[j] * v[n, j] for j in keys), rtol=1e-12)
-    p = cache[3]
+    p = np.swapaxes(cache[3], -1, -2)                            # the cache keeps Pᵀ
     np.testing.assert_allclose(p.sum(-1), 1.0)
     if causal:
         assert np.all(p[:, np.triu_indices(TQ, 1)[0], np.triu_indices(TQ, 1)[1]] == 0.0)

@@ -25,10 +25,11 @@ def test_forward_is_row_lookup():
     np.testing.assert_allclose(out, onehot @ params["W"])
 
 
-def test_gradient_matches_finite_differences():
+@pytest.mark.parametrize("one_hot", [True, False])
+def test_gradient_matches_finite_differences(one_hot):
     params, x, G = _setup()
     _, cache = embedding.forward(params, x)
-    dx, grads = embedding.backward(G, cache)
+    dx, grads = embedding.backward(G, cache, one_hot=one_hot)
     assert dx is None
     num = numerical_gradient(lambda: float(np.sum(embedding.forward(params, x)[0] * G)), params["W"])
     assert rel_error(grads["W"], num) < 1e-8
