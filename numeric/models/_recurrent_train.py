@@ -17,10 +17,10 @@ from derive.errors import UserError
 from derive.steps import Table, TrainReport
 from numeric.datasets import sine
 from numeric.datasets import text as text_data
-from numeric.layers import losses
+from numeric.layers import gru, losses
 from numeric.layers._buffers import Workspace
 from numeric.models import _recurrent
-from numeric.models._sequence import (NumpyTrainer, TorchTrainer, fit, history_table, load_params, loss_axes,
+from numeric.models._sequence import (NumpyTrainer, TorchTrainer, check_outputs, fit, history_table, load_params, loss_axes,
                                       manifest_config, positive, save_params, settings, threads_for)
 from numeric.training import minibatches
 
@@ -31,7 +31,7 @@ OPTIONS: dict[str, Any] = {
 }
 GRU_OPTIONS = {"convention": "pytorch", "reset": "after"}
 DEFAULTS = {"sine": {"epochs": 25, "lr": 0.01, "batch_size": 32, "hidden": 32, "seq_len": 40},
-            "text": {"steps": 500, "lr": 0.01, "batch_size": 32, "hidden": 128, "seq_len": 48}}
+            "text": {"steps": 400, "lr": 0.01, "batch_size": 32, "hidden": 64, "seq_len": 48}}
 SPEC_KEYS = ("data", "hidden", "embed", "convention", "reset")
 
 
@@ -54,6 +54,10 @@ def resolve(config: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     positive(cfg, "clip", "noise", allow_zero=("clip", "noise"))
     if cfg["hidden"] > 4096 or cfg["seq_len"] > 10_000:
         raise UserError("hidden ≤ 4096 and seq_len ≤ 10000, please", "--hidden")
+    for key, allowed in (("convention", gru.CONVENTIONS), ("reset", gru.RESETS)):
+        if key in options and cfg[key] not in allowed:
+            raise UserError(f"expected one of {', '.join(allowed)}, got '{cfg[key]}'", f"--set {key}")
+    check_outputs(cfg)
     return cfg
 
 
@@ -66,9 +70,9 @@ class SineTask:
         self.cfg = cfg
         self.train = sine.sequences(rng, cfg["train_size"], cfg["seq_len"], cfg["noise"])
         self.test = sine.sequences(rng, cfg["test_size"], cfg["seq_len"], cfg["noise"])
-        per_epoch = math.ceil(cfg["train_size"] / cfg["batch_size"])
-        self.total = cfg["steps"] if cfg.get("steps") is not None else cfg["epochs"] * per_epoch
-        self.n_epochs = math.ceil(self.total / per_epoch)
+        self.per_epoch = math.ceil(cfg["train_size"] / cfg["batch_size"])
+        self.total = cfg["steps"] if cfg.get("steps") is not None else cfg["epochs"] * self.per_epoch
+        self.n_epochs = math.ceil(self.total / self.per_epoch)
 
     def spec(self, cell: str) -> _recurrent.Spec:
         return _recurrent.Spec(cell, 1, self.cfg["hidden"], 1, 0, self.cfg.get("convention", "pytorch"),
@@ -100,7 +104,7 @@ class SineTask:
     def evaluate(self, trainer: Any, history: list[dict[str, float]], rng: np.random.Generator) -> tuple[dict[str, Any], str]:
         mse, base = self.test_mse(trainer), sine.persistence_mse(*self.test)
         metrics = {"test_mse": mse, "persistence_mse": base, "mse_ratio": mse / base, "beats_persistence": mse < base,
-                   "noise_floor": self.cfg["noise"] ** 2, "train_mse": history[-1]["loss"] if history else float("nan"),
+                   "noise_floor": self.cfg["noise"] ** 2, **({"train_mse": history[-1]["loss"]} if history else {}),
                    "epochs": len(history), "steps": self.total}
         verdict = "beats" if mse < base else "does not beat"
         return metrics, f"Test MSE {mse:.4g} vs persistence {base:.4g} ({base / mse:.2f}× lower): {verdict} the baseline."
@@ -223,7 +227,8 @@ def train(model: str, options: dict[str, Any], config: dict[str, Any], progress:
     gates = {"rnn": 1, "gru": 3, "lstm": 4}[model]
     with threads_for(cfg["batch_size"] * cfg["hidden"] * gates * cfg["hidden"], cfg["backend"]):
         trainer = make(spec, params, cfg, task)
-        history = fit(trainer, task.epochs(batch_rng), task.total, progress, task.after_epoch(trainer), task.unit)
+        history = fit(trainer, task.epochs(batch_rng), task.total, progress, task.after_epoch(trainer), task.unit,
+                      task.per_epoch)
         metrics, summary = task.evaluate(trainer, history, sample_rng)
     plots = [_plot(cfg["plot"], history, task, trainer)] if cfg.get("plot") else []
     if cfg.get("save"):

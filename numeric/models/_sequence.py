@@ -102,6 +102,19 @@ def threads_for(work: int, backend: str) -> Generator[None, None, None]:
         yield
 
 
+def check_outputs(cfg: dict[str, Any]) -> None:
+    """Refuse a bad ``--plot`` / ``--save`` path before training rather than after it."""
+    plot, save = cfg.get("plot"), cfg.get("save")
+    if plot is not None:
+        p = Path(plot)
+        if p.suffix.lower() != ".png":
+            raise UserError(f"'{plot}': expected a .png file name", "--plot")
+        if not p.parent.exists():
+            raise UserError(f"'{p.parent}': no such folder", "--plot")
+    if save is not None and not Path(save).parent.exists():
+        raise UserError(f"'{Path(save).parent}': no such folder", "--save")
+
+
 class NumpyTrainer:
     """Adam (with gradient-norm clipping) over hand-written forward/backward functions."""
 
@@ -165,11 +178,15 @@ class TorchTrainer:
 
 
 def fit(trainer: Any, epochs: Iterable[Iterator[tuple[np.ndarray, np.ndarray]]], total: int, progress: Progress,
-        after_epoch: Callable[[int], dict[str, float]] | None = None, unit: str = "epoch") -> list[dict[str, float]]:
+        after_epoch: Callable[[int], dict[str, float]] | None = None, unit: str = "epoch",
+        per_epoch: int = 1) -> list[dict[str, float]]:
     """Run ``total`` updates over the batches each epoch yields; returns one history row per epoch.
 
-    A NaN/inf loss stops training with a UserError naming the epoch and step.
+    Progress is reported per epoch (``unit="epoch"``, out of ⌈total / per_epoch⌉) or about a
+    hundred times per run (``unit="step"``). A NaN/inf loss stops training with a UserError
+    naming the epoch and step.
     """
+    n_epochs = -(-total // max(1, per_epoch))
     history: list[dict[str, float]] = []
     done, start = 0, time.perf_counter()
     for e, batches in enumerate(epochs, start=1):
@@ -184,7 +201,7 @@ def fit(trainer: Any, epochs: Iterable[Iterator[tuple[np.ndarray, np.ndarray]]],
         row = {"epoch": float(e), "loss": float(np.mean(losses)), **(after_epoch(e) if after_epoch else {})}
         history.append(row)
         if unit == "epoch":
-            tick(progress, e, total, **{k: v for k, v in row.items() if k != "epoch"},
+            tick(progress, e, n_epochs, **{k: v for k, v in row.items() if k != "epoch"},
                  **{"epochs/s": e / (time.perf_counter() - start)})
         if done >= total:
             break

@@ -25,7 +25,7 @@ from numeric.datasets import reversal
 from numeric.layers import attention as att
 from numeric.layers import dense, embedding, losses, positional
 from numeric.layers._buffers import Workspace
-from numeric.models._sequence import (NumpyTrainer, TorchTrainer, fit, history_table, load_params, loss_axes,
+from numeric.models._sequence import (NumpyTrainer, TorchTrainer, check_outputs, fit, history_table, load_params, loss_axes,
                                       positive, save_params, settings, threads_for)
 from numeric.training import minibatches
 
@@ -89,6 +89,7 @@ def _resolve(config: dict[str, Any]) -> dict[str, Any]:
         raise UserError(f"hidden (d_model) = {cfg['hidden']} must be divisible by heads = {cfg['heads']}", "--set heads")
     if cfg["hidden"] > 2048 or cfg["length"] > 512:
         raise UserError("hidden ≤ 2048 and length ≤ 512, please", "--hidden")
+    check_outputs(cfg)
     return cfg
 
 
@@ -120,11 +121,12 @@ def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
     epochs = (((x[i], y[i]) for i in minibatches(batch_rng, len(x), cfg["batch_size"])) for _ in range(math.ceil(total / per_epoch)))
     with threads_for(cfg["batch_size"] * cfg["length"] * cfg["hidden"] ** 2, cfg["backend"]):
         trainer = _trainer(params, cfg)
-        history = fit(trainer, epochs, total, progress, lambda e: {"test_accuracy": _accuracy(trainer, xt, yt)[0]})
+        history = fit(trainer, epochs, total, progress, lambda e: {"test_accuracy": _accuracy(trainer, xt, yt)[0]},
+                      per_epoch=per_epoch)
         acc, seq_acc, test_loss = _accuracy(trainer, xt, yt)
         final = trainer.params()
     metrics = {"test_accuracy": acc, "sequence_accuracy": seq_acc, "test_loss": test_loss,
-               "train_loss": history[-1]["loss"] if history else float("nan"), "test_sequences": int(len(xt)),
+               **({"train_loss": history[-1]["loss"]} if history else {}), "test_sequences": int(len(xt)),
                "epochs": len(history), "steps": total}
     plots = [_plot(cfg, history, final, xt)] if cfg.get("plot") else []
     if cfg.get("save"):
