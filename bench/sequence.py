@@ -1,11 +1,15 @@
 """Benchmark the sequence models: NumPy vs torch-CPU time on each model's BENCH workload.
 
-    python bench/sequence.py [MODEL …] [--repeat N] [--threads K]
+    python bench/sequence.py [MODEL …] [--repeat N] [--library-threads]
 
 Runs each workload under both backends in one process, alternating numpy/torch ``--repeat``
 times, and prints per model the best wall time and process CPU time of each backend, the
 ratio numpy/torch of both, and each backend's final quality figure. The best of several
 alternating runs is the figure least disturbed by other work on a shared machine.
+
+By default both backends run these small problems on one thread (numeric.models._sequence.
+threads_for, what ``chainrule train`` does); ``--library-threads`` leaves OpenBLAS and torch
+at their own thread counts instead.
 """
 
 from __future__ import annotations
@@ -35,15 +39,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", nargs="*", default=list(QUALITY))
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=0, help="limit BLAS and torch threads (0: library default)")
+    parser.add_argument("--library-threads", action="store_true", help="do not run small problems on one thread")
     args = parser.parse_args()
     import torch
-    if args.threads:
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(args.threads)
-        torch.set_num_threads(args.threads)
+    from numeric.models import _sequence
     from numeric.registry import get
-    print(f"torch {torch.__version__}, threads: torch {torch.get_num_threads()}, cores {os.cpu_count()}")
+    if args.library_threads:
+        _sequence.SMALL_WORK = 0
+    mode = "library defaults" if args.library_threads else "1 for small problems"
+    print(f"torch {torch.__version__}, cores {os.cpu_count()}, threads: {mode} (torch default {torch.get_num_threads()})")
     print(f"{'model':10} {'numpy s':>8} {'torch s':>8} {'ratio':>6} {'np cpu':>7} {'t cpu':>7} {'ratio':>6}  quality numpy / torch")
     for name in args.models:
         module = get(name)

@@ -17,9 +17,10 @@ Equations (BPTT; Ḡ_t = ∂L/∂h_t from above; dh, dc include what flows back 
     da_g = dc_t ⊙ i_t ⊙ (1 − c̃_t²)           da_o = dh_t ⊙ tanh(c_t) ⊙ o_t(1 − o_t)
     ∂L/∂W_x = Σ_t x_tᵀ da_t,   ∂L/∂W_h = Σ_t h_{t−1}ᵀ da_t,   ∂L/∂b = Σ_t Σ_n da_t,   ∂L/∂x_t = da_t W_xᵀ
 
-Inputs are batch-first x: (N, T, D) → h: (N, T, H). The input projections of all steps are one
-matmul; inside the time loop only h_{t−1} W_h and elementwise work remain. Everything that does
-not depend on the recursion (local derivatives) is computed for all t at once in ``backward``.
+Inputs are batch-first x: (N, T, D) → h: (N, T, H). Inside the time loop there is one matmul per
+step (forward: all four gates from [h_{t−1}; x_t; 1]; backward: W_h da_t) and a few elementwise
+calls; everything that does not depend on the recursion (local derivatives, the weight
+gradients Σ_t …) is computed for all t at once, outside the loop.
 """
 
 from __future__ import annotations
@@ -74,37 +75,42 @@ def _unpermute(grad: np.ndarray, perm: np.ndarray) -> np.ndarray:
     return out
 
 
+def _stacked(params: dict[str, np.ndarray], perm: np.ndarray, dtype: Any) -> np.ndarray:
+    """[W_h; W_x; b] with columns in the internal order, the ½ of σ folded into o, i, f: (H+D+1, 4H)."""
+    H = params["W_h"].shape[0]
+    W = np.concatenate([params["W_h"], params["W_x"], params["b"][None, :]]).astype(dtype, copy=False)[:, perm]
+    W[:, :3 * H] *= 0.5                                                  # o, i, f: σ(a) = ½ + ½ tanh(a/2)
+    return W
+
+
 def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None = None,
             c0: np.ndarray | None = None, ws: Workspace | None = None) -> tuple[np.ndarray, Any]:
     """Hidden states h: (N, T, H) for x: (N, T, D) from (h0, c0): (N, H) each (zeros if None).
 
-    Internally each step's gates are a (4H, N) block in the order (o, i, f, g), so every gate is
-    a contiguous (H, N) slice; the ½ of σ(a) = ½ + ½ tanh(a/2) is folded into the o, i, f
-    columns of the weights, so one tanh call activates all four gates. ``ws`` reuses scratch
-    arrays between calls (see numeric/layers/_buffers.py). The final cell state c_T is
-    ``cache_state(cache)[1]``.
+    Internally this is the course's concatenated form a_t = W [h_{t−1}; x_t; 1] with the batch as
+    columns: z[t] = [h_{t−1}; x_t; 1]: (H+D+1, N) and one matmul per step gives all four gates,
+    a (4H, N) block in the order (o, i, f, g), each gate a contiguous (H, N) slice. The ½ of
+    σ(a) = ½ + ½ tanh(a/2) is folded into the o, i, f rows of W, so one tanh call activates
+    every gate. ``ws`` reuses scratch arrays between calls (numeric/layers/_buffers.py).
+    The final cell state c_T is ``cache_state(cache)[1]``.
     """
     N, T, D = x.shape
     H = params["W_h"].shape[0]
+    K = H + D + 1
     dtype = np.result_type(x, params["W_x"])
     perm = _order(H)
-    half = np.ones(4 * H, dtype=dtype)
-    half[:3 * H] = 0.5                                                   # o, i, f: tanh(a/2)
-    WxT = (params["W_x"][:, perm] * half).T                              # (4H, D)
-    WhT = (params["W_h"][:, perm] * half).T                              # (4H, H)
-    proj = np.matmul(x.reshape(N * T, D), WxT.T, out=empty(ws, "proj", (N * T, 4 * H), dtype))
-    gates = empty(ws, "gates", (T, 4 * H, N), dtype)                     # becomes [o, i, f, g] per step
-    np.copyto(gates, proj.reshape(N, T, 4 * H).transpose(1, 2, 0))
-    gates += (params["b"][perm] * half)[:, None]
-    hs = empty(ws, "hs", (T + 1, H, N), dtype)                           # hs[t+1] = h_tᵀ
+    WT = np.ascontiguousarray(_stacked(params, perm, dtype).T)           # (4H, H+D+1)
+    z = empty(ws, "z", (T + 1, K, N), dtype)                             # z[t] = [h_{t−1}; x_t; 1], z[T, :H] = h_T
+    np.copyto(z[:T, H:H + D], x.transpose(1, 2, 0))
+    z[:, K - 1] = 1.0
+    z[0, :H] = 0.0 if h0 is None else h0.T
+    gates = empty(ws, "gates", (T, 4 * H, N), dtype)                     # [o, i, f, g] per step
     cs = empty(ws, "cs", (T + 1, H, N), dtype)                           # cs[t+1] = c_tᵀ
     tc = empty(ws, "tc", (T, H, N), dtype)                               # tanh(c_t)ᵀ
-    hs[0] = 0.0 if h0 is None else h0.T
     cs[0] = 0.0 if c0 is None else c0.T
-    rec, ig = np.empty((4 * H, N), dtype=dtype), np.empty((H, N), dtype=dtype)
+    ig = np.empty((H, N), dtype=dtype)
     for t in range(T):
-        a = gates[t]
-        a += np.matmul(WhT, hs[t], out=rec)
+        a = np.matmul(WT, z[t], out=gates[t])                            # all gates: (4H, N)
         np.tanh(a, out=a)                                                # g = tanh(a_g); rows 0:3H hold tanh(a/2)
         sig = a[:3 * H]
         sig *= 0.5
@@ -112,14 +118,15 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None 
         np.multiply(a[2 * H:3 * H], cs[t], out=cs[t + 1])                # f ⊙ c_{t−1}
         cs[t + 1] += np.multiply(a[H:2 * H], a[3 * H:], out=ig)          # + i ⊙ c̃
         np.tanh(cs[t + 1], out=tc[t])
-        np.multiply(a[:H], tc[t], out=hs[t + 1])                         # h_t = o ⊙ tanh(c_t)
-    cache = (x, hs, cs, tc, gates, params, perm, h0 is not None, c0 is not None, ws)
-    return hs[1:].transpose(2, 0, 1), cache
+        np.multiply(a[:H], tc[t], out=z[t + 1, :H])                      # h_t = o ⊙ tanh(c_t)
+    cache = (x, z, cs, tc, gates, params, perm, h0 is not None, c0 is not None, ws)
+    return z[1:, :H].transpose(2, 0, 1), cache
 
 
 def cache_state(cache: Any) -> tuple[np.ndarray, np.ndarray]:
     """(h_T, c_T): (N, H) each, the final states of a forward pass, from its cache."""
-    return cache[1][-1].T.copy(), cache[2][-1].T.copy()
+    H = cache[2].shape[1]
+    return cache[1][-1, :H].T.copy(), cache[2][-1].T.copy()
 
 
 def _local_factors(gates: np.ndarray, cs: np.ndarray, tc: np.ndarray, ws: Workspace | None) -> tuple[np.ndarray, ...]:
@@ -154,9 +161,9 @@ def _local_factors(gates: np.ndarray, cs: np.ndarray, tc: np.ndarray, ws: Worksp
 
 def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (+ "h0"/"c0" if given)."""
-    x, hs, cs, tc, gates, params, perm, has_h0, has_c0, ws = cache
+    x, z, cs, tc, gates, params, perm, has_h0, has_c0, ws = cache
     N, T, D = x.shape
-    H = hs.shape[1]
+    H = cs.shape[1]
     dtype = gates.dtype
     partner, via_c, via_o, f = _local_factors(gates, cs, tc, ws)
     dhs = empty(ws, "dhs", (T, H, N), dtype)
@@ -176,12 +183,10 @@ def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarr
     flat = empty(ws, "flat", (T, N, 4 * H), dtype)                       # da with rows (t, n)
     np.copyto(flat, da.transpose(0, 2, 1))
     flat = flat.reshape(T * N, 4 * H)
-    h_prev = empty(ws, "h_prev", (H, T, N), dtype)
-    np.copyto(h_prev, hs[:-1].transpose(1, 0, 2))
-    xs = x.transpose(1, 0, 2).reshape(T * N, D)
-    grads = {"W_x": _unpermute(xs.T @ flat, perm),
-             "W_h": _unpermute(h_prev.reshape(H, T * N) @ flat, perm),
-             "b": _unpermute(da.sum(axis=(0, 2)), perm)}
+    zt = empty(ws, "zt", (H + D + 1, T, N), dtype)                       # [h_{t−1}; x_t; 1] with columns (t, n)
+    np.copyto(zt, z[:T].transpose(1, 0, 2))
+    dW = _unpermute(zt.reshape(H + D + 1, T * N) @ flat, perm)           # Σ_t z_t da_tᵀ = ∂L/∂[W_h; W_x; b]
+    grads = {"W_x": dW[H:H + D], "W_h": dW[:H], "b": dW[H + D]}
     if has_h0:
         grads["h0"] = dh_next.T.copy()
     if has_c0:

@@ -13,8 +13,8 @@ Equations (BPTT; Ḡ_t = ∂L/∂h_t from the layers above, δ_t = ∂L/∂a_t):
     ∂L/∂x_t = δ_t W_xhᵀ,       ∂L/∂h_0 = δ_1 W_hhᵀ
 
 Unrolled, δ_k carries Π_{j=k+1..t} diag(1 − h_j²) W_hhᵀ: the product that vanishes or explodes.
-Sequences are batch-first, x: (N, T, D) → h: (N, T, H); internally time-major so that each
-step reads contiguous memory, and the input projections of all T steps are one matmul.
+Sequences are batch-first, x: (N, T, D) → h: (N, T, H); internally time-major with the batch
+as columns, so that each step reads contiguous memory.
 """
 
 from __future__ import annotations
@@ -43,51 +43,52 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None 
             ws: Workspace | None = None) -> tuple[np.ndarray, Any]:
     """All hidden states h: (N, T, H) for x: (N, T, D) and an initial state h0: (N, H) (zeros if None).
 
-    Internally the states are stored transposed, hs[t] = h_tᵀ: (H, N), the course's column form
-    a_t = W_hhᵀ h_{t−1} + W_xhᵀ x_t + b_h with the batch as columns. ``ws`` reuses scratch arrays.
+    Internally this is the course's column form with the batch as columns and the weights
+    stacked: z[t] = [h_{t−1}; x_t; 1]: (H+D+1, N) and h_t = tanh([W_hh; W_xh; b_h]ᵀ z[t]), one
+    matmul and one tanh per step. ``ws`` reuses scratch arrays between calls.
     """
-    Wx, Wh = params["W_xh"], params["W_hh"]
     N, T, D = x.shape
-    H = Wh.shape[0]
-    dtype = np.result_type(x, Wx)
-    proj = np.matmul(x.reshape(N * T, D), Wx, out=empty(ws, "proj", (N * T, H), dtype))
-    hs = empty(ws, "hs", (T + 1, H, N), dtype)                           # hs[t+1] = h_tᵀ
-    hs[0] = 0.0 if h0 is None else h0.T
-    np.copyto(hs[1:], proj.reshape(N, T, H).transpose(1, 2, 0))         # W_xhᵀ x_t for every t at once
-    hs[1:] += params["b_h"][:, None]
-    WhT, rec = Wh.T, np.empty((H, N), dtype=dtype)
+    H = params["W_hh"].shape[0]
+    K = H + D + 1
+    dtype = np.result_type(x, params["W_xh"])
+    WT = np.ascontiguousarray(np.concatenate([params["W_hh"], params["W_xh"], params["b_h"][None, :]]).T,
+                              dtype=dtype)                               # (H, H+D+1)
+    z = empty(ws, "z", (T + 1, K, N), dtype)                             # z[t] = [h_{t−1}; x_t; 1], z[T, :H] = h_T
+    np.copyto(z[:T, H:H + D], x.transpose(1, 2, 0))
+    z[:, K - 1] = 1.0
+    z[0, :H] = 0.0 if h0 is None else h0.T
     for t in range(T):
-        a = hs[t + 1]
-        a += np.matmul(WhT, hs[t], out=rec)                              # a_t = … + W_hhᵀ h_{t−1}
-        np.tanh(a, out=a)
-    return hs[1:].transpose(2, 0, 1), (x, hs, Wx, Wh, h0 is not None, ws)
+        h = np.matmul(WT, z[t], out=z[t + 1, :H])                        # a_t = W_hhᵀ h_{t−1} + W_xhᵀ x_t + b_h
+        np.tanh(h, out=h)
+    return z[1:, :H].transpose(2, 0, 1), (x, z, params, h0 is not None, ws)
 
 
 def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (plus "h0" if h0 was given)."""
-    x, hs, Wx, Wh, has_h0, ws = cache
+    x, z, params, has_h0, ws = cache
     N, T, D = x.shape
+    Wh = params["W_hh"]
     H = Wh.shape[0]
-    delta = empty(ws, "delta", (T, H, N), hs.dtype)
-    np.multiply(hs[1:], hs[1:], out=delta)
+    delta = empty(ws, "delta", (T, H, N), z.dtype)
+    hs = z[1:, :H]
+    np.multiply(hs, hs, out=delta)
     np.subtract(1.0, delta, out=delta)                                   # tanh′(a_t) = 1 − h_t², all t
-    dhs = empty(ws, "dhs", (T, H, N), hs.dtype)
+    dhs = empty(ws, "dhs", (T, H, N), z.dtype)
     np.copyto(dhs, dh.transpose(1, 2, 0))
-    carry = np.zeros((H, N), dtype=hs.dtype)                             # W_hh δ_{t+1}
+    carry = np.zeros((H, N), dtype=z.dtype)                              # W_hh δ_{t+1}
     for t in range(T - 1, -1, -1):
         d = delta[t]
         carry += dhs[t]
         d *= carry                                                       # δ_t
         np.matmul(Wh, d, out=carry)
-    flat = empty(ws, "flat", (T, N, H), hs.dtype)                        # δ with rows (t, n)
+    flat = empty(ws, "flat", (T, N, H), z.dtype)                         # δ with rows (t, n)
     np.copyto(flat, delta.transpose(0, 2, 1))
     flat = flat.reshape(T * N, H)
-    h_prev = empty(ws, "h_prev", (H, T, N), hs.dtype)
-    np.copyto(h_prev, hs[:-1].transpose(1, 0, 2))
-    grads = {"W_xh": x.transpose(1, 0, 2).reshape(T * N, D).T @ flat,
-             "W_hh": h_prev.reshape(H, T * N) @ flat,
-             "b_h": delta.sum(axis=(0, 2))}
+    zt = empty(ws, "zt", (H + D + 1, T, N), z.dtype)
+    np.copyto(zt, z[:T].transpose(1, 0, 2))
+    dW = zt.reshape(H + D + 1, T * N) @ flat                             # Σ_t z_t δ_tᵀ = ∂L/∂[W_hh; W_xh; b_h]
+    grads = {"W_xh": dW[H:H + D], "W_hh": dW[:H], "b_h": dW[H + D]}
     if has_h0:
         grads["h0"] = carry.T.copy()
-    dx = (flat @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)
+    dx = (flat @ params["W_xh"].T).reshape(T, N, D).transpose(1, 0, 2)
     return dx, grads

@@ -265,6 +265,6 @@ def _plot(path: Any, history: list[dict[str, float]], task: Any, trainer: Any) -
     from numeric.plotting import pyplot, save_figure
     plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
-    loss_axes(left, history, "epoch" if task.unit == "epoch" else f"epoch ({task.per_epoch} step(s) each)")
+    loss_axes(left, history, "epoch" if task.unit == "epoch" or task.per_epoch > 1 else "step")
     task.plot(right, trainer)
     return save_figure(fig, path)
