@@ -130,3 +130,12 @@ def test_multihead_matches_torch_module(causal):
     assert rel_error(grads["W_O"], mha.out_proj.weight.grad.numpy().T) < 1e-12
     assert rel_error(grads["b_O"], mha.out_proj.bias.grad.numpy()) < 1e-12
     assert rel_error(dx, xt.grad.numpy()) < 1e-12
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_huge_scores_stay_finite(causal):
+    q, k, v, G = _qkv(6, tk=TQ)
+    out, cache = attention.sdpa_forward(1000.0 * q, 1000.0 * k, v, causal)
+    grads = attention.sdpa_backward(G, cache)
+    assert np.all(np.isfinite(out)) and all(np.all(np.isfinite(g)) for g in grads)
+    np.testing.assert_allclose(np.swapaxes(cache[3], -1, -2).sum(-1), 1.0)
