@@ -1,0 +1,68 @@
+"""Character data: a text file, or the Zen of Python read from the standard library's ``this``.
+
+``this.py`` stores the Zen rot13-encoded in a string ``s``; importing it would print the poem, so
+the string is read from the module's source with ``ast`` and decoded here (nothing downloaded).
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+from derive.errors import UserError
+
+MAX_BYTES = 2_000_000
+
+
+def zen_of_python() -> str:
+    """The Zen of Python (PEP 20), decoded from the source of the stdlib module ``this``."""
+    spec = importlib.util.find_spec("this")
+    if spec is None or spec.origin is None:
+        raise UserError("the standard library module 'this' is missing here; pass a file with --text", "--text")
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "s" for t in node.targets):
+            return codecs.decode(node.value.value, "rot13")
+    raise UserError("could not find the Zen of Python in 'this'; pass a file with --text", "--text")
+
+
+def read(path: str | Path | None, min_chars: int = 2) -> tuple[str, str]:
+    """(text, source name): the file at ``path`` as UTF-8, or the Zen of Python when ``path`` is None."""
+    if path is None:
+        return zen_of_python(), "the Zen of Python (stdlib 'this')"
+    p = Path(path)
+    if not p.is_file():
+        raise UserError(f"'{path}': no such file", "--text")
+    try:
+        if p.stat().st_size > MAX_BYTES:
+            raise UserError(f"'{path}': larger than {MAX_BYTES // 1_000_000} MB", "--text")
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"'{path}': not a UTF-8 text file", "--text") from None
+    except OSError as exc:
+        raise UserError(f"'{path}': cannot read ({exc.strerror})", "--text") from None
+    if len(text) < min_chars:
+        raise UserError(f"'{path}': too short ({len(text)} characters; need at least {min_chars})", "--text")
+    return text, p.name
+
+
+def encode(text: str, chars: str | None = None) -> tuple[np.ndarray, str]:
+    """(ids, vocabulary): ids[k] = index of text[k] in the sorted character set (or ``chars``)."""
+    vocab = chars if chars is not None else "".join(sorted(set(text)))
+    index = {c: i for i, c in enumerate(vocab)}
+    missing = sorted(set(text) - set(index))
+    if missing:
+        raise UserError(f"the text has characters the loaded model does not know: {''.join(missing)[:20]!r}", "--text")
+    return np.fromiter((index[c] for c in text), dtype=np.int64, count=len(text)), vocab
+
+
+def windows(rng: np.random.Generator, ids: np.ndarray, count: int, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """``count`` random windows (inputs, targets), each (count, length): targets are inputs shifted by one."""
+    starts = rng.integers(0, len(ids) - length, count)
+    idx = starts[:, None] + np.arange(length + 1)[None, :]
+    seq = ids[idx]
+    return seq[:, :-1], seq[:, 1:]
