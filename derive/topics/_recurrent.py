@@ -8,7 +8,7 @@ calls :func:`document` and :func:`verification` from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
@@ -117,12 +117,6 @@ def legend(graph: Graph, d: GraphDerivation, steps: list[Step], extra: dict[str,
     return out
 
 
-def document(topic: str, public: dict[str, Any], title: str, graph: Graph, d: GraphDerivation, steps: list[Step],
-             symbols: dict[str, SymbolInfo], notes: list[str]) -> Derivation:
-    """The Derivation of a recurrent topic (symbols only)."""
-    return Derivation(topic, public, steps, dict(d.results), symbols, notes=notes, graph=graph, title=title)
-
-
 def evaluate_all(doc: Derivation, d: GraphDerivation, values: dict[str, Any]) -> Derivation:
     """Every step and result of ``doc`` evaluated by running its displayed formulas as one
     program (``derive.verify.Program``) at ``values``."""
@@ -133,14 +127,8 @@ def evaluate_all(doc: Derivation, d: GraphDerivation, values: dict[str, Any]) ->
     return doc
 
 
-def step_like(step: Step, **changes: Any) -> Step:
-    """A copy of ``step`` with some fields changed."""
-    return replace(step, **changes)
-
-
 # --- verification ---------------------------------------------------------------------------------
 
-NNLoss = Callable[[dict[str, Any]], Any]
 TorchLoss = Callable[[dict[str, Any]], Any]
 
 
@@ -153,7 +141,7 @@ class Case:
     graph: Graph
     derivation: GraphDerivation
     torch_loss: TorchLoss | None
-    nn_loss: NNLoss | None = None
+    nn_loss: TorchLoss | None = None
     nn_method: str = ""
 
 
@@ -183,7 +171,7 @@ def case_checks(case: Case, points: int, seed: int) -> list[Check]:
 
 
 def nn_checks(program: Program, grads: dict[str, str], sample: Callable[[np.random.Generator], dict[str, Any]],
-              points: int, seed: int, nn_loss: NNLoss, method: str, tolerance: float = 1e-9) -> list[Check]:
+              points: int, seed: int, nn_loss: TorchLoss, method: str, tolerance: float = 1e-9) -> list[Check]:
     """The derived gradients against torch autograd through a ``torch.nn`` module given the same
     weights (skipped when torch is missing)."""
     from derive.numcheck import rel_error, torch_available
