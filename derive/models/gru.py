@@ -21,6 +21,7 @@ L = Σ_t ½‖h_t − y_t‖² (loss "sum") or ½‖h_T − y_T‖² (loss "last
 from __future__ import annotations
 
 from derive.graph import Graph, GraphBuilder, Var
+from derive.models._sequence import SequenceBuilder
 
 FORMS = ("concat", "split")
 CONVENTIONS = ("course", "cho", "pytorch")
@@ -58,7 +59,8 @@ def _gate(g: GraphBuilder, k: str, t: int, pre: Var, act: str, what: str, name: 
 
 
 def _course_step(g: GraphBuilder, P: dict[str, tuple[Var, ...]], form: str, t: int, h: Var, x: Var) -> dict[str, Var]:
-    hx = g.let(f"hx{t}", g.apply("concat", h, x, axis=0), meaning=f"[h_{t - 1}; x_{t}] stacked") if form == "concat" else None
+    hx = (g.let(f"hx{t}", g.apply("concat", h, x, axis=0), meaning=f"[h_{t - 1}; x_{t}] stacked")
+          if form == "concat" else None)
 
     def pre(k: str, first: Var, stacked: Var | None) -> Var:
         return P[k][0] @ stacked + P[k][1] if form == "concat" else P[k][0] @ first + P[k][1] @ x + P[k][2]
@@ -84,7 +86,7 @@ def gru(T: int = 1, n_h: int = 2, n_x: int = 2, form: str = "concat", convention
     convention has no concat form (its reset gate acts after the matrix)."""
     if convention == "pytorch" and form != "split":
         raise ValueError("the pytorch convention exists in split form only")
-    g = GraphBuilder("gru")
+    g = SequenceBuilder("gru")
     h = g.input("h0", (n_h, 1), meaning="previous hidden state h_0", grad=True)
     xs = [g.input(f"x{t}", (n_x, 1), meaning=f"input x_{t}") for t in range(1, T + 1)]
     scored = range(1, T + 1) if loss == "sum" else (T,)

@@ -101,7 +101,8 @@ def rnn_run(graph: Graph, T: int, activation: str, label: str, W: Any, U: Any, b
     return steps, legend, factors[0] if T == 1 else MMul(*factors)
 
 
-def scenario_steps(graph: Graph, T: int, activation: str, label: str, scale: Any) -> tuple[list[Step], dict[str, SymbolInfo]]:
+def scenario_steps(graph: Graph, T: int, activation: str, label: str,
+                   scale: Any) -> tuple[list[Step], dict[str, SymbolInfo]]:
     """The same RNN with W_hh rescaled to spectral norm ``scale``: its forward pass, ∂h_T/∂h_0,
     its norm against the bound (scale · max|f'|)^T and the linear-regime product ‖W^T‖₂."""
     n = graph.get("h0").shape[0]
@@ -166,10 +167,11 @@ def clipping_steps(graph: Graph, loss: str = "L") -> tuple[list[Step], dict[str,
     steps = [
         Step("g_norm", "‖g‖: the norm of all gradients together", sp.sqrt(total, evaluate=False), lhs=norm,
              because="g stacks every ∂L/∂P; ‖X‖_F² is the sum of X's squared entries"),
-        Step("clip_factor", "clip factor: θ/‖g‖ if ‖g‖ > θ, else 1", sp.Piecewise((theta / norm, norm > theta), (1, True)),
-             lhs=c, because="clipping by norm: if ‖g‖ > θ then g ← θ g/‖g‖ (the direction is kept)"),
+        Step("clip_factor", "clip factor: θ/‖g‖ if ‖g‖ > θ, else 1",
+             sp.Piecewise((theta / norm, norm > theta), (1, True)), lhs=c, because="clipping by norm: if ‖g‖ > θ then g ← θ g/‖g‖ (the direction is kept)"),
     ]
-    legend = {"g_norm": SymbolInfo("‖g‖, the global gradient norm", ()), "theta": SymbolInfo("clipping threshold θ", ()),
+    legend = {"g_norm": SymbolInfo("‖g‖, the global gradient norm", ()),
+              "theta": SymbolInfo("clipping threshold θ", ()),
               "clip_factor": SymbolInfo("θ/‖g‖ when ‖g‖ > θ, else 1", ())}
     for p, g in zip(params, grads):
         lhs = sp.MatrixSymbol(f"clipped_{p.name}", *p.shape)

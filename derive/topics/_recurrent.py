@@ -21,7 +21,7 @@ from derive.verify import (FD_FLOOR, METRIC, Program, check_engine, check_progra
                            rounded, with_values)
 
 ETA, THETA = 0.5, 1.0
-MAX_STEPS, MAX_UNITS = 100, 16
+MAX_STEPS, MAX_UNITS, MAX_GIVEN = 100, 16, 1e6
 JACOBIAN_NOTE = ("Jacobians ∂u/∂v of one vector by another are written in numerator layout (row i is ∂u_i/∂v), so "
                  "the reverse walk applies their transposes: ∂L/∂v = (∂u/∂v)ᵀ ∂L/∂u.")
 RANGE_NOTE = "parameters uniform on [−1, 1], inputs, initial states and targets on [0, 1]"
@@ -61,8 +61,8 @@ def _given_value(shape: tuple[int, ...], name: str, value: Any) -> Any:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         raise UserError("expected a number or a nested list of numbers", f"--given {name}") from None
-    if not np.all(np.isfinite(arr)):
-        raise UserError("expected finite numbers", f"--given {name}")
+    if not np.all(np.isfinite(arr)) or np.any(np.abs(arr) > MAX_GIVEN):
+        raise UserError(f"expected finite numbers of magnitude at most {MAX_GIVEN:g}", f"--given {name}")
     if shape == ():
         if arr.ndim:
             raise UserError("expected a number", f"--given {name}")
@@ -77,7 +77,8 @@ def _given_value(shape: tuple[int, ...], name: str, value: Any) -> Any:
     return arr
 
 
-def leaf_values(graph: Graph, given: dict[str, Any], seed: int, scalars: dict[str, float]) -> tuple[dict[str, Any], str]:
+def leaf_values(graph: Graph, given: dict[str, Any], seed: int,
+                scalars: dict[str, float]) -> tuple[dict[str, Any], str]:
     """A value for every leaf and scalar setting (η, θ): given, else drawn from ``seed`` in a fixed
     order (so giving one value never changes another), else the setting's default. Returns the
     values and a note saying which were given and which drawn."""
@@ -119,8 +120,15 @@ def legend(graph: Graph, d: GraphDerivation, steps: list[Step], extra: dict[str,
 
 def evaluate_all(doc: Derivation, d: GraphDerivation, values: dict[str, Any]) -> Derivation:
     """Every step and result of ``doc`` evaluated by running its displayed formulas as one
-    program (``derive.verify.Program``) at ``values``."""
-    env = Program(doc.steps).run(values)
+    program (``derive.verify.Program``) at ``values``. UserError when a value overflows float64
+    (huge givens over many steps), naming the first step where it happens."""
+    with np.errstate(all="ignore"):
+        env = Program(doc.steps).run(values)
+    for s in doc.steps:
+        name = str(getattr(s.lhs, "name", ""))
+        if name in env and not np.all(np.isfinite(env[name])):
+            raise UserError(f"these values overflow float64 at step {s.id}; give smaller numbers or fewer steps",
+                            "--given")
     doc.steps = with_values(doc.steps, env)
     doc.results = results_with_values(doc.results, env, d.variables)
     doc.inputs = {k: rounded(v) for k, v in values.items()}

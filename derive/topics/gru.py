@@ -130,15 +130,16 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
     doc.title = f"Verification of gru ({cfg.label()})"
     out = R.verification(doc, cases, points, seed)
     if cfg.convention != "pytorch":
-        out.notes.append(f"torch.nn.GRUCell is checked on the pytorch-convention configuration only: the {cfg.convention}"
-                         " GRU is not a reparameterisation of it (the reset gate acts before the matrix).")
+        out.notes.append("torch.nn.GRUCell is checked on the pytorch-convention configuration only: the "
+                         f"{cfg.convention} GRU is not a reparameterisation of it (the reset gate acts before the matrix).")
     return out
 
 
 def _case(cfg: Config) -> R.Case:
     graph = build(cfg)
     nn = nn_loss(cfg) if cfg.convention == "pytorch" else None
-    return R.Case(cfg.label(), graph, derive_graph(graph), torch_loss(cfg), nn, "torch.nn.GRUCell, same weights (float64)")
+    return R.Case(cfg.label(), graph, derive_graph(graph), torch_loss(cfg), nn,
+                  "torch.nn.GRUCell, same weights (float64)")
 
 
 # --- independent torch implementations -------------------------------------------------------------

@@ -70,7 +70,8 @@ def notes(cfg: Config) -> list[str]:
     """The conventions, stated once."""
     pre = ("a^k_t = W_k [h_(t−1); x_t] + b_k (concat form: W_k ∈ ℝ^{n_h×(n_h+n_x)} acts on the stacked column hx_t)"
            if cfg.form == "concat" else
-           "a^k_t = W_kh h_(t−1) + W_kx x_t + b_k (split form: W_kh is W_k^h ∈ ℝ^{n_h×n_h}, W_kx is W_k^x ∈ ℝ^{n_h×n_x})")
+           "a^k_t = W_kh h_(t−1) + W_kx x_t + b_k (split form: W_kh is W_k^h ∈ ℝ^{n_h×n_h}, "
+           "W_kx is W_k^x ∈ ℝ^{n_h×n_x})")
     loss = "L = Σ_t ½‖h_t − y_t‖²" if cfg.loss == "sum" else f"L = ½‖h_{cfg.T} − y_{cfg.T}‖² (last step only)"
     return [
         f"LSTM: {pre} for k = f, i, c, o; f_t = σ(a^f_t), i_t = σ(a^i_t), c̃_t = tanh(a^c_t) (ctilde), "
@@ -97,14 +98,15 @@ def comparison_steps(cfg: Config, graph: Graph) -> tuple[list[Step], dict[str, S
     """A vanilla RNN made of the cell's candidate path, h_t^cand = tanh(W_c^h h_(t−1)^cand + W_c^x x_t + b_c)
     from h_0, and the norm of its Jacobian product, to set beside ‖∂c_T/∂c_0‖₂."""
     Wh, Wx = _candidate_weights(cfg, graph)
-    run, legend, product = flow.rnn_run(graph, cfg.T, "tanh", "cand", Wh, Wx, graph.symbol("b_c"), "candidate-path RNN")
+    run, legend, product = flow.rnn_run(graph, cfg.T, "tanh", "cand", Wh, Wx, graph.symbol("b_c"),
+                                        "candidate-path RNN")
     n = cfg.n_h
     P = sp.MatrixSymbol("P_cand", n, n)
     steps = run + [
-        Step("P_cand", f"candidate-path RNN: ∂h_{cfg.T}^cand/∂h_0 = ∏_t diag(1 − h_t^cand ⊙ h_t^cand) W_c^h", product, lhs=P, shape=(n, n),
-             because="what the gradient would pass through without the cell's carousel"),
-        Step("rnn_norm", f"candidate-path RNN: ‖∂h_{cfg.T}^cand/∂h_0‖₂ (compare cell_norm)", Norm2(P), lhs=sp.Symbol("rnn_norm"),
-             because="the vanilla RNN's Jacobian product at the same weights and inputs"),
+        Step("P_cand", f"candidate-path RNN: ∂h_{cfg.T}^cand/∂h_0 = ∏_t diag(1 − h_t^cand ⊙ h_t^cand) W_c^h",
+             product, lhs=P, shape=(n, n), because="what the gradient would pass through without the cell's carousel"),
+        Step("rnn_norm", f"candidate-path RNN: ‖∂h_{cfg.T}^cand/∂h_0‖₂ (compare cell_norm)", Norm2(P),
+             lhs=sp.Symbol("rnn_norm"), because="the vanilla RNN's Jacobian product at the same weights and inputs"),
     ]
     legend.update({"P_cand": SymbolInfo("∂h_T^cand/∂h_0 of the candidate-path RNN (numerator layout)", (n, n)),
                    "rnn_norm": SymbolInfo("‖P_cand‖₂", ())})

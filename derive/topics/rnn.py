@@ -69,8 +69,8 @@ def notes(cfg: Config) -> list[str]:
             else f"L = ½‖y_{cfg.T} − target_{cfg.T}‖² (a squared error at the last step only)")
     fprime = {"tanh": "f' = 1 − h ⊙ h", "sigmoid": "f' = h ⊙ (1 − h)", "relu": "f' = H(a), H(0) = 0"}[cfg.activation]
     return [
-        f"RNN: a_t = W_hh h_(t−1) + W_xh x_t + b_h, h_t = {cfg.activation}(a_t), y_t = W_hy h_t + b_y, t = 1 … {cfg.T}; "
-        f"{loss}. δ_t = ∂L/∂a_t; {fprime}.",
+        f"RNN: a_t = W_hh h_(t−1) + W_xh x_t + b_h, h_t = {cfg.activation}(a_t), y_t = W_hy h_t + b_y, "
+        f"t = 1 … {cfg.T}; {loss}. δ_t = ∂L/∂a_t; {fprime}.",
         LAYOUT_NOTE, R.JACOBIAN_NOTE,
         "BPTT: the weights are shared by every step, so each gradient is a sum over time of the contributions the "
         "reverse walk collects (∂L/∂W_hh = Σ_t δ_t h_(t−1)ᵀ). Unrolled, δ_k carries every later loss through the "
@@ -103,15 +103,19 @@ def _document(cfg: Config, graph: Graph, d: GraphDerivation, numbers: bool) -> D
 
 def derive(options: dict[str, Any], given: dict[str, Any] | None = None, seed: int | None = None) -> Derivation:
     """The derivation; with ``given``/``seed`` every step also carries its number."""
+    import numpy as np
     cfg = config(options)
     graph = build(cfg)
     d = derive_graph(graph)
-    numbers = given is not None or seed is not None
-    doc = _document(cfg, graph, d, numbers)
-    if not numbers:
-        return doc
+    if given is None and seed is None:
+        return _document(cfg, graph, d, False)
     values, note = R.leaf_values(graph, dict(given or {}), seed or 0, {"eta": R.ETA, "theta": R.THETA})
+    rescalable = bool(np.any(values["W_hh"]))
+    doc = _document(cfg, graph, d, rescalable)
     doc.notes.append(note)
+    if not rescalable:
+        doc.notes.append("W_hh = 0 has σ_max = 0 and no direction to rescale, so the small and large W_hh are "
+                         "not shown.")
     return R.evaluate_all(doc, d, values)
 
 

@@ -93,7 +93,8 @@ def test_course_and_cho_are_the_same_net_with_z_negated():
 def test_gradients_match_finite_differences_of_a_numpy_gru(form, convention, T, loss):
     doc = gru.derive({"form": form, "convention": convention, "steps": T, "loss": loss}, {}, 10)
     v = _inputs(doc)
-    assert np.asarray(doc.results["L"].value).item() == pytest.approx(numpy_gru(v, T, form, convention, loss), rel=1e-10)
+    L = numpy_gru(v, T, form, convention, loss)
+    assert np.asarray(doc.results["L"].value).item() == pytest.approx(L, rel=1e-10)
     for p in _grads(doc):
         fd = fd_gradient(lambda: numpy_gru(v, T, form, convention, loss), v, p)
         assert np.allclose(doc.results[f"dL_d{p}"].value, fd, rtol=1e-5, atol=1e-8), p
@@ -118,8 +119,8 @@ def test_pytorch_convention_matches_torch_gru_cell():
     L.backward()
     for j, k in enumerate("rzn"):
         rows = slice(j * n_h, (j + 1) * n_h)
-        assert np.allclose(doc.results[f"dL_dW_i{k}"].value, cell.weight_ih.grad.numpy()[rows], rtol=1e-9, atol=1e-12), k
-        assert np.allclose(doc.results[f"dL_dW_h{k}"].value, cell.weight_hh.grad.numpy()[rows], rtol=1e-9, atol=1e-12), k
+        for name, grad in ((f"W_i{k}", cell.weight_ih.grad), (f"W_h{k}", cell.weight_hh.grad)):
+            assert np.allclose(doc.results[f"dL_d{name}"].value, grad.numpy()[rows], rtol=1e-9, atol=1e-12), name
         assert np.allclose(np.array(doc.results[f"dL_db_h{k}"].value)[:, 0], cell.bias_hh.grad.numpy()[rows]), k
     assert np.allclose(np.array(doc.results["dL_dh0"].value).T, h0.grad.numpy(), rtol=1e-9, atol=1e-12)
 

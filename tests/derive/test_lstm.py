@@ -33,7 +33,8 @@ def numpy_lstm(v, T, form="concat", loss="sum"):
     n_h = v["h0"].shape[0]
     h, c, L, out = v["h0"], v["c0"], 0.0, {}
     for t in range(1, T + 1):
-        pre = {k: _blocks(v, k, n_h, form)[0] @ h + _blocks(v, k, n_h, form)[1] @ v[f"x{t}"] + v[f"b_{k}"] for k in GATES}
+        W = {k: _blocks(v, k, n_h, form) for k in GATES}
+        pre = {k: W[k][0] @ h + W[k][1] @ v[f"x{t}"] + v[f"b_{k}"] for k in GATES}
         f, i, g, o = sig(pre["f"]), sig(pre["i"]), np.tanh(pre["c"]), sig(pre["o"])
         c = f * c + i * g
         h = o * np.tanh(c)
@@ -136,7 +137,8 @@ def test_gradients_match_torch_autograd_and_lstm_cell():
         derived = np.array(doc.results[f"dL_dW_{k}"].value)
         assert np.allclose(derived[:, :n_h], whh[j * n_h:(j + 1) * n_h], rtol=1e-9, atol=1e-12), k
         assert np.allclose(derived[:, n_h:], wih[j * n_h:(j + 1) * n_h], rtol=1e-9, atol=1e-12), k
-        assert np.allclose(np.array(doc.results[f"dL_db_{k}"].value)[:, 0], cell.bias_ih.grad.numpy()[j * n_h:(j + 1) * n_h])
+        rows = slice(j * n_h, (j + 1) * n_h)
+        assert np.allclose(np.array(doc.results[f"dL_db_{k}"].value)[:, 0], cell.bias_ih.grad.numpy()[rows])
     assert np.allclose(doc.results["dL_dh0"].value, v["h0"].grad.numpy(), rtol=1e-9, atol=1e-12)
     assert np.allclose(doc.results["dL_dc0"].value, v["c0"].grad.numpy(), rtol=1e-9, atol=1e-12)
 

@@ -34,9 +34,10 @@ def by_id(doc):
 
 def _numeric(expr):
     """A parsed step formula with numbers substituted, as explicit SymPy numbers (norms by NumPy)."""
-    expr = expr.replace(lambda e: isinstance(e, (Norm2, FrobNorm)),
-                        lambda e: sp.Float(np.linalg.norm(np.array(sp.ImmutableMatrix(e.args[0].as_explicit()), dtype=float),
-                                                          2 if isinstance(e, Norm2) else "fro")))
+    def norm(e):
+        m = np.array(sp.ImmutableMatrix(e.args[0].as_explicit()), dtype=float)
+        return sp.Float(np.linalg.norm(m, 2 if isinstance(e, Norm2) else "fro"))
+    expr = expr.replace(lambda e: isinstance(e, (Norm2, FrobNorm)), norm)
     if getattr(expr, "is_Matrix", False):
         return sp.ImmutableMatrix(expr.as_explicit()).evalf()
     return sp.Float(expr.evalf())
@@ -140,6 +141,29 @@ def test_the_accumulation_over_time_grows_with_T_and_the_activation_changes_the_
     assert to_text(steps["gamma"].formula) == "σ_max·1/4"
     relu = by_id(rnn.derive({"steps": 2, "activation": "relu"}))
     assert to_text(relu["dh2_dh1"].formula) == "diag(H(a2)) W_hh"
+
+
+def test_sequence_builder_builds_the_same_graph_as_graph_builder(monkeypatch):
+    from derive.graph import GraphBuilder
+    from derive.models import gru, lstm
+    from derive.models import rnn as rnn_model
+    from derive.models._sequence import SequenceBuilder
+    fast = [rnn_model.rnn(4), lstm.lstm(3, form="split"), gru.gru(2, convention="pytorch", form="split")]
+    for module in (rnn_model, lstm, gru):
+        monkeypatch.setattr(module, "SequenceBuilder", GraphBuilder)
+    slow = [rnn_model.rnn(4), lstm.lstm(3, form="split"), gru.gru(2, convention="pytorch", form="split")]
+    for a, b in zip(fast, slow):
+        assert a.nodes == b.nodes and a.leaves == b.leaves and a.output == b.output
+    g = SequenceBuilder("t")
+    x, W = g.input("x", (2, 1)), g.param("W", (2, 2))
+    early = W @ x
+    late = early + x  # reads the anonymous node before it is named
+    g.let("z", early)
+    assert g.nodes[-1].inputs[0] == "z" and late.shape == (2, 1)
+    with pytest.raises(ValueError):
+        g.let("z", late)  # name used twice
+    with pytest.raises(ValueError):
+        g.let("y", x)  # a leaf
 
 
 # --- numbers against independent computations -----------------------------------------------------
@@ -258,7 +282,7 @@ def test_json_round_trips_and_evaluates_independently():
     for p in (*PARAMS, "h0"):
         assert np.allclose(env[f"dL_d{p}"], g[p], rtol=1e-9, atol=1e-12), p
         assert np.allclose(env[f"dL_d{p}"], data["results"][f"dL_d{p}"]["value"], rtol=1e-9, atol=1e-12), p
-    assert env["clip_factor"] == pytest.approx(data["steps"][[s["id"] for s in data["steps"]].index("clip_factor")]["value"])
+    assert env["clip_factor"] == pytest.approx(next(s["value"] for s in data["steps"] if s["id"] == "clip_factor"))
     for name, info in data["symbols"].items():
         assert info["meaning"] and isinstance(info["shape"], list), name
 
@@ -266,14 +290,22 @@ def test_json_round_trips_and_evaluates_independently():
 # --- options --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("options, given, arg", [
-    ({"activation": "swish"}, None, "--activation"), ({"loss": "first"}, None, "--loss"), ({"steps": 0}, None, "--steps"),
-    ({"hidden": "x"}, None, "--hidden"), ({"outputs": 17}, None, "--outputs"), ({}, {"W_q": 1.0}, "--given"),
+    ({"activation": "swish"}, None, "--activation"), ({"loss": "first"}, None, "--loss"),
+    ({"steps": 0}, None, "--steps"), ({"hidden": "x"}, None, "--hidden"), ({"outputs": 17}, None, "--outputs"), ({}, {"W_q": 1.0}, "--given"),
     ({}, {"W_hh": [[1, 2, 3]]}, "--given W_hh"), ({}, {"theta": "abc"}, "--given theta"),
 ])
 def test_bad_options_and_givens_are_user_errors(options, given, arg):
     with pytest.raises(UserError) as info:
         rnn.derive(options, given, 0 if given is not None else None)
     assert info.value.arg == arg
+
+
+def test_zero_recurrent_matrix_and_overflow_are_handled():
+    doc = rnn.derive({}, {"W_hh": [[0, 0], [0, 0]]}, 1)
+    assert "W_small" not in by_id(doc) and any("σ_max = 0" in n for n in doc.notes)
+    assert by_id(doc)["jacobian_norms"].value == [[0.0, 0.0, 0.0]]
+    with pytest.raises(UserError, match="overflow"):
+        rnn.derive({"steps": 100, "hidden": 2}, {"W_hh": [[1e6, -1e6], [3e5, 1e6]]}, 1)
 
 
 def test_giving_one_value_changes_no_other():
@@ -298,4 +330,5 @@ def test_cli_same_seed_same_bytes():
     a = run_cli("derive", "rnn", "--seed", "3", "-f", "json")
     b = run_cli("derive", "rnn", "--seed", "3", "-f", "json")
     assert a.returncode == 0 and a.stdout == b.stdout
-    assert json.loads(a.stdout)["inputs"] != json.loads(run_cli("derive", "rnn", "--seed", "4", "-f", "json").stdout)["inputs"]
+    other = run_cli("derive", "rnn", "--seed", "4", "-f", "json")
+    assert json.loads(a.stdout)["inputs"] != json.loads(other.stdout)["inputs"]
