@@ -87,13 +87,13 @@ def notes(cfg: Config) -> list[str]:
         gates = ("z_t = σ(W_zh h_(t−1) + W_zx x_t + b_z), r_t = σ(W_rh h_(t−1) + W_rx x_t + b_r), "
                  "h̃_t = tanh(W_hh (r_t ⊙ h_(t−1)) + W_hx x_t + b_h) (split form: W_kh is W_k^h, W_kx is W_k^x)")
     loss = "L = Σ_t ½‖h_t − y_t‖²" if cfg.loss == "sum" else f"L = ½‖h_{cfg.T} − y_{cfg.T}‖² (last step only)"
-    keep = "z_t" if cfg.convention != "course" else "(1 − z_t)"
+    keep = "z_t" if cfg.convention != "course" else "1 − z_t"
     return [
         f"Convention: {cfg.convention} — {INTERPOLATION[cfg.convention]}.",
         f"GRU: {gates}; h̃ is written htilde; {loss}. δ_kt = ∂L/∂a^k_t (pre-activations).",
         LAYOUT_NOTE,
         f"The interpolation gives h_(t−1) a direct path to h_t with Jacobian diag({keep}) (no weight matrix, no "
-        "squashing), the GRU's counterpart of the LSTM's cell carousel; it is the first term of ∂L/∂h_(t−1).",
+        f"squashing), the GRU's counterpart of the LSTM's cell carousel: ∂L/∂h_(t−1) contains ∂L/∂h_t ⊙ ({keep}).",
         "Every gradient uses the old weights; the updates P_new = P − η ∂L/∂P are applied afterwards.",
     ]
 
