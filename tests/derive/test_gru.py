@@ -7,8 +7,11 @@ import json
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from derive.errors import UserError
+from derive.functions import PARSE_NAMESPACE
+from derive.notation import plain
 from derive.printing import render
 from derive.printing.math import to_text
 from derive.topics import gru
@@ -143,6 +146,9 @@ def test_verify_compares_with_torch_gru_cell_where_it_matches():
 def test_json_evaluates_independently():
     doc = gru.derive({"steps": 2}, {}, 6)
     data = json.loads(render(doc, "json"))
+    local = {**PARSE_NAMESPACE, **{n: sp.Symbol(n) for n in data["symbols"]}}
+    for name, item in data["results"].items():
+        assert sp.parse_expr(item["sympy"], local_dict=local) == plain(doc.results[name].expr), name
     env = evaluate_json(data)
     v = _inputs(doc)
     for p in ("W_z", "W_r", "b_h", "h0"):

@@ -8,9 +8,11 @@ import json
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from derive.errors import UserError
-from derive.notation import terms
+from derive.functions import PARSE_NAMESPACE
+from derive.notation import plain, terms
 from derive.printing import render
 from derive.printing.math import to_text
 from derive.topics import lstm
@@ -194,6 +196,9 @@ def test_verify_passes(options):
 def test_json_evaluates_independently_to_the_numpy_lstm():
     doc = lstm.derive({"steps": 2, "form": "split"}, {}, 3)
     data = json.loads(render(doc, "json"))
+    local = {**PARSE_NAMESPACE, **{n: sp.Symbol(n) for n in data["symbols"]}}
+    for name, item in data["results"].items():
+        assert sp.parse_expr(item["sympy"], local_dict=local) == plain(doc.results[name].expr), name
     env = evaluate_json(data)
     v = _inputs(doc)
     for p in ("W_fh", "W_ox", "b_c", "h0", "c0"):

@@ -143,6 +143,25 @@ def test_the_accumulation_over_time_grows_with_T_and_the_activation_changes_the_
     assert to_text(relu["dh2_dh1"].formula) == "diag(H(a2)) W_hh"
 
 
+def test_norm_and_diag_display_classes_print_parse_and_evaluate():
+    from derive.functions import lambdify
+    from derive.notation import Diag, MMul
+    from derive.printing.math import to_latex, to_sympy_string
+    W, v = sp.MatrixSymbol("W_hh", 2, 2), sp.MatrixSymbol("h1", 2, 1)
+    J = MMul(Diag(v), W)
+    assert to_text(J) == "diag(h1) W_hh" and to_text(Norm2(W)) == "‖W_hh‖₂" and to_text(FrobNorm(J)) == "‖diag(h1) W_hh‖_F"
+    assert to_latex(Norm2(W)) == r"\left\|W_{hh}\right\|_{2}" and r"\operatorname{diag}" in to_latex(J)
+    for e in (J, Norm2(W), 2 * FrobNorm(J)):
+        assert sp.parse_expr(to_sympy_string(e), local_dict=PARSE_NAMESPACE) == e
+    Wn, vn = np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([[2.0], [-1.0]])
+    got = lambdify([W, v], [J, Norm2(W), FrobNorm(J)])(Wn, vn)
+    assert np.allclose(got[0], np.diag(vn[:, 0]) @ Wn)
+    assert got[1] == pytest.approx(np.linalg.svd(Wn, compute_uv=False).max())
+    assert got[2] == pytest.approx(np.sqrt(np.sum((np.diag(vn[:, 0]) @ Wn) ** 2)))
+    assert sp.ImmutableMatrix(J.as_explicit()).subs({v[0, 0]: 2, v[1, 0]: 3, W[0, 1]: 1})[0, 1] == 2
+    assert isinstance(Norm2(W) > sp.Symbol("theta"), sp.StrictGreaterThan)  # a real scalar: comparable
+
+
 def test_sequence_builder_builds_the_same_graph_as_graph_builder(monkeypatch):
     from derive.graph import GraphBuilder
     from derive.models import gru, lstm
