@@ -23,6 +23,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.symbol import Str
 from sympy.matrices.expressions.blockmatrix import BlockMatrix
+from sympy.matrices.expressions.diagonal import DiagMatrix
 from sympy.matrices.expressions.hadamard import HadamardProduct
 from sympy.matrices.expressions.matadd import MatAdd
 from sympy.matrices.expressions.matexpr import MatrixExpr
@@ -381,3 +382,63 @@ class Part(MatrixSlice):
 
 DISPLAY_CLASSES: dict[str, Any] = {c.__name__: c for c in (Partial, PartialMatrix, Chain, ChainSum, MMul, MAdd, Had,
                                                            Transposed, Ones, MatFunc, Cat, Part)}
+
+
+# --- added for the recurrent topics (rnn, lstm, gru): Jacobians and norms ------------------------
+
+class Diag(DiagMatrix):
+    """diag(v): the n×n matrix with the column v ∈ ℝ^{n×1} on its diagonal (a Jacobian such as
+    ∂c_t/∂c_{t−1} = diag(f_t), or diag(1 − h_t²) in ∂h_t/∂h_{t−1} = diag(1 − h_t²) W_hh)."""
+
+    def _sympystr(self, printer: Any) -> str:
+        return f"diag({printer._print(self.args[0])})"
+
+    def _latex(self, printer: Any) -> str:
+        return rf"\operatorname{{diag}}\left({printer._print(self.args[0])}\right)"
+
+    def _sympyrepr(self, printer: Any) -> str:
+        return f"Diag({printer._print(self.args[0])})"
+
+
+class _MatrixNorm(sp.Function):
+    """A norm of a matrix: a nonnegative real scalar (kept unevaluated; NumPy evaluates it)."""
+
+    nargs = 1
+    order: str = ""
+    sub: str = ""
+
+    def _eval_is_commutative(self) -> bool:
+        return True  # a scalar, although its argument is a (non-commutative) matrix
+
+    def _eval_is_extended_real(self) -> bool:
+        return True
+
+    def _eval_is_extended_nonnegative(self) -> bool:
+        return True
+
+    def _numpycode(self, printer: Any) -> str:
+        return f"{printer._module_format('numpy.linalg.norm')}({printer._print(self.args[0])}, {self.order})"
+
+    def _sympystr(self, printer: Any) -> str:
+        if not _pretty(printer):
+            return f"{type(self).__name__}({printer._print(self.args[0])})"
+        return f"‖{printer._print(self.args[0])}‖{self.sub}"
+
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        body = rf"\left\|{printer._print(self.args[0])}\right\|_{{{self.sub_latex}}}"
+        return rf"{body}^{{{printer._print(exp)}}}" if exp is not None else body
+
+
+class Norm2(_MatrixNorm):
+    """‖X‖₂: the spectral norm, the largest singular value σ_max(X)."""
+
+    order, sub, sub_latex = "2", "₂", "2"
+
+
+class FrobNorm(_MatrixNorm):
+    """‖X‖_F = √(Σ_ij X_ij²): the Frobenius norm (the Euclidean norm of X's entries)."""
+
+    order, sub, sub_latex = "'fro'", "_F", "F"
+
+
+DISPLAY_CLASSES.update({c.__name__: c for c in (Diag, Norm2, FrobNorm)})
