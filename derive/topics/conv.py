@@ -121,12 +121,16 @@ def picture_steps(cfg: Config, graph: Graph, d: Any) -> list[Step]:
     q = cfg.f - 1 - cfg.padding
     padded = ZeroPad(spread, (0 if cfg.dims == 1 else q, q)) if q > 0 else spread
     steps = [Step(f"{K}_rot180", f"the flipped kernel rot180({K}) (rows and columns reversed)", Rot180(k),
-                  lhs=sp.MatrixSymbol(f"{K}_rot180", *k.shape), shape=tuple(k.shape))]
+                  lhs=sp.MatrixSymbol(f"{K}_rot180", *k.shape), shape=_ints(k.shape))]
     if padded is not up and q >= 0:
         steps.append(Step(f"dL_d{Y}_padded", f"∂L/∂{Y} made ready for the full convolution"
                           + (f" (spread out by the stride {cfg.stride})" if cfg.stride > 1 else ""), padded,
-                          lhs=sp.MatrixSymbol(f"dL_d{Y}_padded", *padded.shape), shape=tuple(padded.shape)))
+                          lhs=sp.MatrixSymbol(f"dL_d{Y}_padded", *padded.shape), shape=_ints(padded.shape)))
     return steps
+
+
+def _ints(shape: Any) -> tuple[int, ...]:
+    return tuple(int(v) for v in shape)
 
 
 # --- the two entry points ----------------------------------------------------------------------------
