@@ -190,7 +190,8 @@ def document(cfg: Config, seed: int | None) -> tuple[Derivation, Any]:
     graph = cfg.graph()
     d = derive_graph(graph, updates=False)
     pe, pe_expr, pe_value = pe_steps(cfg.n, _pe_width(cfg))
-    results = {**d.results, "PE": Result("PE", pe_expr, pe_value, "sinusoidal positional encodings, one row per position")}
+    pe_result = Result("PE", pe_expr, pe_value, "sinusoidal positional encodings, one row per position")
+    results = {**d.results, "PE": pe_result}
     symbols = dict(d.symbols)
     if cfg.causal:
         symbols["M"] = SymbolInfo("causal mask: 0 for j ≤ i, −∞ for j > i", (cfg.n, cfg.m))
@@ -265,7 +266,8 @@ def mask_checks(graph: Graph, d: Any, cfg: Config, points: int, seed: int) -> li
         a_vals += list(env[f"A{tag}"][above])
         g_vals += list(env[f"dL_dS{tag}"][above])
     method = "exact zero at the masked entries j > i (max |·|)"
-    return [zero_check(f"A{tag} (masked)", a_vals, method, points), zero_check(f"∂L/∂S{tag} (masked)", g_vals, method, points)]
+    return [zero_check(f"A{tag} (masked)", a_vals, method, points),
+            zero_check(f"∂L/∂S{tag} (masked)", g_vals, method, points)]
 
 
 def torch_loss(cfg: Config) -> Any:

@@ -22,7 +22,8 @@ from derive.topics._nn import choice, labelled, leaf_values, merged, uniform, va
 from derive.verify import METRIC, Program, evaluate, verify_steps
 
 NAME = "batchnorm"
-SUMMARY = "batch normalisation: μ_B, σ_B², x̂, y = γx̂ + β and the full backward (∂L/∂x̂, ∂L/∂σ_B², ∂L/∂μ_B, ∂L/∂x, ∂L/∂γ, ∂L/∂β)"
+SUMMARY = ("batch normalisation: μ_B, σ_B², x̂, y = γx̂ + β and the full backward "
+           "(∂L/∂x̂, ∂L/∂σ_B², ∂L/∂μ_B, ∂L/∂x, ∂L/∂γ, ∂L/∂β)")
 OPTIONS: dict[str, Any] = {"m": 4, "features": 3, "loss": "upstream"}
 LOSSES = {"upstream": "upstream", "sum": "upstream", "g": "upstream", "mse": "mse", "sse": "mse"}
 EPS, MAX_BATCH, MAX_FEATURES = 1e-5, 16, 8

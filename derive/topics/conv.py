@@ -29,7 +29,8 @@ from derive.topics._nn import choice, labelled, leaf_values, merged, value_note,
 from derive.verify import METRIC, Program, evaluate, verify_steps
 
 NAME = "conv"
-SUMMARY = "1-D/2-D convolution (cross-correlation) with stride and padding: output size, ∂L/∂K, ∂L/∂X as a full convolution"
+SUMMARY = ("1-D/2-D convolution (cross-correlation) with stride and padding: output size, ∂L/∂K, "
+           "∂L/∂X as a full convolution")
 OPTIONS: dict[str, Any] = {"dims": 2, "n": 5, "f": 3, "stride": 1, "padding": 0, "loss": "upstream"}
 LOSSES = {"upstream": "upstream", "sum": "upstream", "g": "upstream", "mse": "mse", "sse": "mse"}
 MAX_N = {1: 16, 2: 8}

@@ -133,7 +133,8 @@ def test_multihead_matches_nn_multiheadattention():
     assert _arr(r["dL_dW^O"].value) == pytest.approx(mha.out_proj.weight.grad.T.numpy(), abs=1e-10)
 
 
-@pytest.mark.parametrize("opts", [{}, {"mask": "causal", "n": 2}, {"heads": 2, "loss": "mse"}, {"heads": 1, "mask": "causal"}])
+@pytest.mark.parametrize("opts", [{}, {"mask": "causal", "n": 2}, {"heads": 2, "loss": "mse"},
+                                  {"heads": 1, "mask": "causal"}])
 def test_verify_passes_fd_engine_and_torch(opts):
     v = topic.verify(opts, seed=4, points=2)
     assert v.passed, [(c.parameter, c.method, c.max_rel_error) for c in v.checks if not c.passed]

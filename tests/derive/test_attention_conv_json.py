@@ -86,7 +86,8 @@ def _conv_oracle(v, opts):
 
 
 CASES = [(attention, {}, _attention_oracle), (attention, {"mask": "causal", "loss": "mse"}, _attention_oracle),
-         (attention, {"heads": 2, "n": 2, "m": 2}, _attention_oracle), (batchnorm, {"m": 3, "features": 2}, _batchnorm_oracle),
+         (attention, {"heads": 2, "n": 2, "m": 2}, _attention_oracle),
+         (batchnorm, {"m": 3, "features": 2}, _batchnorm_oracle),
          (conv, {"stride": 2, "padding": 1}, _conv_oracle), (conv, {"f": 2, "n": 4}, _conv_oracle)]
 
 
@@ -97,7 +98,8 @@ def test_json_results_evaluate_independently_to_torch(module, opts, oracle):
     got = evaluate_json(data)
     for step in data["steps"]:  # what the JSON says equals what the JSON's formulas give
         if "value" in step and step["id"] in got and not step["id"].startswith("saturation"):
-            assert got[step["id"]] == pytest.approx(np.array(step["value"], dtype=float), rel=1e-9, abs=1e-12), step["id"]
+            expected = np.array(step["value"], dtype=float)
+            assert got[step["id"]] == pytest.approx(expected, rel=1e-9, abs=1e-12), step["id"]
     out, leaves = oracle(data["inputs"], opts)
     v = data["inputs"]
     loss = (_t(v["G"]) * out).sum() if "G" in v else 0.5 * ((out - _t(v["T"])) ** 2).sum()
