@@ -19,8 +19,11 @@ from derive.notation import plain
 from derive.printing import render
 from derive.topics import attention, batchnorm, conv
 
-torch = pytest.importorskip("torch")
-F = torch.nn.functional
+
+@pytest.fixture
+def torch():
+    """torch, or the test is skipped."""
+    return pytest.importorskip("torch")
 
 
 def _parse(text):
@@ -55,10 +58,13 @@ def evaluate_json(data):
 
 
 def _t(v, grad=False):
+    import torch
     return torch.tensor(np.array(v, dtype=float), dtype=torch.float64, requires_grad=grad)
 
 
 def _attention_oracle(v, opts):
+    import torch
+    import torch.nn.functional as F
     names = [k for k in v if k not in ("G", "T")]
     t = {k: _t(v[k], True) for k in names}
     mask = torch.triu(torch.ones(len(v["Q"]), len(v["K"]), dtype=torch.bool), 1) if opts.get("mask") else None
@@ -73,12 +79,14 @@ def _attention_oracle(v, opts):
 
 
 def _batchnorm_oracle(v, opts):
+    import torch.nn.functional as F
     t = {k: _t(v[k], True) for k in ("x", "gamma", "beta")}
     y = F.batch_norm(t["x"], None, None, t["gamma"][0], t["beta"][0], training=True, eps=v["epsilon"][0][0])
     return y, t
 
 
 def _conv_oracle(v, opts):
+    import torch.nn.functional as F
     t = {k: _t(v[k], True) for k in ("X", "K", "b")}
     Y = F.conv2d(t["X"][None, None], t["K"][None, None], t["b"].reshape(1), stride=opts.get("stride", 1),
                  padding=opts.get("padding", 0))[0, 0]
@@ -93,7 +101,7 @@ CASES = [(attention, {}, _attention_oracle), (attention, {"mask": "causal", "los
 
 @pytest.mark.parametrize("module, opts, oracle", CASES, ids=["attention", "attention-causal-mse", "attention-2-heads",
                                                               "batchnorm", "conv-s2-p1", "conv-f2"])
-def test_json_results_evaluate_independently_to_torch(module, opts, oracle):
+def test_json_results_evaluate_independently_to_torch(module, opts, oracle, torch):
     data = json.loads(render(module.derive(opts, {}, 8), "json"))
     got = evaluate_json(data)
     for step in data["steps"]:  # what the JSON says equals what the JSON's formulas give
