@@ -140,3 +140,9 @@ from derive.notation import DISPLAY_CLASSES  # noqa: E402  (notation imports thi
 
 PARSE_NAMESPACE.update(DISPLAY_CLASSES)
 PARSE_NAMESPACE["Str"] = sp.core.symbol.Str  # srepr writes MatrixSymbol names as Str('W1')
+
+# --- conv / attention / batch-norm display classes and kernels (derive/notation_nn.py) ---------
+from derive.notation_nn import NN_DISPLAY, NN_NUMPY  # noqa: E402
+
+PARSE_NAMESPACE.update(NN_DISPLAY)
+NUMPY_MODULE.update(NN_NUMPY)

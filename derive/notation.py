@@ -153,7 +153,7 @@ def _mwrap(printer: Any, arg: Any, latex: bool, tight: bool = False, partial: bo
     """Parenthesize sums, Hadamard products, (when ``tight``) products, and (when ``partial``,
     by default as ``tight``) a ∂L/∂X symbol in text."""
     text = printer._print(arg)
-    needs = isinstance(arg, (MatAdd, HadamardProduct))
+    needs = isinstance(arg, (MatAdd, HadamardProduct)) or getattr(arg, "infix", False)  # infix: A ⊘ B, X ⋆ K
     if tight:
         needs = needs or isinstance(arg, MatMul)
     if tight if partial is None else partial:

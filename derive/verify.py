@@ -181,11 +181,13 @@ def evaluate(doc: Any, d: Any, values: dict[str, Any]) -> Any:
 
 
 def verify_steps(graph: Any, d: Any, sample: Sampler, points: int, seed: int,
-                 torch_loss: Callable[[dict[str, Any]], Any] | None = None) -> list[Check]:
+                 torch_loss: Callable[[dict[str, Any]], Any] | None = None,
+                 wrt: Iterable[str] | None = None) -> list[Check]:
     """Every parameter's derived gradient (``d``'s displayed formulas, lambdified) against central
     differences of the forward steps, the NumPy reverse-mode engine, and torch autograd of
-    ``torch_loss`` (an independent implementation; skipped when torch is missing or it is None)."""
+    ``torch_loss`` (an independent implementation; skipped when torch is missing or it is None).
+    ``wrt`` names the leaves to check instead of the parameters (e.g. the inputs Q, K, V)."""
     program, forward = Program(d.steps), Program(d.forward)
-    grads = {p.name: d.gradient(p.name) for p in graph.params}
+    grads = {name: d.gradient(name) for name in (wrt if wrt is not None else [p.name for p in graph.params])}
     checks = check_program(program, d.loss, grads, sample, points, seed, torch_loss, True, forward, FD_FLOOR)
     return checks + check_engine(graph, program, grads, sample, points, seed)

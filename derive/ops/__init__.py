@@ -11,7 +11,7 @@ from typing import Any
 
 from derive.ops.base import OPS, Op, register
 
-MODULES = ("linear", "elementwise", "reduce", "losses", "formula", "recurrent")
+MODULES = ("linear", "elementwise", "reduce", "losses", "formula", "recurrent", "broadcast", "attention", "conv")
 for _module in MODULES:
     importlib.import_module(f"derive.ops.{_module}")
 
