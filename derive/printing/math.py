@@ -149,33 +149,74 @@ def to_sympy_string(expr: Any) -> str:
 UNICODE_LATEX = {
     "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon",
     "η": r"\eta", "θ": r"\theta", "λ": r"\lambda", "μ": r"\mu", "ρ": r"\rho", "σ": r"\sigma",
-    "τ": r"\tau", "φ": r"\varphi", "ω": r"\omega", "Δ": r"\Delta", "Σ": r"\Sigma", "Π": r"\Pi",
-    "∂": r"\partial", "∇": r"\nabla", "⊙": r"\odot", "·": r"\cdot", "×": r"\times", "−": "-",
-    "≤": r"\le", "≥": r"\ge", "≠": r"\ne", "≈": r"\approx", "←": r"\leftarrow", "→": r"\to",
-    "‖": r"\|", "√": r"\surd", "∈": r"\in", "ℝ": r"\mathbb{R}", "∞": r"\infty", "±": r"\pm",
-    "⌊": r"\lfloor", "⌋": r"\rfloor", "′": "'", "ᵀ": "^{T}", "⁻": "^{-}", "⁰": "^{0}", "¹": "^{1}",
-    "²": "^{2}", "³": "^{3}", "⁴": "^{4}", "ᵏ": "^{k}", "₀": "_{0}", "₁": "_{1}", "₂": "_{2}",
-    "₃": "_{3}", "̂": "", "̃": "", "∑": r"\sum", "∏": r"\prod", "≥": r"\ge", "⇒": r"\Rightarrow",
+    "τ": r"\tau", "φ": r"\varphi", "ω": r"\omega", "ξ": r"\xi", "π": r"\pi", "κ": r"\kappa",
+    "Δ": r"\Delta", "Σ": r"\Sigma", "Π": r"\Pi", "Φ": r"\Phi", "Ω": r"\Omega", "Θ": r"\Theta",
+    "∂": r"\partial", "∇": r"\nabla", "⊙": r"\odot", "⊘": r"\oslash", "⋆": r"\star", "·": r"\cdot",
+    "×": r"\times", "−": "-", "≤": r"\le", "≥": r"\ge", "≠": r"\ne", "≈": r"\approx",
+    "←": r"\leftarrow", "→": r"\to", "⇒": r"\Rightarrow", "‖": r"\|", "√": r"\surd",
+    "∈": r"\in", "ℝ": r"\mathbb{R}", "∞": r"\infty", "±": r"\pm", "⌊": r"\lfloor",
+    "⌋": r"\rfloor", "⌈": r"\lceil", "⌉": r"\rceil", "′": "'", "∑": r"\sum", "∏": r"\prod",
     "∫": r"\int", "ℓ": r"\ell", "∝": r"\propto", "∀": r"\forall", "…": r"\ldots",
+    "½": r"\tfrac{1}{2}", "⟨": r"\langle", "⟩": r"\rangle", "∠": r"\angle", "𝟏": r"\mathbf{1}",
+    "ŷ": r"\hat{y}", "ŝ": r"\hat{s}", "ĥ": r"\hat{h}", "ĉ": r"\hat{c}", "ẑ": r"\hat{z}",
+    "⊗": r"\otimes", "∘": r"\circ", "≡": r"\equiv", "∼": r"\sim", "⋅": r"\cdot", "∣": r"\mid",
 }
+SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᵀᵏⁿˣⁱʲᵗ", "0123456789-+Tknxijt"))
+SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₋₊ₖₙᵢⱼₜ", "0123456789-+knijt"))
+ACCENTS = {"\u0302": r"\hat", "\u0303": r"\tilde", "\u0304": r"\bar", "\u0307": r"\dot", "\u20d7": r"\vec"}
 TEXT_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}",
-                 "–": "--", "—": "---", "“": "``", "”": "''", "’": "'", "‘": "`", "•": r"\textbullet{}"}
+                 "–": "--", "—": "---", "“": "``", "”": "''", "’": "'", "‘": "`", "•": r"\textbullet{}",
+                 "\u00a0": "~", "é": r"\'e", "è": r"\`e", "ö": '\\"o', "ü": '\\"u', "ä": '\\"a'}
+
+
+def latex_writable(ch: str) -> bool:
+    """True when :func:`latex_escape` writes ``ch`` as something other than '?'."""
+    return (ord(ch) < 128 or ch in UNICODE_LATEX or ch in TEXT_SPECIALS or ch in SUPERSCRIPTS
+            or ch in SUBSCRIPTS or ch in ACCENTS)
+
+
+def _math_token(text: str, i: int) -> tuple[str | None, int]:
+    """The LaTeX math for the Unicode at ``text[i]`` (runs of super/subscripts and accented
+    letters become one token) and the index after it; (None, i) when it is plain text."""
+    ch = text[i]
+    for table, mark in ((SUPERSCRIPTS, "^"), (SUBSCRIPTS, "_")):
+        if ch in table:
+            j = i
+            while j < len(text) and text[j] in table:
+                j += 1
+            return mark + "{" + "".join(table[c] for c in text[i:j]) + "}", j
+    if i + 1 < len(text) and text[i + 1] in ACCENTS:
+        base = TEXT_SPECIALS.get(ch, UNICODE_LATEX.get(ch, ch)) if not ch.isalnum() else ch
+        return ACCENTS[text[i + 1]] + "{" + base + "}", i + 2
+    if ch in UNICODE_LATEX:
+        return UNICODE_LATEX[ch], i + 1
+    return None, i
 
 
 def latex_escape(text: str) -> str:
-    """Plain text → LaTeX text mode: specials escaped, Unicode math symbols as inline math."""
+    """Plain text → LaTeX text mode: specials escaped, Unicode math (Greek, operators,
+    super/subscript runs, accented letters such as x̄ ŷ c̃) as inline math."""
     out: list[str] = []
     in_math = False
-    for ch in text:
-        if ch in UNICODE_LATEX:
-            out.append(("" if in_math else "$") + UNICODE_LATEX[ch] + " ")
-            in_math = True
+    i = 0
+    while i < len(text):
+        token, j = _math_token(text, i)
+        if token is not None:
+            if not in_math:
+                out.append("$")
+                in_math = True
+            elif token[0].isalpha() and out and out[-1][-1:].isalpha():
+                out.append(" ")
+            out.append(("{}" if token[0] in "^_" and out[-1] == "$" else "") + token)
+            i = j
             continue
         if in_math:
             out.append("$")
             in_math = False
+        ch = text[i]
         out.append(TEXT_SPECIALS.get(ch, ch if ord(ch) < 128 else "?"))
+        i += 1
     return "".join(out) + ("$" if in_math else "")
 
 

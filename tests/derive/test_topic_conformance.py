@@ -93,3 +93,13 @@ def _has_torch() -> bool:
 def test_graph_topics_draw_dot(module):
     dot = module.derive(_options(module), None, None).graph.to_dot()
     assert dot.lstrip().startswith("digraph") and dot.rstrip().endswith("}")
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None, reason="pdflatex not installed")
+@pytest.mark.parametrize("module", TOPICS, ids=IDS)
+def test_latex_output_compiles(module, tmp_path):
+    import subprocess
+    (tmp_path / "d.tex").write_text(render(module.derive(_options(module), {}, 1), "latex"), encoding="utf-8")
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-3000:]

@@ -408,7 +408,7 @@ def test_latex_sheets_are_well_formed(module):
 def test_every_text_survives_latex(module):
     """Statements, titles, formulas and descriptions use only characters the LaTeX printer maps
     (anything else would print as '?')."""
-    from derive.printing.math import TEXT_SPECIALS, UNICODE_LATEX
+    from derive.printing.math import latex_writable
     texts = [s.title for s in module.STEPS] + [s.hint for s in module.STEPS]
     for table in ("GIVENS", "MISTAKES", "DIAGNOSES", "VARIANTS"):
         texts += list(getattr(module, table, {}).values())
@@ -418,7 +418,7 @@ def test_every_text_survives_latex(module):
                 ex = engine.make_exercise(module, seed, difficulty, variant)
                 texts += [ex.statement, *ex.conventions]
                 texts += [x for s in ex.steps for x in (s.title, s.because, s.formula) if isinstance(x, str)]
-    unmapped = {ch for t in texts for ch in t if ord(ch) > 127 and ch not in UNICODE_LATEX and ch not in TEXT_SPECIALS}
+    unmapped = {ch for t in texts for ch in t if not latex_writable(ch)}
     assert not unmapped, f"{module.NAME}: characters the LaTeX printer cannot write: {sorted(unmapped)}"
 
 
