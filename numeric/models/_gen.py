@@ -6,8 +6,9 @@ Private to ``numeric/models`` (the leading underscore keeps it out of the model 
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -140,3 +141,22 @@ def torch_setup(cfg: dict[str, Any]) -> tuple[Any, Any, Any]:
 def to_numpy(tensors: dict[str, Any]) -> dict[str, np.ndarray]:
     """Detached float32 NumPy copies of torch tensors (from any device)."""
     return {k: t.detach().cpu().numpy().astype(np.float32) for k, t in tensors.items()}
+
+
+@contextmanager
+def blas_threads(n: int | None = 1) -> Iterator[None]:
+    """Limit BLAS to ``n`` threads inside the block (threadpoolctl, when installed; None: no limit).
+
+    The generative models multiply matrices of at most a few hundred rows; OpenBLAS threads on
+    such products cost more than they save, and on a shared machine they swing a run from
+    0.7 s to 15 s (measured: docs/numeric-generative.md). One thread is steady.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        n = None
+    if n is None:
+        yield
+        return
+    with threadpool_limits(limits=n, user_api="blas"):
+        yield

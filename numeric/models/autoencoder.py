@@ -105,7 +105,8 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     params = _mlp.init(rng, net)
     _gen.load_into(cfg, NAME, params)
     run = _numpy if cfg["backend"] == "numpy" else _torch
-    params, history = run(cfg, params, x_tr, net, _gen.budget(cfg, "epochs", EPOCHS), rng, progress)
+    with _gen.blas_threads(1 if cfg["backend"] == "numpy" else None):
+        params, history = run(cfg, params, x_tr, net, _gen.budget(cfg, "epochs", EPOCHS), rng, progress)
     _gen.save_from(cfg, NAME, params)
     recon = reconstruct(params, x_te, net)
     error = float(np.mean((recon - x_te) ** 2))

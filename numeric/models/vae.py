@@ -139,7 +139,8 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     params = _mlp.init(rng, net[0] + net[1])
     _gen.load_into(cfg, NAME, params)
     run = _numpy if cfg["backend"] == "numpy" else _torch
-    params, history = run(cfg, params, x_tr, net, _gen.budget(cfg, "epochs", EPOCHS), rng, progress)
+    with _gen.blas_threads(1 if cfg["backend"] == "numpy" else None):
+        params, history = run(cfg, params, x_tr, net, _gen.budget(cfg, "epochs", EPOCHS), rng, progress)
     _gen.save_from(cfg, NAME, params)
     ev = evaluate(params, x_te, net, np.random.default_rng(cfg["seed"] + 1))
     baseline = float(np.mean((x_tr.mean(axis=0) - x_te) ** 2))

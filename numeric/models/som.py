@@ -1,0 +1,148 @@
+"""Kohonen self-organizing map on a 2-D grid (SYLLABUS §12), trained online.
+
+Equations (step t of T, sample x, map weights w_k at grid position r_k)::
+
+    winner     J = argmin_k ‖x − w_k‖²                        (squared Euclidean)
+    neighbour  h_k = exp(−‖r_k − r_J‖² / (2σ_t²))             (Gaussian on the grid)
+    update     w_k ← w_k + η_t h_k (x − w_k)                  for every node k
+    decay      η_t = η₀ (η_T/η₀)^(t/T),   σ_t = σ₀ (σ_T/σ₀)^(t/T)
+
+The map starts as small random values around the data mean (Kohonen's initialisation), so it
+begins unordered and unfolded. Reported: quantization error QE = mean_x ‖x − w_J(x)‖ before and after training, and the
+topographic error TE = fraction of samples whose best and second-best nodes are not grid
+neighbours (left/right/up/down). Options: --steps (5000; 0 with --load), --lr η₀ (0.5),
+--data colors|grid|uniform, --set rows=10 cols=10 sigma=σ₀ (0: half the larger side)
+sigma_final=0.5 lr_final=0.01.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from derive.steps import TrainReport
+from numeric.datasets import colors, shapes2d
+from numeric.models import _gen
+from numeric.training import Progress, guard_finite, tick
+
+NAME = "som"
+SUMMARY = "Self-organizing map (Gaussian neighbourhood, decaying radius and rate) on colours or 2-D points"
+OPTIONS = {"steps": None, "lr": 0.5, "data": "colors", "rows": 10, "cols": 10, "sigma": 0.0, "sigma_final": 0.5, "lr_final": 0.01}
+CHOICES = {"data": ("colors", "grid", "uniform")}
+STEPS, RECORDS = 5000, 25
+BENCH = {"steps": 2000}
+
+
+def grid_sq_distances(rows: int, cols: int) -> np.ndarray:
+    """‖r_j − r_k‖² between all pairs of grid positions: (K, K), K = rows·cols."""
+    r = np.stack(np.divmod(np.arange(rows * cols), cols), axis=1).astype(np.float64)
+    return ((r[:, None, :] - r[None, :, :]) ** 2).sum(axis=2)
+
+
+def schedule(start: float, end: float, steps: int) -> np.ndarray:
+    """Exponential decay start·(end/start)^(t/T) for t = 0 … T−1: (T,)."""
+    return start * (end / start) ** (np.arange(steps) / max(steps, 1))
+
+
+def step(W: np.ndarray, x: np.ndarray, r2: np.ndarray, eta: float, sigma: float) -> int:
+    """One online update of W: (K, D) in place for the sample x: (D,); returns the winner J."""
+    diff = x - W                                       # (K, D)
+    J = int(np.einsum("kd,kd->k", diff, diff).argmin())
+    h = np.exp(r2[J] * (-0.5 / (sigma * sigma)))       # (K,)
+    W += (eta * h)[:, None] * diff
+    return J
+
+
+def best_two(W: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distances to the best node (N,), indices of the best two nodes (N, 2)) for every sample."""
+    d2 = (X * X).sum(axis=1)[:, None] - 2.0 * X @ W.T + (W * W).sum(axis=1)[None, :]   # (N, K)
+    two = np.argpartition(d2, 1, axis=1)[:, :2]
+    order = np.take_along_axis(d2, two, axis=1).argsort(axis=1)
+    two = np.take_along_axis(two, order, axis=1)
+    best = np.linalg.norm(X - W[two[:, 0]], axis=1)
+    return best, two
+
+
+def errors(W: np.ndarray, X: np.ndarray, r2: np.ndarray) -> tuple[float, float]:
+    """(quantization error mean ‖x − w_J‖, topographic error: best two nodes not adjacent)."""
+    W64, X64 = W.astype(np.float64), X.astype(np.float64)
+    best, two = best_two(W64, X64)
+    return float(best.mean()), float(np.mean(r2[two[:, 0], two[:, 1]] > 1.0))
+
+
+def _numpy(W: np.ndarray, X: np.ndarray, r2: np.ndarray, order: np.ndarray, etas: np.ndarray, sigmas: np.ndarray,
+           record: Any) -> np.ndarray:
+    r2 = r2.astype(W.dtype)
+    for t in range(len(order)):
+        step(W, X[order[t]], r2, etas[t], sigmas[t])
+        record(t + 1, W)
+    return W
+
+
+def _torch(cfg: dict[str, Any], W: np.ndarray, X: np.ndarray, r2: np.ndarray, order: np.ndarray, etas: np.ndarray,
+           sigmas: np.ndarray, record: Any) -> np.ndarray:
+    torch, dev, _ = _gen.torch_setup(cfg)
+    Wt, Xt = torch.from_numpy(W.copy()).to(dev), torch.from_numpy(X).to(dev)
+    R2 = torch.from_numpy(r2.astype(W.dtype)).to(dev)
+    rows = Xt[torch.from_numpy(order).to(dev)]                       # the samples in visiting order
+    scale = (etas, -0.5 / sigmas ** 2)
+    with torch.no_grad():
+        for t in range(len(order)):
+            diff = rows[t] - Wt
+            J = (diff * diff).sum(dim=1).argmin()
+            Wt += (scale[0][t] * torch.exp(R2[J] * scale[1][t]))[:, None] * diff
+            record(t + 1, Wt)
+    return Wt.cpu().numpy()
+
+
+def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
+    """Train the map online; report quantization (and topographic) error before and after."""
+    cfg = _gen.settings(config, OPTIONS, CHOICES)
+    rows, cols = int(cfg["rows"]), int(cfg["cols"])
+    if rows < 1 or cols < 1 or rows * cols < 2:
+        raise _gen.UserError("the map needs at least two nodes", "--set rows")
+    rng = np.random.default_rng(cfg["seed"])
+    X = {"colors": lambda: colors.colors(rng), "grid": lambda: shapes2d.grid(), "uniform": lambda: shapes2d.uniform(rng)}[cfg["data"]]()
+    spread = X.max(axis=0) - X.min(axis=0)
+    W = (X.mean(axis=0) + 0.05 * spread * (rng.random((rows * cols, X.shape[1])) - 0.5)).astype(np.float32)
+    params = {"W": W.reshape(rows, cols, -1)}
+    _gen.load_into(cfg, NAME, params)
+    r2 = grid_sq_distances(rows, cols)
+    before = W.copy()
+    qe0, te0 = errors(W, X, r2)
+    steps = _gen.budget(cfg, "steps", STEPS)
+    sigma0 = float(cfg["sigma"]) or max(rows, cols) / 2.0
+    etas, sigmas = schedule(float(cfg["lr"]), float(cfg["lr_final"]), steps), schedule(sigma0, float(cfg["sigma_final"]), steps)
+    if steps and (min(etas.min(), sigmas.min()) <= 0):
+        raise _gen.UserError("learning rates and radii must be positive", "--set sigma")
+    history: list[dict[str, float]] = [{"step": 0, "quantization_error": qe0, "topographic_error": te0}]
+    every = max(steps // RECORDS, 1)
+
+    def record(t: int, Wt: Any) -> None:
+        if t % every == 0 or t == steps:
+            w = Wt if isinstance(Wt, np.ndarray) else Wt.cpu().numpy()
+            qe, te = errors(w, X, r2)
+            history.append({"step": t, "quantization_error": guard_finite(qe, f"step {t}"), "topographic_error": te})
+            tick(progress, t, steps, qe=qe, te=te)
+    order = rng.integers(0, len(X), steps)
+    with _gen.blas_threads(1 if cfg["backend"] == "numpy" else None):
+        if cfg["backend"] == "numpy":
+            W = _numpy(W, X, r2, order, etas, sigmas, record)
+        else:
+            W = _torch(cfg, W, X, r2, order, etas, sigmas, record)
+    params = {"W": W.reshape(rows, cols, -1)}
+    _gen.save_from(cfg, NAME, params)
+    qe, te = errors(W, X, r2)
+    metrics = {"data": cfg["data"], "quantization_error_initial": qe0, "quantization_error_final": qe,
+               "topographic_error_initial": te0, "topographic_error_final": te, "error_fell": qe < qe0,
+               "steps": steps, "rows": rows, "cols": cols}
+    summary = f"som: quantization error fell from {qe0:.4f} to {qe:.4f} in {steps} steps (topographic error {te:.3f})"
+    notes = [f"QE = mean over the {len(X)} samples of ‖x − w_J‖ (winner J); TE = share of samples whose two best "
+             "nodes are not grid neighbours", f"η: {cfg['lr']} → {cfg['lr_final']}, σ: {sigma0:g} → {cfg['sigma_final']} "
+             "(exponential decay); h = exp(−‖r_k − r_J‖²/(2σ²))"]
+
+    def plot(path: Any) -> str:
+        from numeric.models._gen_plots import som
+        return som(path, X, before.reshape(rows, cols, -1), W.reshape(rows, cols, -1), history, f"SOM {rows}×{cols} on {cfg['data']}")
+    return _gen.report(NAME, cfg, metrics, history, summary, notes, plot)
