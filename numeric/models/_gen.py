@@ -121,11 +121,12 @@ def save_from(cfg: dict[str, Any], name: str, params: dict[str, np.ndarray]) -> 
 
 
 def report(name: str, cfg: dict[str, Any], metrics: dict[str, Any], history: list[dict[str, float]],
-           summary: str, notes: list[str], plot: Callable[[Path], str] | None = None) -> TrainReport:
-    """The TrainReport: rounded metrics, a history table, the plot written (if ``--plot``)."""
+           summary: str, notes: list[str], plot: Callable[[Path], str] | None = None,
+           table: Table | None = None) -> TrainReport:
+    """The TrainReport: rounded metrics, ``table`` (default: the history), the plot written (if ``--plot``)."""
     plots = [plot(Path(cfg["plot"]))] if cfg.get("plot") and plot is not None else []
     return TrainReport(model=name, backend=cfg["backend"], device=cfg["device"], seed=cfg["seed"],
-                       metrics=rounded(metrics), table=history_table(history, "Training history"),
+                       metrics=rounded(metrics), table=table or history_table(history, "Training history"),
                        history=history, plots=plots, summary=summary, notes=notes)
 
 

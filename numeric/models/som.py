@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from derive.errors import UserError
 from derive.steps import TrainReport
 from numeric.datasets import colors, shapes2d
 from numeric.models import _gen
@@ -101,7 +102,7 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     cfg = _gen.settings(config, OPTIONS, CHOICES)
     rows, cols = int(cfg["rows"]), int(cfg["cols"])
     if rows < 1 or cols < 1 or rows * cols < 2:
-        raise _gen.UserError("the map needs at least two nodes", "--set rows")
+        raise UserError("the map needs at least two nodes", "--set rows")
     rng = np.random.default_rng(cfg["seed"])
     X = {"colors": lambda: colors.colors(rng), "grid": lambda: shapes2d.grid(), "uniform": lambda: shapes2d.uniform(rng)}[cfg["data"]]()
     spread = X.max(axis=0) - X.min(axis=0)
@@ -115,7 +116,7 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     sigma0 = float(cfg["sigma"]) or max(rows, cols) / 2.0
     etas, sigmas = schedule(float(cfg["lr"]), float(cfg["lr_final"]), steps), schedule(sigma0, float(cfg["sigma_final"]), steps)
     if steps and (min(etas.min(), sigmas.min()) <= 0):
-        raise _gen.UserError("learning rates and radii must be positive", "--set sigma")
+        raise UserError("learning rates and radii must be positive", "--set sigma")
     history: list[dict[str, float]] = [{"step": 0, "quantization_error": qe0, "topographic_error": te0}]
     every = max(steps // RECORDS, 1)
 
