@@ -110,6 +110,6 @@ def _hidden_table(params: dict[str, np.ndarray], x: np.ndarray, t: np.ndarray) -
     h, _ = rbf.forward(params, x)
     y = predict(params, x)
     cols = ("x", *(f"h{j + 1}" for j in range(h.shape[1])), "y", "class", "target")
-    rows = tuple((f"({a:g}, {b:g})", *(f"{v:.4f}" for v in hj), f"{yy:.4f}", int(yy >= 0.5), int(tt))
+    rows = tuple((f"({a:g}, {b:g})", *(f"{v:.4f}" for v in hj), f"{round(yy, 4) + 0.0:.4f}", int(yy >= 0.5), int(tt))
                  for (a, b), hj, yy, tt in zip(x, h, y, t))
     return Table("Hidden layer on the XOR points (class 1 when y ≥ 0.5)", cols, rows)
