@@ -1,10 +1,11 @@
 """Time the generative/unsupervised models under NumPy and torch-CPU in one process run.
 
-Usage: python bench/generative.py [MODEL ...] [--repeat R] [--full]
+Usage: python bench/generative.py [MODEL ...] [--repeat R] [--full] [--torch-threads N]
 
 Each model runs its ``BENCH`` workload (``--full``: its default workload) under both backends,
 alternating numpy and torch R times; prints the best wall time of each, the ratio numpy/torch
-and the final quality figure of each backend. Not a test: figures depend on the machine.
+(wall, and process CPU time — steadier on a shared machine when both run one thread) and the
+final quality figure of each backend. Not a test: figures depend on the machine.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ QUALITY = {"autoencoder": "recon_error", "vae": "elbo", "gan": "modes_covered", 
            "rbf": "accuracy"}
 
 
-def run(module, backend: str, overrides: dict) -> tuple[float, dict]:
-    """(seconds, metrics) of one training run of ``module`` on ``backend``."""
+def run(module, backend: str, overrides: dict) -> tuple[float, float, dict]:
+    """(wall seconds, process CPU seconds, metrics) of one training run of ``module`` on ``backend``."""
     config = {**module.OPTIONS, **overrides, "backend": backend, "device": "cpu", "seed": 0,
               "plot": None, "save": None, "load": None}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     report = module.train(config, None)
-    return time.perf_counter() - start, report.metrics
+    return time.perf_counter() - start, time.process_time() - cpu, report.metrics
 
 
 def main() -> None:
@@ -35,24 +36,29 @@ def main() -> None:
     parser.add_argument("models", nargs="*", default=list(MODELS))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--full", action="store_true", help="default workloads instead of BENCH")
+    parser.add_argument("--torch-threads", type=int, default=0, help="torch.set_num_threads (0: torch's default)")
     args = parser.parse_args()
     import torch
+    if args.torch_threads:
+        torch.set_num_threads(args.torch_threads)
     from numeric.registry import get
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-    print(f"{'model':12} {'workload':28} {'numpy s':>8} {'torch s':>8} {'ratio':>6}  quality (numpy / torch)")
+    print(f"{'model':12} {'workload':34} {'numpy s':>8} {'torch s':>8} {'ratio':>6} {'cpu ratio':>9}  quality (numpy / torch)")
     for name in args.models:
         module = get(name)
         overrides = {} if args.full else dict(module.BENCH)
         run(module, "torch", overrides)  # warm up torch kernels and imports
-        best = {"numpy": float("inf"), "torch": float("inf")}
+        best = {b: float("inf") for b in ("numpy", "torch")}
+        cpu = dict(best)
         metrics = {}
         for _ in range(args.repeat):
             for backend in ("numpy", "torch"):
-                seconds, metrics[backend] = run(module, backend, overrides)
-                best[backend] = min(best[backend], seconds)
+                seconds, used, metrics[backend] = run(module, backend, overrides)
+                best[backend], cpu[backend] = min(best[backend], seconds), min(cpu[backend], used)
         key = QUALITY[name]
         work = "defaults" if args.full else ", ".join(f"{k}={v}" for k, v in overrides.items())
-        print(f"{name:12} {work:28} {best['numpy']:8.3f} {best['torch']:8.3f} {best['numpy'] / best['torch']:6.2f}  "
+        print(f"{name:12} {work:34} {best['numpy']:8.3f} {best['torch']:8.3f} {best['numpy'] / best['torch']:6.2f} "
+              f"{cpu['numpy'] / cpu['torch']:9.2f}  "
               f"{key} {metrics['numpy'].get(key)} / {metrics['torch'].get(key)}")
 
 

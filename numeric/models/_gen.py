@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from contextlib import contextmanager
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -144,20 +145,39 @@ def to_numpy(tensors: dict[str, Any]) -> dict[str, np.ndarray]:
     return {k: t.detach().cpu().numpy().astype(np.float32) for k, t in tensors.items()}
 
 
+@lru_cache(maxsize=1)
+def _blas_controller() -> Any:
+    """threadpoolctl's view of the loaded BLAS libraries (scanning them costs ~10 ms: do it once)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    return ThreadpoolController().select(user_api="blas")
+
+
 @contextmanager
 def blas_threads(n: int | None = 1) -> Iterator[None]:
-    """Limit BLAS to ``n`` threads inside the block (threadpoolctl, when installed; None: no limit).
+    """Limit NumPy's BLAS to ``n`` threads inside the block (threadpoolctl, when installed; None: no limit).
 
     The generative models multiply matrices of at most a few hundred rows; OpenBLAS threads on
     such products cost more than they save, and on a shared machine they swing a run from
     0.7 s to 15 s (measured: docs/numeric-generative.md). One thread is steady.
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        n = None
-    if n is None:
+    controller = _blas_controller() if n is not None else None
+    if controller is None:
         yield
         return
-    with threadpool_limits(limits=n, user_api="blas"):
+    with controller.limit(limits=n):
         yield
+
+
+def single_blas_thread(train: Callable[..., TrainReport]) -> Callable[..., TrainReport]:
+    """Run a model's whole ``train`` (training and NumPy evaluation) with NumPy's BLAS on one thread.
+
+    Only NumPy's OpenBLAS is limited; torch's own MKL/OpenMP threads are untouched.
+    """
+    @wraps(train)
+    def wrapper(*args: Any, **kwargs: Any) -> TrainReport:
+        with blas_threads(1):
+            return train(*args, **kwargs)
+    return wrapper

@@ -5,8 +5,9 @@ and ``b_name: (d_out,)``; ``act`` is an activation of ``numeric.layers.activatio
 
     h₀ = x,   hₗ = act(hₗ₋₁ Wₗ + bₗ)
 
-NumPy parameters live as views into one flat float32 buffer (:class:`Flat`), so one fused Adam
-update serves the whole network and the backward pass writes straight into the gradient buffer.
+NumPy parameters live as views into one flat float32 buffer (:class:`Flat`), so one Adam update
+over one array serves the whole network and the backward pass writes straight into the gradient
+buffer (no per-parameter temporaries, no copies).
 """
 
 from __future__ import annotations

@@ -70,6 +70,7 @@ def _width(cfg: dict[str, Any], C: np.ndarray) -> float:
     return dmax / np.sqrt(2 * len(C))
 
 
+@_gen.single_blas_thread
 def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
     """Place centres, fit output weights (pseudo-inverse or gradient descent); report accuracy."""
     cfg = _gen.settings(config, OPTIONS, CHOICES)
@@ -81,8 +82,7 @@ def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
     loaded = _gen.load_into(cfg, NAME, params)
     epochs = _gen.budget(cfg, "epochs", EPOCHS) if cfg["solver"] == "gd" else 0
     fit = _rbf_fit.numpy_fit if cfg["backend"] == "numpy" else _rbf_fit.torch_fit
-    with _gen.blas_threads(1 if cfg["backend"] == "numpy" else None):
-        history = fit(cfg, params, x, t.astype(np.float64), epochs, solve=not loaded, progress=progress)
+    history = fit(cfg, params, x, t.astype(np.float64), epochs, solve=not loaded, progress=progress)
     _gen.save_from(cfg, NAME, params)
     y_tr, y_te = predict(params, x), predict(params, x_te)
     acc_tr, acc = float(np.mean((y_tr >= 0.5) == t)), float(np.mean((y_te >= 0.5) == t_te))

@@ -31,8 +31,8 @@ NAME = "som"
 SUMMARY = "Self-organizing map (Gaussian neighbourhood, decaying radius and rate) on colours or 2-D points"
 OPTIONS = {"steps": None, "lr": 0.5, "data": "colors", "rows": 10, "cols": 10, "sigma": 0.0, "sigma_final": 0.5, "lr_final": 0.01}
 CHOICES = {"data": ("colors", "grid", "uniform")}
-STEPS, RECORDS = 5000, 25
-BENCH = {"steps": 2000}
+STEPS, RECORDS = 5000, 20
+BENCH = {"steps": 5000}
 
 
 def grid_sq_distances(rows: int, cols: int) -> np.ndarray:
@@ -56,20 +56,19 @@ def step(W: np.ndarray, x: np.ndarray, r2: np.ndarray, eta: float, sigma: float)
 
 
 def best_two(W: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(distances to the best node (N,), indices of the best two nodes (N, 2)) for every sample."""
+    """(best node J₁ (N,), second-best node J₂ (N,)) for every sample x: (N, D), W: (K, D)."""
     d2 = (X * X).sum(axis=1)[:, None] - 2.0 * X @ W.T + (W * W).sum(axis=1)[None, :]   # (N, K)
-    two = np.argpartition(d2, 1, axis=1)[:, :2]
-    order = np.take_along_axis(d2, two, axis=1).argsort(axis=1)
-    two = np.take_along_axis(two, order, axis=1)
-    best = np.linalg.norm(X - W[two[:, 0]], axis=1)
-    return best, two
+    first = d2.argmin(axis=1)
+    d2[np.arange(len(X)), first] = np.inf
+    return first, d2.argmin(axis=1)
 
 
 def errors(W: np.ndarray, X: np.ndarray, r2: np.ndarray) -> tuple[float, float]:
     """(quantization error mean ‖x − w_J‖, topographic error: best two nodes not adjacent)."""
     W64, X64 = W.astype(np.float64), X.astype(np.float64)
-    best, two = best_two(W64, X64)
-    return float(best.mean()), float(np.mean(r2[two[:, 0], two[:, 1]] > 1.0))
+    first, second = best_two(W64, X64)
+    qe = float(np.sqrt(((X64 - W64[first]) ** 2).sum(axis=1)).mean())
+    return qe, float(np.mean(r2[first, second] > 1.0))
 
 
 def _numpy(W: np.ndarray, X: np.ndarray, r2: np.ndarray, order: np.ndarray, etas: np.ndarray, sigmas: np.ndarray,
@@ -97,6 +96,7 @@ def _torch(cfg: dict[str, Any], W: np.ndarray, X: np.ndarray, r2: np.ndarray, or
     return Wt.cpu().numpy()
 
 
+@_gen.single_blas_thread
 def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     """Train the map online; report quantization (and topographic) error before and after."""
     cfg = _gen.settings(config, OPTIONS, CHOICES)
@@ -127,11 +127,10 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
             history.append({"step": t, "quantization_error": guard_finite(qe, f"step {t}"), "topographic_error": te})
             tick(progress, t, steps, qe=qe, te=te)
     order = rng.integers(0, len(X), steps)
-    with _gen.blas_threads(1 if cfg["backend"] == "numpy" else None):
-        if cfg["backend"] == "numpy":
-            W = _numpy(W, X, r2, order, etas, sigmas, record)
-        else:
-            W = _torch(cfg, W, X, r2, order, etas, sigmas, record)
+    if cfg["backend"] == "numpy":
+        W = _numpy(W, X, r2, order, etas, sigmas, record)
+    else:
+        W = _torch(cfg, W, X, r2, order, etas, sigmas, record)
     params = {"W": W.reshape(rows, cols, -1)}
     _gen.save_from(cfg, NAME, params)
     qe, te = errors(W, X, r2)
