@@ -171,13 +171,31 @@ def blas_threads(n: int | None = 1) -> Iterator[None]:
         yield
 
 
-def single_blas_thread(train: Callable[..., TrainReport]) -> Callable[..., TrainReport]:
-    """Run a model's whole ``train`` (training and NumPy evaluation) with NumPy's BLAS on one thread.
+@contextmanager
+def torch_threads(n: int | None) -> Iterator[None]:
+    """Run torch's CPU kernels on ``n`` intra-op threads inside the block, then restore (None: untouched)."""
+    if n is None:
+        yield
+        return
+    from numeric.torch_util import require_torch
+    torch = require_torch()
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
-    Only NumPy's OpenBLAS is limited; torch's own MKL/OpenMP threads are untouched.
+
+def single_thread(train: Callable[..., TrainReport]) -> Callable[..., TrainReport]:
+    """Run a model's whole ``train`` with NumPy's BLAS — and torch's CPU kernels — on one thread.
+
+    The models here multiply matrices of a few hundred rows at most: threads cost more than they
+    save, and on a shared machine they make a run 10–40× slower (docs/numeric-generative.md).
+    Both backends are limited the same way, so their timings compare like with like.
     """
     @wraps(train)
-    def wrapper(*args: Any, **kwargs: Any) -> TrainReport:
-        with blas_threads(1):
-            return train(*args, **kwargs)
+    def wrapper(config: dict[str, Any], progress: Progress = None) -> TrainReport:
+        with blas_threads(1), torch_threads(1 if config.get("backend") == "torch" else None):
+            return train(config, progress)
     return wrapper

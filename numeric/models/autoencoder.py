@@ -96,7 +96,7 @@ def _torch(cfg: dict[str, Any], params: dict[str, np.ndarray], x: np.ndarray, ne
     return _gen.to_numpy(p), history
 
 
-@_gen.single_blas_thread
+@_gen.single_thread
 def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     """Train the autoencoder on the digits training split; report held-out reconstruction error."""
     cfg = _gen.settings(config, {**OPTIONS, "epochs": None}, CHOICES)

@@ -32,7 +32,7 @@ SUMMARY = "GAN on a ring of 8 Gaussians (or digits): modes covered, non-saturati
 OPTIONS = {"steps": None, "lr": 5e-4, "batch_size": 256, "hidden": 64, "data": "ring", "loss": "non-saturating", "noise": 0}
 CHOICES = {"data": ("ring", "digits"), "loss": ("non-saturating", "saturating")}
 STEPS, EVAL_SAMPLES, BETA1 = 3000, 2000, 0.5
-BENCH = {"steps": 600}
+BENCH = {"steps": 1500}
 
 
 def layers(data: str, hidden: int, noise: int) -> tuple[tuple[_mlp.Layer, ...], tuple[_mlp.Layer, ...]]:
@@ -167,7 +167,7 @@ def _digit_classes(fake: np.ndarray) -> tuple[int, np.ndarray]:
     return int(np.sum(counts >= ring.MIN_SHARE * len(fake) / 10)), counts
 
 
-@_gen.single_blas_thread
+@_gen.single_thread
 def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     """Train G and D by alternating Adam steps; report modes covered by 2000 generated samples."""
     cfg = _gen.settings(config, OPTIONS, CHOICES)

@@ -70,7 +70,7 @@ def _width(cfg: dict[str, Any], C: np.ndarray) -> float:
     return dmax / np.sqrt(2 * len(C))
 
 
-@_gen.single_blas_thread
+@_gen.single_thread
 def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
     """Place centres, fit output weights (pseudo-inverse or gradient descent); report accuracy."""
     cfg = _gen.settings(config, OPTIONS, CHOICES)

@@ -96,7 +96,7 @@ def _torch(cfg: dict[str, Any], W: np.ndarray, X: np.ndarray, r2: np.ndarray, or
     return Wt.cpu().numpy()
 
 
-@_gen.single_blas_thread
+@_gen.single_thread
 def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     """Train the map online; report quantization (and topographic) error before and after."""
     cfg = _gen.settings(config, OPTIONS, CHOICES)

@@ -130,7 +130,7 @@ def evaluate(params: dict, x: np.ndarray, net: tuple, rng: np.random.Generator) 
             "_xhat": xhat, "_mu": mu, "_samples": samples}
 
 
-@_gen.single_blas_thread
+@_gen.single_thread
 def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     """Train the VAE on the digits training split; report held-out ELBO and reconstruction error."""
     cfg = _gen.settings(config, OPTIONS, CHOICES)

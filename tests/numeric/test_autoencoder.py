@@ -127,3 +127,21 @@ def test_cli_load_missing_or_mismatched_file_exits_2(tmp_path):
     som.train({**som.OPTIONS, "steps": 1, "save": str(other)})
     out = run_cli("train", "autoencoder", "--load", str(other))
     assert out.returncode == 2 and "som" in out.stderr
+
+
+def test_progress_callback_and_text_report():
+    calls = []
+    report = ae.train(config(epochs=3), lambda done, total, metrics: calls.append((done, total, set(metrics))))
+    assert [(d, t) for d, t, _ in calls] == [(1, 3), (2, 3), (3, 3)] and all("loss" in m for *_, m in calls)
+    text = render(report, "text")
+    assert "Training history" in text and "Final metrics" in text and "recon_error" in text
+    assert report.summary.startswith("autoencoder: held-out reconstruction MSE") and report.summary in text
+
+
+def test_cuda_without_a_gpu_is_a_user_error():
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(UserError) as exc:
+        ae.train(config(epochs=1, backend="torch", device="cuda"))
+    assert exc.value.arg == "--device"
