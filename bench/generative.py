@@ -1,6 +1,6 @@
 """Time the generative/unsupervised models under NumPy and torch-CPU in one process run.
 
-Usage: python bench/generative.py [MODEL ...] [--repeat R] [--full] [--torch-threads N]
+Usage: python bench/generative.py [MODEL ...] [--repeat R] [--full]
 
 Each model runs its ``BENCH`` workload (``--full``: its default workload) under both backends,
 alternating numpy and torch R times; prints the best wall time of each, the ratio numpy/torch
@@ -32,17 +32,15 @@ def run(module, backend: str, overrides: dict) -> tuple[float, float, dict]:
 
 
 def main() -> None:
+    """Parse the arguments, time every model under both backends, print one line per model."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", nargs="*", default=list(MODELS))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--full", action="store_true", help="default workloads instead of BENCH")
-    parser.add_argument("--torch-threads", type=int, default=0, help="torch.set_num_threads (0: torch's default)")
     args = parser.parse_args()
     import torch
-    if args.torch_threads:
-        torch.set_num_threads(args.torch_threads)
     from numeric.registry import get
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(f"torch {torch.__version__}; each train() runs NumPy's BLAS and torch on one thread")
     print(f"{'model':12} {'workload':34} {'numpy s':>8} {'torch s':>8} {'ratio':>6} {'cpu ratio':>9}  quality (numpy / torch)")
     for name in args.models:
         module = get(name)

@@ -28,7 +28,7 @@ SUMMARY = "Autoencoder on load_digits (64→h→code→h→64): reconstruction e
 OPTIONS = {"epochs": None, "lr": 2e-3, "batch_size": 64, "hidden": 128, "data": "digits", "code": 16, "loss": "bce"}
 CHOICES = {"data": ("digits",), "loss": ("bce", "mse")}
 EPOCHS = 60
-BENCH = {"epochs": 10}
+BENCH = {"epochs": 20}
 
 
 def layers(hidden: int, code: int, d: int = 64) -> tuple[_mlp.Layer, ...]:

@@ -73,11 +73,12 @@ def keys(stack: tuple[_mlp.Layer, ...]) -> list[str]:
     return [f"{p}_{n}" for n, *_ in stack for p in "Wb"]
 
 
-def _split(params: dict[str, np.ndarray], stack: tuple[_mlp.Layer, ...]) -> dict[str, np.ndarray]:
+def split(params: dict[str, np.ndarray], stack: tuple[_mlp.Layer, ...]) -> dict[str, np.ndarray]:
+    """The parameters of one network (G or D) out of the joint dict."""
     return {k: params[k] for k in keys(stack)}
 
 
-class _Source:
+class Source:
     """Real batches (ring samples or digits) and noise, from one NumPy Generator."""
 
     def __init__(self, data: str, rng: np.random.Generator, noise: int):
@@ -85,15 +86,17 @@ class _Source:
         self.x = _digits.load()[0] if data == "digits" else None
 
     def real(self, n: int) -> np.ndarray:
+        """n real samples: ring points or digits drawn with replacement: (n, 2) or (n, 64)."""
         if self.x is None:
             return ring.sample(self.rng, n)
         return self.x[self.rng.integers(0, len(self.x), n)]
 
     def z(self, n: int) -> np.ndarray:
+        """n noise vectors z ~ N(0, I): (n, noise)."""
         return self.rng.standard_normal((n, self.noise), dtype=np.float32)
 
 
-def _loop(steps: int, step: Any, progress: Progress) -> list[dict[str, float]]:
+def run_steps(steps: int, step: Any, progress: Progress) -> list[dict[str, float]]:
     """Run ``step(s) -> (L_D, L_G)``; record the mean losses every steps/50 steps; NaN/inf names the step."""
     history, every, acc = [], max(steps // 50, 1), np.zeros(2)
     for s in range(1, steps + 1):
@@ -107,9 +110,9 @@ def _loop(steps: int, step: Any, progress: Progress) -> list[dict[str, float]]:
     return history
 
 
-def _numpy(cfg: dict[str, Any], params: dict, net: tuple, steps: int, src: _Source, progress: Progress) -> tuple[dict, list]:
+def _numpy(cfg: dict[str, Any], params: dict, net: tuple, steps: int, src: Source, progress: Progress) -> tuple[dict, list]:
     G, D = net
-    fg, fd = _mlp.Flat(_split(params, G)), _mlp.Flat(_split(params, D))
+    fg, fd = _mlp.Flat(split(params, G)), _mlp.Flat(split(params, D))
     og, od = Adam(cfg["lr"], beta1=BETA1), Adam(cfg["lr"], beta1=BETA1)
     both, n = {**fg.params, **fd.params}, int(cfg["batch_size"])
 
@@ -119,39 +122,7 @@ def _numpy(cfg: dict[str, Any], params: dict, net: tuple, steps: int, src: _Sour
         lg, _ = g_loss(both, src.z(n), net, cfg["loss"], fg.grads)
         fg.step(og)
         return ld, lg
-    return both, _loop(steps, step, progress)
-
-
-def _torch(cfg: dict[str, Any], params: dict, net: tuple, steps: int, src: _Source, progress: Progress) -> tuple[dict, list]:
-    torch, dev, gen = _gen.torch_setup(cfg)
-    F, (G, D), n = torch.nn.functional, net, int(cfg["batch_size"])
-    pg, pd = _mlp.torch_params(torch, _split(params, G), dev), _mlp.torch_params(torch, _split(params, D), dev)
-    og = torch.optim.Adam(pg.values(), lr=cfg["lr"], betas=(BETA1, 0.999))
-    od = torch.optim.Adam(pd.values(), lr=cfg["lr"], betas=(BETA1, 0.999))
-    centres = torch.tensor(ring.centres(), dtype=torch.float32, device=dev)
-    X = torch.from_numpy(src.x).to(dev) if src.x is not None else None
-
-    def real() -> Any:
-        if X is None:
-            k = torch.randint(0, len(centres), (n,), generator=gen, device=dev)
-            return centres[k] + ring.STD * torch.randn((n, 2), generator=gen, device=dev)
-        return X[torch.randint(0, len(X), (n,), generator=gen, device=dev)]
-
-    def step(s: int) -> tuple[float, float]:
-        fake = _mlp.torch_forward(torch, pg, torch.randn((n, src.noise), generator=gen, device=dev), G).detach()
-        logits = _mlp.torch_forward(torch, pd, torch.cat([real(), fake]), D)
-        ld = F.softplus(-logits[:n]).mean() + F.softplus(logits[n:]).mean()
-        od.zero_grad(set_to_none=True)
-        ld.backward()
-        od.step()
-        lf = _mlp.torch_forward(torch, pd, _mlp.torch_forward(torch, pg, torch.randn((n, src.noise), generator=gen, device=dev), G), D)
-        lg = F.softplus(-lf).mean() if cfg["loss"] == "non-saturating" else -F.softplus(lf).mean()
-        og.zero_grad(set_to_none=True)
-        lg.backward()
-        og.step()
-        return ld.item(), lg.item()
-    history = _loop(steps, step, progress)
-    return {**_gen.to_numpy(pg), **_gen.to_numpy(pd)}, history
+    return both, run_steps(steps, step, progress)
 
 
 def generate(params: dict[str, np.ndarray], z: np.ndarray, net: tuple) -> np.ndarray:
@@ -176,8 +147,11 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     net = layers(cfg["data"], int(cfg["hidden"]), noise)
     params = _mlp.init(rng, net[0] + net[1])
     _gen.load_into(cfg, NAME, params)
-    src = _Source(cfg["data"], rng, noise)
-    run = _numpy if cfg["backend"] == "numpy" else _torch
+    src = Source(cfg["data"], rng, noise)
+    if cfg["backend"] == "numpy":
+        run = _numpy
+    else:
+        from numeric.models._gan_torch import train_torch as run
     params, history = run(cfg, params, net, _gen.budget(cfg, "steps", STEPS), src, progress)
     _gen.save_from(cfg, NAME, params)
     ev = np.random.default_rng(cfg["seed"] + 1)

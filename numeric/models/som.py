@@ -96,6 +96,35 @@ def _torch(cfg: dict[str, Any], W: np.ndarray, X: np.ndarray, r2: np.ndarray, or
     return Wt.cpu().numpy()
 
 
+def dataset(name: str, rng: np.random.Generator) -> np.ndarray:
+    """The training samples: 500 random colours, a 20×20 lattice, or 500 uniform points: (N, D)."""
+    if name == "colors":
+        return colors.colors(rng)
+    return shapes2d.grid() if name == "grid" else shapes2d.uniform(rng)
+
+
+def initial_map(rng: np.random.Generator, X: np.ndarray, nodes: int) -> np.ndarray:
+    """Small random weights around the data mean (±2.5 % of each coordinate's range): (K, D)."""
+    spread = X.max(axis=0) - X.min(axis=0)
+    return (X.mean(axis=0) + 0.05 * spread * (rng.random((nodes, X.shape[1])) - 0.5)).astype(np.float32)
+
+
+class _Tracker:
+    """Records QE and TE every ``steps/RECORDS`` steps (NaN/inf stops with the step named)."""
+
+    def __init__(self, X: np.ndarray, r2: np.ndarray, steps: int, progress: Progress, W: np.ndarray):
+        self.X, self.r2, self.steps, self.progress = X, r2, steps, progress
+        self.every = max(steps // RECORDS, 1)
+        qe, te = errors(W, X, r2)
+        self.history = [{"step": 0, "quantization_error": qe, "topographic_error": te}]
+
+    def __call__(self, t: int, W: Any) -> None:
+        if t % self.every == 0 or t == self.steps:
+            qe, te = errors(W if isinstance(W, np.ndarray) else W.cpu().numpy(), self.X, self.r2)
+            self.history.append({"step": t, "quantization_error": guard_finite(qe, f"step {t}"), "topographic_error": te})
+            tick(self.progress, t, self.steps, qe=qe, te=te)
+
+
 @_gen.single_thread
 def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     """Train the map online; report quantization (and topographic) error before and after."""
@@ -104,40 +133,33 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     if rows < 1 or cols < 1 or rows * cols < 2:
         raise UserError("the map needs at least two nodes", "--set rows")
     rng = np.random.default_rng(cfg["seed"])
-    X = {"colors": lambda: colors.colors(rng), "grid": lambda: shapes2d.grid(), "uniform": lambda: shapes2d.uniform(rng)}[cfg["data"]]()
-    spread = X.max(axis=0) - X.min(axis=0)
-    W = (X.mean(axis=0) + 0.05 * spread * (rng.random((rows * cols, X.shape[1])) - 0.5)).astype(np.float32)
-    params = {"W": W.reshape(rows, cols, -1)}
-    _gen.load_into(cfg, NAME, params)
-    r2 = grid_sq_distances(rows, cols)
-    before = W.copy()
-    qe0, te0 = errors(W, X, r2)
-    steps = _gen.budget(cfg, "steps", STEPS)
+    X = dataset(cfg["data"], rng)
+    W = initial_map(rng, X, rows * cols)
+    _gen.load_into(cfg, NAME, {"W": W.reshape(rows, cols, -1)})
+    r2, before, steps = grid_sq_distances(rows, cols), W.copy(), _gen.budget(cfg, "steps", STEPS)
     sigma0 = float(cfg["sigma"]) or max(rows, cols) / 2.0
     etas, sigmas = schedule(float(cfg["lr"]), float(cfg["lr_final"]), steps), schedule(sigma0, float(cfg["sigma_final"]), steps)
     if steps and (min(etas.min(), sigmas.min()) <= 0):
         raise UserError("learning rates and radii must be positive", "--set sigma")
-    history: list[dict[str, float]] = [{"step": 0, "quantization_error": qe0, "topographic_error": te0}]
-    every = max(steps // RECORDS, 1)
-
-    def record(t: int, Wt: Any) -> None:
-        if t % every == 0 or t == steps:
-            w = Wt if isinstance(Wt, np.ndarray) else Wt.cpu().numpy()
-            qe, te = errors(w, X, r2)
-            history.append({"step": t, "quantization_error": guard_finite(qe, f"step {t}"), "topographic_error": te})
-            tick(progress, t, steps, qe=qe, te=te)
+    track = _Tracker(X, r2, steps, progress, W)
     order = rng.integers(0, len(X), steps)
     if cfg["backend"] == "numpy":
-        W = _numpy(W, X, r2, order, etas, sigmas, record)
+        W = _numpy(W, X, r2, order, etas, sigmas, track)
     else:
-        W = _torch(cfg, W, X, r2, order, etas, sigmas, record)
-    params = {"W": W.reshape(rows, cols, -1)}
-    _gen.save_from(cfg, NAME, params)
-    qe, te = errors(W, X, r2)
+        W = _torch(cfg, W, X, r2, order, etas, sigmas, track)
+    _gen.save_from(cfg, NAME, {"W": W.reshape(rows, cols, -1)})
+    return _report(cfg, X, before, W, track.history, sigma0)
+
+
+def _report(cfg: dict[str, Any], X: np.ndarray, before: np.ndarray, W: np.ndarray, history: list, sigma0: float) -> TrainReport:
+    rows, cols = int(cfg["rows"]), int(cfg["cols"])
+    qe0, te0 = history[0]["quantization_error"], history[0]["topographic_error"]
+    qe, te = errors(W, X, grid_sq_distances(rows, cols))
+    steps = history[-1]["step"]
     metrics = {"data": cfg["data"], "quantization_error_initial": qe0, "quantization_error_final": qe,
                "topographic_error_initial": te0, "topographic_error_final": te, "error_fell": qe < qe0,
                "steps": steps, "rows": rows, "cols": cols}
-    summary = f"som: quantization error fell from {qe0:.4f} to {qe:.4f} in {steps} steps (topographic error {te:.3f})"
+    summary = f"som: quantization error {qe0:.4f} → {qe:.4f} in {steps} steps (topographic error {te0:.3f} → {te:.3f})"
     notes = [f"QE = mean over the {len(X)} samples of ‖x − w_J‖ (winner J); TE = share of samples whose two best "
              "nodes are not grid neighbours", f"η: {cfg['lr']} → {cfg['lr_final']}, σ: {sigma0:g} → {cfg['sigma_final']} "
              "(exponential decay); h = exp(−‖r_k − r_J‖²/(2σ²))"]

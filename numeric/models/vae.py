@@ -30,7 +30,7 @@ SUMMARY = "Variational autoencoder on load_digits: ELBO, reconstruction error, s
 OPTIONS = {"epochs": None, "lr": 2e-3, "batch_size": 64, "hidden": 256, "data": "digits", "latent": 2, "beta": 1.0}
 CHOICES = {"data": ("digits",)}
 EPOCHS = 80
-BENCH = {"epochs": 10}
+BENCH = {"epochs": 20}
 
 
 def layers(hidden: int, latent: int, d: int = 64) -> tuple[tuple[_mlp.Layer, ...], tuple[_mlp.Layer, ...]]:
