@@ -112,8 +112,9 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     error = float(np.mean((recon - x_te) ** 2))
     baseline = float(np.mean((x_tr.mean(axis=0) - x_te) ** 2))
     metrics = {"recon_error": error, "baseline_error": baseline, "improvement": baseline / error,
-               "beats_baseline": error < baseline, "train_loss": history[-1]["loss"] if history else float("nan"),
-               "epochs": len(history), "code": int(cfg["code"]), "hidden": int(cfg["hidden"])}
+               "beats_baseline": error < baseline, "epochs": len(history), "code": int(cfg["code"]), "hidden": int(cfg["hidden"])}
+    if history:
+        metrics["train_loss"] = history[-1]["loss"]
     summary = (f"autoencoder: held-out reconstruction MSE {error:.4f} per pixel vs {baseline:.4f} for the mean image "
                f"({baseline / error:.1f}× better)")
     notes = ["recon_error = mean over 360 held-out digits and 64 pixels of (x̂ − x)², pixels scaled to [0, 1]",

@@ -166,8 +166,7 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
         metrics.update(modes_covered=covered, modes=10)
         what = f"{covered} of 10 digit classes covered"
     metrics.update(samples_per_mode=[int(c) for c in counts], steps=history[-1]["step"] if history else 0,
-                   loss_d=history[-1]["loss_d"] if history else float("nan"),
-                   loss_g=history[-1]["loss_g"] if history else float("nan"))
+                   **({"loss_d": history[-1]["loss_d"], "loss_g": history[-1]["loss_g"]} if history else {}))
     notes = [f"{EVAL_SAMPLES} samples G(z), z ~ N(0, I); a mode is covered when at least "
              f"{ring.MIN_SHARE:.0%} of its fair share of them falls in it"
              + (" (within 3σ of its centre)" if cfg["data"] == "ring" else " (by a logistic-regression digit classifier)"),
