@@ -80,6 +80,8 @@ def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
     params = {"C": C.astype(np.float64), "sigma": np.full(len(C), _width(cfg, C)),
               "w": np.zeros(len(C)), "b": np.zeros(1)}
     loaded = _gen.load_into(cfg, NAME, params)
+    if cfg["solver"] == "pinv" and cfg.get("epochs"):
+        raise UserError("epochs apply to the trained solver: add --set solver=gd", "--epochs")
     epochs = _gen.budget(cfg, "epochs", EPOCHS) if cfg["solver"] == "gd" else 0
     fit = _rbf_fit.numpy_fit if cfg["backend"] == "numpy" else _rbf_fit.torch_fit
     history = fit(cfg, params, x, t.astype(np.float64), epochs, solve=not loaded, progress=progress)

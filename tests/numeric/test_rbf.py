@@ -113,4 +113,5 @@ def test_cli_plot_and_bad_options(tmp_path):
     assert json.loads(out.stdout)["accuracy"] >= 0.9
     assert png.is_file() and png.stat().st_size > 1000
     assert run_cli("train", "rbf", "--data", "iris").returncode == 2
+    assert run_cli("train", "rbf", "--epochs", "5").returncode == 2             # pinv has no epochs
     assert run_cli("train", "rbf", "--load", str(tmp_path / "missing.npz")).returncode == 2
