@@ -19,7 +19,7 @@ import numpy as np
 
 from derive.steps import TrainReport
 from numeric.layers import activations, losses
-from numeric.models import _digits, _gen, _mlp
+from numeric.models import _gen, _gen_digits, _mlp
 from numeric.optim import Adam
 from numeric.training import Progress
 
@@ -100,7 +100,7 @@ def _torch(cfg: dict[str, Any], params: dict[str, np.ndarray], x: np.ndarray, ne
 def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     """Train the autoencoder on the digits training split; report held-out reconstruction error."""
     cfg = _gen.settings(config, {**OPTIONS, "epochs": None}, CHOICES)
-    x_tr, _, x_te, _ = _digits.load()
+    x_tr, _, x_te, _ = _gen_digits.load()
     rng = np.random.default_rng(cfg["seed"])
     net = layers(int(cfg["hidden"]), int(cfg["code"]))
     params = _mlp.init(rng, net)

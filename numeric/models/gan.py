@@ -23,7 +23,7 @@ import numpy as np
 from derive.steps import TrainReport
 from numeric.datasets import ring
 from numeric.layers.gan_losses import discriminator_loss, generator_loss
-from numeric.models import _digits, _gen, _mlp
+from numeric.models import _gen, _gen_digits, _mlp
 from numeric.optim import Adam
 from numeric.training import Progress, guard_finite, tick
 
@@ -83,7 +83,7 @@ class Source:
 
     def __init__(self, data: str, rng: np.random.Generator, noise: int):
         self.data, self.rng, self.noise = data, rng, noise
-        self.x = _digits.load()[0] if data == "digits" else None
+        self.x = _gen_digits.load()[0] if data == "digits" else None
 
     def real(self, n: int) -> np.ndarray:
         """n real samples: ring points or digits drawn with replacement: (n, 2) or (n, 64)."""
@@ -133,7 +133,7 @@ def generate(params: dict[str, np.ndarray], z: np.ndarray, net: tuple) -> np.nda
 def _digit_classes(fake: np.ndarray) -> tuple[int, np.ndarray]:
     """(classes covered, generated samples per class) by a logistic regression fitted on the digits."""
     from sklearn.linear_model import LogisticRegression
-    x, y, _, _ = _digits.load()
+    x, y, _, _ = _gen_digits.load()
     counts = np.bincount(LogisticRegression(max_iter=500).fit(x, y).predict(fake), minlength=10)
     return int(np.sum(counts >= ring.MIN_SHARE * len(fake) / 10)), counts
 

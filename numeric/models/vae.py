@@ -21,7 +21,7 @@ import numpy as np
 
 from derive.steps import TrainReport
 from numeric.layers import activations, losses, reparam
-from numeric.models import _digits, _gen, _mlp
+from numeric.models import _gen, _gen_digits, _mlp
 from numeric.optim import Adam
 from numeric.training import Progress
 
@@ -134,7 +134,7 @@ def evaluate(params: dict, x: np.ndarray, net: tuple, rng: np.random.Generator) 
 def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     """Train the VAE on the digits training split; report held-out ELBO and reconstruction error."""
     cfg = _gen.settings(config, OPTIONS, CHOICES)
-    x_tr, _, x_te, y_te = _digits.load()
+    x_tr, _, x_te, y_te = _gen_digits.load()
     rng = np.random.default_rng(cfg["seed"])
     net = layers(int(cfg["hidden"]), int(cfg["latent"]))
     params = _mlp.init(rng, net[0] + net[1])
