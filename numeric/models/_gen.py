@@ -192,10 +192,13 @@ def single_thread(train: Callable[..., TrainReport]) -> Callable[..., TrainRepor
 
     The models here multiply matrices of a few hundred rows at most: threads cost more than they
     save, and on a shared machine they make a run 10–40× slower (docs/numeric-generative.md).
-    Both backends are limited the same way, so their timings compare like with like.
+    Both backends are limited the same way, so their timings compare like with like. The
+    bench-only config key ``cpu_threads`` sets torch's CPU thread count instead (bench/train.py
+    times torch with its default threads too).
     """
     @wraps(train)
     def wrapper(config: dict[str, Any], progress: Progress = None) -> TrainReport:
-        with blas_threads(1), torch_threads(1 if config.get("backend") == "torch" else None):
+        torch_cpu = config.get("backend") == "torch" and config.get("device", "cpu") == "cpu"
+        with blas_threads(1), torch_threads(int(config.get("cpu_threads") or 1) if torch_cpu else None):
             return train(config, progress)
     return wrapper

@@ -29,6 +29,7 @@ OPTIONS = {"epochs": None, "lr": 2e-3, "batch_size": 64, "hidden": 128, "data": 
 CHOICES = {"data": ("digits",), "loss": ("bce", "mse")}
 EPOCHS = 60
 BENCH = {"epochs": 20}
+QUALITY = "recon_error"
 
 
 def layers(hidden: int, code: int, d: int = 64) -> tuple[_mlp.Layer, ...]:

@@ -33,6 +33,7 @@ OPTIONS = {"steps": None, "lr": 5e-4, "batch_size": 256, "hidden": 64, "data": "
 CHOICES = {"data": ("ring", "digits"), "loss": ("non-saturating", "saturating")}
 STEPS, EVAL_SAMPLES, BETA1 = 3000, 2000, 0.5
 BENCH = {"steps": 1500}
+QUALITY = "modes_covered"
 
 
 def layers(data: str, hidden: int, noise: int) -> tuple[tuple[_mlp.Layer, ...], tuple[_mlp.Layer, ...]]:

@@ -31,6 +31,7 @@ OPTIONS = {"data": "xor", "hidden": 0, "centres": "auto", "sigma": 0.0, "solver"
 CHOICES = {"data": ("xor", "moons", "circles"), "centres": ("auto", "corners", "classic", "kmeans"), "solver": ("pinv", "gd")}
 K_DEFAULT, EPOCHS = 20, 300
 BENCH = {"data": "moons", "solver": "gd", "epochs": 300}
+QUALITY = "accuracy"
 
 
 def dataset(name: str, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

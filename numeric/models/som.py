@@ -33,6 +33,7 @@ OPTIONS = {"steps": None, "lr": 0.5, "data": "colors", "rows": 10, "cols": 10, "
 CHOICES = {"data": ("colors", "grid", "uniform")}
 STEPS, RECORDS = 5000, 20
 BENCH = {"steps": 5000}
+QUALITY = "quantization_error_final"
 
 
 def grid_sq_distances(rows: int, cols: int) -> np.ndarray:

@@ -31,6 +31,7 @@ OPTIONS = {"epochs": None, "lr": 2e-3, "batch_size": 64, "hidden": 256, "data": 
 CHOICES = {"data": ("digits",)}
 EPOCHS = 80
 BENCH = {"epochs": 20}
+QUALITY = "elbo"
 
 
 def layers(hidden: int, latent: int, d: int = 64) -> tuple[tuple[_mlp.Layer, ...], tuple[_mlp.Layer, ...]]:
