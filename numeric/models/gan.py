@@ -32,7 +32,7 @@ SUMMARY = "GAN on a ring of 8 Gaussians (or digits): modes covered, non-saturati
 OPTIONS = {"steps": None, "lr": 5e-4, "batch_size": 256, "hidden": 64, "data": "ring", "loss": "non-saturating", "noise": 0}
 CHOICES = {"data": ("ring", "digits"), "loss": ("non-saturating", "saturating")}
 STEPS, EVAL_SAMPLES, BETA1 = 3000, 2000, 0.5
-BENCH = {"steps": 1500}
+BENCH = {"steps": 2000}
 QUALITY = "modes_covered"
 
 
