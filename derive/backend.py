@@ -284,7 +284,7 @@ class SympyBackend:
             out[rows[0]:rows[1], cols[0]:cols[1]] = self._e(g)
             return self.sp.ImmutableMatrix(out)
         Z = self.sp.ZeroMatrix
-        gr, gc = rows[1] - rows[0], cols[1] - cols[0]
+        gr = rows[1] - rows[0]
         row = [Z(gr, cols[0])] * (cols[0] > 0) + [g] + [Z(gr, shape[1] - cols[1])] * (cols[1] < shape[1])
         band = row[0] if len(row) == 1 else self.N.Cat.of(row, 1)
         col = [Z(rows[0], shape[1])] * (rows[0] > 0) + [band] + [Z(shape[0] - rows[1], shape[1])] * (rows[1] < shape[0])

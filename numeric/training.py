@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -97,21 +98,30 @@ def first_non_finite(losses: np.ndarray) -> int | None:
     return int(bad[0]) if bad.size else None
 
 
+@lru_cache(maxsize=1)
+def _blas_controller() -> Any:
+    """threadpoolctl's view of the loaded BLAS libraries (scanning them costs ~10 ms: do it once)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        return None
+    return ThreadpoolController().select(user_api="blas")
+
+
 @contextmanager
-def blas_threads(n: int = 1) -> Iterator[None]:
-    """Limit NumPy's BLAS to ``n`` threads inside the block (no-op without threadpoolctl).
+def blas_threads(n: int | None = 1) -> Iterator[None]:
+    """Limit NumPy's BLAS to ``n`` threads inside the block (None, or no threadpoolctl: unchanged).
 
     The course's models multiply small matrices (a 32×256 batch by a 256×64 weight): splitting
     such a product over threads costs more in synchronisation than it saves, and on a busy
     machine a descheduled helper thread stalls every product (measured here: a CNN epoch took
     1.4 s with 2 BLAS threads under load and 0.08–0.3 s with 1).
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+    controller = _blas_controller() if n is not None else None
+    if controller is None:
         yield
         return
-    with threadpool_limits(limits=n, user_api="blas"):
+    with controller.limit(limits=n):
         yield
 
 

@@ -6,17 +6,17 @@ Private to ``numeric/models`` (the leading underscore keeps it out of the model 
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
-from functools import lru_cache, wraps
+from functools import wraps
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
 from derive.errors import UserError
 from derive.steps import Table, TrainReport
 from numeric import persist
-from numeric.training import Progress, guard_finite, minibatches, tick
+from numeric.torch_util import threads as torch_threads
+from numeric.training import Progress, blas_threads, guard_finite, minibatches, tick
 
 RUN_KEYS = ("backend", "device", "seed", "plot", "save", "load")
 
@@ -143,48 +143,6 @@ def torch_setup(cfg: dict[str, Any]) -> tuple[Any, Any, Any]:
 def to_numpy(tensors: dict[str, Any]) -> dict[str, np.ndarray]:
     """Detached float32 NumPy copies of torch tensors (from any device)."""
     return {k: t.detach().cpu().numpy().astype(np.float32) for k, t in tensors.items()}
-
-
-@lru_cache(maxsize=1)
-def _blas_controller() -> Any:
-    """threadpoolctl's view of the loaded BLAS libraries (scanning them costs ~10 ms: do it once)."""
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return None
-    return ThreadpoolController().select(user_api="blas")
-
-
-@contextmanager
-def blas_threads(n: int | None = 1) -> Iterator[None]:
-    """Limit NumPy's BLAS to ``n`` threads inside the block (threadpoolctl, when installed; None: no limit).
-
-    The generative models multiply matrices of at most a few hundred rows; OpenBLAS threads on
-    such products cost more than they save, and on a shared machine they swing a run from
-    0.7 s to 15 s (measured: docs/numeric-generative.md). One thread is steady.
-    """
-    controller = _blas_controller() if n is not None else None
-    if controller is None:
-        yield
-        return
-    with controller.limit(limits=n):
-        yield
-
-
-@contextmanager
-def torch_threads(n: int | None) -> Iterator[None]:
-    """Run torch's CPU kernels on ``n`` intra-op threads inside the block, then restore (None: untouched)."""
-    if n is None:
-        yield
-        return
-    from numeric.torch_util import require_torch
-    torch = require_torch()
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def single_thread(train: Callable[..., TrainReport]) -> Callable[..., TrainReport]:

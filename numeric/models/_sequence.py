@@ -18,7 +18,8 @@ import numpy as np
 from derive.errors import UserError
 from numeric import persist
 from numeric.optim import Adam
-from numeric.training import Progress, guard_finite, tick
+from numeric.torch_util import threads as torch_threads
+from numeric.training import Progress, blas_threads, guard_finite, tick
 
 Params = dict[str, np.ndarray]
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
@@ -85,20 +86,10 @@ def threads_for(work: int, backend: str) -> Generator[None, None, None]:
         yield
         return
     if backend == "torch":
-        import torch
-        before = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with torch_threads(1):
             yield
-        finally:
-            torch.set_num_threads(before)
         return
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:                                                  # pragma: no cover - ships with scikit-learn
-        yield
-        return
-    with threadpool_limits(1, user_api="blas"):
+    with blas_threads(1):
         yield
 
 

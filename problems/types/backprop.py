@@ -105,7 +105,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
     out_h = work.put("out_h", "Hidden outputs", FORWARD[act](net_h), f"{act}(net_h)", depends_on=("net_h",), lhs=_L["out_h"])
     net_o = work.put("net_o", "Output net inputs", W2 @ out_h + b2, "W2·out_h + b2", depends_on=("out_h",), lhs=_L["net_o"])
     out_o = work.put("out_o", "Network outputs", _output(g, net_o), io.out_text(g), depends_on=("net_o",), lhs=_L["out_o"])
-    E = work.put("E", "Error", _error(g, out_o, t, work), io.error_text(g), depends_on=("out_o",), lhs=_L["E"])
+    work.put("E", "Error", _error(g, out_o, t, work), io.error_text(g), depends_on=("out_o",), lhs=_L["E"])
     d_o = work.put("delta_o", "Output deltas ∂E/∂net_o", _delta_o(g, out_o, t, work),
                    "o − t" if g["loss"] == "ce" else f"(o − t) ⊙ {DERIV_TEXT[act]}", depends_on=("out_o",), lhs=_L["delta_o"])
     dW2 = np.outer(d_o, out_h)
@@ -128,7 +128,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
     for name, W, dW, first in (("W2_new", W2, dW2, 5), ("W1_new", W1, dW1, 1)):
         new = W + step * dW
         if tb:
-            new = _entries(work, "new", new, first, "Updated w{n}", (f"dE_dW{name[1]}",), f"w{{n}} − η · ∂E/∂w{{n}}")
+            new = _entries(work, "new", new, first, "Updated w{n}", (f"dE_dW{name[1]}",), "w{n} − η · ∂E/∂w{n}")
         work.put(name, f"Updated {name[:2]}", new, f"{name[:2]} − η · ∂E/∂{name[:2]}", depends_on=(f"dE_dW{name[1]}",))
     if g["update_biases"]:
         for name, b, d in (("b2_new", b2, d_o), ("b1_new", b1, d_h)):
