@@ -242,6 +242,8 @@ class GraphBuilder:
         self.nodes: list[Node] = []
         self._shapes: dict[str, Shape] = {}
         self._count = 0
+        self._anonymous: dict[str, int] = {}  # anonymous node → its position on the tape
+        self._readers: dict[str, list[int]] = {}  # anonymous node → positions of the nodes reading it
 
     def shape(self, name: str) -> Shape:
         """The shape of a declared leaf or node."""
@@ -278,20 +280,34 @@ class GraphBuilder:
         self._count += 1
         name = f"_{op.name}{self._count}"
         shape = op.shape(*(a.shape for a in args))
-        self.nodes.append(Node(name, op, tuple(a.name for a in args), tuple(shape), named=False))
+        self._append(Node(name, op, tuple(a.name for a in args), tuple(shape), named=False))
+        self._anonymous[name] = len(self.nodes) - 1
         self._shapes[name] = tuple(shape)
         return Var(self, name)
 
+    def _append(self, node: Node) -> None:
+        """Put ``node`` on the tape and remember which anonymous nodes it reads (for ``let``)."""
+        for i in dict.fromkeys(node.inputs):
+            if i in self._anonymous:
+                self._readers.setdefault(i, []).append(len(self.nodes))
+        self.nodes.append(node)
+
     def let(self, name: str, var: Var, meaning: str = "", adjoint: str | None = None, inline: bool = False) -> Var:
-        """Name the (anonymous) node ``var``: it becomes a symbol with its own steps."""
+        """Name the (anonymous) node ``var``: it becomes a symbol with its own steps.
+
+        O(1) plus the nodes that already read ``var``: the builder remembers where each
+        anonymous node sits and who reads it, so unrolling T steps builds in O(T), not O(T²).
+        """
         if name in self._shapes:
             raise ValueError(f"name {name!r} used twice")
-        k = next((k for k, n in enumerate(self.nodes) if n.name == var.name and not n.named), None)
+        old = var.name
+        k = self._anonymous.pop(old, None)
         if k is None:
-            raise ValueError(f"{var.name!r} is a leaf or already named; apply an op first")
+            raise ValueError(f"{old!r} is a leaf or already named; apply an op first")
         self.nodes[k] = replace(self.nodes[k], name=name, named=True, meaning=meaning, adjoint=adjoint, inline=inline)
-        self.nodes = [replace(n, inputs=tuple(name if i == var.name else i for i in n.inputs)) for n in self.nodes]
-        self._shapes[name] = self._shapes.pop(var.name)
+        for j in self._readers.pop(old, ()):  # later nodes that read the old name
+            self.nodes[j] = replace(self.nodes[j], inputs=tuple(name if i == old else i for i in self.nodes[j].inputs))
+        self._shapes[name] = self._shapes.pop(old)
         return Var(self, name)
 
     def formula(self, name: str, expr: Any, meaning: str = "", display: Any = None) -> Var:
@@ -305,7 +321,7 @@ class GraphBuilder:
             raise ValueError(f"formula for {name} uses undeclared symbols {sorted(unknown)}")
         inputs = tuple(n for n in self._shapes if n in free)
         op = Formula(expr, tuple(sp.Symbol(n) for n in inputs), display)
-        self.nodes.append(Node(name, op, inputs, (), meaning=meaning))
+        self._append(Node(name, op, inputs, (), meaning=meaning))
         self._shapes[name] = ()
         return Var(self, name)
 

@@ -21,7 +21,6 @@ L = Σ_t ½‖h_t − y_t‖² (loss "sum") or ½‖h_T − y_T‖² (loss "last
 from __future__ import annotations
 
 from derive.graph import Graph, GraphBuilder, Var
-from derive.models._sequence import SequenceBuilder
 
 FORMS = ("concat", "split")
 CONVENTIONS = ("course", "cho", "pytorch")
@@ -86,7 +85,7 @@ def gru(T: int = 1, n_h: int = 2, n_x: int = 2, form: str = "concat", convention
     convention has no concat form (its reset gate acts after the matrix)."""
     if convention == "pytorch" and form != "split":
         raise ValueError("the pytorch convention exists in split form only")
-    g = SequenceBuilder("gru")
+    g = GraphBuilder("gru")
     h = g.input("h0", (n_h, 1), meaning="previous hidden state h_0", grad=True)
     xs = [g.input(f"x{t}", (n_x, 1), meaning=f"input x_{t}") for t in range(1, T + 1)]
     scored = range(1, T + 1) if loss == "sum" else (T,)

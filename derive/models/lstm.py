@@ -16,7 +16,6 @@ Node names: gate pre-activations ``af1``, ``ai1``, ``ac1``, ``ao1`` (adjoints δ
 from __future__ import annotations
 
 from derive.graph import Graph, GraphBuilder, Var
-from derive.models._sequence import SequenceBuilder
 
 FORMS = ("concat", "split")
 LOSSES = ("sum", "last")
@@ -40,7 +39,7 @@ def _weights(g: GraphBuilder, form: str, n_h: int, n_x: int) -> dict[str, tuple[
 
 def lstm(T: int = 1, n_h: int = 2, n_x: int = 2, form: str = "concat", loss: str = "sum") -> Graph:
     """The LSTM over ``T`` steps; h_0 and c_0 are inputs whose gradients are derived too."""
-    g = SequenceBuilder("lstm")
+    g = GraphBuilder("lstm")
     h = g.input("h0", (n_h, 1), meaning="previous hidden state h_0", grad=True)
     c = g.input("c0", (n_h, 1), meaning="previous cell state c_0", grad=True)
     xs = [g.input(f"x{t}", (n_x, 1), meaning=f"input x_{t}") for t in range(1, T + 1)]

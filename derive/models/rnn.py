@@ -11,8 +11,7 @@ walk sums their contributions over time (BPTT): ∂L/∂W_hh = Σ_t δ_t h_{t−
 
 from __future__ import annotations
 
-from derive.graph import Graph
-from derive.models._sequence import SequenceBuilder
+from derive.graph import Graph, GraphBuilder
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 LOSSES = ("sum", "last")
@@ -20,7 +19,7 @@ LOSSES = ("sum", "last")
 
 def rnn(T: int = 3, n_h: int = 2, n_x: int = 2, n_y: int = 1, activation: str = "tanh", loss: str = "sum") -> Graph:
     """The RNN unrolled over ``T`` steps; h_0 is an input whose gradient is derived too."""
-    g = SequenceBuilder("rnn")
+    g = GraphBuilder("rnn")
     h = g.input("h0", (n_h, 1), meaning="initial hidden state h_0", grad=True)
     xs = [g.input(f"x{t}", (n_x, 1), meaning=f"input x_{t}") for t in range(1, T + 1)]
     scored = range(1, T + 1) if loss == "sum" else (T,)

@@ -162,29 +162,6 @@ def test_norm_and_diag_display_classes_print_parse_and_evaluate():
     assert isinstance(Norm2(W) > sp.Symbol("theta"), sp.StrictGreaterThan)  # a real scalar: comparable
 
 
-def test_sequence_builder_builds_the_same_graph_as_graph_builder(monkeypatch):
-    from derive.graph import GraphBuilder
-    from derive.models import gru, lstm
-    from derive.models import rnn as rnn_model
-    from derive.models._sequence import SequenceBuilder
-    fast = [rnn_model.rnn(4), lstm.lstm(3, form="split"), gru.gru(2, convention="pytorch", form="split")]
-    for module in (rnn_model, lstm, gru):
-        monkeypatch.setattr(module, "SequenceBuilder", GraphBuilder)
-    slow = [rnn_model.rnn(4), lstm.lstm(3, form="split"), gru.gru(2, convention="pytorch", form="split")]
-    for a, b in zip(fast, slow):
-        assert a.nodes == b.nodes and a.leaves == b.leaves and a.output == b.output
-    g = SequenceBuilder("t")
-    x, W = g.input("x", (2, 1)), g.param("W", (2, 2))
-    early = W @ x
-    late = early + x  # reads the anonymous node before it is named
-    g.let("z", early)
-    assert g.nodes[-1].inputs[0] == "z" and late.shape == (2, 1)
-    with pytest.raises(ValueError):
-        g.let("z", late)  # name used twice
-    with pytest.raises(ValueError):
-        g.let("y", x)  # a leaf
-
-
 # --- numbers against independent computations -----------------------------------------------------
 
 @pytest.mark.parametrize("activation, loss, T", [("tanh", "sum", 3), ("sigmoid", "last", 4), ("relu", "sum", 2)])
