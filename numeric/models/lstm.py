@@ -17,6 +17,7 @@ NAME = "lstm"
 SUMMARY = "LSTM: next-step noisy-sine prediction vs persistence, or a character model (--text)"
 OPTIONS: dict[str, Any] = _recurrent_train.OPTIONS
 BENCH: dict[str, Any] = {"epochs": 8}
+QUALITY = "test_mse"
 
 
 def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
