@@ -1,0 +1,56 @@
+"""Every command of the README's tour runs as written (in a scratch folder) and exits 0.
+
+The README is the contract a new user reads first: if a command there breaks, this fails.
+The TOML example of the README is the ``mywork.toml`` the tour checks.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```(\w*)\n(.*?)```", README, flags=re.S)
+
+
+def _commands() -> list[str]:
+    out = []
+    for lang, body in BLOCKS:
+        if lang != "bash":
+            continue
+        for line in body.splitlines():
+            line = line.split("  #")[0].strip()
+            if line.startswith("chainrule ") and "|" not in line:
+                out.append(line)
+    return out
+
+
+COMMANDS = _commands()
+
+
+def test_quick_start_is_two_commands():
+    quick = README.split("## Quick start", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    lines = [line for line in quick.strip().splitlines() if line.strip()]
+    assert len(lines) == 2
+    assert "chainrule derive" in lines[0] and "pytest" in lines[1]
+
+
+def test_the_tour_has_commands():
+    assert len(COMMANDS) >= 20
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_readme_command_runs(command, tmp_path):
+    toml = next(body for lang, body in BLOCKS if lang == "toml")
+    (tmp_path / "mywork.toml").write_text(toml, encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("the chain rule multiplies local derivatives along every path. " * 40)
+    args = shlex.split(command)[1:]
+    if "train" == args[0] and "--epochs" not in args and args[1] in ("lstm", "gan"):
+        args += ["--epochs", "2"] if args[1] == "lstm" else ["--steps", "200"]  # same code path, short run
+    out = run_cli(*args, input="q\n", cwd=tmp_path, timeout=600)
+    assert out.returncode == 0, (command, out.stderr[-2000:])
+    assert out.stdout.strip()
