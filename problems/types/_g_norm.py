@@ -14,7 +14,7 @@ import numpy as np
 
 from problems.engine import GivenError
 from problems.givens import matrix
-from problems.types._g_common import dec, load_torch, mat, num, pick, vec
+from problems.types._g_common import load_torch, mat, num, pick, vec
 
 AXES = {("layer", True): "D", ("batch", True): "N", ("layer", False): "C H W", ("instance", False): "H W", ("group", False): "C H W"}
 AXES_HINT = {("layer", True): "each sample over its features", ("batch", True): "each feature over the batch",
@@ -113,7 +113,7 @@ def conventions(g: dict[str, Any]) -> list[str]:
     per = "feature" if g["variant"] == "layer" else "channel"
     one = [] if g["variant"] == "layer" or np.ndim(g["x"]) == 3 else ["One sample: values are written without the N axis."]
     return ["Variance with divisor m (the number of elements per statistic), not m − 1.",
-            f"γ and β have one entry per {per}; x̂ and y keep the shape of x.",
+            f"γ and β have one entry per {per}; x̂ and y are laid out as x (several samples: one row per sample and channel).",
             "Axes are written as letters separated by spaces: D, N, H W, C H W."] + one
 
 
@@ -147,10 +147,11 @@ def cross(g: dict[str, Any]) -> dict[str, Any]:
     if xhat is None:
         xhat = _numpy_xhat(x, groups, mu, var, g)
         gam, bet = np.array(g["gamma"]), np.array(g["beta"])
-        y = gam * xhat + bet if v == "layer" else gam[:, None] * xhat + bet[:, None]
+        y = gam * xhat + bet if v == "layer" else gam[:, None] * xhat + bet[:, None]  # broadcasts over N too
     shape = (-1,) if v == "layer" or x.ndim == 2 else (x.shape[0], -1)
     return {"count": count, "mu": mu.reshape(shape).tolist(), "var": var.reshape(shape).tolist(),
-            "std": np.sqrt(var + g["eps"]).reshape(shape).tolist(), "xhat": xhat.tolist(), "y": y.tolist()}
+            "std": np.sqrt(var + g["eps"]).reshape(shape).tolist(), "xhat": xhat.reshape(-1, x.shape[-1]).tolist(),
+            "y": y.reshape(-1, x.shape[-1]).tolist()}
 
 
 def _numpy_xhat(x: np.ndarray, groups: list[Any], mu: np.ndarray, var: np.ndarray, g: dict[str, Any]) -> np.ndarray:

@@ -31,7 +31,7 @@ STEPS = [
     StepSpec("se", "Standard error", "number", 3, "sd/√n"),
     StepSpec("stat", "Test statistic", "number", 2, "(mean − μ₀)/SE"),
     StepSpec("df", "Degrees of freedom (t-test)", "integer", None, "n − 1"),
-    StepSpec("crit", "Critical value (positive)", "number", 2, "F⁻¹(1 − α) one tail, F⁻¹(1 − α/2) two tails"),
+    StepSpec("crit", "Critical value (positive)", "number", 2, "z or t quantile at 1 − α (one tail) or 1 − α/2 (two tails)"),
     StepSpec("decision", "Decision: reject or retain H₀", "choice", None, "reject when the statistic lies beyond ±c on the tested side"),
 ]
 CHOICES = {**S.CHOICES, "right": ["right tailed", "upper", "upper tail", "one tailed right", "greater", ">"],
@@ -130,7 +130,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
     if test == "t":
         df = work.put("df", "df", g["n"] if work.mistake("df-n") else g["n"] - 1, "n − 1", depends_on=("test",))
     crit = work.put("crit", "Critical value", S.critical(g["alpha"], tail, df, work),
-                    "F⁻¹(1 − α/2)" if tail == "two" else "F⁻¹(1 − α)", depends_on=("tail", "test") + (("df",) if df is not None else ()))
+                    "quantile at 1 − α/2" if tail == "two" else "quantile at 1 − α", depends_on=("tail", "test") + (("df",) if df is not None else ()))
     work.put("decision", "Decision", S.decide(stat, crit, tail, work), RULE[tail],
              depends_on=("stat", "crit", "tail"))
 

@@ -19,10 +19,10 @@ from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import choice, matrix, number, vector
 from problems.types import _g_esn as E
-from problems.types._g_common import generate_clear, idle, mat, num, pick, this, vec
+from problems.types._g_common import generate_clear, idle, mat, num, this, vec
 
 NAME = "esn"
-SUMMARY = "Echo state network: reservoir states, ρ(W), ridge readout W_out = y Xᵀ(X Xᵀ + λI)⁻¹, predictions and MSE"
+SUMMARY = "Echo state network: reservoir states, ρ(W), ridge readout W_out = y Xᵀ(X Xᵀ + λI)^(−1), predictions and MSE"
 SECTIONS = ("6",)
 VARIANTS = {"readout": "states given: ridge regression for the readout of a 2-unit reservoir",
             "reservoir": "run the fixed reservoir first (ρ(W), the states), then the ridge readout"}
@@ -31,10 +31,10 @@ STEPS = [
     StepSpec("x.t", "Reservoir state x_t", "vector", 4, "tanh(W_in u_t + W x_(t−1))"),
     StepSpec("XXt", "X Xᵀ", "matrix", 3, "Σ_t x_t x_tᵀ"),
     StepSpec("A", "X Xᵀ + λI", "matrix", 3, "add λ on the diagonal"),
-    StepSpec("det", "det(X Xᵀ + λI)", "number", 3, "a₁₁a₂₂ − a₁₂a₂₁"),
-    StepSpec("inv", "(X Xᵀ + λI)⁻¹", "matrix", 4, "(1/det)·[[a₂₂, −a₁₂], [−a₂₁, a₁₁]]"),
+    StepSpec("det", "det(X Xᵀ + λI)", "number", 3, "a11·a22 − a12·a21"),
+    StepSpec("inv", "(X Xᵀ + λI)^(−1)", "matrix", 4, "(1/det)·[[a22, −a12], [−a21, a11]]"),
     StepSpec("yXt", "y Xᵀ", "vector", 3, "Σ_t y_t x_tᵀ"),
-    StepSpec("Wout", "Readout weights W_out", "vector", 4, "y Xᵀ (X Xᵀ + λI)⁻¹"),
+    StepSpec("Wout", "Readout weights W_out", "vector", 4, "y Xᵀ (X Xᵀ + λI)^(−1)"),
     StepSpec("pred", "Readout outputs ŷ_t", "vector", 3, "W_out x_t"),
     StepSpec("mse", "Training MSE", "number", 4, "(1/T) Σ_t (ŷ_t − y_t)²"),
 ]
@@ -44,11 +44,11 @@ GIVENS = {"variant": "readout or reservoir", "X": "readout: states, one column p
 MISTAKES = {
     "mse-sum": "sum of squared errors given as the MSE: divide by T",
     "adjugate-no-det": "inverse without dividing by the determinant: that is the adjugate",
-    "adjugate-signs": "off-diagonal signs of the 2 × 2 inverse not flipped: [[a₂₂, a₁₂], [a₂₁, a₁₁]]/det",
-    "adjugate-no-swap": "diagonal of the 2 × 2 inverse not swapped: [[a₁₁, −a₁₂], [−a₂₁, a₂₂]]/det",
-    "det-plus": "determinant written a₁₁a₂₂ + a₁₂a₂₁ instead of a₁₁a₂₂ − a₁₂a₂₁",
+    "adjugate-signs": "off-diagonal signs of the 2 × 2 inverse not flipped: [[a22, a12], [a21, a11]]/det",
+    "adjugate-no-swap": "diagonal of the 2 × 2 inverse not swapped: [[a11, −a12], [−a21, a22]]/det",
+    "det-plus": "determinant written a11·a22 + a12·a21 instead of a11·a22 − a12·a21",
     "lambda-everywhere": "λ added to every entry of X Xᵀ instead of the diagonal (λI)",
-    "no-ridge": "λ left out: plain least squares (X Xᵀ)⁻¹, not ridge regression",
+    "no-ridge": "λ left out: plain least squares (X Xᵀ)^(−1), not ridge regression",
     "no-tanh": "reservoir states without tanh: W_in u_t + W x_(t−1) is the pre-activation",
     "stale-state": "previous state not carried: x_0 used at every step",
     "rho-singular": "spectral radius taken as the largest singular value ‖W‖₂: ρ is the largest |eigenvalue|",
@@ -104,10 +104,10 @@ def solve(g: dict[str, Any], work: Any) -> None:
     ridge = 0.0 if work.mistake("no-ridge") else lam * (np.ones((2, 2)) if work.mistake("lambda-everywhere") else np.eye(2))
     A = work.put("A", "X Xᵀ + λI", XXt + ridge, "X Xᵀ + λI", depends_on=("XXt",))
     d = A[0, 0] * A[1, 1] + (1 if work.mistake("det-plus") else -1) * A[0, 1] * A[1, 0]
-    det = work.put("det", "det A", d, "a₁₁a₂₂ − a₁₂a₂₁", depends_on=("A",))
-    inv = work.put("inv", "A⁻¹", E.inverse(A, det, work), "(1/det)·[[a₂₂, −a₁₂], [−a₂₁, a₁₁]]", depends_on=("A", "det"))
+    det = work.put("det", "det A", d, "a11·a22 − a12·a21", depends_on=("A",))
+    inv = work.put("inv", "A^(−1)", E.inverse(A, det, work), "(1/det)·[[a22, −a12], [−a21, a11]]", depends_on=("A", "det"))
     yXt = work.put("yXt", "y Xᵀ", X @ y, "Σ_t y_t x_t", depends_on=xs)
-    Wout = work.put("Wout", "W_out", yXt @ inv, "y Xᵀ A⁻¹", depends_on=("yXt", "inv"))
+    Wout = work.put("Wout", "W_out", yXt @ inv, "y Xᵀ A^(−1)", depends_on=("yXt", "inv"))
     pred = work.put("pred", "ŷ", Wout @ X, "W_out x_t", depends_on=("Wout",) + xs)
     sq = float(((pred - y) ** 2).sum())
     work.put("mse", "MSE", sq if work.mistake("mse-sum") else sq / T, "(1/T) Σ_t (ŷ_t − y_t)²", depends_on=("pred",))

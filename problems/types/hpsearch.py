@@ -12,7 +12,6 @@ Equations::
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from derive.steps import StepSpec
 from problems.engine import GivenError
 from problems.givens import choice, integer, number, vector
 from problems.types._g_common import generate_clear, idle, num, pick, this
+from problems.types._g_hpsearch import names
 
 NAME = "hpsearch"
 SUMMARY = "Hyperparameter search: grid size, CV fits and time; random search hit probability and trials needed"
@@ -79,16 +79,6 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     return generate_clear(this(__name__), draw)
 
 
-def _names(g: dict[str, Any], k: int) -> list[str]:
-    raw = g.get("names")
-    if raw is None:
-        return [f"hyperparameter {i}" for i in range(1, k + 1)]
-    items = [s.strip() for s in (raw.split(",") if isinstance(raw, str) else raw)]
-    if len(items) != k or any(not re.fullmatch(r"[A-Za-z][A-Za-z0-9 \-]{0,24}", str(s)) for s in items):
-        raise GivenError("names", f"expected {k} names (letters, digits, spaces), one per entry of levels")
-    return [str(s) for s in items]
-
-
 def validate(g: dict[str, Any]) -> dict[str, Any]:
     """Grid: 1–6 hyperparameters with 1–20 values each; random: 1–10000 trials, 0 < q, P < 1."""
     v = choice(g, "variant", VARIANTS, default="random" if "trials" in g else "grid")
@@ -96,7 +86,7 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
         levels = vector(g, "levels", (1, 6))
         if any(x != int(x) or not 1 <= x <= 20 for x in levels):
             raise GivenError("levels", "expected whole numbers from 1 to 20 (values per hyperparameter)")
-        return {"variant": v, "levels": [int(x) for x in levels], "names": _names(g, len(levels)),
+        return {"variant": v, "levels": [int(x) for x in levels], "names": names(g, len(levels)),
                 "folds": integer(g, "folds", 1, 20, default=1), "minutes": number(g, "minutes", 0.01, 10_000)}
     return {"variant": v, "trials": integer(g, "trials", 1, 10_000), "q": number(g, "q", 1e-6, 0.999),
             "target": number(g, "target", 0.01, 0.999999)}
@@ -150,16 +140,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
-    """Independent values (tests only): itertools enumerates the grid, scipy.stats.binom the trials."""
-    import itertools
-    if g["variant"] == "grid":
-        configs = list(itertools.product(*[range(n) for n in g["levels"]]))
-        runs = list(itertools.product(configs, range(g["folds"])))
-        draws = np.random.default_rng(0).uniform(size=(len(configs), len(g["levels"])))  # a random search, same budget
-        return {"grid": len(configs), "fits": len(runs), "hours": len(runs) * g["minutes"] / 60,
-                "values-grid": len({c[0] for c in configs}), "values-random": len(set(draws[:, 0].tolist()))}
-    from scipy.stats import binom
-    n, q, P = g["trials"], g["q"], g["target"]
-    need = next(m for m in itertools.count(1) if binom.sf(0, m, q) >= P - 1e-12)
-    return {"p-miss": float(binom.pmf(0, n, q)), "p-hit": float(binom.sf(0, n, q)), "expected": float(binom.mean(n, q)),
-            "n-needed": need}
+    """Independent values (tests only): itertools enumerates the grid and its CV runs, a seeded
+    random search counts its distinct values, scipy.stats.binom gives the trial probabilities."""
+    from problems.types._g_hpsearch import cross
+    return cross(g)

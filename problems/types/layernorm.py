@@ -35,7 +35,7 @@ STEPS = [
     StepSpec("mu", "Means μ (one per statistic)", "vector", 3, "(1/m) Σ x"),
     StepSpec("var", "Variances σ² (divisor m)", "vector", 4, "(1/m) Σ (x − μ)²"),
     StepSpec("std", "√(σ² + ε)", "vector", 4, "√(σ² + ε)"),
-    StepSpec("xhat", "Normalised x̂ (same shape as x)", "matrix", 3, "(x − μ)/√(σ² + ε)"),
+    StepSpec("xhat", "Normalised x̂ (laid out as x; N samples: N·C rows)", "matrix", 3, "(x − μ)/√(σ² + ε)"),
     StepSpec("y", "Output y = γ x̂ + β", "matrix", 3, "γ x̂ + β"),
 ]
 CHOICES = Nm.CHOICES
@@ -112,10 +112,11 @@ def solve(g: dict[str, Any], work: Any) -> None:
     var = work.put("var", "σ²", Nm.squeeze(((X - mu_k) ** 2).sum(axis=axes) / div, x, conv), "(1/m) Σ (x − μ)²", depends_on=("mu",))
     e = 0.0 if work.mistake("eps-forgotten") else g["eps"]
     std = work.put("std", "√(σ² + ε)", var + e if work.mistake("no-root") else root(var + e), "√(σ² + ε)", depends_on=("var",))
-    xhat = work.put("xhat", "x̂", ((X - mu_k) / np.reshape(std, keep)).reshape(x.shape), "(x − μ)/√(σ² + ε)", depends_on=("mu", "std"))
+    rows = (-1, x.shape[-1])  # a 3-D tensor is written as N·C rows: values stay matrices
+    xhat = work.put("xhat", "x̂", ((X - mu_k) / np.reshape(std, keep)).reshape(rows), "(x − μ)/√(σ² + ε)", depends_on=("mu", "std"))
     gamma, beta = Nm.affine(g, x)
     a, b = (beta, gamma) if work.mistake("gamma-beta-swapped") else (gamma, beta)
-    work.put("y", "y = γ x̂ + β", a * xhat + b, "γ x̂ + β", depends_on=("xhat",))
+    work.put("y", "y = γ x̂ + β", (a * np.reshape(xhat, x.shape) + b).reshape(rows), "γ x̂ + β", depends_on=("xhat",))
 
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:

@@ -78,3 +78,16 @@ def test_bad_givens_are_refused():
         M.validate({**INST, "hw": [3, 2]})
     with pytest.raises(GivenError):
         M.validate({**LAYER, "x": [[1, 1, 1, 1], [0, 4, 4, 0]]})  # zero variance with ε = 0
+
+
+def test_several_samples_are_written_as_rows_so_checks_print():
+    from derive.printing import render
+    g = {"variant": "group", "x": [[[1, 3], [0, 2]], [[4, 4], [0, 8]]], "hw": [1, 2], "groups": 1, "eps": 0}
+    v = values(g)
+    assert np.array(v["xhat"]).shape == (4, 2) and np.array(v["mu"]).shape == (2, 1)  # N·C rows; one statistic per sample
+    assert v["mu"] == [[1.5], [4]] and v["xhat"][2] == [0, 0]
+    wrong = np.array(v["y"])
+    wrong[3, 1] += 1
+    report = engine.check(M, g, {"y": wrong.tolist()})
+    for fmt in ("latex", "markdown", "text"):
+        assert render(report, fmt)
