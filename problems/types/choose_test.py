@@ -41,7 +41,8 @@ CHOICES = {**S.CHOICES, "right": ["right tailed", "upper", "upper tail", "one ta
 GIVENS = {"claim": "greater, less or different: what H₁ states about the mean", "sigma_known": "true when sd is the population σ",
           "n": "sample size", "mean": "sample mean", "sd": "σ (if known) or the sample SD s", "mu0": "μ₀",
           "alpha": "significance level α", "quantity": "what is measured (text, optional)"}
-MISTAKES = {
+MISTAKES = {  # a wrong decision is named as reversed first: any other slip that flips it is followed through
+    "decision-reversed": S.COMMON_MISTAKES["decision-reversed"],
     "tail-from-data": "tail chosen from the side the sample mean fell on: the tail comes from H₁, fixed before seeing the data",
     "z-small-sample": "z-test with σ unknown and n ≤ 30: use t with n − 1 degrees of freedom",
     "t-sigma-known": "t-test although σ is known: with σ known the statistic is standard normal (z)",
@@ -49,7 +50,6 @@ MISTAKES = {
     "se-no-root": "standard error divided by n instead of √n",
     "df-n": "degrees of freedom n instead of n − 1",
     "crit-tails": S.COMMON_MISTAKES["crit-tails"],
-    "decision-reversed": S.COMMON_MISTAKES["decision-reversed"],
 }
 TAIL = {"greater": "right", "less": "left", "different": "two"}
 RULE = {"right": "reject H₀ if stat > c", "left": "reject H₀ if stat < −c", "two": "reject H₀ if |stat| > c"}
