@@ -66,15 +66,17 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     alpha = 0.05 if difficulty == "easy" else pick(rng, [0.01, 0.05, 0.1])
 
     def draw() -> dict[str, Any]:
-        claim = pick(rng, list(TAIL))
-        n = {"known": pick(rng, [9, 16, 25, 36, 49]), "small": pick(rng, [30] if difficulty == "hard" else [8, 10, 12, 15, 20, 25]),
-             "large": pick(rng, [31] if difficulty == "hard" else [36, 49, 64, 100])}[case]
-        sd, mu0 = round(float(rng.integers(10, 61)) / 10, 1), int(rng.integers(20, 90))
-        side = {"greater": 1, "less": -1, "different": pick(rng, [1, -1])}[claim] * (-1 if rng.random() < 0.33 else 1)
-        stat = side * float(rng.uniform(0.3, 3.5))
-        g = {"claim": claim, "sigma_known": case == "known", "n": n, "mean": round(mu0 + stat * sd / math.sqrt(n), 1),
-             "sd": sd, "mu0": mu0, "alpha": alpha, "quantity": pick(rng, QUANTITIES)}
-        return g if difficulty == "hard" or _clear(g) else draw()
+        while True:
+            claim = pick(rng, list(TAIL))
+            n = {"known": pick(rng, [9, 16, 25, 36, 49]), "small": pick(rng, [30] if difficulty == "hard" else [8, 10, 12, 15, 20, 25]),
+                 "large": pick(rng, [31] if difficulty == "hard" else [36, 49, 64, 100])}[case]
+            sd, mu0 = round(float(rng.integers(10, 61)) / 10, 1), int(rng.integers(20, 90))
+            side = {"greater": 1, "less": -1, "different": pick(rng, [1, -1])}[claim] * (-1 if rng.random() < 0.33 else 1)
+            stat = side * float(rng.uniform(0.3, 3.5))
+            g = {"claim": claim, "sigma_known": case == "known", "n": n, "mean": round(mu0 + stat * sd / math.sqrt(n), 1),
+                 "sd": sd, "mu0": mu0, "alpha": alpha, "quantity": pick(rng, QUANTITIES)}
+            if difficulty == "hard" or _clear(g):
+                return g
     return generate_clear(this(__name__), draw)
 
 
