@@ -153,8 +153,7 @@ class DocumentPrinter:
         cells = self._flag(m.given, m.elements)
         if not self._latex_values():
             return _nested_text(cells)
-        rows = cells if cells and isinstance(cells[0], list) else [cells]
-        return r"\begin{bmatrix} " + r" \\ ".join(" & ".join(r) for r in rows) + r" \end{bmatrix}"
+        return _latex_nested(cells)
 
     def _flag(self, value: Any, elements: Any) -> Any:
         if isinstance(value, list):
@@ -218,3 +217,12 @@ def _nested_text(cells: Any) -> str:
     if isinstance(cells, list):
         return "[" + ", ".join(_nested_text(c) for c in cells) + "]"
     return str(cells)
+
+
+def _latex_nested(cells: Any) -> str:
+    """Already-formatted cells as LaTeX: a bmatrix for vectors and matrices, brackets of
+    matrices for higher-dimensional values."""
+    if cells and isinstance(cells[0], list) and cells[0] and isinstance(cells[0][0], list):
+        return r"\left[" + ", ".join(_latex_nested(c) for c in cells) + r"\right]"
+    rows = cells if cells and isinstance(cells[0], list) else [cells]
+    return r"\begin{bmatrix} " + r" \\ ".join(" & ".join(r) for r in rows) + r" \end{bmatrix}"

@@ -187,7 +187,7 @@ def _math_token(text: str, i: int) -> tuple[str | None, int]:
                 j += 1
             return mark + "{" + "".join(table[c] for c in text[i:j]) + "}", j
     if i + 1 < len(text) and text[i + 1] in ACCENTS:
-        base = TEXT_SPECIALS.get(ch, UNICODE_LATEX.get(ch, ch)) if not ch.isalnum() else ch
+        base = UNICODE_LATEX.get(ch) or TEXT_SPECIALS.get(ch) or (ch if ord(ch) < 128 else "?")
         return ACCENTS[text[i + 1]] + "{" + base + "}", i + 2
     if ch in UNICODE_LATEX:
         return UNICODE_LATEX[ch], i + 1

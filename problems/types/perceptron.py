@@ -25,7 +25,8 @@ NAME = "perceptron"
 SUMMARY = "Perceptron rule on AND/OR/NAND/NOR/XOR: net, output, error, weights per presentation"
 SECTIONS = ("1",)
 INPUTS = ((0, 0), (0, 1), (1, 0), (1, 1))
-GATES = {"and": (0, 0, 0, 1), "or": (0, 1, 1, 1), "nand": (1, 1, 1, 0), "nor": (1, 0, 0, 0), "xor": (0, 1, 1, 0)}
+GATES = {"and": (0, 0, 0, 1), "or": (0, 1, 1, 1), "nand": (1, 1, 1, 0), "nor": (1, 0, 0, 0), "xor": (0, 1, 1, 0),
+         "xnor": (1, 0, 0, 1)}
 VARIANTS = {g: f"learn the {g.upper()} truth table" for g in GATES}
 STEPS = [
     StepSpec("net.p", "Net input at presentation p", "number", 1, "net = w·x + b"),
@@ -37,7 +38,7 @@ STEPS = [
     StepSpec("epochs", "Epochs trained", "integer", None, "first epoch without errors, else max_epochs"),
     StepSpec("converged", "Did training converge? (yes/no)", "choice", None, "an epoch without errors"),
 ]
-GIVENS = {"gate": "and, or, nand, nor or xor", "w": "initial weights (w1, w2)", "b": "initial bias",
+GIVENS = {"gate": "and, or, nand, nor, xor or xnor (XNOR = NOT XOR)", "w": "initial weights (w1, w2)", "b": "initial bias",
           "lr": "learning rate η", "max_epochs": "epoch cap (1–8)"}
 CHOICES = {"yes": ("y", "true", "converged"), "no": ("n", "false", "not converged")}
 MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the diagnosis
@@ -54,13 +55,13 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     cap = 4
 
     def draw() -> dict[str, Any]:
-        for _ in range(30):  # prefer runs that converge before the cap (XOR never does)
+        for _ in range(30):  # prefer runs that converge before the cap (XOR and XNOR never do)
             if difficulty == "easy":
                 wb, lr = rng.integers(-1, 2, size=3) * 1.0, 1.0
             else:
                 wb, lr = np.round(rng.integers(-5, 6, size=3) * 0.1, 1), pick(rng, [0.1, 0.2, 0.5, 1.0])
             g = {"gate": gate, "w": wb[:2].tolist(), "b": float(wb[2]), "lr": lr, "max_epochs": cap}
-            if gate == "xor" or _epochs(g) < cap:
+            if gate in ("xor", "xnor") or _epochs(g) < cap:
                 break
         return g
     return generate_clear(__import__(__name__, fromlist=["x"]), draw)

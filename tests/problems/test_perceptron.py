@@ -76,3 +76,10 @@ def test_cross_check_agrees_on_generated_runs():
             assert theirs.keys() == ours.keys()
             for key, value in theirs.items():
                 assert value == ours[key] if isinstance(value, str) else value == pytest.approx(ours[key]), key
+
+
+def test_xnor_is_not_learnable_either():
+    """XNOR = NOT XOR (SYLLABUS §1): no line separates it, so the rule never reaches an error-free epoch."""
+    v = values({"gate": "xnor", "w": [0, 0], "b": 0, "lr": 1, "max_epochs": 5})
+    assert v["converged"] == "no" and v["epochs"] == 5
+    assert all(v[f"errors.{e}"] > 0 for e in range(1, 6))
