@@ -88,6 +88,16 @@ NUMPY_MODULE: dict[str, Any] = {
 PARSE_NAMESPACE: dict[str, Any] = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus}
 
 
+def as_expr(value: Any) -> Any:
+    """The SymPy form of a number or SymPy object of our own (``2`` → ``Integer(2)``).
+
+    Strings are refused: user text reaches SymPy only through ``derive.parse``.
+    """
+    if isinstance(value, str):
+        raise TypeError("text is never converted to SymPy here; use derive.parse.parse_expression")
+    return sp.sympify(value, strict=True)
+
+
 def lambdify(args: Any, expr: Any, **kwargs: Any) -> Any:
     """``sympy.lambdify`` with chainrule's functions mapped to stable NumPy implementations."""
     return sp.lambdify(args, expr, modules=[NUMPY_MODULE, "numpy"], **kwargs)

@@ -292,7 +292,8 @@ class MatFunc(MatrixExpr):
         name = Str(str(name))
         if str(name) not in FUNC_NUMPY:
             raise ValueError(f"unknown matrix function {name}")
-        return MatrixExpr.__new__(cls, name, sp.sympify(arg))
+        from derive.functions import as_expr  # derive.functions imports this module
+        return MatrixExpr.__new__(cls, name, as_expr(arg))
 
     @property
     def fname(self) -> str:

@@ -25,6 +25,7 @@ import sympy as sp
 from sympy.core.function import UndefinedFunction
 
 from derive.analytic.timeguard import Timeout, time_limit
+from derive.functions import as_expr
 
 DEFAULT_BOX = (-2.0, 2.0)
 POSITIVE_BOX = (0.25, 3.0)
@@ -61,7 +62,7 @@ def assumed(expr: Any, assume: tuple[tuple[Any, Any], ...]) -> Any:
     """``expr`` after ``assume``: named functions replaced, then symbols and integrals substituted."""
     funcs = tuple((k, v) for k, v in assume if isinstance(k, UndefinedFunction))
     subs = {k: v for k, v in assume if not isinstance(k, UndefinedFunction)}
-    expr = concrete(sp.sympify(expr), funcs)
+    expr = concrete(as_expr(expr), funcs)
     return expr.subs(subs) if subs else expr
 
 
@@ -150,7 +151,7 @@ INTEGRAL_TRANSFORMS = tuple(t for t in TRANSFORMS if t[0].startswith(("the diffe
 
 def needs_quadrature(claim: Claim) -> bool:
     """True for a numeric claim about integrals (SciPy quadrature: too slow to redo on every ``derive``)."""
-    return claim.method == "numeric" and any(sp.sympify(e).has(sp.Integral) for e in (claim.left, claim.right))
+    return claim.method == "numeric" and any(as_expr(e).has(sp.Integral) for e in (claim.left, claim.right))
 
 
 CHEAP_TRANSFORMS = tuple(t for t in TRANSFORMS if not t[0].startswith(("simplify", "each case")))
@@ -167,7 +168,7 @@ def zero_by(expr: Any, seconds: float = 10.0, transforms: tuple[tuple[str, Calla
         names = [zero_by(v, seconds, transforms) for v in expr]
         return None if None in names else max(names, key=lambda n: [t[0] for t in TRANSFORMS].index(n))
     if transforms is None:
-        expr = sp.sympify(expr)
+        expr = as_expr(expr)
         transforms = (INTEGRAL_TRANSFORMS if expr.has(sp.Integral) else
                       PIECEWISE_TRANSFORMS if expr.has(sp.Piecewise, sp.Heaviside, sp.Max, sp.Min) else TRANSFORMS)
     try:
@@ -185,7 +186,7 @@ def free_variables(*exprs: Any) -> list[Any]:
     """Free symbols of ``exprs`` (integration variables are bound, so not included), sorted by name."""
     found: set[Any] = set()
     for e in exprs:
-        found |= sp.sympify(e).free_symbols
+        found |= as_expr(e).free_symbols
     return sorted(found, key=lambda s: s.name)
 
 
@@ -195,7 +196,7 @@ def sample_point(symbols: list[Any], domain: dict[Any, tuple[float, float]], rng
     for s in symbols:
         lo, hi = domain.get(s, POSITIVE_BOX if s.is_positive else DEFAULT_BOX)
         if lo == hi:  # a pinned value, possibly exact (e.g. 1/√2)
-            point[s] = sp.sympify(lo)
+            point[s] = as_expr(lo)
         else:
             point[s] = sp.Float(round(float(rng.uniform(float(lo), float(hi))), 6), 30)
     return point
@@ -247,7 +248,7 @@ def _numeric_diff(d: Any, point: dict[Any, Any], functions: tuple[tuple[Any, Any
 
 
 def _value30(expr: Any, point: dict[Any, Any], functions: tuple[tuple[Any, Any], ...]) -> Any:
-    e = concrete(sp.sympify(expr), functions)
+    e = concrete(as_expr(expr), functions)
     if e.has(sp.Derivative):
         e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda d: _numeric_diff(d, point, functions))
     if e.has(sp.Integral):
@@ -300,7 +301,7 @@ def _fixed(symbols: list[Any], domain: dict[Any, tuple[float, float]]) -> bool:
 
 def _numeric_proof(claim: Claim) -> Proof:
     gap, counted = numeric_gap(claim)
-    left, right = sp.sympify(claim.left), sp.sympify(claim.right)
+    left, right = as_expr(claim.left), as_expr(claim.right)
     tol = QUAD_TOL if left.has(sp.Integral) or right.has(sp.Integral) else REL_TOL
     domain = {s: (lo, hi) for s, lo, hi in claim.domain}
     if _fixed(free_variables(left, right), domain):
