@@ -195,7 +195,8 @@ class SympyBackend:
         return self.scale(-1, a)
 
     def scale(self, c: Any, a: Any) -> Any:
-        c = self.sp.nsimplify(c) if isinstance(c, float) else self.sp.sympify(c)
+        from derive.functions import as_expr
+        c = self.sp.nsimplify(c) if isinstance(c, float) else as_expr(c)
         if self._explicit(a):
             return c * self._e(a)
         if c == 1:

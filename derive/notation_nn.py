@@ -33,6 +33,12 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from derive.notation import _mwrap, _pretty
 
+
+def as_expr(value: Any) -> Any:
+    """derive.functions.as_expr, imported late (derive.functions imports this module)."""
+    from derive.functions import as_expr as convert
+    return convert(value)
+
 Pair = tuple[int, int]
 
 
@@ -69,7 +75,7 @@ class Corr(MatrixExpr):
     infix = True  # printed between its operands: parenthesized inside products (derive.notation._mwrap)
 
     def __new__(cls, a: Any, k: Any, stride: Any = (1, 1)) -> Any:
-        return MatrixExpr.__new__(cls, sp.sympify(a), sp.sympify(k), _pair(stride))
+        return MatrixExpr.__new__(cls, as_expr(a), as_expr(k), _pair(stride))
 
     @property
     def stride(self) -> Pair:
@@ -108,7 +114,7 @@ class ZeroPad(MatrixExpr):
     """A surrounded by p_r rows and p_c columns of zeros on every side (``pad_P(X)``)."""
 
     def __new__(cls, a: Any, pad: Any) -> Any:
-        return MatrixExpr.__new__(cls, sp.sympify(a), _pair(pad))
+        return MatrixExpr.__new__(cls, as_expr(a), _pair(pad))
 
     @property
     def pad(self) -> Pair:
@@ -140,7 +146,7 @@ class Dilate(MatrixExpr):
     """An R×C zero matrix holding A_ij at (i s_r, j s_c): Ḡ spread out to the stride-1 grid (``dil_S(Ḡ)``)."""
 
     def __new__(cls, a: Any, stride: Any, shape: Any) -> Any:
-        return MatrixExpr.__new__(cls, sp.sympify(a), _pair(stride), _pair(shape))
+        return MatrixExpr.__new__(cls, as_expr(a), _pair(stride), _pair(shape))
 
     @property
     def stride(self) -> Pair:
@@ -173,7 +179,7 @@ class Rot180(MatrixExpr):
     """A rotated by 180° (flipped up–down and left–right): the flipped kernel."""
 
     def __new__(cls, a: Any) -> Any:
-        return MatrixExpr.__new__(cls, sp.sympify(a))
+        return MatrixExpr.__new__(cls, as_expr(a))
 
     @property
     def shape(self) -> tuple[Any, Any]:
@@ -202,7 +208,7 @@ class MaskedSoftmax(MatrixExpr):
     """
 
     def __new__(cls, s: Any, keep: Any) -> Any:
-        return MatrixExpr.__new__(cls, sp.sympify(s), sp.ImmutableMatrix(keep))
+        return MatrixExpr.__new__(cls, as_expr(s), sp.ImmutableMatrix(keep))
 
     @property
     def keep(self) -> list[list[int]]:
@@ -238,7 +244,7 @@ class HDiv(MatrixExpr):
     infix = True
 
     def __new__(cls, a: Any, b: Any) -> Any:
-        return MatrixExpr.__new__(cls, sp.sympify(a), sp.sympify(b))
+        return MatrixExpr.__new__(cls, as_expr(a), as_expr(b))
 
     @property
     def shape(self) -> tuple[Any, Any]:

@@ -24,6 +24,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.analytic.proof import Claim, Proof, assumed, concrete, evaluate, needs_quadrature, prove
+from derive.functions import as_expr
 from derive.steps import Derivation, Result, Step, SymbolInfo
 
 
@@ -178,7 +179,7 @@ def _value(expr: Any, values: dict[Any, Any] | None, functions: tuple[tuple[Any,
     if isinstance(expr, sp.MatrixBase):
         rows = [[_value(v, values, functions) for v in row] for row in expr.tolist()]
         return None if any(v is None for r in rows for v in r) else rows
-    expr = concrete(sp.sympify(expr), functions)
+    expr = concrete(as_expr(expr), functions)
     if not expr.free_symbols <= set(values) or expr.has(sp.Sum, sp.Indexed) or expr.atoms(AppliedUndef):
         return None
     v = evaluate(expr, values)
