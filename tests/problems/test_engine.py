@@ -192,3 +192,12 @@ def test_exercises_and_sheets():
     assert len({(e.givens["x"], e.givens["k"]) for e in sheet.exercises}) == 5
     with pytest.raises(UserError):
         engine.make_sheet([TOY], 0, 0)
+
+
+def test_every_syllabus_section_is_covered_by_a_problem_type():
+    """Issue 6 is done only when `chainrule topics` shows every SYLLABUS section covered."""
+    from problems.syllabus import SECTIONS, coverage
+    table = coverage()
+    assert len(table.rows) == len(SECTIONS) == 15
+    uncovered = [row[0] for row in table.rows if row[2] == "—"]
+    assert not uncovered, f"sections without a problem type: {uncovered}"
