@@ -22,7 +22,8 @@ def _commands() -> list[str]:
     for lang, body in BLOCKS:
         if lang != "bash":
             continue
-        for line in body.splitlines():
+        joined = re.sub(r"\\\n\s*", " ", body)  # shell line continuations
+        for line in joined.splitlines():
             line = line.split("  #")[0].strip()
             if line.startswith("chainrule ") and "|" not in line:
                 out.append(line)
@@ -54,3 +55,14 @@ def test_readme_command_runs(command, tmp_path):
     out = run_cli(*args, input="q\n", cwd=tmp_path, timeout=600)
     assert out.returncode == 0, (command, out.stderr[-2000:])
     assert out.stdout.strip()
+
+
+def test_the_readme_check_example_names_the_mistake(tmp_path):
+    command = next(c for c in COMMANDS if c.startswith("chainrule check som@7"))
+    out = run_cli(*shlex.split(command)[1:], "--format", "json", cwd=tmp_path)
+    import json
+    report = json.loads(out.stdout)
+    assert report["first_error"] == "weights.1"
+    marks = {s["id"]: s for s in report["steps"]}
+    assert marks["d2.1"]["status"] == "correct" and marks["winner.1"]["status"] == "correct"
+    assert "sign flipped" in marks["weights.1"]["diagnosis"]
