@@ -38,10 +38,12 @@ def threads(n: int | None) -> Any:
 
     @contextmanager
     def _limit() -> Any:
+        if not n:  # nothing to limit: torch is not even imported (it is optional)
+            yield
+            return
         torch = require_torch()
         before = torch.get_num_threads()
-        if n:
-            torch.set_num_threads(n)
+        torch.set_num_threads(n)
         try:
             yield
         finally:
