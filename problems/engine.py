@@ -214,8 +214,9 @@ def check(module: ModuleType, givens: dict[str, Any], raw_answers: dict[str, Any
     marks: list[Mark] = []
     erroneous: set[str] = set()  # wrong, or carrying an earlier error forward
     inexact: set[str] = set()  # rounded, or carrying a rounding forward
+    closure: dict[str, set[str]] = {}  # id → the steps it depends on, transitively (explicit depends_on only)
     for i, step in enumerate(steps):
-        ancestors = _ancestors(step, steps[:i])
+        ancestors = _ancestors(step, steps[:i], closure)
         # An error upstream explains a follow-through; else the student's rounding does. When
         # depends_on is incomplete (neither is upstream), any earlier error is assumed.
         carried = bool(ancestors & erroneous) or (not ancestors & inexact and bool(erroneous))
@@ -229,19 +230,20 @@ def check(module: ModuleType, givens: dict[str, Any], raw_answers: dict[str, Any
                        conventions=list(module.conventions(givens)))
 
 
-def _ancestors(step: Step, earlier: list[Step]) -> set[str]:
-    """Ids of the earlier steps ``step`` depends on, transitively (all earlier ones if unknown)."""
+def _ancestors(step: Step, earlier: list[Step], closure: dict[str, set[str]]) -> set[str]:
+    """Ids of the earlier steps ``step`` depends on, transitively (all earlier ones if unknown).
+
+    ``closure`` memoises each earlier step's transitive explicit dependencies (filled here, in
+    step order), so marking an exercise costs O(steps × dependencies), not O(steps²).
+    """
+    explicit: set[str] = set()
+    for d in step.depends_on:
+        if d in closure:
+            explicit |= {d} | closure[d]
+    closure[step.id] = explicit
     if not step.depends_on:
         return {s.id for s in earlier}
-    deps = {s.id: s.depends_on for s in earlier}
-    out: set[str] = set()
-    todo = list(step.depends_on)
-    while todo:
-        d = todo.pop()
-        if d in deps and d not in out:
-            out.add(d)
-            todo.extend(deps[d])
-    return out
+    return explicit
 
 
 def _mark(module: ModuleType, givens: dict[str, Any], step: Step, answer: Answer | None, own: dict[str, Any],
