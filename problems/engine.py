@@ -70,7 +70,7 @@ import json
 import re
 from functools import lru_cache
 from types import ModuleType
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -191,12 +191,32 @@ def _replay(module: ModuleType, givens: dict[str, Any], overrides: dict[str, Any
     return work.values
 
 
-@lru_cache(maxsize=64)
-def _scratch_replays(module: ModuleType, givens_json: str) -> dict[str, dict[str, Any]]:
-    """Each known mistake replayed from scratch (independent of the answers, so cached)."""
-    givens = json.loads(givens_json)
+@lru_cache(maxsize=1024)
+def _scratch_replay(module: ModuleType, givens_json: str, mistake: str) -> dict[str, Any]:
+    """One known mistake replayed from scratch (independent of the answers, so cached)."""
     with np.errstate(all="ignore"):
-        return {name: _replay(module, givens, {}, name) for name in module.MISTAKES}
+        return _replay(module, json.loads(givens_json), {}, mistake)
+
+
+class _MistakeReplays:
+    """The known mistakes replayed on demand: each once on the student's carried values and
+    once from scratch. A sheet with every step right never needs them, so none is run until a
+    step is marked wrong (most checks are of mostly-right work)."""
+
+    def __init__(self, module: ModuleType, givens: dict[str, Any], student: dict[str, Any]):
+        self.module, self.givens, self.student = module, givens, student
+        self.givens_json = json.dumps(givens, sort_keys=True)
+        self.on_student: dict[str, dict[str, Any]] = {}
+
+    def values(self, step_id: str) -> Iterator[tuple[str, Any]]:
+        """(description, value of ``step_id``) for every mistake: on the student's values, then from scratch."""
+        for name, description in self.module.MISTAKES.items():
+            if name not in self.on_student:
+                with np.errstate(all="ignore"):
+                    self.on_student[name] = _replay(self.module, self.givens, self.student, name)
+            yield description, self.on_student[name].get(step_id)
+        for name, description in self.module.MISTAKES.items():
+            yield description, _scratch_replay(self.module, self.givens_json, name).get(step_id)
 
 
 def check(module: ModuleType, givens: dict[str, Any], raw_answers: dict[str, Any],
@@ -209,8 +229,7 @@ def check(module: ModuleType, givens: dict[str, Any], raw_answers: dict[str, Any
     student = _carried(module, answers, clean)
     with np.errstate(all="ignore"):
         own = _replay(module, givens, student, None)
-        scratch = _scratch_replays(module, json.dumps(givens, sort_keys=True))
-        replays = {name: (_replay(module, givens, student, name), scratch[name]) for name in module.MISTAKES}
+    replays = _MistakeReplays(module, givens, student)
     marks: list[Mark] = []
     erroneous: set[str] = set()  # wrong, or carrying an earlier error forward
     inexact: set[str] = set()  # rounded, or carrying a rounding forward
@@ -247,12 +266,11 @@ def _ancestors(step: Step, earlier: list[Step], closure: dict[str, set[str]]) ->
 
 
 def _mark(module: ModuleType, givens: dict[str, Any], step: Step, answer: Answer | None, own: dict[str, Any],
-          replays: dict[str, tuple[dict[str, Any], dict[str, Any]]], clean: dict[str, Any],
+          replays: _MistakeReplays, clean: dict[str, Any],
           student: dict[str, Any], carried_error: bool) -> Mark:
     spec = spec_for(module, step.id) or StepSpec(step.id, step.title, "number")
     synonyms, atol = getattr(module, "CHOICES", {}), tolerance_for(module, step.id)
-    mistaken = [(module.MISTAKES[n], r[0].get(step.id)) for n, r in replays.items()]
-    mistaken += [(module.MISTAKES[n], r[1].get(step.id)) for n, r in replays.items()]
+    mistaken = replays.values(step.id)  # lazy: replayed only if the answer is wrong
 
     def hook() -> str | None:
         if answer is None or not hasattr(module, "diagnose"):

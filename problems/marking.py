@@ -19,7 +19,7 @@ Order of judgement for an answered step::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from derive.parse import Answer
 from derive.steps import Mark, Step, StepSpec
@@ -105,7 +105,7 @@ def wrong_positions_message(elements: Any) -> str:
 
 
 def mark_step(step: Step, spec: StepSpec, answer: Answer | None, own: Any, *, synonyms: dict[str, Any],
-              atol: float, mistaken: list[tuple[str, Any]], hook: Callable[[], str | None],
+              atol: float, mistaken: Iterable[tuple[str, Any]], hook: Callable[[], str | None],
               carried_error: bool) -> Mark:
     """The mark of one step (see the module docstring for the order of judgement).
 
