@@ -72,8 +72,7 @@ def _plain_floats(a: np.ndarray) -> Any:
         scaled = a * 10.0 ** np.where(fast, k, 0.0)
         frac = scaled - np.floor(scaled)
     fast &= np.abs(frac - 0.5) > 1e-3  # near a decimal tie the product's own rounding can decide it
-    scale = 10.0 ** k[fast]
-    out[fast] = np.round(a[fast] * scale) / scale
+    out[fast] = np.round(scaled[fast]) / 10.0 ** k[fast]
     for idx in zip(*np.nonzero(big & ~fast)):
         out[idx] = float(f"{a[idx]:.12g}")
     return out.tolist()
