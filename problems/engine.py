@@ -81,19 +81,12 @@ from problems import compare as C
 from problems import marking
 from problems.answers import AnswerError, canonical_words, describe, read_answers, read_one  # noqa: F401 (public API)
 from problems.specs import INDEX_LETTERS, spec_for, step_title, tolerance_for  # noqa: F401 (public API)
+from problems.givens import GivenError  # noqa: F401 (public API)
 from problems.work import Work
 
 DIFFICULTIES = ("easy", "exam", "hard")
 MAX_COUNT = 500
 MAX_SEED = 2**32 - 1
-
-
-class GivenError(UserError):
-    """A given is missing or malformed; ``key`` names it, the message says what is expected."""
-
-    def __init__(self, key: str, expected: str):
-        super().__init__(f"given '{key}' {expected}" if expected.startswith("is ") else f"given '{key}': {expected}")
-        self.key = key
 
 
 # --- generation and solving ------------------------------------------------------------------

@@ -6,7 +6,15 @@ import math
 from typing import Any, Iterable
 
 from derive.parse import ParseError, parse_value
-from problems.engine import GivenError
+from derive.errors import UserError
+
+
+class GivenError(UserError):
+    """A given is missing or malformed; ``key`` names it, the message says what is expected."""
+
+    def __init__(self, key: str, expected: str):
+        super().__init__(f"given '{key}' {expected}" if expected.startswith("is ") else f"given '{key}': {expected}")
+        self.key = key
 
 
 def _raw(givens: dict[str, Any], key: str, default: Any = ...) -> Any:

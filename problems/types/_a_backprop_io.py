@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, flag, matrix, number, vector
 from problems.types._a_common import generate_clear, mat, num, pick, vec
 

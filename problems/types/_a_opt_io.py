@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, flag, integer, matrix, number, vector
 from problems.types._a_common import generate_clear, num, pick, vec
 

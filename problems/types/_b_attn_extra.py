@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import integer
 from problems.types._b_common import pick
 

@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from problems.engine import GivenError
+from problems.givens import GivenError
 
 
 def pick(rng: np.random.Generator, options: Iterable[Any]) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import integer, matrix, number
 from problems.types._b_common import mat, num, pick
 from problems.types._b_conv_size import out_size, stride

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.types._b_common import ints, pick
 from problems.types._b_conv_size import out_size
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import integer
 from problems.types._b_common import pick
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, integer, matrix
 from problems.types._b_common import dec, mat, pick
 

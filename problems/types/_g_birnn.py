@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import matrix, vector
 from problems.types._b_common import one_unit
 from problems.types._g_common import dec, load_torch, mat, num, rnn_steps

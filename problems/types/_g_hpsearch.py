@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from problems.engine import GivenError
+from problems.givens import GivenError
 
 
 def names(g: dict[str, Any], k: int) -> list[str]:

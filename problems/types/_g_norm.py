@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import matrix
 from problems.types._g_common import load_torch, mat, num, pick, vec
 

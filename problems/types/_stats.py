@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, number
 
 TAILS = ("two", "left", "right")

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, matrix
 from problems.types import _b_attn_extra as X
 from problems.types._b_common import mat, pick, softmax, torch_module, variant_of

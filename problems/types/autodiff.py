@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, integer, number, vector
 from problems.types import _g_autodiff as A
 from problems.types._g_common import dec, generate_clear, idle, load_torch, num, pick, this

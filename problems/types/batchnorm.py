@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import matrix, number, vector
 from problems.types._a_common import generate_clear, idle, mat, num, pick, root, vec
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, matrix, vector
 from problems.types._g_common import dec, generate_clear, idle, ln, load_torch, mat, pick, sigmoid, this, vec
 

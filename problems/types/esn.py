@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, matrix, number, vector
 from problems.types import _g_esn as E
 from problems.types._g_common import generate_clear, idle, mat, num, this, vec

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, vector
 from problems.types._b_common import dec, variant_of, vec
 from problems.types._b_solve import distinct, other_mistake, put

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, integer, number, vector
 from problems.types._g_common import generate_clear, idle, num, pick, this
 from problems.types._g_hpsearch import names

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, integer, number, vector
 from problems.types import _g_norm as Nm
 from problems.types._g_common import generate_clear, idle, pick, root, this

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, matrix
 from problems.types._b_common import mat, pick
 from problems.types._b_solve import distinct

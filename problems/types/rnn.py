@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, matrix, vector
 from problems.types import _b_rnn_bptt as bptt
 from problems.types import _b_rnn_vanish as van

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import choice, integer, matrix, number
 from problems.work import Work
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import matrix, number, vector
 from problems.types._g_common import dec, generate_clear, idle, ln, load_torch, mat, num, pick, sigmoid, this, vec
 

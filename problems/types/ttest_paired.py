@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.givens import integer, number, vector
 from problems.types import _stats as S
 

@@ -8,7 +8,7 @@ import pytest
 
 import problems.types.conv as M
 from problems import engine
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.types._b_conv_net import LENET5, VGG16
 
 

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from problems import engine
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.registry import get
 
 M = get("hpsearch")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from problems import engine
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.registry import get
 
 M = get("init")

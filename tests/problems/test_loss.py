@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from problems import engine
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.registry import get
 from problems.types import _a_loss_check
 

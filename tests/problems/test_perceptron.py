@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from problems import engine
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.registry import get
 
 M = get("perceptron")

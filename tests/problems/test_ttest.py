@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from problems import engine
-from problems.engine import GivenError
+from problems.givens import GivenError
 from problems.registry import get
 
 T1, Z, T2, TP = get("ttest"), get("ztest"), get("ttest-ind"), get("ttest-paired")

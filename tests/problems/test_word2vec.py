@@ -11,7 +11,7 @@ import pytest
 import problems.types.word2vec as M
 import problems.types._b_cross as X
 from problems import engine
-from problems.engine import GivenError
+from problems.givens import GivenError
 
 G = {"corpus": "The cat sat on the mat and the cat ran.", "stopwords": ["the", "on", "and"], "window": 1,
      "target": "mat", "W": [[1, 0], [0, 1], [1, 1], [-1, 0]], "W_out": [[1, 0, 1, -1], [0, 1, 1, 0]]}
