@@ -17,9 +17,12 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import choice, number, vector
-from problems.types import _a_activation_check as xc
-from problems.types._a_common import generate_clear, idle, num, pick, vec
-from problems.types._a_nets import VALUE, sigmoid
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import num, vec
+from problems.shared.unit_functions import VALUE, sigmoid
+from problems.types import _activation_crosscheck as xc
 
 NAME = "activation"
 SUMMARY = "Activation value and derivative at given points (σ, tanh, ReLU family, swish, softplus); softmax Jacobian"
@@ -85,7 +88,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         if fn in _ALPHA:
             g["alpha"] = pick(rng, _ALPHA[fn])
         return g
-    return generate_clear(__import__(__name__, fromlist=["x"]), draw)
+    return generate_clear(this(__name__), draw)
 
 
 def validate(g: dict[str, Any]) -> dict[str, Any]:

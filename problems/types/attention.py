@@ -19,9 +19,14 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, matrix
-from problems.types import _b_attn_extra as X
-from problems.types._b_common import mat, pick, softmax, torch_module, variant_of
-from problems.types._b_solve import arr, distinct, other_mistake
+from problems.shared.array_steps import arr
+from problems.shared.clear_mistakes import distinct
+from problems.shared.mistake_replay import other_mistake
+from problems.shared.optional_torch import load_torch
+from problems.shared.random_givens import pick, variant_of
+from problems.shared.statement_text import mat_g
+from problems.shared.unit_functions import softmax
+from problems.types import _attention_multihead_posenc as X
 
 NAME = "attention"
 SUMMARY = "Attention: QKᵀ, /√d_k, row softmax (causal mask), AV; multi-head shapes and parameters; positional encoding"
@@ -89,7 +94,7 @@ def statement(g: dict[str, Any]) -> str:
     if g["variant"] != "scaled":
         return _IMPL[g["variant"]][2](g)
     masked = " with a causal mask (token i sees tokens 1 … i only)" if g["mask"] == "causal" else ""
-    return (f"Compute scaled dot-product attention{masked} for Q = {mat(g['Q'])}, K = {mat(g['K'])}, V = {mat(g['V'])} "
+    return (f"Compute scaled dot-product attention{masked} for Q = {mat_g(g['Q'])}, K = {mat_g(g['K'])}, V = {mat_g(g['V'])} "
             "(one row per token): the scores QKᵀ, the scaled scores, the attention weights and the output.")
 
 
@@ -129,7 +134,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch scaled_dot_product_attention (weights = attention
     applied to V = I), or a direct NumPy computation."""
-    torch = torch_module()
+    torch = load_torch()
     if g["variant"] != "scaled":
         return _IMPL[g["variant"]][4](g, torch)
     Q, K, V = arr(g, "Q", "K", "V")

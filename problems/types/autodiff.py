@@ -18,8 +18,12 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, integer, number, vector
-from problems.types import _g_autodiff as A
-from problems.types._g_common import dec, generate_clear, idle, load_torch, num, pick, this
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.optional_torch import load_torch
+from problems.shared.random_givens import dec, pick
+from problems.shared.statement_text import num
+from problems.types import _autodiff_traces as A
 
 NAME = "autodiff"
 SUMMARY = "Automatic differentiation: evaluation trace, forward-mode tangents, reverse-mode adjoints; passes for a Jacobian"

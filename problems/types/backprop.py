@@ -21,9 +21,13 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.types import _a_backprop_io as io
-from problems.types._a_common import Label, idle, ln
-from problems.types._a_nets import DERIV_FROM_OUT, DERIV_TEXT, FORWARD, sigmoid, softmax
+from problems.shared.checked_math import ln
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.step_labels import Label
+from problems.shared.unit_functions import DERIV_FROM_OUT, DERIV_TEXT, FORWARD, sigmoid, softmax
+from problems.types import _backprop_givens as io
 
 NAME = "backprop"
 SUMMARY = "One backprop step of a small MLP: forward pass, E, deltas, gradients, updated weights"
@@ -60,10 +64,16 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
 }
 APPLIES = {"ce-times-derivative": lambda g: g["loss"] == "ce", "no-half": lambda g: g["loss"] == "mse",
            "no-sum-over-outputs": lambda g: len(g["t"]) > 1}
-generate, validate, statement, conventions = io.generate, io.validate, io.statement, io.conventions
+validate, statement, conventions = io.validate, io.statement, io.conventions
 _L = {k: Label(k, v) for k, v in {"net_h": r"\mathrm{net_h}", "out_h": r"\mathrm{out_h}", "net_o": r"\mathrm{net_o}",
                                    "out_o": r"\mathrm{out_o}", "E": "E", "delta_o": r"\delta_o", "delta_h": r"\delta_h",
                                    "dE_dW2": r"\partial E/\partial W_2", "dE_dW1": r"\partial E/\partial W_1"}.items()}
+
+
+def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
+    """Hand-sized nets: weights in multiples of 0.1 (easy) or 0.05; variant picked when not given."""
+    variant = variant or pick(rng, io.ORDER[difficulty])
+    return generate_clear(this(__name__), lambda: io.draw(rng, difficulty, variant))
 
 
 def _output(g: dict[str, Any], net_o: np.ndarray) -> np.ndarray:
@@ -139,5 +149,5 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch autograd, or a NumPy Jacobian chain without torch."""
-    from problems.types._a_backprop_check import cross_check as run
+    from problems.types._backprop_crosscheck import cross_check as run
     return run(g)

@@ -19,7 +19,11 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import matrix, number, vector
-from problems.types._a_common import generate_clear, idle, mat, num, pick, root, vec
+from problems.shared.checked_math import root
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import mat, num, vec
 
 NAME = "batchnorm"
 SUMMARY = "Batch norm: μ_B, σ²_B (divisor m), x̂, y = γx̂ + β; backward ∂L/∂γ, ∂L/∂β, ∂L/∂x at hard"
@@ -67,7 +71,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         if backward:
             g["dy"] = (rng.integers(-10, 11, size=shape) / 10).tolist()
         return g
-    return generate_clear(__import__(__name__, fromlist=["x"]), draw)
+    return generate_clear(this(__name__), draw)
 
 
 def validate(g: dict[str, Any]) -> dict[str, Any]:
@@ -129,5 +133,5 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch F.batch_norm + autograd, else an explicit Jacobian in NumPy."""
-    from problems.types._a_bn_check import cross_check as run
+    from problems.types._batchnorm_crosscheck import cross_check as run
     return run(g)

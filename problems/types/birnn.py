@@ -16,9 +16,11 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.types import _g_birnn as B
-from problems.types._b_solve import put
-from problems.types._g_common import generate_clear, idle, pick, this
+from problems.shared.array_steps import put
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.types import _birnn_layer as B
 
 NAME = "birnn"
 SUMMARY = "Bidirectional RNN: forward states h→_t, backward states h←_t (t = T … 1), h_t = [h→_t ; h←_t], y_t, size, parameters"

@@ -19,8 +19,11 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import choice, flag, integer, number
-from problems.types import _stats as S
-from problems.types._g_common import generate_clear, idle, num, pick, this
+from problems.shared import hypothesis_tests as S
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import num
 
 NAME = "test-choice"
 SUMMARY = "Which test: tail from the wording of H₁, z or t (σ known or n > 30), then SE, statistic, critical value, decision"

@@ -17,7 +17,11 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import choice, matrix, number, vector
-from problems.types._a_common import generate_clear, idle, load_torch, mat, num, pick, vec
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.optional_torch import load_torch
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import mat, num, vec
 
 NAME = "clipping"
 SUMMARY = "Gradient clipping by norm (norm, clip factor, clipped gradient) or by value (and the direction change)"
@@ -56,7 +60,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
             inside = difficulty == "hard" and rng.integers(4) == 0
             if norm > 0 and abs(norm - theta) > 1e-3 and (norm < theta) == inside and (mode == "norm" or big.any() and not big.all()):
                 return {"g": g.tolist(), "threshold": theta, "mode": mode}
-    return generate_clear(__import__(__name__, fromlist=["x"]), draw)
+    return generate_clear(this(__name__), draw)
 
 
 def validate(g: dict[str, Any]) -> dict[str, Any]:

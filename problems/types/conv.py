@@ -17,13 +17,14 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import choice
-from problems.types import _b_conv_maps as maps
-from problems.types import _b_conv_cross as xnet
-from problems.types import _b_conv_net as net
-from problems.types import _b_conv_params as par
-from problems.types import _b_conv_size as size
-from problems.types._b_common import torch_module, variant_of
-from problems.types._b_solve import other_mistake
+from problems.shared.mistake_replay import other_mistake
+from problems.shared.optional_torch import load_torch
+from problems.shared.random_givens import variant_of
+from problems.types import _conv_maps as maps
+from problems.types import _conv_network as net
+from problems.types import _conv_network_crosscheck as xnet
+from problems.types import _conv_output_size as size
+from problems.types import _conv_params as par
 
 NAME = "conv"
 SUMMARY = "CNN: output size, cross-correlation, pooling, flatten, parameter counts, LeNet/VGG shape tables"
@@ -136,7 +137,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch conv2d/pooling/modules on 'meta', or NumPy windows."""
-    return _IMPL[g["variant"]][4](g, torch_module())
+    return _IMPL[g["variant"]][4](g, load_torch())
 
 
 if __name__ == "__main__":

@@ -17,7 +17,11 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, number, vector
-from problems.types._a_common import generate_clear, idle, load_torch, num, pick, vec
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.optional_torch import load_torch
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import num, vec
 
 NAME = "dropout"
 SUMMARY = "Dropout: apply a mask, inverted (1/(1 − p)) or standard scaling, test-time output, expected units"
@@ -57,7 +61,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
             mask = rng.integers(0, 2, size=n).astype(float)
         return {"a": (rng.integers(1, 31, size=n) / 10).tolist(), "mask": mask.tolist(),
                 "p": pick(rng, [0.2, 0.25, 0.4, 0.5]), "mode": mode}
-    return generate_clear(__import__(__name__, fromlist=["x"]), draw)
+    return generate_clear(this(__name__), draw)
 
 
 def validate(g: dict[str, Any]) -> dict[str, Any]:

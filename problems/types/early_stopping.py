@@ -20,7 +20,10 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import integer, number, vector
-from problems.types._a_common import generate_clear, idle, num, pick
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import num
 
 NAME = "early-stopping"
 SUMMARY = "Early stopping with patience: epochs without improvement, stop epoch, best epoch, restored parameters"
@@ -59,7 +62,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         if rng.integers(3) == 0:
             val[-1] = round(float(val.min()) - 0.01 * float(rng.integers(1, 4)), 2)
         return {"val": val.tolist(), "patience": patience, "min_delta": float(min_delta)}
-    return generate_clear(__import__(__name__, fromlist=["x"]), draw)
+    return generate_clear(this(__name__), draw)
 
 
 def validate(g: dict[str, Any]) -> dict[str, Any]:

@@ -18,8 +18,10 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, matrix, number, vector
-from problems.types import _g_esn as E
-from problems.types._g_common import generate_clear, idle, mat, num, this, vec
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.statement_text import mat, num, vec
+from problems.types import _esn_reservoir as E
 
 NAME = "esn"
 SUMMARY = "Echo state network: reservoir states, ρ(W), ridge readout W_out = y Xᵀ(X Xᵀ + λI)^(−1), predictions and MSE"

@@ -19,8 +19,11 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, vector
-from problems.types._b_common import dec, variant_of, vec
-from problems.types._b_solve import distinct, other_mistake, put
+from problems.shared.array_steps import put
+from problems.shared.clear_mistakes import distinct
+from problems.shared.mistake_replay import other_mistake
+from problems.shared.random_givens import dec, variant_of
+from problems.shared.statement_text import vec_g
 
 NAME = "gan"
 SUMMARY = "GAN: V, L_D, saturating and non-saturating L_G and their slopes; D* from densities, JSD, −log 4"
@@ -93,10 +96,10 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
 def statement(g: dict[str, Any]) -> str:
     """The exercise text."""
     if g["variant"] == "optimal":
-        return (f"On {len(g['p_data'])} points the data distribution is p_data = {vec(g['p_data'])} and the generator's is "
-                f"p_g = {vec(g['p_g'])}. Compute the optimal discriminator D* at each point, the value V(D*, G), "
+        return (f"On {len(g['p_data'])} points the data distribution is p_data = {vec_g(g['p_data'])} and the generator's is "
+                f"p_g = {vec_g(g['p_g'])}. Compute the optimal discriminator D* at each point, the value V(D*, G), "
                 "the Jensen–Shannon divergence and the value at the global optimum p_g = p_data.")
-    return (f"A discriminator outputs D(x) = {vec(g['D_real'])} on real samples and D(G(z)) = {vec(g['D_fake'])} on "
+    return (f"A discriminator outputs D(x) = {vec_g(g['D_real'])} on real samples and D(G(z)) = {vec_g(g['D_fake'])} on "
             "generated ones. Compute V, the discriminator loss, the saturating and non-saturating generator losses, "
             "and each loss's slope with respect to D(G(z)) per fake sample.")
 
@@ -142,7 +145,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch BCE and autograd, scipy's jensenshannon and a numerical
     maximisation of p log D + q log(1 − D) for D*; NumPy log1p without torch."""
-    from problems.types._b_cross import gan_cross
+    from problems.types._gan_crosscheck import gan_cross
     return gan_cross(g)
 
 

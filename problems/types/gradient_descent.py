@@ -20,7 +20,10 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import integer, number, vector
-from problems.types._a_common import generate_clear, idle, num, pick, poly_text, vec
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import num, poly_text, vec
 
 NAME = "gradient-descent"
 SUMMARY = "Gradient descent loop on a 1-D polynomial or 2-D quadratic until ‖Δw‖ < tol"
@@ -69,7 +72,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
                 T, w, margin = _run(validate(g))
                 if want[0] <= T <= want[1] and np.all(np.abs(w) < 20) and T < g["max_iter"] and margin > 1e-3:
                     return g
-    return generate_clear(__import__(__name__, fromlist=["x"]), draw)
+    return generate_clear(this(__name__), draw)
 
 
 def validate(g: dict[str, Any]) -> dict[str, Any]:
@@ -160,5 +163,5 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent run (tests only): torch autograd + torch.optim.SGD, else numpy.polynomial / matrix form."""
-    from problems.types._a_gd_check import cross_check as run
+    from problems.types._gradient_descent_crosscheck import cross_check as run
     return run(g)

@@ -21,9 +21,14 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import choice
-from problems.types import _b_gates as G
-from problems.types._b_common import pick, sigmoid, torch_module, variant_of, vec
-from problems.types._b_solve import arr, distinct, other_mistake, put
+from problems.shared import gated_cells as G
+from problems.shared.array_steps import arr, put
+from problems.shared.clear_mistakes import distinct
+from problems.shared.mistake_replay import other_mistake
+from problems.shared.optional_torch import load_torch
+from problems.shared.random_givens import pick, variant_of
+from problems.shared.statement_text import vec_g
+from problems.shared.unit_functions import sigmoid
 
 NAME = "gru"
 SUMMARY = "GRU cell: gates z, r, candidate h̃, h_t (course or PyTorch convention); backward step; 3[h(h + x) + h]"
@@ -84,7 +89,7 @@ def statement(g: dict[str, Any]) -> str:
         return G.say_params(g, "GRU")
     text = "One GRU step. " + G.say_cell(g, "zrh", _S) + " Compute every gate, r ⊙ h_{t−1}, h̃ and h_t."
     if g["variant"] == "backward":
-        text += (f" Then backpropagate δh = ∂L/∂h_t = {vec(g['dh'])}: δh̃, δz, δa_h, δ(r⊙h), δr, δa_z, δa_r, "
+        text += (f" Then backpropagate δh = ∂L/∂h_t = {vec_g(g['dh'])}: δh̃, δz, δa_h, δ(r⊙h), δr, δa_z, δa_r, "
                  "∂L/∂W_z and δh_{t−1}.")
     return text
 
@@ -153,9 +158,9 @@ def _backward(g: dict[str, Any], work: Any, hx: Any, hp: Any, W: dict[str, Any],
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch autograd (+ nn.GRUCell for one unit), or NumPy differences."""
     if g["variant"] == "params":
-        return G.cross_params(g, torch_module(), "gru")
-    from problems.types._b_gates_cross import gru_cross
-    return gru_cross(g, torch_module())
+        return G.cross_params(g, load_torch(), "gru")
+    from problems.types._gru_crosscheck import gru_cross
+    return gru_cross(g, load_torch())
 
 
 if __name__ == "__main__":

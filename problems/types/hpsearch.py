@@ -12,6 +12,7 @@ Equations::
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -19,8 +20,10 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, integer, number, vector
-from problems.types._g_common import generate_clear, idle, num, pick, this
-from problems.types._g_hpsearch import names
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import num
 
 NAME = "hpsearch"
 SUMMARY = "Hyperparameter search: grid size, CV fits and time; random search hit probability and trials needed"
@@ -79,6 +82,17 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     return generate_clear(this(__name__), draw)
 
 
+def _names(g: dict[str, Any], k: int) -> list[str]:
+    """The k names of the hyperparameters (a list, or a comma-separated string; default numbered)."""
+    raw = g.get("names")
+    if raw is None:
+        return [f"hyperparameter {i}" for i in range(1, k + 1)]
+    items = [s.strip() for s in (raw.split(",") if isinstance(raw, str) else raw)]
+    if len(items) != k or any(not re.fullmatch(r"[A-Za-z][A-Za-z0-9 \-]{0,24}", str(s)) for s in items):
+        raise GivenError("names", f"expected {k} names (letters, digits, spaces), one per entry of levels")
+    return [str(s) for s in items]
+
+
 def validate(g: dict[str, Any]) -> dict[str, Any]:
     """Grid: 1–6 hyperparameters with 1–20 values each; random: 1–10000 trials, 0 < q, P < 1."""
     v = choice(g, "variant", VARIANTS, default="random" if "trials" in g else "grid")
@@ -86,7 +100,7 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
         levels = vector(g, "levels", (1, 6))
         if any(x != int(x) or not 1 <= x <= 20 for x in levels):
             raise GivenError("levels", "expected whole numbers from 1 to 20 (values per hyperparameter)")
-        return {"variant": v, "levels": [int(x) for x in levels], "names": names(g, len(levels)),
+        return {"variant": v, "levels": [int(x) for x in levels], "names": _names(g, len(levels)),
                 "folds": integer(g, "folds", 1, 20, default=1), "minutes": number(g, "minutes", 0.01, 10_000)}
     return {"variant": v, "trials": integer(g, "trials", 1, 10_000), "q": number(g, "q", 1e-6, 0.999),
             "target": number(g, "target", 0.01, 0.999999)}
@@ -142,5 +156,5 @@ def solve(g: dict[str, Any], work: Any) -> None:
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): itertools enumerates the grid and its CV runs, a seeded
     random search counts its distinct values, scipy.stats.binom gives the trial probabilities."""
-    from problems.types._g_hpsearch import cross
+    from problems.types._hpsearch_crosscheck import cross
     return cross(g)

@@ -16,7 +16,9 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import choice, integer
-from problems.types._a_common import generate_clear, idle, pick
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
 
 NAME = "init"
 SUMMARY = "Glorot/He/LeCun initialisation: fans, variance, normal σ or uniform bound (dense or conv)"
@@ -58,7 +60,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         sizes = [2, 3, 4, 5, 8, 10, 16, 20, 32, 50, 64, 100, 128, 256]
         n_in = pick(rng, sizes)
         return {"scheme": scheme, "layer": "dense", "n_in": n_in, "n_out": pick(rng, [s for s in sizes if s != n_in])}
-    return generate_clear(__import__(__name__, fromlist=["x"]), draw)
+    return generate_clear(this(__name__), draw)
 
 
 def validate(g: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +115,7 @@ def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch.nn.init's fan computation and gains, scipy's uniform variance."""
     from scipy.stats import uniform
 
-    from problems.types._a_common import load_torch
+    from problems.shared.optional_torch import load_torch
     torch, family = load_torch(), g["scheme"].split("-")[0]
     shape = (g["n_out"], g["n_in"]) if g["layer"] == "dense" else (g["c_out"], g["c_in"], g["kernel"], g["kernel"])
     if torch is not None:

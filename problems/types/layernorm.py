@@ -20,8 +20,11 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, integer, number, vector
-from problems.types import _g_norm as Nm
-from problems.types._g_common import generate_clear, idle, pick, root, this
+from problems.shared.checked_math import root
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.types import _layernorm_axes as Nm
 
 NAME = "layernorm"
 SUMMARY = "Layer, instance and group norm: reduced axes, elements per statistic, μ, σ², x̂, y = γx̂ + β"

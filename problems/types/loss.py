@@ -18,7 +18,11 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, vector
-from problems.types._a_common import generate_clear, idle, ln, pick, vec
+from problems.shared.checked_math import ln
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import vec
 
 NAME = "loss"
 SUMMARY = "Loss values and gradients: MSE ((1/2)Σ or mean), binary cross-entropy, softmax cross-entropy"
@@ -67,7 +71,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         form = {"easy": "half-sum", "exam": pick(rng, ["half-sum", "mean"]), "hard": "mean"}[difficulty]
         return {"loss": loss, "o": (rng.integers(-5, 16, size=n) / 10).tolist(),
                 "t": (rng.integers(0, 11, size=n) / 10).tolist(), "form": form}
-    return generate_clear(__import__(__name__, fromlist=["x"]), draw)
+    return generate_clear(this(__name__), draw)
 
 
 def validate(g: dict[str, Any]) -> dict[str, Any]:
@@ -146,5 +150,5 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch.nn.functional losses + autograd, else sklearn + complex step."""
-    from problems.types._a_loss_check import cross_check as run
+    from problems.types._loss_crosscheck import cross_check as run
     return run(g)

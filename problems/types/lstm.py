@@ -20,9 +20,14 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import choice
-from problems.types import _b_gates as G
-from problems.types._b_common import sigmoid, torch_module, variant_of, vec
-from problems.types._b_solve import arr, distinct, other_mistake, put
+from problems.shared import gated_cells as G
+from problems.shared.array_steps import arr, put
+from problems.shared.clear_mistakes import distinct
+from problems.shared.mistake_replay import other_mistake
+from problems.shared.optional_torch import load_torch
+from problems.shared.random_givens import variant_of
+from problems.shared.statement_text import vec_g
+from problems.shared.unit_functions import sigmoid
 
 NAME = "lstm"
 SUMMARY = "LSTM cell: gates f, i, c̃, o, cell and hidden state; one backward step; 4[h(h + x) + h] parameters"
@@ -84,7 +89,7 @@ def statement(g: dict[str, Any]) -> str:
         return G.say_params(g, "LSTM")
     text = "One LSTM step. " + G.say_cell(g, "fico", _S) + " Compute every gate, c_t and h_t."
     if g["variant"] == "backward":
-        text += (f" Then backpropagate δh = ∂L/∂h_t = {vec(g['dh'])} and δc_next = {vec(g['dc_next'])} through the step: "
+        text += (f" Then backpropagate δh = ∂L/∂h_t = {vec_g(g['dh'])} and δc_next = {vec_g(g['dc_next'])} through the step: "
                  "δo, δc, δf, δi, δc̃, δc_{t−1}, the pre-activation gradients, ∂L/∂W_f and δh_{t−1}.")
     return text
 
@@ -147,9 +152,9 @@ def _backward(g: dict[str, Any], work: Any, hx: Any, cp: Any, W: dict[str, Any],
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch nn.LSTMCell + autograd, or NumPy finite differences."""
     if g["variant"] == "params":
-        return G.cross_params(g, torch_module(), "lstm")
-    from problems.types._b_gates_cross import lstm_cross
-    return lstm_cross(g, torch_module())
+        return G.cross_params(g, load_torch(), "lstm")
+    from problems.types._lstm_crosscheck import lstm_cross
+    return lstm_cross(g, load_torch())
 
 
 if __name__ == "__main__":

@@ -19,7 +19,10 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import matrix, vector
-from problems.types._a_common import generate_clear, idle, mat, pick
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import mat
 
 NAME = "metrics"
 SUMMARY = "Confusion matrix → accuracy, precision, recall, specificity, F1 (binary) or per-class and macro-F1"
@@ -70,7 +73,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
             cm = rng.integers(0, hi // 2, size=(k, k)) + np.diag(rng.integers(hi // 2, hi + 1, size=k))
             if _valid(cm):
                 return {"cm": cm.astype(int).tolist()}
-    return generate_clear(__import__(__name__, fromlist=["x"]), draw)
+    return generate_clear(this(__name__), draw)
 
 
 def _valid(cm: np.ndarray) -> bool:
@@ -160,5 +163,5 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): sklearn.metrics on label arrays expanded from the matrix."""
-    from problems.types._a_metrics_check import cross_check as run
+    from problems.types._metrics_crosscheck import cross_check as run
     return run(g)

@@ -19,8 +19,11 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, integer, number, vector
-from problems.types._b_solve import put
-from problems.types._g_common import generate_clear, idle, num, pick, this, vec
+from problems.shared.array_steps import put
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import num, vec
 
 NAME = "minibatch"
 SUMMARY = "Batch vs mini-batch vs SGD: residuals, gradients and parameters after each update of one epoch; updates per epoch"
@@ -138,5 +141,5 @@ def solve(g: dict[str, Any], work: Any) -> None:
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch SGD on F.mse_loss batch by batch and a DataLoader
     for the counts; without torch, the matrix form (2/B) Aᵀ(Aθ − y) and Python ranges."""
-    from problems.types._g_minibatch import cross
+    from problems.types._minibatch_crosscheck import cross
     return cross(g)

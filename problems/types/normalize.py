@@ -18,7 +18,11 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, matrix, vector
-from problems.types._a_common import generate_clear, idle, mat, pick, root, vec
+from problems.shared.checked_math import root
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import mat, vec
 
 NAME = "normalize"
 SUMMARY = "Feature scaling of a small data set: min-max, z-score (population σ) and max-abs"
@@ -56,7 +60,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
             x = rng.integers(-10 if method == "max-abs" else 0, 11, size=shape) * (1.0 if difficulty == "easy" else 0.5)
             if np.all(np.ptp(x, axis=0) > 0) and np.all(np.abs(x).max(axis=0) > 0):
                 return {"x": x.tolist(), "method": method}
-    return generate_clear(__import__(__name__, fromlist=["x"]), draw)
+    return generate_clear(this(__name__), draw)
 
 
 def validate(g: dict[str, Any]) -> dict[str, Any]:

@@ -17,8 +17,11 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import choice, number, vector
-from problems.types import _g_numgrad as G
-from problems.types._g_common import generate_clear, idle, num, pick, this, vec
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import num, vec
+from problems.types import _numgrad_functions as G
 
 NAME = "numgrad"
 SUMMARY = "Chain rule for φ(g(x)) checked by central and forward differences; a chain of k sigmoids and 0.25ᵏ"

@@ -21,8 +21,10 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.types import _a_opt_io as io
-from problems.types._a_common import idle, root
+from problems.shared.checked_math import root
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.types import _optimizer_givens as io
 
 NAME = "optimizer"
 SUMMARY = "k steps of SGD, momentum (classical/EMA), RMSProp, Adam (with or without bias correction)"
@@ -56,7 +58,13 @@ APPLIES = {"eps-placement": lambda g: g["optimizer"] in _ADAPTIVE and g["eps"] >
            "bias-correction-t1": lambda g: g["optimizer"] == "adam" and g["steps"] > 1,
            "current-point-weighted": lambda g: g["optimizer"] not in ("sgd", "momentum"),
            "momentum-form": lambda g: g["optimizer"] in ("momentum", "momentum-ema")}
-generate, validate, statement, conventions = io.generate, io.validate, io.statement, io.conventions
+validate, statement, conventions = io.validate, io.statement, io.conventions
+
+
+def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
+    """Givens whose mistakes are all diagnosable: one-decimal gradients (or a diagonal quadratic at hard),
+    2–3 steps; ε = 0 (easy) or 0, 0.01, 0.1 (see ``_optimizer_givens.drawer``)."""
+    return generate_clear(this(__name__), io.drawer(rng, difficulty, variant))
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
@@ -109,5 +117,5 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch.optim where it has the rule, else a NumPy reference."""
-    from problems.types._a_opt_check import cross_check as run
+    from problems.types._optimizer_crosscheck import cross_check as run
     return run(g)

@@ -20,8 +20,9 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, matrix
-from problems.types._b_common import mat, pick
-from problems.types._b_solve import distinct
+from problems.shared.clear_mistakes import distinct
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import mat_g
 
 NAME = "pca"
 SUMMARY = "PCA on 2-D data: mean, covariance (n − 1 or n), eigenvalues/vectors, scores, X̂ = X_c v₁v₁ᵀ + μ, explained variance"
@@ -78,7 +79,7 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
 def statement(g: dict[str, Any]) -> str:
     """The exercise text."""
     div = "n − 1" if g["divisor"] == "n-1" else "n"
-    return (f"Run PCA on the {len(g['X'])} points X = {mat(g['X'])} (one per row), with covariance divisor {div}. "
+    return (f"Run PCA on the {len(g['X'])} points X = {mat_g(g['X'])} (one per row), with covariance divisor {div}. "
             "Give the mean, the centred data, the covariance matrix, its eigenvalues (largest first) and unit "
             "eigenvectors, the scores on the first principal axis, the rank-1 reconstruction X̂, the explained-"
             "variance ratio of PC1 and the squared reconstruction error.")
@@ -148,7 +149,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): sklearn.decomposition.PCA (numpy.linalg.eigh without it),
     signs brought to the stated convention."""
-    from problems.types._b_cross import pca_cross
+    from problems.types._pca_crosscheck import pca_cross
     return pca_cross(g)
 
 

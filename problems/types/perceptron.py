@@ -19,7 +19,9 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, integer, number, vector
-from problems.types._a_common import generate_clear, num, pick, vec
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import num, vec
 
 NAME = "perceptron"
 SUMMARY = "Perceptron rule on AND/OR/NAND/NOR/XOR: net, output, error, weights per presentation"
@@ -64,7 +66,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
             if gate in ("xor", "xnor") or _epochs(g) < cap:
                 break
         return g
-    return generate_clear(__import__(__name__, fromlist=["x"]), draw)
+    return generate_clear(this(__name__), draw)
 
 
 def validate(g: dict[str, Any]) -> dict[str, Any]:

@@ -19,8 +19,11 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import matrix, number, vector
-from problems.types._b_common import binary, dec, mat, pick, sigmoid, vec
-from problems.types._b_solve import distinct
+from problems.shared.clear_mistakes import distinct
+from problems.shared.given_readers import binary
+from problems.shared.random_givens import dec, pick
+from problems.shared.statement_text import mat_g, vec_g
+from problems.shared.unit_functions import sigmoid
 
 NAME = "rbm"
 SUMMARY = "RBM: energy E(v, h), P(h|v), P(v|h), one CD-1 update ΔW = η(v⁰h⁰ᵀ − v¹h¹ᵀ) from given samples"
@@ -84,9 +87,9 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
 
 def statement(g: dict[str, Any]) -> str:
     """The exercise text."""
-    return (f"An RBM with {len(g['a'])} visible and {len(g['b'])} hidden units has W = {mat(g['W'])} (row i = visible unit i), "
-            f"a = {vec(g['a'])}, b = {vec(g['b'])}. For the data v⁰ = {vec(g['v0'])} one Gibbs step sampled h⁰ = {vec(g['h0'])}, "
-            f"v¹ = {vec(g['v1'])}, h¹ = {vec(g['h1'])}. Compute E(v⁰, h⁰), P(h = 1 | v⁰), P(v = 1 | h⁰), P(h = 1 | v¹), "
+    return (f"An RBM with {len(g['a'])} visible and {len(g['b'])} hidden units has W = {mat_g(g['W'])} (row i = visible unit i), "
+            f"a = {vec_g(g['a'])}, b = {vec_g(g['b'])}. For the data v⁰ = {vec_g(g['v0'])} one Gibbs step sampled h⁰ = {vec_g(g['h0'])}, "
+            f"v¹ = {vec_g(g['v1'])}, h¹ = {vec_g(g['h1'])}. Compute E(v⁰, h⁰), P(h = 1 | v⁰), P(v = 1 | h⁰), P(h = 1 | v¹), "
             f"the positive and negative phases, the CD-1 update with η = {g['lr']:g}, the new W and the bias updates.")
 
 
@@ -124,7 +127,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): every conditional from energy differences,
     P(h_j = 1 | v) = 1/(1 + exp(E(v, h with h_j = 1) − E(v, h with h_j = 0))), and explicit loops."""
-    from problems.types._b_cross import rbm_cross
+    from problems.types._rbm_crosscheck import rbm_cross
     return rbm_cross(g)
 
 

@@ -17,7 +17,11 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, number, vector
-from problems.types._a_common import generate_clear, idle, load_torch, num, pick, vec
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.optional_torch import load_torch
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import num, vec
 
 NAME = "regularization"
 SUMMARY = "L1/L2 penalty, its gradient and the weight-decay update in both L2 forms"
@@ -59,7 +63,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         w = rng.integers(1, 16, size=n) / 10 * rng.choice([-1, 1], size=n)
         return {"penalty": form, "w": w.tolist(), "grad0": (rng.integers(-10, 11, size=n) / 10).tolist(),
                 "J0": float(rng.integers(10, 200)) / 100, "lam": pick(rng, [0.01, 0.05, 0.1, 0.5]), "lr": pick(rng, [0.1, 0.5, 1.0])}
-    return generate_clear(__import__(__name__, fromlist=["x"]), draw)
+    return generate_clear(this(__name__), draw)
 
 
 def validate(g: dict[str, Any]) -> dict[str, Any]:

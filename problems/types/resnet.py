@@ -18,8 +18,12 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, matrix, vector
-from problems.types import _g_resnet as R
-from problems.types._g_common import generate_clear, idle, mat, pick, relu, this, vec
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.random_givens import pick
+from problems.shared.statement_text import mat, vec
+from problems.shared.unit_functions import relu
+from problems.types import _resnet_block as R
 
 NAME = "resnet"
 SUMMARY = "Residual block H(x) = F(x) + x: branch, shortcut (identity or projection W_s x), ReLU, parameters, δx"

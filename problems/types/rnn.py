@@ -20,10 +20,16 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, matrix, vector
-from problems.types import _b_rnn_bptt as bptt
-from problems.types import _b_rnn_vanish as van
-from problems.types._b_common import dec, mat, one_unit, pick, sigmoid, torch_module, variant_of, vec
-from problems.types._b_solve import arr, distinct, other_mistake, put
+from problems.shared.array_steps import arr, put
+from problems.shared.clear_mistakes import distinct
+from problems.shared.given_readers import one_unit
+from problems.shared.mistake_replay import other_mistake
+from problems.shared.optional_torch import load_torch
+from problems.shared.random_givens import dec, pick, variant_of
+from problems.shared.statement_text import mat_g, vec_g
+from problems.shared.unit_functions import sigmoid
+from problems.types import _rnn_bptt as bptt
+from problems.types import _rnn_vanishing as van
 
 NAME = "rnn"
 SUMMARY = "Vanilla RNN: a_t, h_t, y_t over T steps; BPTT gradients; vanishing factor (σ_max·max|f'|)ᵏ"
@@ -102,12 +108,12 @@ def statement(g: dict[str, Any]) -> str:
     """The exercise text."""
     if g["variant"] == "vanishing":
         return van.statement(g)
-    xs = "; ".join(f"x_{t} = {vec(x)}" for t, x in enumerate(g["x"], 1))
-    text = (f"A vanilla RNN has W_xh = {mat(g['Wxh'])}, W_hh = {mat(g['Whh'])}, b_h = {vec(g['bh'])}, "
-            f"W_hy = {mat(g['Why'])}, b_y = {vec(g['by'])} and h_0 = {vec(g['h0'])}. Feed {xs}. "
+    xs = "; ".join(f"x_{t} = {vec_g(x)}" for t, x in enumerate(g["x"], 1))
+    text = (f"A vanilla RNN has W_xh = {mat_g(g['Wxh'])}, W_hh = {mat_g(g['Whh'])}, b_h = {vec_g(g['bh'])}, "
+            f"W_hy = {mat_g(g['Why'])}, b_y = {vec_g(g['by'])} and h_0 = {vec_g(g['h0'])}. Feed {xs}. "
             "For every step compute a_t, h_t = tanh(a_t) and y_t.")
     if g["variant"] == "bptt":
-        ds = "; ".join(f"d_{t} = {vec(d)}" for t, d in enumerate(g["d"], 1))
+        ds = "; ".join(f"d_{t} = {vec_g(d)}" for t, d in enumerate(g["d"], 1))
         text += (f" The targets are {ds} and L = (1/2)Σ_t‖y_t − d_t‖². Compute L, δy_t, then δh_t and δa_t from "
                  "t = T back to 1, and ∂L/∂W_hy, ∂L/∂W_hh, ∂L/∂W_xh, ∂L/∂b_h.")
     return text
@@ -145,8 +151,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch nn.RNN + autograd, or NumPy finite differences."""
-    from problems.types._b_rnn_cross import rnn_cross
-    return van.cross_check(g) if g["variant"] == "vanishing" else rnn_cross(g, torch_module())
+    from problems.types._rnn_crosscheck import rnn_cross
+    return van.cross_check(g) if g["variant"] == "vanishing" else rnn_cross(g, load_torch())
 
 
 if __name__ == "__main__":

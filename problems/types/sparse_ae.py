@@ -18,7 +18,13 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import matrix, number, vector
-from problems.types._g_common import dec, generate_clear, idle, ln, load_torch, mat, num, pick, sigmoid, this, vec
+from problems.shared.checked_math import ln
+from problems.shared.clear_mistakes import generate_clear, this
+from problems.shared.mistake_replay import idle
+from problems.shared.optional_torch import load_torch
+from problems.shared.random_givens import dec, pick
+from problems.shared.statement_text import mat, num, vec
+from problems.shared.unit_functions import sigmoid
 
 NAME = "sparse-ae"
 SUMMARY = "Sparse autoencoder: mean activations ρ̂, KL(ρ‖ρ̂_j) per unit, penalty β Σ KL, total cost, ∂penalty/∂ρ̂"

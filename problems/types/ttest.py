@@ -21,7 +21,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, integer, number
-from problems.types import _stats as S
+from problems.shared import hypothesis_tests as S
 
 NAME = "ttest"
 SUMMARY = "One-sample t-test: sums, mean, s, SE, t, df, critical value, p-value and decision"

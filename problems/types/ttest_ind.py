@@ -19,7 +19,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, integer, number
-from problems.types import _stats as S
+from problems.shared import hypothesis_tests as S
 
 NAME = "ttest-ind"
 SUMMARY = "Two-sample t-test (pooled or Welch): means, variances, pooled variance, SE, t, df, p and decision"

@@ -18,7 +18,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import integer, number, vector
-from problems.types import _stats as S
+from problems.shared import hypothesis_tests as S
 
 NAME = "ttest-paired"
 SUMMARY = "Paired t-test: differences, their mean and SD, SE, t, df, critical value, p-value and decision"

@@ -18,8 +18,10 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, vector
-from problems.types._b_common import dec, pick, variant_of, vec
-from problems.types._b_solve import distinct, put
+from problems.shared.array_steps import put
+from problems.shared.clear_mistakes import distinct
+from problems.shared.random_givens import dec, pick, variant_of
+from problems.shared.statement_text import vec_g
 
 NAME = "vae"
 SUMMARY = "VAE: σ from log σ², Gaussian KL per dimension and total, z = μ + σ⊙ε, reconstruction, loss = −ELBO"
@@ -87,10 +89,10 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
 
 def statement(g: dict[str, Any]) -> str:
     """The exercise text."""
-    spread = f"σ = {vec(g['sigma'])}" if g["variant"] == "sigma" else f"log σ² = {vec(g['logvar'])}"
+    spread = f"σ = {vec_g(g['sigma'])}" if g["variant"] == "sigma" else f"log σ² = {vec_g(g['logvar'])}"
     loss = "binary cross-entropy" if g["recon"] == "bce" else "sum of squared errors"
-    return (f"A VAE encoder outputs μ = {vec(g['mu'])} and {spread}. The noise sample is ε = {vec(g['eps'])}. For the "
-            f"input x = {vec(g['x'])} the decoder outputs x̂ = {vec(g['x_hat'])}. Compute σ, σ² and log σ², the KL term "
+    return (f"A VAE encoder outputs μ = {vec_g(g['mu'])} and {spread}. The noise sample is ε = {vec_g(g['eps'])}. For the "
+            f"input x = {vec_g(g['x'])} the decoder outputs x̂ = {vec_g(g['x_hat'])}. Compute σ, σ² and log σ², the KL term "
             f"per dimension and in total, z, the reconstruction loss ({loss}), the loss and the ELBO.")
 
 
@@ -135,7 +137,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): torch.distributions KL and torch losses, or NumPy with
     the KL in its other closed form log(1/σ) + (σ² + μ²)/2 − (1/2)."""
-    from problems.types._b_cross import vae_cross
+    from problems.types._vae_crosscheck import vae_cross
     return vae_cross(g)
 
 

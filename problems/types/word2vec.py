@@ -21,8 +21,11 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import integer, matrix
-from problems.types._b_common import dec, mat, pick, softmax, text, words
-from problems.types._b_solve import distinct
+from problems.shared.clear_mistakes import distinct
+from problems.shared.given_readers import text, words
+from problems.shared.random_givens import dec, pick
+from problems.shared.statement_text import mat_g
+from problems.shared.unit_functions import softmax
 
 NAME = "word2vec"
 SUMMARY = "word2vec: tokens without stop words, vocabulary, one-hot, skip-gram context pairs, CBOW h, scores, softmax"
@@ -104,7 +107,7 @@ def statement(g: dict[str, Any]) -> str:
     return (f"Corpus: \"{g['corpus']}\". Stop words: {' '.join(g['stopwords'])}. Window c = {g['window']}. List the tokens, "
             "the vocabulary (order of first appearance) and its size, the one-hot vector of the target "
             f"'{g['target']}', each token's context words and the number of skip-gram pairs. Then run CBOW for the "
-            f"target with W = {mat(g['W'])} (rows in vocabulary order) and W' = {mat(g['W_out'])}: h, u = W'ᵀh, ŷ, "
+            f"target with W = {mat_g(g['W'])} (rows in vocabulary order) and W' = {mat_g(g['W_out'])}: h, u = W'ᵀh, ŷ, "
             "the predicted word and the loss −log ŷ_target.")
 
 
@@ -151,7 +154,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): pairs enumerated explicitly; torch EmbeddingBag(mean),
     Linear and cross_entropy for CBOW (NumPy without torch)."""
-    from problems.types._b_cross import word2vec_cross
+    from problems.types._word2vec_crosscheck import word2vec_cross
     return word2vec_cross(g)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import integer, number
-from problems.types import _stats as S
+from problems.shared import hypothesis_tests as S
 
 NAME = "ztest"
 SUMMARY = "One-sample z-test (σ known): mean, standard error, z, critical value, p-value and decision"

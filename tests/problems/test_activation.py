@@ -9,7 +9,7 @@ import pytest
 from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
-from problems.types import _a_activation_check
+from problems.types import _activation_crosscheck
 
 M = get("activation")
 
@@ -78,7 +78,7 @@ def test_bad_givens_are_refused():
 
 
 def test_complex_step_fallback_without_torch(monkeypatch):
-    monkeypatch.setattr(_a_activation_check, "load_torch", lambda: None)  # the NumPy path, as without torch
+    monkeypatch.setattr(_activation_crosscheck, "load_torch", lambda: None)  # the NumPy path, as without torch
     for fn in M.VARIANTS:
         for seed in range(3):
             ex = engine.make_exercise(M, seed, "hard", fn)

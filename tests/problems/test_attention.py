@@ -74,7 +74,7 @@ def test_sdpa_agrees_on_generated_exercises():
 
 
 def test_numpy_fallback_cross_check_agrees(monkeypatch):
-    monkeypatch.setattr(M, "torch_module", lambda: None)
+    monkeypatch.setattr(M, "load_torch", lambda: None)
     for variant in M.VARIANTS:
         ex = engine.make_exercise(M, 2, "hard", variant)
         ours = {s.id: s.value for s in ex.steps}

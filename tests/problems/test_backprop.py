@@ -9,7 +9,7 @@ import pytest
 from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
-from problems.types import _a_backprop_check
+from problems.types import _backprop_crosscheck
 
 M = get("backprop")
 
@@ -95,7 +95,7 @@ def test_bad_givens_are_refused():
 
 
 def test_cross_check_without_torch(monkeypatch):
-    monkeypatch.setattr(_a_backprop_check, "load_torch", lambda: None)  # the NumPy path, as without torch
+    monkeypatch.setattr(_backprop_crosscheck, "load_torch", lambda: None)  # the NumPy path, as without torch
     for difficulty in engine.DIFFICULTIES:
         for seed in range(5):
             ex = engine.make_exercise(M, seed, difficulty)

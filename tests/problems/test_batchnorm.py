@@ -10,7 +10,7 @@ import pytest
 from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
-from problems.types import _a_bn_check
+from problems.types import _batchnorm_crosscheck
 
 M = get("batchnorm")
 G = {"x": [1, 2, 3, 4], "gamma": 2, "beta": 1, "eps": 0}
@@ -61,7 +61,7 @@ def test_bad_givens_are_refused():
 
 
 def test_numpy_path_without_torch(monkeypatch):
-    monkeypatch.setattr(_a_bn_check, "load_torch", lambda: None)
+    monkeypatch.setattr(_batchnorm_crosscheck, "load_torch", lambda: None)
     for difficulty in engine.DIFFICULTIES:
         for seed in range(4):
             ex = engine.make_exercise(M, seed, difficulty)

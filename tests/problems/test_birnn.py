@@ -11,7 +11,7 @@ import pytest
 from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
-from problems.types import _g_birnn
+from problems.types import _birnn_layer
 
 M = get("birnn")
 G = {"Wxh_f": 1, "Whh_f": 0.5, "bh_f": 0, "Wxh_b": -1, "Whh_b": 0.5, "bh_b": 0, "x": [1, 2]}
@@ -61,7 +61,7 @@ def test_follow_through_and_named_mistakes():
 
 
 def test_cross_check_without_torch(monkeypatch):
-    monkeypatch.setattr(_g_birnn, "load_torch", lambda: None)
+    monkeypatch.setattr(_birnn_layer, "load_torch", lambda: None)
     for seed in range(8):
         for difficulty in ("exam", "hard"):
             ex = engine.make_exercise(M, seed, difficulty)

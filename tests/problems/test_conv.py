@@ -9,7 +9,7 @@ import pytest
 import problems.types.conv as M
 from problems import engine
 from problems.givens import GivenError
-from problems.types._b_conv_net import LENET5, VGG16
+from problems.types._conv_network import LENET5, VGG16
 
 
 def solve(g):
@@ -95,7 +95,7 @@ def test_layers_given_as_text_and_bad_layers_refused():
 
 
 def test_numpy_fallback_cross_check_agrees(monkeypatch):
-    monkeypatch.setattr(M, "torch_module", lambda: None)
+    monkeypatch.setattr(M, "load_torch", lambda: None)
     for variant in M.VARIANTS:
         for seed in range(4):
             ex = engine.make_exercise(M, seed, "hard", variant)

@@ -11,7 +11,7 @@ import pytest
 from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
-from problems.types import _g_esn
+from problems.types import _esn_reservoir
 
 M = get("esn")
 G = {"variant": "readout", "X": [[1, 0, 1], [0, 1, 1]], "y": [1, 2, 3], "lam": 1}
@@ -58,7 +58,7 @@ def test_follow_through_and_named_mistakes():
 
 
 def test_agrees_with_sklearn_ridge_over_many_seeds(monkeypatch):
-    monkeypatch.setattr(_g_esn, "load_torch", lambda: None)  # the NumPy reservoir path
+    monkeypatch.setattr(_esn_reservoir, "load_torch", lambda: None)  # the NumPy reservoir path
     for seed in range(20):
         ex = engine.make_exercise(M, seed, "hard" if seed % 2 else "exam")
         ours = {s.id: s.value for s in ex.steps}

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import problems.types.gan as M
-import problems.types._b_cross as X
+import problems.types._gan_crosscheck as X
 from problems import engine
 
 L = {"variant": "losses", "D_real": [0.9, 0.8], "D_fake": [0.1, 0.3]}
@@ -59,7 +59,7 @@ def test_value_equals_minus_log4_plus_twice_jsd_on_generated_exercises():
 
 
 def test_numpy_fallback_cross_check_agrees(monkeypatch):
-    monkeypatch.setattr(X, "torch_module", lambda: None)
+    monkeypatch.setattr(X, "load_torch", lambda: None)
     for seed in range(4):
         ex = engine.make_exercise(M, seed, "hard", "losses")
         ours = {s.id: s.value for s in ex.steps}

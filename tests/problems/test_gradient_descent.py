@@ -10,7 +10,7 @@ import pytest
 from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
-from problems.types import _a_gd_check
+from problems.types import _gradient_descent_crosscheck
 
 M = get("gradient-descent")
 SQUARE = {"poly": [0, 0, 1], "w0": 1, "lr": 0.25, "tol": 0.1, "max_iter": 6}
@@ -64,7 +64,7 @@ def test_bad_givens_are_refused():
 
 
 def test_numpy_path_without_torch(monkeypatch):
-    monkeypatch.setattr(_a_gd_check, "load_torch", lambda: None)
+    monkeypatch.setattr(_gradient_descent_crosscheck, "load_torch", lambda: None)
     for difficulty in engine.DIFFICULTIES:
         for seed in range(5):
             ex = engine.make_exercise(M, seed, difficulty)

@@ -52,8 +52,8 @@ def test_bad_givens_are_refused():
 
 
 def test_without_torch(monkeypatch):
-    import problems.types._a_common as common
-    monkeypatch.setattr(common, "load_torch", lambda: None)
+    import problems.shared.optional_torch as optional_torch
+    monkeypatch.setattr(optional_torch, "load_torch", lambda: None)
     for difficulty in engine.DIFFICULTIES:
         for seed in range(4):
             ex = engine.make_exercise(M, seed, difficulty)

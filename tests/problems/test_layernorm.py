@@ -10,7 +10,7 @@ import pytest
 from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
-from problems.types import _g_norm
+from problems.types import _layernorm_axes
 
 M = get("layernorm")
 LAYER = {"variant": "layer", "x": [[1, 2, 3, 6], [0, 4, 4, 0]], "gamma": [1, 1, 1, 1], "beta": [0, 0, 0, 0], "eps": 0}
@@ -60,7 +60,7 @@ def test_follow_through_and_named_mistakes():
 
 
 def test_cross_check_without_torch(monkeypatch):
-    monkeypatch.setattr(_g_norm, "load_torch", lambda: None)
+    monkeypatch.setattr(_layernorm_axes, "load_torch", lambda: None)
     for seed in range(6):
         for variant in M.VARIANTS:
             for difficulty in ("exam", "hard"):

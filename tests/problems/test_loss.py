@@ -9,7 +9,7 @@ import pytest
 from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
-from problems.types import _a_loss_check
+from problems.types import _loss_crosscheck
 
 M = get("loss")
 
@@ -64,7 +64,7 @@ def test_bad_givens_are_refused():
 
 
 def test_fallback_without_torch(monkeypatch):
-    monkeypatch.setattr(_a_loss_check, "load_torch", lambda: None)  # the NumPy path, as without torch
+    monkeypatch.setattr(_loss_crosscheck, "load_torch", lambda: None)  # the NumPy path, as without torch
     for variant in M.VARIANTS:
         for seed in range(4):
             ex = engine.make_exercise(M, seed, "hard", variant)

@@ -9,7 +9,7 @@ import pytest
 from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
-from problems.types import _g_minibatch
+from problems.types import _minibatch_crosscheck
 
 M = get("minibatch")
 DATA = {"x": [1, -1, 2, 0], "y": [2, 0, 3, 1], "w0": 0, "b0": 0, "lr": 0.1}
@@ -62,7 +62,7 @@ def test_follow_through_and_named_mistakes():
 
 
 def test_cross_check_without_torch(monkeypatch):
-    monkeypatch.setattr(_g_minibatch, "load_torch", lambda: None)
+    monkeypatch.setattr(_minibatch_crosscheck, "load_torch", lambda: None)
     for seed in range(6):
         for variant in M.VARIANTS:
             ex = engine.make_exercise(M, seed, "hard", variant)

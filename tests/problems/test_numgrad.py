@@ -11,7 +11,7 @@ import pytest
 from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
-from problems.types import _g_numgrad
+from problems.types import _numgrad_functions
 
 M = get("numgrad")
 SQUARE = {"variant": "composite", "outer": "square", "inner": "affine", "a": 2, "b": 1, "x": 1, "h": 0.1}
@@ -71,7 +71,7 @@ def test_follow_through_and_named_mistakes():
 
 
 def test_cross_check_without_torch(monkeypatch):
-    monkeypatch.setattr(_g_numgrad, "load_torch", lambda: None)
+    monkeypatch.setattr(_numgrad_functions, "load_torch", lambda: None)
     for seed in range(8):
         for variant in M.VARIANTS:
             ex = engine.make_exercise(M, seed, "hard", variant)

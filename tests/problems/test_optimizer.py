@@ -10,7 +10,7 @@ import pytest
 from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
-from problems.types import _a_opt_check
+from problems.types import _optimizer_crosscheck
 
 M = get("optimizer")
 ADAM = {"optimizer": "adam", "w0": [1.0], "grads": [[0.5]], "lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
@@ -72,7 +72,7 @@ def test_bad_givens_are_refused():
 
 
 def test_numpy_reference_without_torch(monkeypatch):
-    monkeypatch.setattr(_a_opt_check, "load_torch", lambda: None)
+    monkeypatch.setattr(_optimizer_crosscheck, "load_torch", lambda: None)
     for variant in M.VARIANTS:
         for seed in range(3):
             ex = engine.make_exercise(M, seed, "hard", variant)

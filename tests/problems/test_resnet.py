@@ -10,7 +10,7 @@ import pytest
 from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
-from problems.types import _g_resnet
+from problems.types import _resnet_block
 
 M = get("resnet")
 G = {"variant": "identity", "x": [1, -1], "W1": [[0.5, -0.5], [1, 1]], "b1": [0, -0.5],
@@ -55,7 +55,7 @@ def test_follow_through_and_named_mistakes():
 
 
 def test_cross_check_without_torch(monkeypatch):
-    monkeypatch.setattr(_g_resnet, "load_torch", lambda: None)
+    monkeypatch.setattr(_resnet_block, "load_torch", lambda: None)
     for seed in range(8):
         for variant in M.VARIANTS:
             ex = engine.make_exercise(M, seed, "hard", variant)

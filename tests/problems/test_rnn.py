@@ -93,7 +93,7 @@ def test_hard_bptt_own_answers_and_consistent_follow_through():
 
 
 def test_numpy_fallback_cross_check_agrees(monkeypatch):
-    monkeypatch.setattr(M, "torch_module", lambda: None)
+    monkeypatch.setattr(M, "load_torch", lambda: None)
     for seed in range(3):
         ex = engine.make_exercise(M, seed, "hard", "bptt")
         ours = {s.id: s.value for s in ex.steps}

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import problems.types.vae as M
-import problems.types._b_cross as X
+import problems.types._vae_crosscheck as X
 from problems import engine
 
 G = {"variant": "sigma", "mu": [0.0, 1.0], "sigma": [1.0, 0.5], "eps": [1.0, -2.0], "recon": "bce",
@@ -67,7 +67,7 @@ def test_kl_matches_numerical_integration():
 
 
 def test_numpy_fallback_cross_check_agrees(monkeypatch):
-    monkeypatch.setattr(X, "torch_module", lambda: None)
+    monkeypatch.setattr(X, "load_torch", lambda: None)
     for seed in range(4):
         ex = engine.make_exercise(M, seed, "hard")
         ours = {s.id: s.value for s in ex.steps}

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import problems.types.word2vec as M
-import problems.types._b_cross as X
+import problems.types._word2vec_crosscheck as X
 from problems import engine
 from problems.givens import GivenError
 
@@ -56,7 +56,7 @@ def test_target_must_occur_once():
 
 
 def test_numpy_fallback_cross_check_agrees(monkeypatch):
-    monkeypatch.setattr(X, "torch_module", lambda: None)
+    monkeypatch.setattr(X, "load_torch", lambda: None)
     for seed in range(4):
         ex = engine.make_exercise(M, seed, "hard")
         ours = {s.id: s.value for s in ex.steps}
