@@ -97,6 +97,15 @@ def finish(g: dict[str, Any], stat: float, df: float | None, work: Any, name: st
              depends_on=(name, f"{name}_crit"))
 
 
+def decision_conventions(tail: str, stat: str = "t", tail_from_h1: bool = False) -> list[str]:
+    """The conventions every test states about its critical value and decision (and, with
+    ``tail_from_h1``, where a one-sample test's tail comes from)."""
+    out = [f"{stat}_crit is positive; " + decision_rule(tail, stat) + " (equivalently p < α)."]
+    if tail_from_h1:
+        out.append("The tail comes from H₁ as stated, never from the sign of the sample mean minus μ₀.")
+    return out + ["decision is 'reject' or 'retain' ('fail to reject' counts as retain)."]
+
+
 def decision_rule(tail: str, stat: str = "t") -> str:
     """The rule in words, e.g. ``reject H₀ if |t| > t_crit``."""
     return {"two": f"reject H₀ if |{stat}| > {stat}_crit", "right": f"reject H₀ if {stat} > {stat}_crit",
@@ -118,6 +127,15 @@ def test_givens(givens: dict[str, Any]) -> dict[str, Any]:
     if alpha == 0:
         raise GivenError("alpha", "a significance level with 0 < α ≤ 0.5")
     return {"alpha": alpha, "tail": choice(givens, "tail", TAILS, default="two")}
+
+
+def nonzero_sd(givens: dict[str, Any], key: str,
+               zero: str = "is zero: with no variance the test statistic is undefined") -> float:
+    """A standard deviation (s or σ) given as a number > 0; GivenError ``zero`` for 0."""
+    value = number(givens, key, low=0.0)
+    if value == 0:
+        raise GivenError(key, zero)
+    return value
 
 
 def sample(givens: dict[str, Any], key: str, low: int = 2) -> list[float]:
@@ -152,6 +170,31 @@ def draw_data(rng: np.random.Generator, n: int, centre: float, spread: float, de
             return [float(v) for v in data]
 
 
+def draw_level_and_tail(rng: np.random.Generator, easy: bool) -> dict[str, Any]:
+    """α (0.05 when easy, else 0.01, 0.05 or 0.1) and the tail (two when easy, else drawn)."""
+    return {"alpha": 0.05 if easy else float(rng.choice([0.01, 0.05, 0.1])), "tail": "two" if easy else str(rng.choice(TAILS))}
+
+
+def table_critical(alpha: float, tail: str, df: float | None) -> float:
+    """The positive critical value of the test as stated (generation only; the solver replays slips)."""
+    return isf(alpha / (2 if tail == "two" else 1), df)
+
+
+def statistic_offset(rng: np.random.Generator, crit: float, tail: str, boundary: bool, high: float = 4.0) -> float:
+    """Where generation puts the statistic, in standard errors from the null, signed for the tail:
+    crit ± 0.02 when ``boundary`` (a decision on the edge), else 0.4 … ``high``; a two-tailed
+    test's side is drawn."""
+    target = crit + rng.uniform(-0.02, 0.02) if boundary else rng.uniform(0.4, high)
+    sign = -1.0 if tail == "left" or (tail == "two" and rng.random() < 0.5) else 1.0
+    return sign * target
+
+
+def placed(stat: float, crit: float, tail: str, boundary: bool, hard: bool) -> bool:
+    """The rounded givens put the statistic where generation wanted it: within 0.03 of the critical
+    value exactly when ``boundary``, and (except at hard) not within 0.15 of it by chance."""
+    return near_boundary(stat, crit, tail, 0.03) == boundary and (hard or not near_boundary(stat, crit, tail, 0.15))
+
+
 def near_boundary(stat: float, crit: float, tail: str, width: float = 0.03) -> bool:
     """True when the statistic lies within ``width`` of the critical value on the tested side."""
     edge = -crit if tail == "left" else crit
@@ -164,3 +207,15 @@ def synthetic_sample(n: int, mean: float, sd: float, ddof: int = 1) -> np.ndarra
     z = np.linspace(-1.0, 1.0, n)
     z = (z - z.mean()) / z.std(ddof=ddof)
     return mean + sd * z
+
+
+SCIPY_ALTERNATIVE = {"two": "two-sided", "left": "less", "right": "greater"}  # scipy.stats' name of each tail
+
+
+def scipy_verdict(res: Any, alpha: float, tail: str, df: float) -> dict[str, Any]:
+    """t, p, df, the critical value (scipy.stats.t) and the decision of a scipy.stats t-test result
+    (cross-checks only: the decision from p < α, the solver's from the critical value)."""
+    from scipy import stats
+    return {"t": float(res.statistic), "p": float(res.pvalue), "df": df,
+            "t_crit": float(stats.t.isf(alpha / (2 if tail == "two" else 1), df)),
+            "decision": "reject" if res.pvalue < alpha else "retain"}

@@ -86,7 +86,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
 def _clear(g: dict[str, Any]) -> bool:
     """The statistic is at least 0.15 away from ±c (a decision that rounding cannot flip)."""
     df = None if g["sigma_known"] or g["n"] > 30 else g["n"] - 1
-    c = S.isf(g["alpha"] / (2 if g["claim"] == "different" else 1), df)
+    c = S.table_critical(g["alpha"], TAIL[g["claim"]], df)
     stat = (g["mean"] - g["mu0"]) / (g["sd"] / math.sqrt(g["n"]))
     return min(abs(stat - c), abs(stat + c)) >= 0.15 and g["mean"] != g["mu0"]
 

@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.givens import GivenError
 from problems.givens import choice, integer, number
 from problems.shared import hypothesis_tests as S
 
@@ -63,9 +62,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     """Hand-friendly data (integers when easy, one decimal otherwise) and a μ₀ that gives a clear
     decision; ``hard`` puts t within 0.03 of the critical value in about half the seeds."""
     easy, hard = difficulty == "easy", difficulty == "hard"
-    base = {"alpha": 0.05 if easy else float(rng.choice([0.01, 0.05, 0.1])),
-            "tail": "two" if easy else str(rng.choice(S.TAILS)),
-            "sd_divisor": "n-1" if easy or rng.random() < 0.6 else "n"}
+    base = {**S.draw_level_and_tail(rng, easy), "sd_divisor": "n-1" if easy or rng.random() < 0.6 else "n"}
     n = 5 if easy else int(rng.integers(6, 11) if not hard else rng.integers(8, 13))
     centre, spread = float(rng.integers(10, 60)), float(rng.choice([2.0, 3.0] if easy else [1.0, 1.5, 2.0, 3.0]))
     boundary = hard and rng.random() < 0.5
@@ -75,13 +72,11 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
                  "sd": round(spread * float(rng.uniform(0.6, 1.4)), 2), **base}
         else:
             g = {"data": S.draw_data(rng, n, centre, spread, 0 if easy else 1), **base}
-        crit = S.isf(base["alpha"] / (2 if base["tail"] == "two" else 1), _n(g) - 1)
-        target = (crit + rng.uniform(-0.02, 0.02)) if boundary else rng.uniform(0.4, 4.0)
-        sign = -1.0 if base["tail"] == "left" or (base["tail"] == "two" and rng.random() < 0.5) else 1.0
+        crit = S.table_critical(base["alpha"], base["tail"], _n(g) - 1)
+        offset = S.statistic_offset(rng, crit, base["tail"], boundary)
         mean, se = _mean_se(g)
-        g["mu0"] = round(mean - sign * target * se, 2 if hard else 1)
-        t = (mean - g["mu0"]) / se
-        if S.near_boundary(t, crit, base["tail"], 0.03) == boundary and (hard or not S.near_boundary(t, crit, base["tail"], 0.15)):
+        g["mu0"] = round(mean - offset * se, 2 if hard else 1)
+        if S.placed((mean - g["mu0"]) / se, crit, base["tail"], boundary, hard):
             break
     return g
 
@@ -106,9 +101,7 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
     else:
         out["n"] = integer(givens, "n", 2, 100_000)
         out["mean"] = number(givens, "mean")
-        out["sd"] = number(givens, "sd", low=0.0)
-        if out["sd"] == 0:
-            raise GivenError("sd", "is zero: with no variance the test statistic is undefined")
+        out["sd"] = S.nonzero_sd(givens, "sd")
     out["mu0"] = number(givens, "mu0")
     out.update(S.test_givens(givens))
     out["sd_divisor"] = choice(givens, "sd_divisor", ("n-1", "n"), default="n-1")
@@ -131,10 +124,7 @@ def statement(g: dict[str, Any]) -> str:
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
     se = "SE = s/√n with s the n − 1 SD" if g["sd_divisor"] == "n-1" else "SE = s/√(n − 1) with s the divisor-n SD"
-    return [f"{se}; t = (mean − μ₀)/SE; df = n − 1.",
-            "t_crit is positive; " + S.decision_rule(g["tail"]) + " (equivalently p < α).",
-            "The tail comes from H₁ as stated, never from the sign of the sample mean minus μ₀.",
-            "decision is 'reject' or 'retain' ('fail to reject' counts as retain)."]
+    return [f"{se}; t = (mean − μ₀)/SE; df = n − 1."] + S.decision_conventions(g["tail"], tail_from_h1=True)
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
@@ -165,11 +155,8 @@ def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     from scipy import stats
     by_n = g["sd_divisor"] == "n"
     x = np.array(g["data"], dtype=float) if "data" in g else S.synthetic_sample(g["n"], g["mean"], g["sd"], ddof=0 if by_n else 1)
-    res = stats.ttest_1samp(x, g["mu0"], alternative={"two": "two-sided", "left": "less", "right": "greater"}[g["tail"]])
-    n = len(x)
-    out = {"se": float(np.std(x, ddof=1) / np.sqrt(n)), "t": float(res.statistic), "df": int(res.df), "p": float(res.pvalue),
-           "t_crit": float(stats.t.isf(g["alpha"] / (2 if g["tail"] == "two" else 1), n - 1)),
-           "decision": "reject" if res.pvalue < g["alpha"] else "retain"}
+    res = stats.ttest_1samp(x, g["mu0"], alternative=S.SCIPY_ALTERNATIVE[g["tail"]])
+    out = {"se": float(np.std(x, ddof=1) / np.sqrt(len(x)))} | S.scipy_verdict(res, g["alpha"], g["tail"], int(res.df))
     if "data" in g:
         out.update(sum=float(np.sum(x)), sumsq=float(np.dot(x, x)), mean=float(np.mean(x)), sd=float(np.std(x, ddof=0 if by_n else 1)))
     return out

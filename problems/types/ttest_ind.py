@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.givens import GivenError
 from problems.givens import choice, integer, number
 from problems.shared import hypothesis_tests as S
 
@@ -66,8 +65,7 @@ CHOICES, ALIASES = S.CHOICES, S.aliases(STEPS)
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
     """Two small samples (sizes usually unequal) shifted so that t gives a clear decision."""
     easy, hard = difficulty == "easy", difficulty == "hard"
-    base = {"method": "welch" if variant in ("welch", "welch-summary") else "pooled",
-            "alpha": 0.05 if easy else float(rng.choice([0.01, 0.05, 0.1])), "tail": "two" if easy else str(rng.choice(S.TAILS))}
+    base = {"method": "welch" if variant in ("welch", "welch-summary") else "pooled", **S.draw_level_and_tail(rng, easy)}
     centre = float(rng.integers(10, 50))
     boundary = hard and rng.random() < 0.5
     for _ in range(400):
@@ -79,13 +77,10 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
             g = {"data1": S.draw_data(rng, sizes[0], centre, 2.0, 0 if easy else 1),
                  "data2": S.draw_data(rng, sizes[1], centre, float(rng.choice([1.5, 2.0, 3.0])), 0 if easy else 1), **base}
         t, se, df = _t(g)
-        crit = S.isf(base["alpha"] / (2 if base["tail"] == "two" else 1), df)
-        target = crit + rng.uniform(-0.02, 0.02) if boundary else rng.uniform(0.4, 4.0)
-        sign = -1.0 if base["tail"] == "left" or (base["tail"] == "two" and rng.random() < 0.5) else 1.0
-        shift = round(t * se - sign * target * se, 0 if easy else 1)  # move sample 2 so t ≈ ±target
-        g = _shift(g, shift)
-        t = _t(g)[0]
-        if S.near_boundary(t, crit, base["tail"], 0.03) == boundary and (hard or not S.near_boundary(t, crit, base["tail"], 0.15)):
+        crit = S.table_critical(base["alpha"], base["tail"], df)
+        offset = S.statistic_offset(rng, crit, base["tail"], boundary)
+        g = _shift(g, round(t * se - offset * se, 0 if easy else 1))  # move sample 2 so t ≈ offset
+        if S.placed(_t(g)[0], crit, base["tail"], boundary, hard):
             break
     return g
 
@@ -122,9 +117,7 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
         for i in ("1", "2"):
             out["n" + i] = integer(givens, "n" + i, 2, 100_000)
             out["mean" + i] = number(givens, "mean" + i)
-            out["sd" + i] = number(givens, "sd" + i, low=0.0)
-            if out["sd" + i] == 0:
-                raise GivenError("sd" + i, "is zero: the test needs variation in each group")
+            out["sd" + i] = S.nonzero_sd(givens, "sd" + i, "is zero: the test needs variation in each group")
     out["method"] = choice(givens, "method", ("pooled", "welch"), default="pooled")
     out.update(S.test_givens(givens))
     return out
@@ -153,8 +146,7 @@ def conventions(g: dict[str, Any]) -> list[str]:
         out.append("Welch: SE = √(s₁²/n₁ + s₂²/n₂); df by Welch–Satterthwaite, not rounded; t_crit at that df.")
     else:
         out.append("Pooled: SE = √(s_p²(1/n₁ + 1/n₂)) and df = n₁ + n₂ − 2.")
-    return out + ["t_crit is positive; " + S.decision_rule(g["tail"]) + " (equivalently p < α).",
-                  "decision is 'reject' or 'retain' ('fail to reject' counts as retain)."]
+    return out + S.decision_conventions(g["tail"])
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
@@ -203,7 +195,7 @@ def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """scipy.stats.ttest_ind (data) or ttest_ind_from_stats (summaries), equal_var by the method."""
     from scipy import stats
     pooled = g["method"] == "pooled"
-    alt = {"two": "two-sided", "left": "less", "right": "greater"}[g["tail"]]
+    alt = S.SCIPY_ALTERNATIVE[g["tail"]]
     out: dict[str, Any] = {}
     if "data1" in g:
         a, b = np.array(g["data1"]), np.array(g["data2"])
@@ -219,10 +211,7 @@ def cross_check(g: dict[str, Any]) -> dict[str, Any]:
         v = np.array([g["sd1"] ** 2 / g["n1"], g["sd2"] ** 2 / g["n2"]])
         df = float(g["n1"] + g["n2"] - 2) if pooled else float(v.sum() ** 2 / (v ** 2 / (np.array([g["n1"], g["n2"]]) - 1)).sum())
         diff = g["mean1"] - g["mean2"]
-    out.update(t=float(res.statistic), p=float(res.pvalue), df=df, se=float(diff / res.statistic),
-               t_crit=float(stats.t.isf(g["alpha"] / (2 if g["tail"] == "two" else 1), df)),
-               decision="reject" if res.pvalue < g["alpha"] else "retain")
-    return out
+    return out | {"se": float(diff / res.statistic)} | S.scipy_verdict(res, g["alpha"], g["tail"], df)
 
 
 if __name__ == "__main__":

@@ -58,8 +58,7 @@ CHOICES, ALIASES = S.CHOICES, S.aliases(STEPS)
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
     """5–8 pairs (before/after), the second shifted by an effect that gives a clear decision."""
     easy, hard = difficulty == "easy", difficulty == "hard"
-    base = {"mu0": 0.0 if not hard or rng.random() < 0.7 else float(rng.choice([0.5, 1.0])),
-            "alpha": 0.05 if easy else float(rng.choice([0.01, 0.05, 0.1])), "tail": "two" if easy else str(rng.choice(S.TAILS))}
+    base = {"mu0": 0.0 if not hard or rng.random() < 0.7 else float(rng.choice([0.5, 1.0])), **S.draw_level_and_tail(rng, easy)}
     boundary = hard and rng.random() < 0.5
     for _ in range(400):
         if variant == "summary":
@@ -74,13 +73,10 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
             if np.ptp(d) == 0:
                 continue
             se = float(d.std(ddof=1)) / math.sqrt(n)
-        crit = S.isf(base["alpha"] / (2 if base["tail"] == "two" else 1), n - 1)
-        target = crit + rng.uniform(-0.02, 0.02) if boundary else rng.uniform(0.4, 4.0)
-        sign = -1.0 if base["tail"] == "left" or (base["tail"] == "two" and rng.random() < 0.5) else 1.0
-        g = _set_mean(g, base["mu0"] + sign * target * se, 0 if easy else 1 if not hard else 2)
+        crit = S.table_critical(base["alpha"], base["tail"], n - 1)
+        g = _set_mean(g, base["mu0"] + S.statistic_offset(rng, crit, base["tail"], boundary) * se, 0 if easy else 1 if not hard else 2)
         mean = g["mean_d"] if "mean_d" in g else float(np.mean(np.array(g["data1"]) - np.array(g["data2"])))
-        t = (mean - base["mu0"]) / se
-        if S.near_boundary(t, crit, base["tail"], 0.03) == boundary and (hard or not S.near_boundary(t, crit, base["tail"], 0.15)):
+        if S.placed((mean - base["mu0"]) / se, crit, base["tail"], boundary, hard):
             break
     return g
 
@@ -106,9 +102,7 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
     else:
         out["n"] = integer(givens, "n", 2, 100_000)
         out["mean_d"] = number(givens, "mean_d")
-        out["sd_d"] = number(givens, "sd_d", low=0.0)
-        if out["sd_d"] == 0:
-            raise GivenError("sd_d", "is zero: with no variance the test statistic is undefined")
+        out["sd_d"] = S.nonzero_sd(givens, "sd_d")
     out["mu0"] = number(givens, "mu0", default=0.0)
     out.update(S.test_givens(givens))
     return out
@@ -130,8 +124,7 @@ def statement(g: dict[str, Any]) -> str:
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
     return ["d = first − second for every pair; s_d uses the divisor n − 1; SE = s_d/√n; df = n − 1.",
-            "t_crit is positive; " + S.decision_rule(g["tail"]) + " (equivalently p < α).",
-            "decision is 'reject' or 'retain' ('fail to reject' counts as retain)."]
+            *S.decision_conventions(g["tail"])]
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
@@ -160,7 +153,7 @@ def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """scipy.stats.ttest_rel on the pairs (μ₀ subtracted from the first), or ttest_1samp on a
     synthetic sample with the given mean and SD of the differences."""
     from scipy import stats
-    alt = {"two": "two-sided", "left": "less", "right": "greater"}[g["tail"]]
+    alt = S.SCIPY_ALTERNATIVE[g["tail"]]
     out: dict[str, Any] = {}
     if "data1" in g:
         a, b = np.array(g["data1"]), np.array(g["data2"])
@@ -171,11 +164,7 @@ def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     else:
         res = stats.ttest_1samp(S.synthetic_sample(g["n"], g["mean_d"], g["sd_d"]), g["mu0"], alternative=alt)
         mean = g["mean_d"]
-    df = int(res.df)
-    out.update(t=float(res.statistic), p=float(res.pvalue), df=df, se=float((mean - g["mu0"]) / res.statistic),
-               t_crit=float(stats.t.isf(g["alpha"] / (2 if g["tail"] == "two" else 1), df)),
-               decision="reject" if res.pvalue < g["alpha"] else "retain")
-    return out
+    return out | {"se": float((mean - g["mu0"]) / res.statistic)} | S.scipy_verdict(res, g["alpha"], g["tail"], int(res.df))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.givens import GivenError
 from problems.givens import integer, number
 from problems.shared import hypothesis_tests as S
 
@@ -56,11 +55,11 @@ SQUARES = [16, 25, 36, 49, 64, 81, 100, 144]
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
     """Data of 6–10 values with σ given, or (summary) n a perfect square over 15 so √n is exact."""
     easy, hard = difficulty == "easy", difficulty == "hard"
-    base = {"alpha": 0.05 if easy else float(rng.choice([0.01, 0.05, 0.1])), "tail": "two" if easy else str(rng.choice(S.TAILS))}
+    base = S.draw_level_and_tail(rng, easy)
     sigma = float(rng.choice([2.0, 3.0, 4.0, 5.0] if easy else [1.5, 2.0, 2.5, 3.0, 4.0, 6.0]))
     centre = float(rng.integers(20, 80))
     boundary = hard and rng.random() < 0.5
-    crit = S.isf(base["alpha"] / (2 if base["tail"] == "two" else 1), None)
+    crit = S.table_critical(base["alpha"], base["tail"], None)
     for _ in range(400):
         if variant == "summary":
             g = {"n": int(rng.choice(SQUARES)), "mean": round(centre + float(rng.normal()), 1), **base}
@@ -69,11 +68,8 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         n = len(g["data"]) if "data" in g else g["n"]
         mean = float(np.mean(g["data"])) if "data" in g else g["mean"]
         se = sigma / math.sqrt(n)
-        target = crit + rng.uniform(-0.02, 0.02) if boundary else rng.uniform(0.4, 3.5)
-        sign = -1.0 if base["tail"] == "left" or (base["tail"] == "two" and rng.random() < 0.5) else 1.0
-        mu0 = round(mean - sign * target * se, 2 if hard else 1)
-        z = (mean - mu0) / se
-        if S.near_boundary(z, crit, base["tail"], 0.03) == boundary and (hard or not S.near_boundary(z, crit, base["tail"], 0.15)):
+        mu0 = round(mean - S.statistic_offset(rng, crit, base["tail"], boundary, high=3.5) * se, 2 if hard else 1)
+        if S.placed((mean - mu0) / se, crit, base["tail"], boundary, hard):
             break
     return {**g, "sigma": sigma, "mu0": mu0}
 
@@ -86,9 +82,7 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
     else:
         out["n"] = integer(givens, "n", 1, 10_000_000)
         out["mean"] = number(givens, "mean")
-    out["sigma"] = number(givens, "sigma", low=0.0)
-    if out["sigma"] == 0:
-        raise GivenError("sigma", "is zero: with no variance the test statistic is undefined")
+    out["sigma"] = S.nonzero_sd(givens, "sigma")
     out["mu0"] = number(givens, "mu0")
     out.update(S.test_givens(givens))
     return out
@@ -110,9 +104,7 @@ def statement(g: dict[str, Any]) -> str:
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
     return ["σ is known, so SE = σ/√n and the statistic is standard normal (a z-test, not a t-test).",
-            "z_crit is positive; " + S.decision_rule(g["tail"], "z") + " (equivalently p < α).",
-            "The tail comes from H₁ as stated, never from the sign of the sample mean minus μ₀.",
-            "decision is 'reject' or 'retain' ('fail to reject' counts as retain)."]
+            *S.decision_conventions(g["tail"], "z", tail_from_h1=True)]
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
