@@ -9,15 +9,46 @@ Equations::
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any, Callable
 
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.givens import integer, matrix, vector
+from problems.givens import choice, integer, matrix, vector
+from problems.shared.clear_mistakes import distinct
 from problems.shared.given_readers import one_unit
-from problems.shared.random_givens import dec, pick
+from problems.shared.random_givens import dec, pick, variant_of
 from problems.shared.statement_text import mat_g, vec_g
+
+
+VARIANTS = {"forward": "one cell step, every gate", "backward": "forward, then one backward step",
+            "params": "parameter counts (and the bidirectional layer)"}
+_DRAW = {"easy": ["forward", "forward", "params"], "exam": ["forward", "forward", "params"], "hard": ["backward", "backward", "params"]}
+
+
+def own_mistakes(forward: dict[str, str], backward: dict[str, str]) -> dict[str, list[str]]:
+    """The mistakes each variant replays: the forward ones, forward and backward, or the counting ones."""
+    return {"forward": list(forward), "backward": list(forward) + list(backward), "params": list(PARAM_MISTAKES)}
+
+
+def generate(module: ModuleType, rng: np.random.Generator, difficulty: str, variant: str | None, gates: str,
+             states: tuple[str, ...], own: dict[str, list[str]], fixed: Callable[[], dict[str, Any]] = dict) -> dict[str, Any]:
+    """Givens of a cell type: the variant (drawn when not given), then ``fixed()`` (e.g. a convention)
+    and cell givens redrawn until every mistake the variant replays is ``distinct``."""
+    v = variant_of(rng, variant, VARIANTS, _DRAW, difficulty)
+    if v == "params":
+        return {"variant": v} | gen_params(rng, difficulty)
+    head = {"variant": v} | fixed()
+    while True:
+        g = head | gen_cell(rng, difficulty, gates, states, v == "backward")
+        if distinct(module, g, own[v]):
+            return g
+
+
+def given_variant(givens: dict[str, Any]) -> str:
+    """The variant the givens name, else the one they imply: params with ``hidden``, backward with ``dh``."""
+    return choice(givens, "variant", VARIANTS, default="params" if "hidden" in givens else "backward" if "dh" in givens else "forward")
 
 
 def gen_cell(rng: np.random.Generator, d: str, gates: str, states: tuple[str, ...],
@@ -82,16 +113,19 @@ def gen_params(rng: np.random.Generator, d: str) -> dict[str, Any]:
 
 
 def val_params(g: dict[str, Any]) -> dict[str, Any]:
+    """The hidden size h and the input size x, whole numbers ≥ 1."""
     return {"hidden": integer(g, "hidden", 1, 100_000), "inputs": integer(g, "inputs", 1, 100_000)}
 
 
 def say_params(g: dict[str, Any], name: str) -> str:
+    """The statement of the params variant for a ``name`` (LSTM or GRU) layer."""
     return (f"A {name} layer has h = {g['hidden']} hidden units and x = {g['inputs']} inputs per step. Count the "
             "weights and parameters of one gate, of the layer, and of a bidirectional version; give the size "
             "of the bidirectional output per step.")
 
 
 def solve_params(g: dict[str, Any], work: Any, gates: int, wrong_gates: int) -> None:
+    """h(h + x), h(h + x) + h, gates·[h(h + x) + h], twice that and 2h; ``gate-count`` uses ``wrong_gates``."""
     h, x = g["hidden"], g["inputs"]
     w = work.put("weights", "Weights of one gate", h * (x if work.mistake("recurrent-forgotten") else h + x), "h(h + x)",
                  because=f"{h}·({h} + {x})")

@@ -14,7 +14,6 @@ Shapes: h (H); x (D); W_g (H × (H + D)), W_g^h its first H columns. A 1-unit va
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
@@ -23,19 +22,17 @@ from derive.steps import StepSpec
 from problems.givens import choice
 from problems.shared import gated_cells as G
 from problems.shared.array_steps import arr, put
-from problems.shared.clear_mistakes import distinct
+from problems.shared.clear_mistakes import this
 from problems.shared.mistake_replay import other_mistake
 from problems.shared.optional_torch import load_torch
-from problems.shared.random_givens import pick, variant_of
+from problems.shared.random_givens import pick
 from problems.shared.statement_text import vec_g
 from problems.shared.unit_functions import sigmoid
 
 NAME = "gru"
 SUMMARY = "GRU cell: gates z, r, candidate h̃, h_t (course or PyTorch convention); backward step; 3[h(h + x) + h]"
 SECTIONS = ("7",)
-VARIANTS = {"forward": "one cell step, every gate", "backward": "forward, then one backward step",
-            "params": "parameter counts (and the bidirectional layer)"}
-_DRAW = {"easy": ["forward", "forward", "params"], "exam": ["forward", "forward", "params"], "hard": ["backward", "backward", "params"]}
+VARIANTS = G.VARIANTS
 _S = ("h_prev",)
 STEPS = [StepSpec(i, t, "matrix" if i == "dWz" else "vector", 3, f) for i, t, f in (
     ("hx", "[h_{t−1}, x_t]", "concatenate"), ("az", "Update pre-activation", "W_z[h_{t−1}, x_t] + b_z"),
@@ -59,24 +56,18 @@ _BWD = {"dz-sign": "sign of δz flipped: h̃ − h_{t−1} and h_{t−1} − h̃
         "gate-deriv-missing": "σ' left out: δa_g = δg instead of δg ⊙ g(1 − g)",
         "direct-path-omitted": "direct path left out of δh_{t−1}: the (1 − z) ⊙ δh term (course) is missing"}
 MISTAKES = _FWD | _BWD | G.PARAM_MISTAKES
-_OWN = {"forward": list(_FWD), "backward": list(_FWD) + list(_BWD), "params": list(G.PARAM_MISTAKES)}
+_OWN = G.own_mistakes(_FWD, _BWD)
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
     """One-decimal weights and state; the convention is drawn too (course twice as often)."""
-    v = variant_of(rng, variant, VARIANTS, _DRAW, difficulty)
-    if v == "params":
-        return {"variant": v} | G.gen_params(rng, difficulty)
-    conv = pick(rng, ["course", "course", "pytorch"])
-    while True:
-        g = {"variant": v, "convention": conv} | G.gen_cell(rng, difficulty, "zrh", _S, v == "backward")
-        if distinct(sys.modules[__name__], g, _OWN[v]):
-            return g
+    return G.generate(this(__name__), rng, difficulty, variant, "zrh", _S, _OWN,
+                      fixed=lambda: {"convention": pick(rng, ["course", "course", "pytorch"])})
 
 
 def validate(givens: dict[str, Any]) -> dict[str, Any]:
     """Shapes agree; canonical nested lists."""
-    v = choice(givens, "variant", VARIANTS, default="params" if "hidden" in givens else "backward" if "dh" in givens else "forward")
+    v = G.given_variant(givens)
     if v == "params":
         return {"variant": v} | G.val_params(givens)
     return {"variant": v, "convention": choice(givens, "convention", ("course", "pytorch"), default="course")} | \

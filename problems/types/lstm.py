@@ -13,28 +13,23 @@ Shapes: h, c (H); x (D); W_g (H × (H + D)). A 1-unit value is written as a numb
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.givens import choice
 from problems.shared import gated_cells as G
 from problems.shared.array_steps import arr, put
-from problems.shared.clear_mistakes import distinct
+from problems.shared.clear_mistakes import this
 from problems.shared.mistake_replay import other_mistake
 from problems.shared.optional_torch import load_torch
-from problems.shared.random_givens import variant_of
 from problems.shared.statement_text import vec_g
 from problems.shared.unit_functions import sigmoid
 
 NAME = "lstm"
 SUMMARY = "LSTM cell: gates f, i, c̃, o, cell and hidden state; one backward step; 4[h(h + x) + h] parameters"
 SECTIONS = ("7",)
-VARIANTS = {"forward": "one cell step, every gate", "backward": "forward, then one backward step",
-            "params": "parameter counts (and the bidirectional layer)"}
-_DRAW = {"easy": ["forward", "forward", "params"], "exam": ["forward", "forward", "params"], "hard": ["backward", "backward", "params"]}
+VARIANTS = G.VARIANTS
 _S = ("h_prev", "c_prev")
 STEPS = [StepSpec(i, t, "vector", 3, f) for i, t, f in (
     ("hx", "[h_{t−1}, x_t]", "concatenate"), ("af", "Forget pre-activation", "W_f[h_{t−1}, x_t] + b_f"),
@@ -63,23 +58,17 @@ _BWD = {"dc-no-tanh-deriv": "δc missed tanh'(c_t): δh ⊙ o instead of δh ⊙
         "dcprev-no-f": "∂c_t/∂c_{t−1} taken as 1: δc_{t−1} = δc instead of δc ⊙ f",
         "gate-deriv-missing": "σ' left out: δa_g = δg instead of δg ⊙ g(1 − g)"}
 MISTAKES = _FWD | _BWD | G.PARAM_MISTAKES
-_OWN = {"forward": list(_FWD), "backward": list(_FWD) + list(_BWD), "params": list(G.PARAM_MISTAKES)}
+_OWN = G.own_mistakes(_FWD, _BWD)
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
     """One-decimal weights and states; 1 unit at easy, up to 2 units and 2 inputs later."""
-    v = variant_of(rng, variant, VARIANTS, _DRAW, difficulty)
-    if v == "params":
-        return {"variant": v} | G.gen_params(rng, difficulty)
-    while True:
-        g = {"variant": v} | G.gen_cell(rng, difficulty, "fico", _S, v == "backward")
-        if distinct(sys.modules[__name__], g, _OWN[v]):
-            return g
+    return G.generate(this(__name__), rng, difficulty, variant, "fico", _S, _OWN)
 
 
 def validate(givens: dict[str, Any]) -> dict[str, Any]:
     """Shapes agree; canonical nested lists."""
-    v = choice(givens, "variant", VARIANTS, default="params" if "hidden" in givens else "backward" if "dh" in givens else "forward")
+    v = G.given_variant(givens)
     return {"variant": v} | (G.val_params(givens) if v == "params" else G.val_cell(givens, "fico", _S, v == "backward"))
 
 
