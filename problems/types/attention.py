@@ -11,7 +11,6 @@ Variants: scaled (Q, K, V; causal at hard), multihead (shapes and parameters), p
 from __future__ import annotations
 
 import math
-import sys
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,7 @@ from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, matrix
 from problems.shared.array_steps import arr
-from problems.shared.clear_mistakes import distinct
+from problems.shared.clear_mistakes import distinct, this
 from problems.shared.mistake_replay import other_mistake
 from problems.shared.optional_torch import load_torch
 from problems.shared.random_givens import pick, variant_of
@@ -70,7 +69,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         g = {"variant": v, "Q": Q.tolist(), "K": K.tolist(), "V": rng.integers(-2, 5, size=(n, pick(rng, [1, 2]))).tolist(),
              "mask": "causal" if difficulty == "hard" else "none"}
         S = Q @ K.T
-        if (S != S.T).any() and np.ptp(S, axis=1).min() > 0 and distinct(sys.modules[__name__], g, _SCALED):
+        if (S != S.T).any() and np.ptp(S, axis=1).min() > 0 and distinct(this(__name__), g, _SCALED):
             return g
 
 

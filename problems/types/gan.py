@@ -11,7 +11,6 @@ Equations::
 from __future__ import annotations
 
 import math
-import sys
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,7 @@ from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, vector
 from problems.shared.array_steps import put
-from problems.shared.clear_mistakes import distinct
+from problems.shared.clear_mistakes import distinct, this
 from problems.shared.mistake_replay import other_mistake
 from problems.shared.random_givens import dec, variant_of
 from problems.shared.statement_text import vec_g
@@ -75,7 +74,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
             g = {key: (val.tolist() if isinstance(val, np.ndarray) else val) for key, val in g.items()}
             if any(abs(sum(g[key]) - 1) > 1e-9 for key in ("p_data", "p_g")) or g["p_data"] == g["p_g"]:
                 continue
-        if distinct(sys.modules[__name__], g, _LOSS if v == "losses" else _OPT):
+        if distinct(this(__name__), g, _LOSS if v == "losses" else _OPT):
             return g
 
 

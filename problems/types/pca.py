@@ -12,7 +12,6 @@ first non-zero component positive; the opposite sign is accepted and carried for
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, matrix
-from problems.shared.clear_mistakes import distinct
+from problems.shared.clear_mistakes import distinct, this
 from problems.shared.random_givens import pick
 from problems.shared.statement_text import mat_g
 
@@ -64,7 +63,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         lam = np.linalg.eigvalsh(C)
         if abs(C[0, 1]) > 0.2 and lam[0] > 0.1 and lam[1] - lam[0] > 0.5:
             g = {"X": X.tolist(), "divisor": divisor}
-            if distinct(sys.modules[__name__], g, _CLOSE):
+            if distinct(this(__name__), g, _CLOSE):
                 return g
 
 

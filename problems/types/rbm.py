@@ -11,7 +11,6 @@ Shapes: v (m visible), h (n hidden), W (m × n); no visible–visible or hidden�
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import matrix, number, vector
-from problems.shared.clear_mistakes import distinct
+from problems.shared.clear_mistakes import distinct, this
 from problems.shared.given_readers import binary
 from problems.shared.random_givens import dec, pick
 from problems.shared.statement_text import mat_g, vec_g
@@ -70,7 +69,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         h1 = (rng.random(n) < sigmoid(b + W.T @ v1)).astype(float)
         g = {"W": W.tolist(), "a": a.tolist(), "b": b.tolist(), "v0": v0.tolist(), "h0": h0.tolist(), "v1": v1.tolist(),
              "h1": h1.tolist(), "lr": pick(rng, [0.1, 0.2, 0.5])}
-        if v0.any() and h0.any() and (np.outer(v0, h0) != np.outer(v1, h1)).any() and distinct(sys.modules[__name__], g, _CLOSE):
+        if v0.any() and h0.any() and (np.outer(v0, h0) != np.outer(v1, h1)).any() and distinct(this(__name__), g, _CLOSE):
             return g
 
 

@@ -12,7 +12,6 @@ Shapes: x_t (D), h_t (H), y_t (O); W_xh (H×D), W_hh (H×H), W_hy (O×H). A 1-un
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
@@ -21,7 +20,7 @@ from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, matrix, vector
 from problems.shared.array_steps import arr, put
-from problems.shared.clear_mistakes import distinct
+from problems.shared.clear_mistakes import distinct, this
 from problems.shared.given_readers import one_unit
 from problems.shared.mistake_replay import other_mistake
 from problems.shared.optional_torch import load_torch
@@ -68,7 +67,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     T = 2 if difficulty == "easy" else pick(rng, [2, 3])
     while True:
         g = _draw(rng, v, H, D, T, difficulty)
-        if distinct(sys.modules[__name__], g):
+        if distinct(this(__name__), g):
             return g
 
 

@@ -10,7 +10,6 @@ Equations::
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,7 @@ from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, vector
 from problems.shared.array_steps import put
-from problems.shared.clear_mistakes import distinct
+from problems.shared.clear_mistakes import distinct, this
 from problems.shared.random_givens import dec, pick, variant_of
 from problems.shared.statement_text import vec_g
 
@@ -67,7 +66,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         g["x"] = rng.integers(0, 2, n).astype(float) if g["recon"] == "bce" else dec(rng, n, 0, 1)
         g["x_hat"] = dec(rng, n, 0.1, 0.9)
         g = {key: val.tolist() if isinstance(val, np.ndarray) else val for key, val in g.items()}
-        if distinct(sys.modules[__name__], g):
+        if distinct(this(__name__), g):
             return g
 
 

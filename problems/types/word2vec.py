@@ -13,7 +13,6 @@ Word lists are written as words separated by spaces, e.g. ``cat sat mat``.
 from __future__ import annotations
 
 import re
-import sys
 from typing import Any
 
 import numpy as np
@@ -21,7 +20,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import integer, matrix
-from problems.shared.clear_mistakes import distinct
+from problems.shared.clear_mistakes import distinct, this
 from problems.shared.given_readers import text, words
 from problems.shared.random_givens import dec, pick
 from problems.shared.statement_text import mat_g
@@ -83,7 +82,7 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
         V = len(dict.fromkeys(toks))
         g = {"corpus": sent.capitalize() + ".", "stopwords": stops, "window": c, "target": toks[pick(rng, full or once)],
              "W": dec(rng, (V, N), -1, 1).tolist(), "W_out": dec(rng, (N, V), -1, 1).tolist()}
-        if distinct(sys.modules[__name__], g):
+        if distinct(this(__name__), g):
             return g
 
 
