@@ -48,7 +48,8 @@ def generate(module: ModuleType, rng: np.random.Generator, difficulty: str, vari
 
 def given_variant(givens: dict[str, Any]) -> str:
     """The variant the givens name, else the one they imply: params with ``hidden``, backward with ``dh``."""
-    return choice(givens, "variant", VARIANTS, default="params" if "hidden" in givens else "backward" if "dh" in givens else "forward")
+    guess = "params" if "hidden" in givens else "backward" if "dh" in givens else "forward"
+    return choice(givens, "variant", VARIANTS, default=guess)
 
 
 def gen_cell(rng: np.random.Generator, d: str, gates: str, states: tuple[str, ...],

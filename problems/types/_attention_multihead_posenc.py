@@ -45,12 +45,14 @@ PE_MISTAKES = {
 
 
 def gen_multihead(rng: np.random.Generator, d: str) -> dict[str, Any]:
+    """Hand-sized givens of the multihead variant for difficulty ``d``."""
     dm, h = pick(rng, {"easy": [(8, 2), (16, 4), (12, 3)], "exam": [(64, 8), (128, 4), (96, 6), (32, 4)],
                        "hard": [(512, 8), (256, 16), (768, 12), (384, 6)]}[d])
     return {"d_model": dm, "heads": h, "n": pick(rng, [3, 4, 5, 10, 20])}
 
 
 def val_multihead(g: dict[str, Any]) -> dict[str, Any]:
+    """Check the givens of the multihead variant; return them in canonical form."""
     dm, h = integer(g, "d_model", 1, 8192), integer(g, "heads", 1, 256)
     if dm % h:
         raise GivenError("heads", f"must divide d_model = {dm} (d_k = d_model / h)")
@@ -58,12 +60,14 @@ def val_multihead(g: dict[str, Any]) -> dict[str, Any]:
 
 
 def say_multihead(g: dict[str, Any]) -> str:
+    """The exercise text of the multihead variant."""
     return (f"Multi-head self-attention with d_model = {g['d_model']} and h = {g['heads']} heads runs on a sequence of "
             f"n = {g['n']} tokens (X is n × d_model). Give d_k, the shapes of W_i^Q, Q_i, the score matrix of one head "
             "and the concatenated heads, and the number of parameters (W^Q, W^K, W^V, W^O with biases).")
 
 
 def solve_multihead(g: dict[str, Any], work: Any) -> None:
+    """Every step of the multihead variant, each known mistake replayed where it happens."""
     dm, h, n = g["d_model"], g["heads"], g["n"]
     dk = work.put("dk", "d_k = d_model / h", dm if work.mistake("dk-not-divided") else dm // h, "d_model / h",
                   because=f"{dm} / {h}")
@@ -93,10 +97,12 @@ def cross_multihead(g: dict[str, Any], torch: Any) -> dict[str, Any]:
 
 
 def gen_posenc(rng: np.random.Generator, d: str) -> dict[str, Any]:
+    """Hand-sized givens of the posenc variant for difficulty ``d``."""
     return {"pos": int(rng.integers(1, 11)), "d": pick(rng, {"easy": [4], "exam": [4, 6, 8], "hard": [6, 8, 10]}[d])}
 
 
 def val_posenc(g: dict[str, Any]) -> dict[str, Any]:
+    """Check the givens of the posenc variant; return them in canonical form."""
     d = integer(g, "d", 2, 64)
     if d % 2:
         raise GivenError("d", "the model dimension d must be even (sin/cos pairs)")
@@ -104,11 +110,13 @@ def val_posenc(g: dict[str, Any]) -> dict[str, Any]:
 
 
 def say_posenc(g: dict[str, Any]) -> str:
+    """The exercise text of the posenc variant."""
     return (f"Compute the sinusoidal positional encoding of position pos = {g['pos']} for d = {g['d']}: the divisors "
             "10000^{2i/d}, the angles (radians) and the vector PE(pos, ·).")
 
 
 def solve_posenc(g: dict[str, Any], work: Any) -> None:
+    """Every step of the posenc variant, each known mistake replayed where it happens."""
     pos, d = g["pos"], g["d"]
     i = np.arange(d // 2)
     denom = work.put("denom", "Divisors 10000^{2i/d}", 10000.0 ** ((i if work.mistake("pair-index") else 2 * i) / d), "10000^{2i/d}")

@@ -42,6 +42,7 @@ def gen_correlate(rng: np.random.Generator, d: str) -> dict[str, Any]:
 
 
 def val_correlate(g: dict[str, Any]) -> dict[str, Any]:
+    """Check the givens of the correlate variant; return them in canonical form."""
     S = stride(g)
     X = matrix(g, "X", rows=(2, 12), cols=(2, 12))
     K = matrix(g, "K", rows=(1, 7), cols=(1, 7))
@@ -54,6 +55,7 @@ def val_correlate(g: dict[str, Any]) -> dict[str, Any]:
 
 
 def say_correlate(g: dict[str, Any]) -> str:
+    """The exercise text of the correlate variant."""
     return (f"Apply the kernel K = {mat_g(g['K'])} with bias b = {num_g(g['b'])}, padding P = {g['P']} and "
             f"stride S = {g['S']} to the input X = {mat_g(g['X'])} as a CNN layer does (cross-correlation). "
             "Give the output side, the feature map Y and the map after ReLU.")
@@ -67,6 +69,7 @@ def correlate(X: np.ndarray, K: np.ndarray, P: int, S: int) -> np.ndarray:
 
 
 def solve_correlate(g: dict[str, Any], work: Any) -> None:
+    """Every step of the correlate variant, each known mistake replayed where it happens."""
     X, K = np.array(g["X"], dtype=float), np.array(g["K"], dtype=float)
     work.put("size", "Output side", out_size(len(X), len(K), g["P"], g["S"], work), "⌊(N − F + 2P)/S⌋ + 1")
     kern = K[::-1, ::-1] if work.mistake("flipped") else K
@@ -77,6 +80,7 @@ def solve_correlate(g: dict[str, Any], work: Any) -> None:
 
 
 def cross_correlate(g: dict[str, Any], torch: Any) -> dict[str, Any]:
+    """Independent values of the correlate variant (tests only): torch when ``torch`` is given, else NumPy."""
     X, K, b, P, S = np.array(g["X"], dtype=float), np.array(g["K"], dtype=float), g["b"], g["P"], g["S"]
     if torch is not None:
         Y = torch.nn.functional.conv2d(torch.tensor(X)[None, None], torch.tensor(K)[None, None],
@@ -98,6 +102,7 @@ def gen_pool(rng: np.random.Generator, d: str) -> dict[str, Any]:
 
 
 def val_pool(g: dict[str, Any]) -> dict[str, Any]:
+    """Check the givens of the pool variant; return them in canonical form."""
     S = stride(g)
     X = matrix(g, "X", rows=(2, 12), cols=(2, 12))
     F = integer(g, "F", 1, len(X))
@@ -107,6 +112,7 @@ def val_pool(g: dict[str, Any]) -> dict[str, Any]:
 
 
 def say_pool(g: dict[str, Any]) -> str:
+    """The exercise text of the pool variant."""
     return (f"One channel of a {len(g['X'])}×{len(g['X'])}×{g['C']} feature map is X = {mat_g(g['X'])}. Pool it "
             f"with {g['F']}×{g['F']} windows at stride {g['S']}: output side, max, average and min pooling, "
             "global average and global max pooling, and the flattened size of the pooled map (all channels).")
@@ -119,6 +125,7 @@ def pool(X: np.ndarray, F: int, S: int, how: Any) -> np.ndarray:
 
 
 def solve_pool(g: dict[str, Any], work: Any) -> None:
+    """Every step of the pool variant, each known mistake replayed where it happens."""
     X, F = np.array(g["X"], dtype=float), g["F"]
     S = 1 if work.mistake("pool-stride-one") else g["S"]
     size = work.put("size", "Pooled side", out_size(len(X), F, 0, S, work), "⌊(N − F)/S⌋ + 1")
@@ -133,6 +140,7 @@ def solve_pool(g: dict[str, Any], work: Any) -> None:
 
 
 def cross_pool(g: dict[str, Any], torch: Any) -> dict[str, Any]:
+    """Independent values of the pool variant (tests only): torch when ``torch`` is given, else NumPy."""
     X, F, S = np.array(g["X"], dtype=float), g["F"], g["S"]
     if torch is not None:
         t, fn = torch.tensor(X)[None, None], torch.nn.functional

@@ -116,6 +116,7 @@ def gen_network(rng: np.random.Generator, d: str) -> dict[str, Any]:
 
 
 def val_network(g: dict[str, Any]) -> dict[str, Any]:
+    """Check the givens of the network variant; return them in canonical form."""
     raw = g.get("layers")
     items = re.split(r"[;\n]+", raw) if isinstance(raw, str) else raw
     if not isinstance(items, list) or not 1 <= len(items) <= 40:
@@ -133,6 +134,7 @@ def val_network(g: dict[str, Any]) -> dict[str, Any]:
 
 
 def say_network(g: dict[str, Any]) -> str:
+    """The exercise text of the network variant."""
     rows = "; ".join(f"{i}. {t}" for i, t in enumerate(g["layers"], 1))
     h, w, c = g["input"]
     return (f"A network takes {h}×{w}×{c} inputs (H×W×C). Its layers: {rows}. For every layer give the output "
@@ -146,6 +148,7 @@ _COUNT = {"conv": "(F·F·C_in + 1)·K", "maxpool": "0", "avgpool": "0", "flatte
 
 
 def solve_network(g: dict[str, Any], work: Any) -> None:
+    """Every step of the network variant, each known mistake replayed where it happens."""
     shape: list[Any] = list(g["input"])
     counts = []
     for l, text in enumerate(g["layers"], 1):

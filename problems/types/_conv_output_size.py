@@ -29,6 +29,7 @@ def out_size(N: Any, F: int, P: int, S: int, work: Any) -> Any:
 
 
 def stride(g: dict[str, Any]) -> int:
+    """The stride S (default 1, at most 50); S = 0 is refused with the reason."""
     if g.get("S") in (0, 0.0, "0"):
         raise GivenError("S", "stride 0 is invalid: the window moves at least 1 pixel per step (S ≥ 1)")
     return integer(g, "S", 1, 50, default=1)
@@ -48,6 +49,7 @@ def gen_size(rng: np.random.Generator, d: str) -> dict[str, Any]:
 
 
 def val_size(g: dict[str, Any]) -> dict[str, Any]:
+    """Check the givens of the output-size variant; return them in canonical form."""
     S = stride(g)
     N, F, P = integer(g, "N", 1, 4096), integer(g, "F", 1, 64), integer(g, "P", 0, 64, default=0)
     if N - F + 2 * P < 0:
@@ -56,12 +58,14 @@ def val_size(g: dict[str, Any]) -> dict[str, Any]:
 
 
 def say_size(g: dict[str, Any]) -> str:
+    """The exercise text of the output-size variant."""
     return (f"A convolution layer with a {g['F']}×{g['F']} kernel, padding P = {g['P']} and stride "
             f"S = {g['S']} is applied to an {g['N']}×{g['N']} input. Give N − F + 2P, the output side, "
             "the 'same' padding for stride 1 (odd F) and the left padding of a causal 1-D convolution.")
 
 
 def solve_size(g: dict[str, Any], work: Any) -> None:
+    """Every step of the output-size variant, each known mistake replayed where it happens."""
     N, F, P, S = g["N"], g["F"], g["P"], g["S"]
     span = N - F + (P if work.mistake("padding-once") else 2 * P)
     span = work.put("span", "Padded input minus kernel", span, "N − F + 2P")
@@ -75,6 +79,7 @@ def solve_size(g: dict[str, Any], work: Any) -> None:
 
 
 def cross_size(g: dict[str, Any], torch: Any) -> dict[str, Any]:
+    """Independent values of the output-size variant (tests only): torch when ``torch`` is given, else NumPy."""
     N, F, P, S = g["N"], g["F"], g["P"], g["S"]
     if torch is not None:
         out = torch.nn.functional.conv2d(torch.zeros(1, 1, N, N), torch.zeros(1, 1, F, F), stride=S, padding=P).shape[-1]

@@ -29,11 +29,13 @@ def gen_params(rng: np.random.Generator, d: str) -> dict[str, Any]:
 
 
 def val_params(g: dict[str, Any]) -> dict[str, Any]:
+    """Check the givens of the params variant; return them in canonical form."""
     out = {k: integer(g, k, 1, 100_000) for k in ("F", "C_in", "C_out", "n_out", "C_bn")}
     return out | {"fmap": ints(g, "fmap", (3, 3), 1, 100_000)}
 
 
 def say_params(g: dict[str, Any]) -> str:
+    """The exercise text of the params variant."""
     h, w, c = g["fmap"]
     return (f"Count parameters: (a) a conv layer with {g['C_out']} filters of {g['F']}×{g['F']} on a "
             f"{g['C_in']}-channel input (weights, then with biases); (b) a dense layer with {g['n_out']} units "
@@ -42,6 +44,7 @@ def say_params(g: dict[str, Any]) -> str:
 
 
 def solve_params(g: dict[str, Any], work: Any) -> None:
+    """Every step of the params variant, each known mistake replayed where it happens."""
     F, c_in, c_out = g["F"], g["C_in"], g["C_out"]
     wts = work.put("conv-weights", "Conv weights (no biases)", F * F * (1 if work.mistake("channels-forgotten") else c_in) * c_out, "F·F·C_in·C_out")
     work.put("conv", "Conv parameters with biases", wts + (0 if work.mistake("bias-forgotten") else c_out),
@@ -56,6 +59,7 @@ def solve_params(g: dict[str, Any], work: Any) -> None:
 
 
 def cross_params(g: dict[str, Any], torch: Any) -> dict[str, Any]:
+    """Independent values of the params variant (tests only): torch when ``torch`` is given, else NumPy."""
     h, w, c = g["fmap"]
     if torch is not None:
         meta, nn = torch.device("meta"), torch.nn

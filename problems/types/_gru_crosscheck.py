@@ -33,6 +33,7 @@ def _gru_graph(B: Any, p: dict[str, Any], bump: dict[str, Any], course: bool) ->
 
 
 def gru_cross(g: dict[str, Any], torch: Any) -> dict[str, Any]:
+    """Every step value of the gru exercise by another route: torch autograd, else central differences."""
     p = {k: np.array(v, dtype=float) for k, v in g.items() if k not in ("variant", "convention")}
     course = g["convention"] == "course"
     fwd = ["az", "z", "ar", "r", "rh", "ah", "htilde", "h"]

@@ -31,6 +31,7 @@ def _lstm_graph(B: Any, p: dict[str, Any], bump: dict[str, Any]) -> dict[str, An
 
 
 def lstm_cross(g: dict[str, Any], torch: Any) -> dict[str, Any]:
+    """Every step value of the lstm exercise by another route: torch autograd, else central differences."""
     p = {k: np.array(v, dtype=float) for k, v in g.items() if k != "variant"}
     fwd = ["af", "f", "ai", "i", "ac", "ctilde", "c", "ao", "o", "tanhc", "h"]
     bwd = ["do", "dc", "df", "di", "dctilde", "dcprev", "daf", "dai", "dac", "dao", "dWf", "dhprev"]

@@ -51,6 +51,7 @@ def generate(rng: np.random.Generator, d: str) -> dict[str, Any]:
 
 
 def validate(g: dict[str, Any]) -> dict[str, Any]:
+    """Check W_hh (2×2), the activation and k; canonical givens of the vanishing variant."""
     W = matrix(g, "Whh", rows=(2, 2), cols=(2, 2))
     if not np.any(W):
         raise GivenError("Whh", "expected a non-zero matrix")
@@ -58,18 +59,21 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
 
 
 def statement(g: dict[str, Any]) -> str:
+    """The exercise text of the vanishing variant."""
     return (f"An RNN has W_hh = {mat_g(g['Whh'])} and activation {g['activation']}. Bound how a gradient changes "
             f"over k = {g['k']} steps back: compute W_hhᵀW_hh, the largest singular value σ_max, max|f'|, "
             "γ = σ_max·max|f'|, the factor γᵏ, and say whether gradients vanish or may explode.")
 
 
 def conventions(g: dict[str, Any]) -> list[str]:
+    """Conventions stated with the vanishing variant."""
     return ["‖∂h_t/∂h_{t−k}‖ ≤ (σ_max(W_hh)·max|f'|)ᵏ; σ_max is the largest singular value (√ of the largest "
             "eigenvalue of W_hhᵀW_hh), not the largest eigenvalue of W_hh.",
             "regime: 'vanishing' when γ < 1, 'exploding' when γ > 1 (the bound grows, so gradients may explode)."]
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
+    """WᵀW, σ_max, max|f′|, γ, γᵏ and the verdict, each known mistake replayed where it happens."""
     W = np.array(g["Whh"], dtype=float)
     WtW = work.put("WtW", "W_hhᵀ W_hh", W.T @ W, "W_hhᵀ W_hh")
     tr, det = WtW[0, 0] + WtW[1, 1], WtW[0, 0] * WtW[1, 1] - WtW[0, 1] * WtW[1, 0]

@@ -74,7 +74,8 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
                 continue
             se = float(d.std(ddof=1)) / math.sqrt(n)
         crit = S.table_critical(base["alpha"], base["tail"], n - 1)
-        g = _set_mean(g, base["mu0"] + S.statistic_offset(rng, crit, base["tail"], boundary) * se, 0 if easy else 1 if not hard else 2)
+        offset = S.statistic_offset(rng, crit, base["tail"], boundary)
+        g = _set_mean(g, base["mu0"] + offset * se, 0 if easy else 1 if not hard else 2)
         mean = g["mean_d"] if "mean_d" in g else float(np.mean(np.array(g["data1"]) - np.array(g["data2"])))
         if S.placed((mean - base["mu0"]) / se, crit, base["tail"], boundary, hard):
             break
