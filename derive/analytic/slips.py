@@ -18,7 +18,7 @@ import sympy as sp
 
 from derive.analytic.pointwise import close, scalar_function, value_at
 from derive.analytic.timeguard import Timeout, time_limit
-from derive.functions import relu, sigmoid, softplus
+from derive.scalar_functions import relu, sigmoid, softplus
 
 NAMES = {sigmoid: "σ", sp.tanh: "tanh", sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos",
          relu: "ReLU", softplus: "softplus"}
