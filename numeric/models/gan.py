@@ -126,6 +126,39 @@ def _numpy(cfg: dict[str, Any], params: dict, net: tuple, steps: int, src: Sourc
     return both, run_steps(steps, step, progress)
 
 
+def _torch(cfg: dict[str, Any], params: dict, net: tuple, steps: int, src: Source, progress: Progress) -> tuple[dict, list]:
+    """The same alternating D/G Adam steps with torch autograd; returns (NumPy parameters, history)."""
+    torch, dev, gen = _gen.torch_setup(cfg)
+    F, (G, D), n = torch.nn.functional, net, int(cfg["batch_size"])
+    pg, pd = _mlp.torch_params(torch, split(params, G), dev), _mlp.torch_params(torch, split(params, D), dev)
+    og = torch.optim.Adam(pg.values(), lr=cfg["lr"], betas=(BETA1, 0.999))
+    od = torch.optim.Adam(pd.values(), lr=cfg["lr"], betas=(BETA1, 0.999))
+    centres = torch.tensor(ring.centres(), dtype=torch.float32, device=dev)
+    X = torch.from_numpy(src.x).to(dev) if src.x is not None else None
+
+    def real() -> Any:
+        if X is None:
+            k = torch.randint(0, len(centres), (n,), generator=gen, device=dev)
+            return centres[k] + ring.STD * torch.randn((n, 2), generator=gen, device=dev)
+        return X[torch.randint(0, len(X), (n,), generator=gen, device=dev)]
+
+    def step(s: int) -> tuple[float, float]:
+        fake = _mlp.torch_forward(torch, pg, torch.randn((n, src.noise), generator=gen, device=dev), G).detach()
+        logits = _mlp.torch_forward(torch, pd, torch.cat([real(), fake]), D)
+        ld = F.softplus(-logits[:n]).mean() + F.softplus(logits[n:]).mean()
+        od.zero_grad(set_to_none=True)
+        ld.backward()
+        od.step()
+        lf = _mlp.torch_forward(torch, pd, _mlp.torch_forward(torch, pg, torch.randn((n, src.noise), generator=gen, device=dev), G), D)
+        lg = F.softplus(-lf).mean() if cfg["loss"] == "non-saturating" else -F.softplus(lf).mean()
+        og.zero_grad(set_to_none=True)
+        lg.backward()
+        og.step()
+        return ld.item(), lg.item()
+    history = run_steps(steps, step, progress)
+    return {**_gen.to_numpy(pg), **_gen.to_numpy(pd)}, history
+
+
 def generate(params: dict[str, np.ndarray], z: np.ndarray, net: tuple) -> np.ndarray:
     """x̃ = G(z): (N, 2) ring points or (N, 64) digit images."""
     return _mlp.forward(params, z, net[0])[0]
@@ -149,10 +182,7 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     params = _mlp.init(rng, net[0] + net[1])
     _gen.load_into(cfg, NAME, params)
     src = Source(cfg["data"], rng, noise)
-    if cfg["backend"] == "numpy":
-        run = _numpy
-    else:
-        from numeric.models._gan_torch import train_torch as run
+    run = _numpy if cfg["backend"] == "numpy" else _torch
     params, history = run(cfg, params, net, _gen.budget(cfg, "steps", STEPS), src, progress)
     _gen.save_from(cfg, NAME, params)
     ev = np.random.default_rng(cfg["seed"] + 1)
