@@ -25,7 +25,6 @@ from derive.topics import _recurrent as R
 NAME = "rnn"
 SUMMARY = "vanilla RNN: BPTT over --steps T, Jacobian products vs the spectral-norm bound, clipping by norm"
 OPTIONS: dict[str, Any] = {"steps": 3, "hidden": 2, "inputs": 2, "outputs": 1, "activation": "tanh", "loss": "sum"}
-LOSS_ALIASES = {"all": "sum", "mse": "sum", "final": "last"}
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def config(options: dict[str, Any]) -> Config:
     T, n_h, n_x = R.sizes(opts)
     n_y = R.whole(opts["outputs"], "--outputs", 1, R.MAX_UNITS)
     return Config(T, n_h, n_x, n_y, R.choice(opts["activation"], "--activation", ACTIVATIONS),
-                  R.choice(opts["loss"], "--loss", LOSSES, LOSS_ALIASES))
+                  R.choice(opts["loss"], "--loss", LOSSES, R.LOSS_ALIASES))
 
 
 def build(cfg: Config) -> Graph:
