@@ -19,6 +19,7 @@ from derive.backprop import GraphDerivation
 from derive.errors import UserError
 from derive.graph import Graph
 from derive.steps import Check, Derivation, Step, SymbolInfo, Verification
+from derive.topics._graph_topic import whole
 from derive.verify import (FD_FLOOR, METRIC, Program, check_engine, check_program, draw_leaves, results_with_values,
                            rounded, with_values)
 
@@ -31,14 +32,6 @@ LOSS_ALIASES = {"all": "sum", "mse": "sum", "final": "last"}
 
 
 # --- options ------------------------------------------------------------------------------------
-
-def whole(value: Any, arg: str, low: int, high: int) -> int:
-    """``value`` as a whole number in [low, high]; UserError naming ``arg`` otherwise."""
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.lstrip("-").isdigit() or not low <= int(text) <= high:
-        raise UserError(f"expected a whole number from {low} to {high}, got '{text[:20]}'", arg)
-    return int(text)
-
 
 def choice(value: Any, arg: str, allowed: tuple[str, ...], aliases: dict[str, str] | None = None) -> str:
     """``value`` (case-insensitive, or an alias of one) as one of ``allowed``; UserError otherwise."""

@@ -22,6 +22,7 @@ from derive.graph import Graph
 from derive.models.gru import CONVENTIONS, FORMS, LOSSES, gru
 from derive.steps import Derivation, Verification
 from derive.topics import _recurrent as R
+from derive.topics._graph_topic import merged
 
 NAME = "gru"
 SUMMARY = "GRU cell: every gradient (update/reset gates, candidate, h_(t−1), W, b), course/cho/pytorch conventions"
@@ -57,7 +58,7 @@ class Config:
 
 def config(options: dict[str, Any]) -> Config:
     """Validate the options (UserError naming the option on a bad value)."""
-    opts = {**OPTIONS, **{k: v for k, v in options.items() if v is not None}}
+    opts = merged(OPTIONS, options)
     T, n_h, n_x = R.sizes(opts)
     convention = R.choice(opts["convention"], "--convention", CONVENTIONS, CONVENTION_ALIASES)
     default_form = "split" if convention == "pytorch" else "concat"

@@ -26,6 +26,7 @@ from derive.notation import Norm2
 from derive.steps import Derivation, Step, SymbolInfo, Verification
 from derive.topics import _gradient_flow as flow
 from derive.topics import _recurrent as R
+from derive.topics._graph_topic import merged
 
 NAME = "lstm"
 SUMMARY = "LSTM cell: ∂L/∂ every gate, c_(t−1), h_(t−1), W and b (concat or split form), BPTT, the cell carousel"
@@ -54,7 +55,7 @@ class Config:
 
 def config(options: dict[str, Any]) -> Config:
     """Validate the options (UserError naming the option on a bad value)."""
-    opts = {**OPTIONS, **{k: v for k, v in options.items() if v is not None}}
+    opts = merged(OPTIONS, options)
     T, n_h, n_x = R.sizes(opts)
     return Config(T, n_h, n_x, R.choice(opts["form"], "--form", FORMS),
                   R.choice(opts["loss"], "--loss", LOSSES, R.LOSS_ALIASES))
