@@ -195,7 +195,7 @@ class SympyBackend:
         return self.scale(-1, a)
 
     def scale(self, c: Any, a: Any) -> Any:
-        from derive.functions import as_expr
+        from derive.scalar_functions import as_expr
         c = self.sp.nsimplify(c) if isinstance(c, float) else as_expr(c)
         if self._explicit(a):
             return c * self._e(a)

@@ -18,11 +18,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
+from derive.analytic.pointwise import close, scalar_function, value_at
 from derive.analytic.timeguard import Timeout, can_guard, time_limit
 from derive.errors import UserError
 from derive.steps import EquivalenceReport, Step
@@ -32,7 +33,6 @@ POINTS = 50
 MIN_DEFINED = 10
 BOXES = ((-3.0, 3.0), (0.1, 3.0))
 SECONDS = 3.0
-TOL = 1e-8
 SEED = 0
 
 
@@ -75,34 +75,12 @@ def exact_equal(a: Any, b: Any, thorough: bool = True) -> str | None:
     return zero_by(a - b, SECONDS, None if thorough else CHEAP_TRANSFORMS)
 
 
-def _scalar(expr: Any, variables: list[Any]) -> Callable[..., Any]:
-    from derive.functions import NUMPY_MODULE
-    return sp.lambdify(variables, expr, modules=[NUMPY_MODULE, "math"])
-
-
-def _at(fn: Callable[..., Any], point: tuple[float, ...]) -> float | None:
-    """fn(point) as a finite real float, or None where it is undefined (log of a negative, overflow, …)."""
-    try:
-        with np.errstate(all="ignore"):
-            v = fn(*point)
-        v = complex(v)
-    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
-        return None
-    if v.imag != 0 or not math.isfinite(v.real):
-        return None
-    return v.real
-
-
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= TOL * max(1.0, abs(a), abs(b))
-
-
 class _Sample:
     """Random points on a box where the function and its derivative are defined, with values there."""
 
     def __init__(self, f: Any, expected: Any, answer: Any, variables: list[Any]):
         self.variables = variables
-        self.fns = [_scalar(e, variables) for e in (f, expected, answer)]
+        self.fns = [scalar_function(e, variables) for e in (f, expected, answer)]
         self.rows: list[tuple[tuple[float, ...], float, float | None]] = []
         self.tried: list[tuple[float, float]] = []
         for box in BOXES:
@@ -116,9 +94,9 @@ class _Sample:
         rows = []
         for _ in range(POINTS):
             point = tuple(round(float(v), 4) for v in rng.uniform(*box, size=len(self.variables)))
-            fv, ev = _at(self.fns[0], point), _at(self.fns[1], point)
+            fv, ev = value_at(self.fns[0], point), value_at(self.fns[1], point)
             if fv is not None and ev is not None:
-                rows.append((point, ev, _at(self.fns[2], point)))
+                rows.append((point, ev, value_at(self.fns[2], point)))
         return rows
 
     @property
@@ -138,13 +116,13 @@ def _confirmed(answer: Any, expected: Any, variables: list[Any], point: tuple[fl
         return True  # the answer has no value there while the derivative has one
     if not (math.isfinite(a.real) and a.imag == 0):
         return True
-    return not _close(a.real, e.real)
+    return not close(a.real, e.real)
 
 
 def _mismatch(sample: _Sample, answer: Any, expected: Any) -> tuple[tuple[float, ...], float, float | None] | None:
     """The first sampled point where the answer differs from the derivative (confirmed at 30 digits)."""
     for point, ev, av in sample.rows:
-        if (av is None or not _close(av, ev)) and _confirmed(answer, expected, sample.variables, point):
+        if (av is None or not close(av, ev)) and _confirmed(answer, expected, sample.variables, point):
             return point, ev, av
     return None
 

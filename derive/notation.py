@@ -32,6 +32,8 @@ from sympy.matrices.expressions.slice import MatrixSlice
 from sympy.matrices.expressions.special import OneMatrix
 from sympy.matrices.expressions.transpose import Transpose
 
+from derive.scalar_functions import as_expr, relu, sigmoid
+
 
 def _pretty(printer: Any) -> bool:
     """True for chainrule's Unicode text printer (False for plain ``sstr``, which must parse)."""
@@ -279,7 +281,6 @@ ROW_FUNCS = ("softmax", "log_softmax")
 
 def scalar_function(name: str) -> Any:
     """The SymPy scalar function behind an elementwise ``MatFunc`` name."""
-    from derive.functions import relu, sigmoid
     table = {"sigmoid": sigmoid, "tanh": sp.tanh, "relu": relu, "heaviside": lambda x: sp.Heaviside(x, 0),
              "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "square": lambda x: x**2, "recip": lambda x: 1 / x}
     return table[name]
@@ -292,7 +293,6 @@ class MatFunc(MatrixExpr):
         name = Str(str(name))
         if str(name) not in FUNC_NUMPY:
             raise ValueError(f"unknown matrix function {name}")
-        from derive.functions import as_expr  # derive.functions imports this module
         return MatrixExpr.__new__(cls, name, as_expr(arg))
 
     @property

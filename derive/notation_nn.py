@@ -32,12 +32,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from derive.notation import _mwrap, _pretty
-
-
-def as_expr(value: Any) -> Any:
-    """derive.functions.as_expr, imported late (derive.functions imports this module)."""
-    from derive.functions import as_expr as convert
-    return convert(value)
+from derive.scalar_functions import as_expr
 
 Pair = tuple[int, int]
 

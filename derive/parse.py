@@ -248,7 +248,7 @@ def answer_from_number(value: Any) -> Answer:
 def _sympy_functions() -> dict[str, Any]:
     import sympy as sp
 
-    from derive.functions import relu, sigmoid, softplus
+    from derive.scalar_functions import relu, sigmoid, softplus
     return {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt, "abs": sp.Abs,
             "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh, "sigmoid": sigmoid,
             "relu": relu, "softplus": softplus, "Heaviside": sp.Heaviside, "sign": sp.sign,

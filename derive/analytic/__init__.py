@@ -10,5 +10,6 @@ Machinery
 Derivations (used by ``derive/topics/*``) and their numerical checks
     ``activations``, ``losses`` (+ ``losscheck``), ``vae`` (+ ``vaecheck``), ``gan`` (+ ``gancheck``)
 
-``slips`` reproduces typical wrong derivatives for ``chainrule check diff`` (``derive.check_diff``).
+``slips`` reproduces typical wrong derivatives for ``chainrule check diff`` (``derive.check_diff``);
+``pointwise`` evaluates expressions at sample points for both.
 """

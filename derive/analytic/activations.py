@@ -24,7 +24,7 @@ from typing import Any, Callable
 import sympy as sp
 
 from derive.analytic.script import Script
-from derive.functions import relu, sigmoid, sigmoid_prime, softplus
+from derive.scalar_functions import relu, sigmoid, sigmoid_prime, softplus
 
 x = sp.Symbol("x", real=True)
 y = sp.Symbol("y", real=True)

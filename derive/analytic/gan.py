@@ -21,7 +21,7 @@ from typing import Any
 import sympy as sp
 
 from derive.analytic.script import Script
-from derive.functions import sigmoid
+from derive.scalar_functions import sigmoid
 
 x, z = sp.symbols("x z", real=True)
 a, b = sp.symbols("a b", positive=True)

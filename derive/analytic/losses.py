@@ -21,7 +21,7 @@ from typing import Any, Callable
 import sympy as sp
 
 from derive.analytic.script import Script
-from derive.functions import sigmoid
+from derive.scalar_functions import sigmoid
 
 T = sp.symbols("t1:4", real=True)
 O = sp.symbols("o1:4", real=True)

@@ -25,7 +25,7 @@ import sympy as sp
 from sympy.core.function import UndefinedFunction
 
 from derive.analytic.timeguard import Timeout, time_limit
-from derive.functions import as_expr
+from derive.scalar_functions import as_expr
 
 DEFAULT_BOX = (-2.0, 2.0)
 POSITIVE_BOX = (0.25, 3.0)

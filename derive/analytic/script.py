@@ -24,7 +24,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.analytic.proof import Claim, Proof, assumed, concrete, evaluate, needs_quadrature, prove
-from derive.functions import as_expr
+from derive.scalar_functions import as_expr
 from derive.steps import Derivation, Result, Step, SymbolInfo
 
 

@@ -16,8 +16,9 @@ from typing import Any, Iterator
 
 import sympy as sp
 
+from derive.analytic.pointwise import close, scalar_function, value_at
 from derive.analytic.timeguard import Timeout, time_limit
-from derive.functions import relu, sigmoid, softplus
+from derive.scalar_functions import relu, sigmoid, softplus
 
 NAMES = {sigmoid: "σ", sp.tanh: "tanh", sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos",
          relu: "ReLU", softplus: "softplus"}
@@ -75,14 +76,13 @@ def diagnose(f: Any, var: Any, answer: Any, rows: list[Any], variables: list[Any
     ``rows`` are (point, true derivative, answer or None) from the sampler; a slip that happens
     to equal the true derivative everywhere sampled is skipped.
     """
-    from derive.check_diff import _at, _close, _scalar
     try:
         with time_limit(3.0):
             for text, wrong in candidates(f, var):
-                fn = _scalar(wrong, variables)
-                seen = [(_at(fn, point), ev, av) for point, ev, av in rows if av is not None]
+                fn = scalar_function(wrong, variables)
+                seen = [(value_at(fn, point), ev, av) for point, ev, av in rows if av is not None]
                 seen = [(w, ev, av) for w, ev, av in seen if w is not None]
-                if seen and any(not _close(w, ev) for w, ev, _ in seen) and all(_close(w, av) for w, _, av in seen):
+                if seen and any(not close(w, ev) for w, ev, _ in seen) and all(close(w, av) for w, _, av in seen):
                     return text
     except Timeout:
         return None

@@ -1,14 +1,15 @@
-"""Helpers shared by the analytic topic modules: ``--which`` and the "every step" check of verify."""
+"""Helpers shared by the analytic topic modules: ``--which``, numbers on request, and verify's "every step" check."""
 
 from __future__ import annotations
 
 import math
 from typing import Any, Iterable
 
+from derive.analytic.inputs import Input, resolve
 from derive.analytic.proof import numeric_gap, prove
 from derive.analytic.script import Script
 from derive.errors import UserError
-from derive.steps import Check
+from derive.steps import Check, Verification
 
 STEPS_METHOD = "SymPy re-proof of each step + evaluation at random points"
 
@@ -23,6 +24,19 @@ def pick(which: Any, names: Iterable[str], aliases: dict[str, str] | None = None
     if key not in names:
         raise UserError(f"unknown item '{str(which)[:30]}' (choose one of: {', '.join(names)})", "--which")
     return [key]
+
+
+def numbers(inputs: list[Input], given: dict[str, Any] | None, seed: int | None) -> tuple[dict[str, Any], dict[Any, Any] | None]:
+    """``({name: value}, {symbol: value})`` of the inputs (:func:`derive.analytic.inputs.resolve`) when
+    numbers are asked for (a seed or ``--given``), else ``({}, None)``: the derivation stays symbolic."""
+    return resolve(inputs, given, seed) if seed is not None or given else ({}, None)
+
+
+def verification(script: Script, name: str, options: dict[str, Any], title: str, checks: list[Check],
+                 notes: list[str], seed: int) -> Verification:
+    """A topic's ``checks`` followed by the every-step check (:func:`steps_check`), beside its symbolic derivation."""
+    checks = [*checks, steps_check(script, seed)]
+    return Verification(derivation=script.derivation(name, options, title), checks=checks, notes=notes)
 
 
 def steps_check(script: Script, seed: int = 0, points: int = 3) -> Check:

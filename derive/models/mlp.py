@@ -20,9 +20,9 @@ from typing import Any
 
 import sympy as sp
 
-from derive.functions import relu, sigmoid
 from derive.graph import Graph, GraphBuilder
 from derive.notation import Chain, ChainSum
+from derive.scalar_functions import relu, sigmoid
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 LOSSES = ("mse", "cross-entropy")

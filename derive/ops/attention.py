@@ -57,7 +57,7 @@ class ScaledDot(Op):
 
     def __init__(self, c: Any = 1) -> None:
         import sympy as sp
-        from derive.functions import as_expr
+        from derive.scalar_functions import as_expr
         self.c = sp.nsimplify(c) if isinstance(c, float) else as_expr(c)
 
     def shape(self, q: Shape, k: Shape) -> Shape:

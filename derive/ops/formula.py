@@ -41,7 +41,7 @@ class Formula(Op):
 
     @classmethod
     def example(cls, rng: np.random.Generator) -> tuple[Op, list[Shape], list[str]]:
-        from derive.functions import sigmoid
+        from derive.scalar_functions import sigmoid
         x, y = sp.symbols("x y")
         expr = [sigmoid(x * y), sp.tanh(x) * y**2, x * sp.exp(-y) + y][int(rng.integers(3))]
         return cls(expr, (x, y)), [(), ()], ["real", "real"]

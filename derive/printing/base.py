@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from derive import steps as S
-from derive.printing.math import shape_text, to_text, value_text
+from derive.printing.math import shape_latex, shape_text, to_latex, to_text, value_latex, value_text
 
 
 class DocumentPrinter:
@@ -205,6 +205,20 @@ class DocumentPrinter:
 
     def _print_Table(self, t: S.Table) -> list[str]:
         return [self.table(t)]
+
+
+class LatexMathPrinter(DocumentPrinter):
+    """A document printer that writes formulas, values and shapes as LaTeX (the markdown and latex formats)."""
+
+    def math(self, expr: Any) -> str:
+        return to_latex(expr)
+
+    def value(self, value: Any) -> str:
+        return value_latex(value)
+
+    def shape(self, shape: Any) -> str:
+        s = shape_latex(shape)
+        return rf" \in {s}" if s else ""
 
 
 def _has_wrong(elements: Any) -> bool:

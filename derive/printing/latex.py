@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from derive import steps as S
-from derive.printing.base import DocumentPrinter
-from derive.printing.math import latex_escape, shape_latex, to_latex, value_latex
+from derive.printing.base import LatexMathPrinter
+from derive.printing.math import latex_escape
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[utf8]{inputenc}
@@ -18,7 +18,7 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 
-class LatexPrinter(DocumentPrinter):
+class LatexPrinter(LatexMathPrinter):
     """Standalone LaTeX document; formulas in display math, values as bmatrix."""
 
     def doprint(self, doc: Any) -> str:
@@ -31,16 +31,6 @@ class LatexPrinter(DocumentPrinter):
 
     def para(self, text: str) -> str:
         return latex_escape(text)
-
-    def math(self, expr: Any) -> str:
-        return to_latex(expr)
-
-    def value(self, value: Any) -> str:
-        return value_latex(value)
-
-    def shape(self, shape: Any) -> str:
-        s = shape_latex(shape)
-        return rf" \in {s}" if s else ""
 
     def bullet(self, items: list[str]) -> str:
         return "\\begin{itemize}\n" + "\n".join(f"\\item {latex_escape(i)}" for i in items) + "\n\\end{itemize}"

@@ -5,25 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from derive import steps as S
-from derive.printing.base import DocumentPrinter
-from derive.printing.math import shape_latex, to_latex, value_latex
+from derive.printing.base import LatexMathPrinter
 
 
-class MarkdownPrinter(DocumentPrinter):
+class MarkdownPrinter(LatexMathPrinter):
     """Markdown with inline LaTeX math, suitable for a practice sheet or notes."""
 
     def heading(self, text: str, level: int = 1) -> str:
         return "#" * level + " " + text
-
-    def math(self, expr: Any) -> str:
-        return to_latex(expr)
-
-    def value(self, value: Any) -> str:
-        return value_latex(value)
-
-    def shape(self, shape: Any) -> str:
-        s = shape_latex(shape)
-        return rf" \in {s}" if s else ""
 
     def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None) -> str:
         body = super().equation(lhs, formula, value, shape)

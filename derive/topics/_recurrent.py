@@ -3,7 +3,9 @@
 Not a topic itself (the leading underscore keeps it out of the registry). Each topic builds
 its graph from ``derive.models``, lets ``derive_graph`` produce the forward and backward steps,
 adds its own analysis steps (Jacobian products, clipping, the constant-error carousel) and
-calls :func:`document` and :func:`verification` from here.
+calls :func:`legend`, :func:`evaluate_all` and :func:`verification` from here; lstm and gru also
+share the pieces of their independent torch implementations (:func:`torch_blocks`,
+:func:`torch_state_loss`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from derive.backprop import GraphDerivation
 from derive.errors import UserError
 from derive.graph import Graph
 from derive.steps import Check, Derivation, Step, SymbolInfo, Verification
+from derive.topics._graph_topic import whole
 from derive.verify import (FD_FLOOR, METRIC, Program, check_engine, check_program, draw_leaves, results_with_values,
                            rounded, with_values)
 
@@ -25,17 +28,10 @@ MAX_STEPS, MAX_UNITS, MAX_GIVEN = 100, 16, 1e6
 JACOBIAN_NOTE = ("Jacobians ∂u/∂v of one vector by another are written in numerator layout (row i is ∂u_i/∂v), so "
                  "the reverse walk applies their transposes: ∂L/∂v = (∂u/∂v)ᵀ ∂L/∂u.")
 RANGE_NOTE = "parameters uniform on [−1, 1], inputs, initial states and targets on [0, 1]"
+LOSS_ALIASES = {"all": "sum", "mse": "sum", "final": "last"}
 
 
 # --- options ------------------------------------------------------------------------------------
-
-def whole(value: Any, arg: str, low: int, high: int) -> int:
-    """``value`` as a whole number in [low, high]; UserError naming ``arg`` otherwise."""
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.lstrip("-").isdigit() or not low <= int(text) <= high:
-        raise UserError(f"expected a whole number from {low} to {high}, got '{text[:20]}'", arg)
-    return int(text)
-
 
 def choice(value: Any, arg: str, allowed: tuple[str, ...], aliases: dict[str, str] | None = None) -> str:
     """``value`` (case-insensitive, or an alias of one) as one of ``allowed``; UserError otherwise."""
@@ -222,3 +218,18 @@ def verification(doc: Derivation, cases: list[Case], points: int, seed: int) -> 
     if not torch_available():
         notes.insert(0, "torch is not installed: finite differences and the NumPy engine only.")
     return Verification(doc, checks, metric=METRIC, notes=notes)
+
+
+# --- pieces of the independent torch implementations (lstm, gru) ----------------------------------
+
+def torch_blocks(t: dict[str, Any], k: str, form: str, n_h: int) -> tuple[Any, Any]:
+    """(W_k^h, W_k^x) from the tensors of either form: W_kh and W_kx (split), or the two column
+    blocks of W_k = [W_k^h, W_k^x] (concat)."""
+    if form == "split":
+        return t[f"W_{k}h"], t[f"W_{k}x"]
+    return t[f"W_{k}"][:, :n_h], t[f"W_{k}"][:, n_h:]
+
+
+def torch_state_loss(t: dict[str, Any], states: list[Any], T: int, loss: str) -> Any:
+    """L = Σ_t ½‖h_t − y_t‖² over the states h_1 … h_T (``loss == "last"``: ½‖h_T − y_T‖² only)."""
+    return sum(0.5 * ((h - t[f"y{k}"]) ** 2).sum() for k, h in enumerate(states, 1) if loss == "sum" or k == T)

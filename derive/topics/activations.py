@@ -30,11 +30,10 @@ def _inputs(names: list[str]) -> list[Any]:
 def derive(options: dict[str, Any], given: dict[str, Any] | None, seed: int | None) -> Any:
     """The derivation of the selected activations (all, or ``--which NAME``)."""
     from derive.analytic import activations as A
-    from derive.analytic.inputs import resolve
-    from derive.analytic.topic import pick
+    from derive.analytic.topic import numbers, pick
     names = pick(options.get("which"), A.ACTIVATIONS, A.ALIASES)
     script = A.script(names)
-    named, subs = resolve(_inputs(names), given, seed) if seed is not None or given else ({}, None)
+    named, subs = numbers(_inputs(names), given, seed)
     title = f"Activation: {names[0]}" if len(names) == 1 else "Activation functions: value, derivative, range, saturation"
     return script.derivation(NAME, options, title, subs, named)
 
@@ -127,12 +126,10 @@ def _jacobian_from(general: Any) -> Any:
 def verify(options: dict[str, Any], seed: int, backend: str, points: int) -> Any:
     """Every derived derivative vs central differences and torch; every step re-proved."""
     from derive.analytic import activations as A
-    from derive.analytic.topic import pick, steps_check
-    from derive.steps import Verification
+    from derive.analytic.topic import pick, verification
     names = pick(options.get("which"), A.ACTIVATIONS, A.ALIASES)
     script = A.script(names)
     checks = [c for name in names for c in _checks_for(name, script, seed, points)]
-    checks.append(steps_check(script, seed))
     notes = ["x drawn from N(0, 3²), nudged 0.01 away from the kinks (−3, 0, 3, 6); α from U(0.05, 1)",
              "softmax: L = gᵀ softmax(z) with random g, so ∂L/∂z = (diag(s) − s sᵀ)ᵀ g"]
-    return Verification(derivation=script.derivation(NAME, options, "Activation functions"), checks=checks, notes=notes)
+    return verification(script, NAME, options, "Activation functions", checks, notes, seed)

@@ -24,7 +24,7 @@ from derive.graph import Graph
 from derive.models.attention import attention, multihead
 from derive.printing.math import to_text
 from derive.steps import Check, Derivation, Result, Step, SymbolInfo, Verification
-from derive.topics._nn import choice, labelled, leaf_values, merged, uniform, value_note, whole, zero_check
+from derive.topics._graph_topic import choice, labelled, leaf_values, merged, uniform, value_note, whole, zero_check
 from derive.verify import METRIC, Program, evaluate, verify_steps
 
 NAME = "attention"

@@ -18,7 +18,7 @@ from derive.backprop import derive_graph
 from derive.graph import Graph
 from derive.models.batchnorm import batchnorm
 from derive.steps import Check, Derivation, Result, Verification
-from derive.topics._nn import choice, labelled, leaf_values, merged, uniform, value_note, whole
+from derive.topics._graph_topic import choice, labelled, leaf_values, merged, uniform, value_note, whole
 from derive.verify import METRIC, Program, evaluate, verify_steps
 
 NAME = "batchnorm"

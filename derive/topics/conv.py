@@ -25,7 +25,7 @@ from derive.notation import Chain, ChainSum
 from derive.notation_nn import Dilate, Rot180, ZeroPad
 from derive.ops.conv import out_size
 from derive.steps import Check, Derivation, Step, SymbolInfo, Verification
-from derive.topics._nn import choice, labelled, leaf_values, merged, value_note, whole
+from derive.topics._graph_topic import choice, labelled, leaf_values, merged, value_note, whole
 from derive.verify import METRIC, Program, evaluate, verify_steps
 
 NAME = "conv"

@@ -31,8 +31,8 @@ def _inputs() -> list[Any]:
 def derive(options: dict[str, Any], given: dict[str, Any] | None, seed: int | None) -> Any:
     """The GAN derivation, evaluated at the inputs when numbers are asked for."""
     from derive.analytic import gan as A
-    from derive.analytic.inputs import resolve
-    named, subs = resolve(_inputs(), given, seed) if seed is not None or given else ({}, None)
+    from derive.analytic.topic import numbers
+    named, subs = numbers(_inputs(), given, seed)
     return A.script().derivation(NAME, options, "GAN: optimal discriminator, Jensen–Shannon, and the losses' gradients", subs, named)
 
 
@@ -40,12 +40,10 @@ def verify(options: dict[str, Any], seed: int, backend: str, points: int) -> Any
     """Loss gradients vs FD and torch; D* vs a numerical maximiser; V(D*) vs −log 4 + 2·JSD; steps re-proved."""
     from derive.analytic import gan as A
     from derive.analytic import gancheck as C
-    from derive.analytic.topic import steps_check
-    from derive.steps import Verification
+    from derive.analytic.topic import verification
     script = A.script()
     checks = C.gradient_checks(script, seed, points) + C.optimum_checks(script, seed, points)
-    checks.append(steps_check(script, seed))
     notes = ["losses summed over 5 real and 5 generated samples; logits ~ N(0, 2²)",
              "D*: SciPy minimize_scalar on −(a log y + b log(1 − y)) for random a, b > 0",
              "JSD: scipy.spatial.distance.jensenshannon on a grid of step 0.001 over [−20, 20] (squared, natural log)"]
-    return Verification(derivation=script.derivation(NAME, options, "GAN"), checks=checks, notes=notes)
+    return verification(script, NAME, options, "GAN", checks, notes, seed)

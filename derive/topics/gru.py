@@ -22,11 +22,11 @@ from derive.graph import Graph
 from derive.models.gru import CONVENTIONS, FORMS, LOSSES, gru
 from derive.steps import Derivation, Verification
 from derive.topics import _recurrent as R
+from derive.topics._graph_topic import merged
 
 NAME = "gru"
 SUMMARY = "GRU cell: every gradient (update/reset gates, candidate, h_(t−1), W, b), course/cho/pytorch conventions"
 OPTIONS: dict[str, Any] = {"steps": 1, "hidden": 2, "inputs": 2, "form": None, "convention": "course", "loss": "sum"}
-LOSS_ALIASES = {"all": "sum", "mse": "sum", "final": "last"}
 CONVENTION_ALIASES = {"torch": "pytorch", "cho2014": "cho"}
 INTERPOLATION = {"course": "h_t = (1 − z_t) ⊙ h_(t−1) + z_t ⊙ h̃_t (the course's convention: z_t is the share of "
                            "the new candidate)",
@@ -58,7 +58,7 @@ class Config:
 
 def config(options: dict[str, Any]) -> Config:
     """Validate the options (UserError naming the option on a bad value)."""
-    opts = {**OPTIONS, **{k: v for k, v in options.items() if v is not None}}
+    opts = merged(OPTIONS, options)
     T, n_h, n_x = R.sizes(opts)
     convention = R.choice(opts["convention"], "--convention", CONVENTIONS, CONVENTION_ALIASES)
     default_form = "split" if convention == "pytorch" else "concat"
@@ -66,7 +66,7 @@ def config(options: dict[str, Any]) -> Config:
     if convention == "pytorch" and form == "concat":
         raise UserError("the pytorch GRU applies r_t after W_hn h_(t−1), so it has no concat form; use --form split",
                         "--form")
-    return Config(T, n_h, n_x, form, convention, R.choice(opts["loss"], "--loss", LOSSES, LOSS_ALIASES))
+    return Config(T, n_h, n_x, form, convention, R.choice(opts["loss"], "--loss", LOSSES, R.LOSS_ALIASES))
 
 
 def build(cfg: Config) -> Graph:
@@ -144,16 +144,6 @@ def _case(cfg: Config) -> R.Case:
 
 # --- independent torch implementations -------------------------------------------------------------
 
-def _loss(cfg: Config, t: dict[str, Any], states: list[Any]) -> Any:
-    return sum(0.5 * ((h - t[f"y{k}"]) ** 2).sum() for k, h in enumerate(states, 1) if cfg.loss == "sum" or k == cfg.T)
-
-
-def _course_blocks(cfg: Config, t: dict[str, Any], k: str) -> tuple[Any, Any]:
-    if cfg.form == "split":
-        return t[f"W_{k}h"], t[f"W_{k}x"]
-    return t[f"W_{k}"][:, :cfg.n_h], t[f"W_{k}"][:, cfg.n_h:]
-
-
 def torch_loss(cfg: Config) -> Any:
     """The GRU written directly in torch from the equations of its convention (columns)."""
     def loss(t: dict[str, Any]) -> Any:
@@ -166,13 +156,13 @@ def torch_loss(cfg: Config) -> Any:
                 z = torch.sigmoid(t["W_iz"] @ x + t["b_iz"] + t["W_hz"] @ h + t["b_hz"])
                 cand = torch.tanh(t["W_in"] @ x + t["b_in"] + r * (t["W_hn"] @ h + t["b_hn"]))
             else:
-                (Wzh, Wzx), (Wrh, Wrx), (Whh, Whx) = (_course_blocks(cfg, t, g) for g in "zrh")
+                (Wzh, Wzx), (Wrh, Wrx), (Whh, Whx) = (R.torch_blocks(t, g, cfg.form, cfg.n_h) for g in "zrh")
                 z = torch.sigmoid(Wzh @ h + Wzx @ x + t["b_z"])
                 r = torch.sigmoid(Wrh @ h + Wrx @ x + t["b_r"])
                 cand = torch.tanh(Whh @ (r * h) + Whx @ x + t["b_h"])
             h = (1 - z) * h + z * cand if cfg.convention == "course" else z * h + (1 - z) * cand
             states.append(h)
-        return _loss(cfg, t, states)
+        return R.torch_state_loss(t, states, cfg.T, cfg.loss)
     return loss
 
 
@@ -190,5 +180,5 @@ def nn_loss(cfg: Config) -> Any:
         for k in range(1, cfg.T + 1):
             h = functional_call(cell, weights, (t[f"x{k}"].T, h))
             states.append(h.T)
-        return _loss(cfg, t, states)
+        return R.torch_state_loss(t, states, cfg.T, cfg.loss)
     return loss

@@ -59,10 +59,9 @@ def _derived_values(names: list[str], subs: dict[Any, Any]) -> dict[Any, Any]:
 def derive(options: dict[str, Any], given: dict[str, Any] | None, seed: int | None) -> Any:
     """The derivation of the selected losses (all, or ``--which NAME``)."""
     from derive.analytic import losses as A
-    from derive.analytic.inputs import resolve
-    from derive.analytic.topic import pick
+    from derive.analytic.topic import numbers, pick
     names = pick(options.get("which"), A.LOSSES, A.ALIASES)
-    named, subs = resolve(_inputs(names), given, seed) if seed is not None or given else ({}, None)
+    named, subs = numbers(_inputs(names), given, seed)
     if subs is not None:
         subs.update(_derived_values(names, subs))
     title = f"Loss: {names[0]}" if len(names) == 1 else "Losses and penalties: gradients and the weight-decay update"
@@ -72,13 +71,11 @@ def derive(options: dict[str, Any], given: dict[str, Any] | None, seed: int | No
 def verify(options: dict[str, Any], seed: int, backend: str, points: int) -> Any:
     """Every derived gradient vs central differences and torch; every step re-proved."""
     from derive.analytic import losses as A
-    from derive.analytic.topic import pick, steps_check
-    from derive.steps import Verification
     from derive.analytic import losscheck as C
+    from derive.analytic.topic import pick, verification
     names = pick(options.get("which"), A.LOSSES, A.ALIASES)
     script = A.script(names)
     checks = [c for name in names for c in C.CHECKS[name](seed, points)]
-    checks.append(steps_check(script, seed))
     notes = ["MSE on 3 outputs; BCE on 4 logits with targets in [0, 1]; softmax-CE on 3 logits with soft targets",
              "L1/L2: J₀(w) = ½‖Aw − b‖² on 4 weights; the update is checked through (w − w_new)/η = ∂J/∂w"]
-    return Verification(derivation=script.derivation(NAME, options, "Losses and penalties"), checks=checks, notes=notes)
+    return verification(script, NAME, options, "Losses and penalties", checks, notes, seed)

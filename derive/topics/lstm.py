@@ -26,11 +26,11 @@ from derive.notation import Norm2
 from derive.steps import Derivation, Step, SymbolInfo, Verification
 from derive.topics import _gradient_flow as flow
 from derive.topics import _recurrent as R
+from derive.topics._graph_topic import merged
 
 NAME = "lstm"
 SUMMARY = "LSTM cell: ∂L/∂ every gate, c_(t−1), h_(t−1), W and b (concat or split form), BPTT, the cell carousel"
 OPTIONS: dict[str, Any] = {"steps": 1, "hidden": 2, "inputs": 2, "form": "concat", "loss": "sum"}
-LOSS_ALIASES = {"all": "sum", "mse": "sum", "final": "last"}
 PYTORCH_ORDER = ("i", "f", "c", "o")  # torch.nn.LSTMCell stacks the gates as i, f, g, o
 
 
@@ -55,10 +55,10 @@ class Config:
 
 def config(options: dict[str, Any]) -> Config:
     """Validate the options (UserError naming the option on a bad value)."""
-    opts = {**OPTIONS, **{k: v for k, v in options.items() if v is not None}}
+    opts = merged(OPTIONS, options)
     T, n_h, n_x = R.sizes(opts)
     return Config(T, n_h, n_x, R.choice(opts["form"], "--form", FORMS),
-                  R.choice(opts["loss"], "--loss", LOSSES, LOSS_ALIASES))
+                  R.choice(opts["loss"], "--loss", LOSSES, R.LOSS_ALIASES))
 
 
 def build(cfg: Config) -> Graph:
@@ -161,14 +161,7 @@ def _case(cfg: Config) -> R.Case:
 # --- independent torch implementations -------------------------------------------------------------
 
 def _blocks(cfg: Config, t: dict[str, Any], k: str) -> tuple[Any, Any]:
-    """(W_k^h, W_k^x) from the tensors of either form."""
-    if cfg.form == "split":
-        return t[f"W_{k}h"], t[f"W_{k}x"]
-    return t[f"W_{k}"][:, :cfg.n_h], t[f"W_{k}"][:, cfg.n_h:]
-
-
-def _loss(cfg: Config, t: dict[str, Any], states: list[Any]) -> Any:
-    return sum(0.5 * ((h - t[f"y{k}"]) ** 2).sum() for k, h in enumerate(states, 1) if cfg.loss == "sum" or k == cfg.T)
+    return R.torch_blocks(t, k, cfg.form, cfg.n_h)
 
 
 def torch_loss(cfg: Config) -> Any:
@@ -182,7 +175,7 @@ def torch_loss(cfg: Config) -> Any:
             c = f * c + i * torch.tanh(pre["c"])
             h = o * torch.tanh(c)
             states.append(h)
-        return _loss(cfg, t, states)
+        return R.torch_state_loss(t, states, cfg.T, cfg.loss)
     return loss
 
 
@@ -200,5 +193,5 @@ def nn_loss(cfg: Config) -> Any:
         for k in range(1, cfg.T + 1):
             h, c = functional_call(cell, weights, (t[f"x{k}"].T, (h, c)))
             states.append(h.T)
-        return _loss(cfg, t, states)
+        return R.torch_state_loss(t, states, cfg.T, cfg.loss)
     return loss

@@ -24,6 +24,7 @@ from derive.errors import UserError
 from derive.graph import Graph
 from derive.models.mlp import ACTIVATIONS, LOSSES, layered_net, textbook_net
 from derive.steps import Derivation, Verification
+from derive.topics._graph_topic import merged, whole
 from derive.verify import METRIC, draw_leaves, evaluate, verify_steps
 
 NAME = "mlp"
@@ -63,13 +64,6 @@ class Config:
 
 # --- options --------------------------------------------------------------------------------------
 
-def _int(value: Any, arg: str, low: int, high: int) -> int:
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.lstrip("-").isdigit() or not low <= int(text) <= high:
-        raise UserError(f"expected a whole number from {low} to {high}, got '{text[:20]}'", arg)
-    return int(text)
-
-
 def _bool(value: Any, arg: str) -> bool:
     if isinstance(value, bool):
         return value
@@ -81,7 +75,7 @@ def _bool(value: Any, arg: str) -> bool:
 
 def config(options: dict[str, Any]) -> Config:
     """Validate the options (UserError naming the option on a bad value)."""
-    opts = {**OPTIONS, **{k: v for k, v in options.items() if v is not None}}
+    opts = merged(OPTIONS, options)
     activation = str(opts["activation"]).strip().lower()
     if activation not in ACTIVATIONS:
         raise UserError(f"expected one of {', '.join(ACTIVATIONS)}, got '{activation[:20]}'", "--activation")
@@ -103,16 +97,16 @@ def _sizes(opts: dict[str, Any], matrix: bool) -> tuple[int, ...]:
         parts = str(opts["sizes"]).replace(" ", "").strip("[]()").split(",")
         if len(parts) < 2 or len(parts) > MAX_LAYERS + 1 or (not matrix and len(parts) != 3):
             raise UserError("expected layer sizes such as 4,3,2 (three numbers I,H,K unless --matrix)", "--set sizes")
-        sizes = tuple(_int(p, "--set sizes", 1, MAX_UNITS if matrix else MAX_SCALAR_UNITS) for p in parts)
-        if opts["layers"] is not None and _int(opts["layers"], "--layers", 1, MAX_LAYERS) != len(sizes) - 1:
+        sizes = tuple(whole(p, "--set sizes", 1, MAX_UNITS if matrix else MAX_SCALAR_UNITS) for p in parts)
+        if opts["layers"] is not None and whole(opts["layers"], "--layers", 1, MAX_LAYERS) != len(sizes) - 1:
             raise UserError(f"--layers disagrees with sizes {opts['sizes']} ({len(sizes) - 1} layers)", "--layers")
         return sizes
-    n_in, n_hid, n_out = (_int(opts[k], f"--{k}", 1, MAX_UNITS) for k in ("inputs", "hidden", "outputs"))
+    n_in, n_hid, n_out = (whole(opts[k], f"--{k}", 1, MAX_UNITS) for k in ("inputs", "hidden", "outputs"))
     for key, n in (("inputs", n_in), ("hidden", n_hid), ("outputs", n_out)):
         if not matrix and n > MAX_SCALAR_UNITS:  # the textbook form names every weight: keep it hand-sized
             raise UserError(f"the textbook net names every weight and takes at most {MAX_SCALAR_UNITS} units per "
                             f"layer (got {n}); use --matrix for bigger nets", f"--{key}")
-    layers = 2 if opts["layers"] is None else _int(opts["layers"], "--layers", 1, MAX_LAYERS)
+    layers = 2 if opts["layers"] is None else whole(opts["layers"], "--layers", 1, MAX_LAYERS)
     if not matrix and layers != 2:
         raise UserError("the textbook net has one hidden layer (layers=2); use --matrix for L layers", "--layers")
     return (n_in, *([n_hid] * (layers - 1)), n_out)

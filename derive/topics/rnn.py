@@ -21,11 +21,11 @@ from derive.models.rnn import ACTIVATIONS, LOSSES, rnn
 from derive.steps import Derivation, Step, SymbolInfo, Verification
 from derive.topics import _gradient_flow as flow
 from derive.topics import _recurrent as R
+from derive.topics._graph_topic import merged, whole
 
 NAME = "rnn"
 SUMMARY = "vanilla RNN: BPTT over --steps T, Jacobian products vs the spectral-norm bound, clipping by norm"
 OPTIONS: dict[str, Any] = {"steps": 3, "hidden": 2, "inputs": 2, "outputs": 1, "activation": "tanh", "loss": "sum"}
-LOSS_ALIASES = {"all": "sum", "mse": "sum", "final": "last"}
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,11 @@ class Config:
 
 def config(options: dict[str, Any]) -> Config:
     """Validate the options (UserError naming the option on a bad value)."""
-    opts = {**OPTIONS, **{k: v for k, v in options.items() if v is not None}}
+    opts = merged(OPTIONS, options)
     T, n_h, n_x = R.sizes(opts)
-    n_y = R.whole(opts["outputs"], "--outputs", 1, R.MAX_UNITS)
+    n_y = whole(opts["outputs"], "--outputs", 1, R.MAX_UNITS)
     return Config(T, n_h, n_x, n_y, R.choice(opts["activation"], "--activation", ACTIVATIONS),
-                  R.choice(opts["loss"], "--loss", LOSSES, LOSS_ALIASES))
+                  R.choice(opts["loss"], "--loss", LOSSES, R.LOSS_ALIASES))
 
 
 def build(cfg: Config) -> Graph:

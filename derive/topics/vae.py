@@ -28,8 +28,8 @@ def derive(options: dict[str, Any], given: dict[str, Any] | None, seed: int | No
     import sympy as sp
 
     from derive.analytic import vae as V
-    from derive.analytic.inputs import resolve
-    named, subs = resolve(_inputs(), given, seed) if seed is not None or given else ({}, None)
+    from derive.analytic.topic import numbers
+    named, subs = numbers(_inputs(), given, seed)
     if subs is not None:
         subs[V.sigma] = sp.exp(subs[V.logvar] / 2).evalf(30)
     return V.script().derivation(NAME, options, "VAE: the KL term, its gradients, the reparameterization and the ELBO", subs, named)
@@ -39,12 +39,10 @@ def verify(options: dict[str, Any], seed: int, backend: str, points: int) -> Any
     """Gradients vs FD and torch; closed-form KL vs quadrature and Monte Carlo; every step re-proved."""
     from derive.analytic import vae as V
     from derive.analytic import vaecheck as C
-    from derive.analytic.topic import steps_check
-    from derive.steps import Verification
+    from derive.analytic.topic import verification
     script = V.script()
     checks = C.gradient_checks(script, seed, points) + C.closed_form_checks(script, seed, points)
-    checks.append(steps_check(script, seed))
     notes = ["KL summed over d = 4 latent dimensions; μ ~ N(0, 1), ℓ = log σ² ~ U(−1.5, 1)",
              "reparameterization: L = Σ c ⊙ z with random c, so ∂L/∂μ = c ⊙ ∂z/∂μ and ∂L/∂ℓ = c ⊙ ∂z/∂ℓ",
              f"Monte Carlo: {C.MC_SAMPLES} samples of log q(z) − log p(z), z ~ q (seeded); tolerance 3%"]
-    return Verification(derivation=script.derivation(NAME, options, "VAE"), checks=checks, notes=notes)
+    return verification(script, NAME, options, "VAE", checks, notes, seed)

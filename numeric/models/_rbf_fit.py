@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from numeric.layers import rbf
-from numeric.models import _gen
+from numeric.models import _generative_training
 from numeric.optim import Adam
 from numeric.training import guard_finite, tick
 
@@ -62,7 +62,7 @@ def _record(history: list, e: int, epochs: int, loss: float, progress: Any) -> N
 def torch_fit(cfg: dict[str, Any], params: dict[str, np.ndarray], x: np.ndarray, t: np.ndarray, epochs: int,
               solve: bool = True, progress: Any = None) -> list[dict[str, float]]:
     """The same fit in torch (float64): torch.linalg.pinv, autograd and torch.optim.Adam."""
-    torch, dev, _ = _gen.torch_setup(cfg)
+    torch, dev, _ = _generative_training.torch_setup(cfg)
     p = {k: torch.tensor(v, device=dev, dtype=torch.float64, requires_grad=True) for k, v in params.items()}
     X, T = torch.tensor(x, device=dev), torch.tensor(t, device=dev)
 

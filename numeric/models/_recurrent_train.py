@@ -4,6 +4,8 @@ Sine task (default): inputs x_0 … x_{T−1}, targets x_1 … x_T; loss = MSE o
 the report compares the test MSE with the persistence baseline x̂_{t+1} = x_t.
 Text task (``--text FILE`` or ``--data text`` for the Zen of Python): next-character
 cross-entropy (nats/char) on random windows; the report shows a seeded sample.
+``--backend torch`` runs the same network with torch.nn modules, starting from the same weights.
+The modules ``rnn``, ``lstm`` and ``gru`` are the registry's entries; each calls :func:`train`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ OPTIONS: dict[str, Any] = {
     "sample_len": 240, "temperature": 0.6, "clip": 5.0,
 }
 GRU_OPTIONS = {"convention": "pytorch", "reset": "after"}
+BENCH: dict[str, Any] = {"epochs": 8}   # the workload of bench/sequence.py and bench/train.py
+QUALITY = "test_mse"
 DEFAULTS = {"sine": {"epochs": 25, "lr": 0.01, "batch_size": 32, "hidden": 32, "seq_len": 40},
             "text": {"steps": 400, "lr": 0.01, "batch_size": 32, "hidden": 64, "seq_len": 48}}
 SPEC_KEYS = ("data", "hidden", "embed", "convention", "reset")

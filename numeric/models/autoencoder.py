@@ -19,7 +19,7 @@ import numpy as np
 
 from derive.steps import TrainReport
 from numeric.layers import activations, losses
-from numeric.models import _gen, _gen_digits, _mlp
+from numeric.models import _generative_digits, _generative_training, _mlp
 from numeric.optim import Adam
 from numeric.training import Progress
 
@@ -70,13 +70,13 @@ def _numpy(cfg: dict[str, Any], params: dict[str, np.ndarray], x: np.ndarray, ne
         value, _ = loss(flat.params, x[idx], net, cfg["loss"], flat.grads)
         flat.step(opt)
         return value
-    history = _gen.run_epochs(epochs, len(x), cfg["batch_size"], rng, step, progress)
+    history = _generative_training.run_epochs(epochs, len(x), cfg["batch_size"], rng, step, progress)
     return flat.params, history
 
 
 def _torch(cfg: dict[str, Any], params: dict[str, np.ndarray], x: np.ndarray, net: tuple, epochs: int,
            rng: np.random.Generator, progress: Progress) -> tuple[dict[str, np.ndarray], list]:
-    torch, dev, _ = _gen.torch_setup(cfg)
+    torch, dev, _ = _generative_training.torch_setup(cfg)
     F = torch.nn.functional
     p = _mlp.torch_params(torch, params, dev)
     opt = torch.optim.Adam(p.values(), lr=cfg["lr"])
@@ -93,22 +93,22 @@ def _torch(cfg: dict[str, Any], params: dict[str, np.ndarray], x: np.ndarray, ne
         value.backward()
         opt.step()
         return value.item()
-    history = _gen.run_epochs(epochs, len(x), cfg["batch_size"], rng, step, progress)
-    return _gen.to_numpy(p), history
+    history = _generative_training.run_epochs(epochs, len(x), cfg["batch_size"], rng, step, progress)
+    return _generative_training.to_numpy(p), history
 
 
-@_gen.single_thread
+@_generative_training.single_thread
 def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     """Train the autoencoder on the digits training split; report held-out reconstruction error."""
-    cfg = _gen.settings(config, {**OPTIONS, "epochs": None}, CHOICES)
-    x_tr, _, x_te, _ = _gen_digits.load()
+    cfg = _generative_training.settings(config, {**OPTIONS, "epochs": None}, CHOICES)
+    x_tr, _, x_te, _ = _generative_digits.load()
     rng = np.random.default_rng(cfg["seed"])
     net = layers(int(cfg["hidden"]), int(cfg["code"]))
     params = _mlp.init(rng, net)
-    _gen.load_into(cfg, NAME, params)
+    _generative_training.load_into(cfg, NAME, params)
     run = _numpy if cfg["backend"] == "numpy" else _torch
-    params, history = run(cfg, params, x_tr, net, _gen.budget(cfg, "epochs", EPOCHS), rng, progress)
-    _gen.save_from(cfg, NAME, params)
+    params, history = run(cfg, params, x_tr, net, _generative_training.budget(cfg, "epochs", EPOCHS), rng, progress)
+    _generative_training.save_from(cfg, NAME, params)
     recon = reconstruct(params, x_te, net)
     error = float(np.mean((recon - x_te) ** 2))
     baseline = float(np.mean((x_tr.mean(axis=0) - x_te) ** 2))
@@ -122,6 +122,6 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
              "baseline_error = the same error when every image is predicted by the mean training image"]
 
     def plot(path: Any) -> str:
-        from numeric.models._gen_plots import reconstructions
+        from numeric.models._generative_plots import reconstructions
         return reconstructions(path, x_te[:10], recon[:10], history, "Autoencoder")
-    return _gen.report(NAME, cfg, metrics, history, summary, notes, plot)
+    return _generative_training.report(NAME, cfg, metrics, history, summary, notes, plot)

@@ -17,7 +17,7 @@ from typing import Any
 
 from derive.steps import TrainReport
 from numeric import network
-from numeric.models._digits import flops_per_epoch as _flops, settings, train_digits
+from numeric.models._digit_classifiers import flops_per_epoch as _flops, settings, train_digits
 from numeric.training import option
 
 NAME = "cnn"

@@ -23,7 +23,7 @@ import numpy as np
 from derive.steps import TrainReport
 from numeric.datasets import ring
 from numeric.layers.gan_losses import discriminator_loss, generator_loss
-from numeric.models import _gen, _gen_digits, _mlp
+from numeric.models import _generative_digits, _generative_training, _mlp
 from numeric.optim import Adam
 from numeric.training import Progress, guard_finite, tick
 
@@ -84,7 +84,7 @@ class Source:
 
     def __init__(self, data: str, rng: np.random.Generator, noise: int):
         self.data, self.rng, self.noise = data, rng, noise
-        self.x = _gen_digits.load()[0] if data == "digits" else None
+        self.x = _generative_digits.load()[0] if data == "digits" else None
 
     def real(self, n: int) -> np.ndarray:
         """n real samples: ring points or digits drawn with replacement: (n, 2) or (n, 64)."""
@@ -126,6 +126,39 @@ def _numpy(cfg: dict[str, Any], params: dict, net: tuple, steps: int, src: Sourc
     return both, run_steps(steps, step, progress)
 
 
+def _torch(cfg: dict[str, Any], params: dict, net: tuple, steps: int, src: Source, progress: Progress) -> tuple[dict, list]:
+    """The same alternating D/G Adam steps with torch autograd; returns (NumPy parameters, history)."""
+    torch, dev, gen = _generative_training.torch_setup(cfg)
+    F, (G, D), n = torch.nn.functional, net, int(cfg["batch_size"])
+    pg, pd = _mlp.torch_params(torch, split(params, G), dev), _mlp.torch_params(torch, split(params, D), dev)
+    og = torch.optim.Adam(pg.values(), lr=cfg["lr"], betas=(BETA1, 0.999))
+    od = torch.optim.Adam(pd.values(), lr=cfg["lr"], betas=(BETA1, 0.999))
+    centres = torch.tensor(ring.centres(), dtype=torch.float32, device=dev)
+    X = torch.from_numpy(src.x).to(dev) if src.x is not None else None
+
+    def real() -> Any:
+        if X is None:
+            k = torch.randint(0, len(centres), (n,), generator=gen, device=dev)
+            return centres[k] + ring.STD * torch.randn((n, 2), generator=gen, device=dev)
+        return X[torch.randint(0, len(X), (n,), generator=gen, device=dev)]
+
+    def step(s: int) -> tuple[float, float]:
+        fake = _mlp.torch_forward(torch, pg, torch.randn((n, src.noise), generator=gen, device=dev), G).detach()
+        logits = _mlp.torch_forward(torch, pd, torch.cat([real(), fake]), D)
+        ld = F.softplus(-logits[:n]).mean() + F.softplus(logits[n:]).mean()
+        od.zero_grad(set_to_none=True)
+        ld.backward()
+        od.step()
+        lf = _mlp.torch_forward(torch, pd, _mlp.torch_forward(torch, pg, torch.randn((n, src.noise), generator=gen, device=dev), G), D)
+        lg = F.softplus(-lf).mean() if cfg["loss"] == "non-saturating" else -F.softplus(lf).mean()
+        og.zero_grad(set_to_none=True)
+        lg.backward()
+        og.step()
+        return ld.item(), lg.item()
+    history = run_steps(steps, step, progress)
+    return {**_generative_training.to_numpy(pg), **_generative_training.to_numpy(pd)}, history
+
+
 def generate(params: dict[str, np.ndarray], z: np.ndarray, net: tuple) -> np.ndarray:
     """x̃ = G(z): (N, 2) ring points or (N, 64) digit images."""
     return _mlp.forward(params, z, net[0])[0]
@@ -134,27 +167,24 @@ def generate(params: dict[str, np.ndarray], z: np.ndarray, net: tuple) -> np.nda
 def _digit_classes(fake: np.ndarray) -> tuple[int, np.ndarray]:
     """(classes covered, generated samples per class) by a logistic regression fitted on the digits."""
     from sklearn.linear_model import LogisticRegression
-    x, y, _, _ = _gen_digits.load()
+    x, y, _, _ = _generative_digits.load()
     counts = np.bincount(LogisticRegression(max_iter=500).fit(x, y).predict(fake), minlength=10)
     return int(np.sum(counts >= ring.MIN_SHARE * len(fake) / 10)), counts
 
 
-@_gen.single_thread
+@_generative_training.single_thread
 def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     """Train G and D by alternating Adam steps; report modes covered by 2000 generated samples."""
-    cfg = _gen.settings(config, OPTIONS, CHOICES)
+    cfg = _generative_training.settings(config, OPTIONS, CHOICES)
     noise = int(cfg["noise"]) or (2 if cfg["data"] == "ring" else 16)
     rng = np.random.default_rng(cfg["seed"])
     net = layers(cfg["data"], int(cfg["hidden"]), noise)
     params = _mlp.init(rng, net[0] + net[1])
-    _gen.load_into(cfg, NAME, params)
+    _generative_training.load_into(cfg, NAME, params)
     src = Source(cfg["data"], rng, noise)
-    if cfg["backend"] == "numpy":
-        run = _numpy
-    else:
-        from numeric.models._gan_torch import train_torch as run
-    params, history = run(cfg, params, net, _gen.budget(cfg, "steps", STEPS), src, progress)
-    _gen.save_from(cfg, NAME, params)
+    run = _numpy if cfg["backend"] == "numpy" else _torch
+    params, history = run(cfg, params, net, _generative_training.budget(cfg, "steps", STEPS), src, progress)
+    _generative_training.save_from(cfg, NAME, params)
     ev = np.random.default_rng(cfg["seed"] + 1)
     fake = generate(params, ev.standard_normal((EVAL_SAMPLES, noise)).astype(np.float32), net)
     metrics: dict[str, Any] = {"data": cfg["data"], "loss": cfg["loss"]}
@@ -174,9 +204,9 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
              f"generator loss: {cfg['loss']} ({'−log D(G(z))' if cfg['loss'] == 'non-saturating' else 'log(1 − D(G(z)))'})"]
 
     def plot(path: Any) -> str:
-        from numeric.models import _gen_plots
+        from numeric.models import _generative_plots
         title = f"GAN ({cfg['loss']}): {what}"
         if cfg["data"] == "ring":
-            return _gen_plots.gan_ring(path, ring.sample(ev, EVAL_SAMPLES), fake, ring.centres(), 3 * ring.STD, history, title)
-        return _gen_plots.gan_digits(path, src.x[:10], fake[:20], history, title)
-    return _gen.report(NAME, cfg, metrics, history, f"gan: {what}", notes, plot)
+            return _generative_plots.gan_ring(path, ring.sample(ev, EVAL_SAMPLES), fake, ring.centres(), 3 * ring.STD, history, title)
+        return _generative_plots.gan_digits(path, src.x[:10], fake[:20], history, title)
+    return _generative_training.report(NAME, cfg, metrics, history, f"gan: {what}", notes, plot)

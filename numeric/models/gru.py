@@ -1,9 +1,7 @@
 """`chainrule train gru`: GRU (--set convention=course|pytorch, --set reset=before|after).
 
-Default: next-step prediction on noisy sine sequences, reported against the persistence
-baseline x̂_{t+1} = x_t. ``--text FILE`` (or ``--data text`` for the Zen of Python) trains a
-character model and prints a seeded sample. ``--backend torch`` runs the same network with
-torch.nn modules, starting from the same weights. Details: numeric/models/_recurrent_train.py.
+The tasks (noisy sines, or characters with --text), the torch backend and the report are
+the same for rnn, lstm and gru: numeric/models/_recurrent_train.py.
 """
 
 from __future__ import annotations
@@ -16,8 +14,7 @@ from numeric.models import _recurrent_train
 NAME = "gru"
 SUMMARY = "GRU (both conventions): next-step noisy-sine prediction vs persistence, or a character model (--text)"
 OPTIONS: dict[str, Any] = _recurrent_train.OPTIONS | _recurrent_train.GRU_OPTIONS
-BENCH: dict[str, Any] = {"epochs": 8}
-QUALITY = "test_mse"
+BENCH, QUALITY = _recurrent_train.BENCH, _recurrent_train.QUALITY
 
 
 def train(config: dict[str, Any], progress: Any = None) -> TrainReport:

@@ -23,7 +23,7 @@ from derive.errors import UserError
 from derive.steps import Table, TrainReport
 from numeric.datasets import shapes2d
 from numeric.layers import rbf
-from numeric.models import _gen, _rbf_fit
+from numeric.models import _generative_training, _rbf_fit
 
 NAME = "rbf"
 SUMMARY = "Gaussian RBF network: XOR with corner centres (or moons/circles with k-means), least squares or trained"
@@ -71,22 +71,22 @@ def _width(cfg: dict[str, Any], C: np.ndarray) -> float:
     return dmax / np.sqrt(2 * len(C))
 
 
-@_gen.single_thread
+@_generative_training.single_thread
 def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
     """Place centres, fit output weights (pseudo-inverse or gradient descent); report accuracy."""
-    cfg = _gen.settings(config, OPTIONS, CHOICES)
+    cfg = _generative_training.settings(config, OPTIONS, CHOICES)
     rng = np.random.default_rng(cfg["seed"])
     x, t, x_te, t_te = dataset(cfg["data"], cfg["seed"])
     kind, C = _centres(cfg, x, rng)
     params = {"C": C.astype(np.float64), "sigma": np.full(len(C), _width(cfg, C)),
               "w": np.zeros(len(C)), "b": np.zeros(1)}
-    loaded = _gen.load_into(cfg, NAME, params)
+    loaded = _generative_training.load_into(cfg, NAME, params)
     if cfg["solver"] == "pinv" and cfg.get("epochs"):
         raise UserError("epochs apply to the trained solver: add --set solver=gd", "--epochs")
-    epochs = _gen.budget(cfg, "epochs", EPOCHS) if cfg["solver"] == "gd" else 0
+    epochs = _generative_training.budget(cfg, "epochs", EPOCHS) if cfg["solver"] == "gd" else 0
     fit = _rbf_fit.numpy_fit if cfg["backend"] == "numpy" else _rbf_fit.torch_fit
     history = fit(cfg, params, x, t.astype(np.float64), epochs, solve=not loaded, progress=progress)
-    _gen.save_from(cfg, NAME, params)
+    _generative_training.save_from(cfg, NAME, params)
     y_tr, y_te = predict(params, x), predict(params, x_te)
     acc_tr, acc = float(np.mean((y_tr >= 0.5) == t)), float(np.mean((y_te >= 0.5) == t_te))
     metrics: dict[str, Any] = {"data": cfg["data"], "accuracy": acc, "train_accuracy": acc_tr}
@@ -102,10 +102,10 @@ def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
              "weights by the pseudo-inverse [H 1]⁺ t" if cfg["solver"] == "pinv" else f"weights, centres and widths trained by Adam ({epochs} epochs)"]
 
     def plot(path: Any) -> str:
-        from numeric.models._gen_plots import rbf as draw
+        from numeric.models._generative_plots import rbf as draw
         return draw(path, x, t, params["C"], lambda g: predict(params, g), f"RBF network on {cfg['data']}: accuracy {acc:.0%}")
     table = _hidden_table(params, x, t) if cfg["data"] == "xor" else None
-    return _gen.report(NAME, cfg, metrics, history, summary, notes, plot, table)
+    return _generative_training.report(NAME, cfg, metrics, history, summary, notes, plot, table)
 
 
 def _hidden_table(params: dict[str, np.ndarray], x: np.ndarray, t: np.ndarray) -> Table:

@@ -24,7 +24,7 @@ import numpy as np
 from derive.errors import UserError
 from derive.steps import TrainReport
 from numeric.datasets import colors, shapes2d
-from numeric.models import _gen
+from numeric.models import _generative_training
 from numeric.training import Progress, guard_finite, tick
 
 NAME = "som"
@@ -83,7 +83,7 @@ def _numpy(W: np.ndarray, X: np.ndarray, r2: np.ndarray, order: np.ndarray, etas
 
 def _torch(cfg: dict[str, Any], W: np.ndarray, X: np.ndarray, r2: np.ndarray, order: np.ndarray, etas: np.ndarray,
            sigmas: np.ndarray, record: Any) -> np.ndarray:
-    torch, dev, _ = _gen.torch_setup(cfg)
+    torch, dev, _ = _generative_training.torch_setup(cfg)
     Wt, Xt = torch.from_numpy(W.copy()).to(dev), torch.from_numpy(X).to(dev)
     R2 = torch.from_numpy(r2.astype(W.dtype)).to(dev)
     rows = Xt[torch.from_numpy(order).to(dev)]                       # the samples in visiting order
@@ -126,18 +126,18 @@ class _Tracker:
             tick(self.progress, t, self.steps, qe=qe, te=te)
 
 
-@_gen.single_thread
+@_generative_training.single_thread
 def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     """Train the map online; report quantization (and topographic) error before and after."""
-    cfg = _gen.settings(config, OPTIONS, CHOICES)
+    cfg = _generative_training.settings(config, OPTIONS, CHOICES)
     rows, cols = int(cfg["rows"]), int(cfg["cols"])
     if rows < 1 or cols < 1 or rows * cols < 2:
         raise UserError("the map needs at least two nodes", "--set rows")
     rng = np.random.default_rng(cfg["seed"])
     X = dataset(cfg["data"], rng)
     W = initial_map(rng, X, rows * cols)
-    _gen.load_into(cfg, NAME, {"W": W.reshape(rows, cols, -1)})
-    r2, before, steps = grid_sq_distances(rows, cols), W.copy(), _gen.budget(cfg, "steps", STEPS)
+    _generative_training.load_into(cfg, NAME, {"W": W.reshape(rows, cols, -1)})
+    r2, before, steps = grid_sq_distances(rows, cols), W.copy(), _generative_training.budget(cfg, "steps", STEPS)
     sigma0 = float(cfg["sigma"]) or max(rows, cols) / 2.0
     etas, sigmas = schedule(float(cfg["lr"]), float(cfg["lr_final"]), steps), schedule(sigma0, float(cfg["sigma_final"]), steps)
     if steps and (min(etas.min(), sigmas.min()) <= 0):
@@ -148,7 +148,7 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
         W = _numpy(W, X, r2, order, etas, sigmas, track)
     else:
         W = _torch(cfg, W, X, r2, order, etas, sigmas, track)
-    _gen.save_from(cfg, NAME, {"W": W.reshape(rows, cols, -1)})
+    _generative_training.save_from(cfg, NAME, {"W": W.reshape(rows, cols, -1)})
     return _report(cfg, X, before, W, track.history, sigma0)
 
 
@@ -166,6 +166,6 @@ def _report(cfg: dict[str, Any], X: np.ndarray, before: np.ndarray, W: np.ndarra
              "(exponential decay); h = exp(−‖r_k − r_J‖²/(2σ²))"]
 
     def plot(path: Any) -> str:
-        from numeric.models._gen_plots import som
+        from numeric.models._generative_plots import som
         return som(path, X, before.reshape(rows, cols, -1), W.reshape(rows, cols, -1), history, f"SOM {rows}×{cols} on {cfg['data']}")
-    return _gen.report(NAME, cfg, metrics, history, summary, notes, plot)
+    return _generative_training.report(NAME, cfg, metrics, history, summary, notes, plot)

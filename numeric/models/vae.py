@@ -21,7 +21,7 @@ import numpy as np
 
 from derive.steps import TrainReport
 from numeric.layers import activations, losses, reparam
-from numeric.models import _gen, _gen_digits, _mlp
+from numeric.models import _generative_digits, _generative_training, _mlp
 from numeric.optim import Adam
 from numeric.training import Progress
 
@@ -82,7 +82,7 @@ def _numpy(cfg: dict[str, Any], params: dict, x: np.ndarray, net: tuple, epochs:
         flat.step(opt)
         parts[:] += (recon * len(idx), kl * len(idx))
         return total
-    return flat.params, _gen.run_epochs(epochs, len(x), cfg["batch_size"], rng, step, progress, _parts(parts, len(x)))
+    return flat.params, _generative_training.run_epochs(epochs, len(x), cfg["batch_size"], rng, step, progress, _parts(parts, len(x)))
 
 
 def _parts(parts: np.ndarray, n: int) -> Any:
@@ -95,7 +95,7 @@ def _parts(parts: np.ndarray, n: int) -> Any:
 
 def _torch(cfg: dict[str, Any], params: dict, x: np.ndarray, net: tuple, epochs: int,
            rng: np.random.Generator, progress: Progress) -> tuple[dict, list]:
-    torch, dev, gen = _gen.torch_setup(cfg)
+    torch, dev, gen = _generative_training.torch_setup(cfg)
     F = torch.nn.functional
     p, (enc, dec), k = _mlp.torch_params(torch, params, dev), net, int(cfg["latent"])
     opt = torch.optim.Adam(p.values(), lr=cfg["lr"])
@@ -113,8 +113,8 @@ def _torch(cfg: dict[str, Any], params: dict, x: np.ndarray, net: tuple, epochs:
         opt.step()
         parts[:] += (recon.item() * len(idx), kl.item() * len(idx))
         return total.item()
-    history = _gen.run_epochs(epochs, len(x), cfg["batch_size"], rng, step, progress, _parts(parts, len(x)))
-    return _gen.to_numpy(p), history
+    history = _generative_training.run_epochs(epochs, len(x), cfg["batch_size"], rng, step, progress, _parts(parts, len(x)))
+    return _generative_training.to_numpy(p), history
 
 
 def evaluate(params: dict, x: np.ndarray, net: tuple, rng: np.random.Generator) -> dict[str, Any]:
@@ -131,18 +131,18 @@ def evaluate(params: dict, x: np.ndarray, net: tuple, rng: np.random.Generator) 
             "_xhat": xhat, "_mu": mu, "_samples": samples}
 
 
-@_gen.single_thread
+@_generative_training.single_thread
 def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     """Train the VAE on the digits training split; report held-out ELBO and reconstruction error."""
-    cfg = _gen.settings(config, OPTIONS, CHOICES)
-    x_tr, _, x_te, y_te = _gen_digits.load()
+    cfg = _generative_training.settings(config, OPTIONS, CHOICES)
+    x_tr, _, x_te, y_te = _generative_digits.load()
     rng = np.random.default_rng(cfg["seed"])
     net = layers(int(cfg["hidden"]), int(cfg["latent"]))
     params = _mlp.init(rng, net[0] + net[1])
-    _gen.load_into(cfg, NAME, params)
+    _generative_training.load_into(cfg, NAME, params)
     run = _numpy if cfg["backend"] == "numpy" else _torch
-    params, history = run(cfg, params, x_tr, net, _gen.budget(cfg, "epochs", EPOCHS), rng, progress)
-    _gen.save_from(cfg, NAME, params)
+    params, history = run(cfg, params, x_tr, net, _generative_training.budget(cfg, "epochs", EPOCHS), rng, progress)
+    _generative_training.save_from(cfg, NAME, params)
     ev = evaluate(params, x_te, net, np.random.default_rng(cfg["seed"] + 1))
     baseline = float(np.mean((x_tr.mean(axis=0) - x_te) ** 2))
     metrics = {k: v for k, v in ev.items() if not k.startswith("_")}
@@ -154,7 +154,7 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
              "recon_error = mean over held-out images and pixels of (x̂ − x)², x̂ decoded from μ"]
 
     def plot(path: Any) -> str:
-        from numeric.models._gen_plots import vae
+        from numeric.models._generative_plots import vae
         mu = ev["_mu"]
         title = "latent space (μ of held-out digits)"
         if mu.shape[1] > 2:
@@ -162,4 +162,4 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
             mu = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T
             title = "latent space (μ projected on its first two principal axes)"
         return vae(path, x_te[:10], ev["_xhat"][:10], ev["_samples"], mu, y_te, history, title)
-    return _gen.report(NAME, cfg, metrics, history, summary, notes, plot)
+    return _generative_training.report(NAME, cfg, metrics, history, summary, notes, plot)

@@ -21,7 +21,8 @@ from derive.analytic.script import Script
 from derive.analytic.timeguard import Timeout, time_limit
 from derive.analytic.topic import pick
 from derive.errors import UserError
-from derive.functions import PARSE_NAMESPACE, sigmoid
+from derive.functions import PARSE_NAMESPACE
+from derive.scalar_functions import sigmoid
 
 SCRIPTS = {
     "activations": lambda: activations.script(list(activations.ACTIVATIONS)),

@@ -10,7 +10,7 @@ import pytest
 from derive.errors import UserError
 from derive.printing import render
 from numeric.gradcheck import numerical_gradient, rel_error
-from numeric.models import _gen_digits, _mlp
+from numeric.models import _generative_digits, _mlp
 from numeric.models import autoencoder as ae
 from numeric.training import NonFiniteLoss
 from tests.conftest import run_cli
@@ -63,7 +63,7 @@ def config(**kw) -> dict:
 @pytest.mark.slow
 def test_default_run_beats_the_mean_image_baseline():
     m = ae.train(config()).metrics
-    x_tr, _, x_te, _ = _gen_digits.load()
+    x_tr, _, x_te, _ = _generative_digits.load()
     baseline = float(np.mean((x_te - x_tr.mean(axis=0)) ** 2))   # independent of the model
     assert m["baseline_error"] == pytest.approx(baseline, rel=1e-5)
     assert m["recon_error"] < baseline / 5
@@ -92,10 +92,10 @@ def test_load_with_other_shapes_is_a_user_error(tmp_path):
 
 
 def test_nan_in_the_loss_names_the_step(monkeypatch):
-    x_tr, y_tr, x_te, y_te = _gen_digits.load()
+    x_tr, y_tr, x_te, y_te = _generative_digits.load()
     bad = x_tr.copy()
     bad[:] = np.nan
-    monkeypatch.setattr(_gen_digits, "load", lambda: (bad, y_tr, x_te, y_te))
+    monkeypatch.setattr(_generative_digits, "load", lambda: (bad, y_tr, x_te, y_te))
     with pytest.raises(NonFiniteLoss, match="epoch 1, step 1"):
         ae.train(config(epochs=1))
 

@@ -10,7 +10,7 @@ import pytest
 
 from numeric.gradcheck import numerical_gradient, numerical_vjp, rel_error
 from numeric.layers import reparam
-from numeric.models import _gen_digits, _mlp, vae
+from numeric.models import _generative_digits, _mlp, vae
 from tests.conftest import run_cli
 
 
@@ -86,7 +86,7 @@ def test_vae_loss_gradient_matches_torch_autograd():
 @pytest.mark.slow
 def test_default_run_reports_elbo_and_beats_the_mean_image():
     m = vae.train({**vae.OPTIONS}).metrics
-    x_tr, _, x_te, _ = _gen_digits.load()
+    x_tr, _, x_te, _ = _generative_digits.load()
     mean = np.clip(x_tr.mean(axis=0), 1e-6, 1 - 1e-6)
     trivial = -np.mean(np.sum(-(x_te * np.log(mean) + (1 - x_te) * np.log(1 - mean)), axis=1))  # ELBO of "always the mean", KL 0
     assert m["elbo"] == pytest.approx(-(m["recon_bce"] + m["kl"]), rel=1e-4)

@@ -1,5 +1,7 @@
-"""Helpers shared by the graph topics attention, batchnorm and conv: options, values, checks.
+"""Helpers shared by the topics built on a graph spec: options, values, checks.
 
+Option parsing (:func:`whole`, :func:`merged`) serves every graph topic (mlp, rnn, lstm, gru,
+attention, batchnorm, conv); values and checks serve attention, batchnorm and conv.
 (The leading underscore keeps this module out of the topic registry.)
 """
 
