@@ -3,22 +3,66 @@
 Numbers, vectors and matrices go through the safe parser (``derive.parse``) and keep the decimal
 places written; choice steps read words (or a list of words) and map synonyms to the canonical
 word through the type's ``CHOICES``.
+
+As the reading stage of checking (``problems.checking``), ``read`` also picks the student's
+values the solver can be replayed on (``Reading.carried``): the follow-through stage's input.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from derive.errors import UserError
 from derive.parse import Answer, ParseError, answer_from_number, parse_answer
-from derive.steps import StepSpec
+from derive.steps import Step, StepSpec
 from problems import compare as C
-from problems.specs import spec_for
+from problems.specs import StepRule, spec_for
 
 
 class AnswerError(UserError):
     """An answer names no step of the problem, or cannot be read."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The student's work as read: ``answers`` (step id → Answer, as written) and ``carried``
+    (step id → the value later steps can be recomputed from: only answers of the expected shape
+    and type, words as their canonical choice)."""
+
+    answers: dict[str, Answer]
+    carried: dict[str, Any]
+
+
+def read(module: ModuleType, raw: dict[str, Any], steps: list[Step], rules: dict[str, StepRule]) -> Reading:
+    """Read the raw answers to the solved ``steps`` (refusing any other step) and pick the carried values."""
+    answers = read_answers(module, raw, [s.id for s in steps])
+    return Reading(answers, carried_values(module, answers, {s.id: s.value for s in steps}, rules))
+
+
+def carried_values(module: ModuleType, answers: dict[str, Answer], exact: dict[str, Any],
+                   rules: dict[str, StepRule]) -> dict[str, Any]:
+    """The student's values that later steps can be recomputed from (shape and type permitting).
+
+    An answer is carried when it has the shape of the exact value and, for numbers, every entry
+    is a number (a whole number for an ``integer`` step); a choice is carried as its canonical
+    word(s).
+    """
+    out: dict[str, Any] = {}
+    for step_id, a in answers.items():
+        expected = exact.get(step_id)
+        if step_id not in exact or C.shape_of(a.value) != C.shape_of(expected):
+            continue
+        spec = rules[step_id].spec
+        leaves = C.flatten(a.value)
+        if spec.kind == "choice":
+            out[step_id] = canonical_words(module, a.value)
+        elif all(C._is_number(x) for x in leaves) and all(C._is_number(x) for x in C.flatten(expected)):
+            if spec.kind == "integer" and not all(float(x).is_integer() for x in leaves):
+                continue
+            out[step_id] = a.value
+    return out
 
 
 def read_answers(module: ModuleType, raw: dict[str, Any], present: list[str] | None = None) -> dict[str, Answer]:

@@ -6,7 +6,10 @@ value rounded (half away from zero, as by hand) *or* truncated to the decimal pl
 and at least ``min_decimals`` places were written. Arrays are compared element by element
 (``compare_array`` returns the nested element statuses). Words (decisions, class labels) are
 compared after normalising case, spaces, ``-`` and ``_``; integers (unit numbers, classes)
-must be exact.
+must be exact. ``match_answer`` applies these to a student's ``Answer`` under a step's spec.
+
+These are the checking pipeline's comparers (see ``problems.checking``): plain functions of
+values, importing no other module of the pipeline.
 
 >>> compare_number(0.15, 0.145, decimals=2)
 'rounded'
@@ -19,7 +22,11 @@ True
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # annotations only: the comparers read .kind/.min_decimals and .value/.decimals
+    from derive.parse import Answer
+    from derive.steps import StepSpec
 
 ATOL = 1e-6
 # Values are stored to 12 significant digits, so 0.145 may be 0.14499999999999999: a hand
@@ -149,3 +156,34 @@ def positions(statuses: Any, wanted: str = "incorrect", prefix: tuple[int, ...] 
     if not isinstance(statuses, list):
         return [prefix] if statuses == wanted else []
     return [p for i, s in enumerate(statuses, 1) for p in positions(s, wanted, prefix + (i,))]
+
+
+def match_answer(spec: StepSpec, answer: Answer, target: Any, synonyms: dict[str, Any], atol: float,
+                 min_decimals: int | None = None) -> tuple[str | None, Any]:
+    """(status, element statuses) of ``answer`` against ``target`` under the step's ``spec``.
+
+    The leaf comparer is the step's kind (``integer``/``choice`` exact, else a number at the
+    decimals written, at least ``min_decimals`` — the spec's unless given); status None means
+    no match (also for a shape mismatch or no target); element statuses are None for a scalar.
+    """
+    if target is None:
+        return None, None
+    kind = spec.kind if spec.kind in ("choice", "integer") else "number"
+    md = (spec.min_decimals or 0) if min_decimals is None else min_decimals
+    try:
+        elements = compare_array(answer.value, target, answer.decimals, md, atol, kind, synonyms)
+    except (ValueError, TypeError):
+        return None, None
+    if isinstance(target, list):
+        return summarize(elements), elements
+    return elements, None
+
+
+def equal_up_to_noise(a: Any, b: Any) -> bool:
+    """Two computed values equal up to float noise: |a − b| ≤ 1e-12·max(1, |a|, |b|) leaf by leaf
+    (strings and other leaves by ``==``, nested lists of equal length entry by entry)."""
+    if isinstance(a, list) or isinstance(b, list):
+        return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(map(equal_up_to_noise, a, b))
+    if _is_number(a) and _is_number(b):
+        return abs(a - b) <= 1e-12 * max(1.0, abs(a), abs(b))
+    return a == b

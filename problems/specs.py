@@ -1,5 +1,8 @@
 """Step specs: which documented step a concrete id is, its title and its tolerance.
 
+``step_rules`` gathers, once per check, how every step of an exercise is judged (spec,
+tolerance, choice synonyms), so the later stages of ``problems.checking`` look nothing up.
+
 A segment of a documented id that is one of ``INDEX_LETTERS`` stands for a 1-based number:
 ``d2.k`` documents ``d2.1``, ``d2.2``, …; an exact match always wins (``t`` is the step ``t``).
 """
@@ -7,10 +10,12 @@ A segment of a documented id that is one of ``INDEX_LETTERS`` stands for a 1-bas
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
+from typing import Any
 
-from derive.steps import StepSpec
+from derive.steps import Step, StepSpec
 from problems import compare as C
 
 INDEX_LETTERS = {"k", "p", "t", "e", "i", "j", "l", "s", "n", "m"}
@@ -55,3 +60,20 @@ def tolerance_for(module: ModuleType, step_id: str) -> float:
         if pattern == step_id or _spec_regex(pattern).match(step_id):
             return float(atol)
     return C.ATOL
+
+
+@dataclass(frozen=True)
+class StepRule:
+    """How one step of an exercise is judged: its documented ``spec`` (a plain number when the
+    id is undocumented), its absolute tolerance floor ``atol`` and the type's choice ``synonyms``."""
+
+    spec: StepSpec
+    atol: float
+    synonyms: dict[str, Any]
+
+
+def step_rules(module: ModuleType, steps: list[Step]) -> dict[str, StepRule]:
+    """``{step id: StepRule}`` for the solved ``steps`` of one exercise."""
+    synonyms = getattr(module, "CHOICES", {})
+    return {s.id: StepRule(spec_for(module, s.id) or StepSpec(s.id, s.title, "number"), tolerance_for(module, s.id), synonyms)
+            for s in steps}

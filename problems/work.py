@@ -6,11 +6,17 @@ value just computed, but when checking a student's work it returns *the student'
 that step (error carried forward), so later steps are recomputed from the student's numbers.
 ``work.mistake(name)`` is True while the engine replays the solver with one known mistake, so a
 type describes each mistake where it happens, in one line of its solver.
+
+``solve`` runs a type's solver in a fresh notebook: the exact solution (the key), or a replay
+on overrides and one known mistake. It is the first stage of checking (``problems.checking``)
+and what ``problems.engine`` solves exercises with; the replays that must survive a crash are
+in ``problems.replay``.
 """
 
 from __future__ import annotations
 
 import math
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -76,6 +82,14 @@ def _plain_floats(a: np.ndarray) -> Any:
     for idx in zip(*np.nonzero(big & ~fast)):
         out[idx] = float(f"{a[idx]:.12g}")
     return out.tolist()
+
+
+def solve(module: ModuleType, givens: dict[str, Any], overrides: dict[str, Any] | None = None,
+          mistake: str | None = None) -> list[Step]:
+    """Run the type's solver; returns its steps (values recomputed from overrides, if any)."""
+    work = Work(overrides, mistake)
+    module.solve(givens, work)
+    return work.steps
 
 
 class Work:

@@ -1,0 +1,90 @@
+"""Naming the mistake behind each incorrect step (a stage of checking).
+
+This stage of ``problems.checking`` takes the marks and, for every step marked incorrect, looks
+for a known mistake that reproduces the student's number: the type's ``MISTAKES`` replayed
+(``problems.replay.MistakeReplays``, run only now that a step is wrong) on the student's own
+earlier values first, then from scratch; a mistake whose value equals the exact or the
+follow-through value explains nothing and is skipped. When no mistake reproduces it, the type's
+optional ``diagnose(givens, ctx)`` hook may name one (``ctx`` is a ``Context``); a hook that
+fails names nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Callable
+
+import numpy as np
+
+from derive.parse import Answer
+from derive.steps import Mark, Step
+from problems import compare as C
+from problems.replay import MistakeReplays
+from problems.specs import StepRule
+
+
+@dataclass
+class Context:
+    """What a type's ``diagnose`` hook may look at for one incorrect step.
+
+    ``student``: the student's values carried forward (step id → value, only answered steps);
+    ``expected``: the exact values; ``own``: the values recomputed from the student's own
+    earlier answers; ``matches(value)``: True when the student's answer equals ``value`` at the
+    precision written (the same rule as for ``rounded``); ``elements(value)``: the element
+    statuses of that comparison (nested like the value, None where an entry differs; None for
+    a shape mismatch).
+    """
+
+    step_id: str
+    given: Any
+    student: dict[str, Any]
+    expected: dict[str, Any]
+    own: dict[str, Any]
+    matches: Callable[[Any], bool] = field(repr=False, default=lambda v: False)
+    elements: Callable[[Any], Any] = field(repr=False, default=lambda v: None)
+
+
+def diagnose(module: ModuleType, givens: dict[str, Any], steps: list[Step], rules: dict[str, StepRule],
+             answers: dict[str, Answer], carried: dict[str, Any], own: dict[str, Any], marks: list[Mark]) -> list[Mark]:
+    """The marks with a diagnosis on every incorrect step that a known mistake (or the hook) explains.
+
+    ``carried``: the student's values the solver was replayed on; ``own``: the follow-through
+    values; ``marks``: one per step, in step order.
+    """
+    replays = MistakeReplays(module, givens, carried)
+    exact = {s.id: s.value for s in steps}
+    out = []
+    for step, mark in zip(steps, marks):
+        if mark.status == "incorrect":
+            found = diagnosis_of(module, givens, step, rules[step.id], answers[step.id], replays, carried, exact, own)
+            if found is not None:
+                mark = dataclasses.replace(mark, diagnosis=found)
+        out.append(mark)
+    return out
+
+
+def diagnosis_of(module: ModuleType, givens: dict[str, Any], step: Step, rule: StepRule, answer: Answer,
+                 replays: MistakeReplays, carried: dict[str, Any], exact: dict[str, Any],
+                 own: dict[str, Any]) -> str | None:
+    """The first known mistake that reproduces ``answer`` (on the student's values, then from
+    scratch), else the type's hook's diagnosis, else None."""
+    spec, synonyms, atol, follow = rule.spec, rule.synonyms, rule.atol, own.get(step.id)
+    for description, value in replays.values(step.id):
+        if (value is not None and not C.equal_up_to_noise(value, step.value) and not C.equal_up_to_noise(value, follow)
+                and C.match_answer(spec, answer, value, synonyms, atol)[0]):
+            return description
+    if not hasattr(module, "diagnose"):
+        return None
+
+    def compared(v: Any) -> tuple[str | None, Any]:
+        return C.match_answer(spec, answer, v, synonyms, atol, min_decimals=0)
+
+    ctx = Context(step.id, answer.value, carried, exact, own, matches=lambda v: bool(compared(v)[0]),
+                  elements=lambda v: compared(v)[1] if isinstance(v, list) else compared(v)[0])
+    try:
+        with np.errstate(all="ignore"):
+            return module.diagnose(givens, ctx)
+    except Exception:  # noqa: BLE001 - a hook must never turn a student's odd value into a crash
+        return None
