@@ -209,7 +209,7 @@ def practice_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Generate randomized, reproducible exercises (ids TOPIC@SEED) with worked solutions."""
-    prompt = dict(ask=input, say=print) if interactive and not list_steps else {}
+    prompt = dict(ask=input, say=print) if interactive else {}
     doc = problems.practice(topic, topics=topics_, seed=seed, count=count, difficulty=difficulty.value,
                             variant=cl.variant(variant, solve_weights), solutions=not no_solutions, steps=list_steps, **prompt)
     if out is not None and not (list_steps or interactive):
