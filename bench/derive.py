@@ -29,7 +29,7 @@ from derive.backprop import derive_graph  # noqa: E402
 from derive.graph import Graph  # noqa: E402
 from derive.models.chain import rnn_chain  # noqa: E402
 from derive.models.mlp import layered_net  # noqa: E402
-from derive.verify import Program  # noqa: E402
+from derive.verification import Program  # noqa: E402
 
 
 CLOCK = {"wall": time.perf_counter, "cpu": time.process_time}

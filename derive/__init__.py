@@ -1,0 +1,43 @@
+"""derive: gradients derived step by step, every step shown and checked.
+
+``derive(topic)`` and ``verify(topic)`` are the Python API that ``chainrule derive`` and
+``chainrule verify`` call. They load SymPy and NumPy only when called, so ``import derive``
+stays light. Bad input raises ``derive.errors.UserError`` with the CLI's one-line message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def derive(topic: str, options: Mapping[str, Any] | None = None, /, *, given: Mapping[str, Any] | None = None,
+           seed: int | None = None, values: bool = False, **named: Any) -> Any:
+    """The derivation of ``topic`` (a ``derive.steps.Derivation``): forward pass, local
+    derivatives, chain-rule products ∂L/∂θ = ∂L/∂a · ∂a/∂θ, gradients.
+
+    ``options`` and ``named`` are the topic's options (``derive("lstm", steps=2)``; the mapping
+    also takes names that clash with this function's own, as ``--set`` does). With ``values``,
+    a ``seed`` or ``given`` values every step is also evaluated at numbers: the ``given`` ones,
+    the rest drawn from ``seed`` (default 0).
+    """
+    from derive.options import find, resolve
+    from derive.registry import get
+    module = find(get, topic, "TOPIC")
+    opts = resolve(module, {**(options or {}), **named})
+    if values or seed is not None or given:
+        return module.derive(opts, dict(given or {}), seed if seed is not None else 0)
+    return module.derive(opts, None, None)
+
+
+def verify(topic: str, options: Mapping[str, Any] | None = None, /, *, seed: int | None = 0, backend: str = "numpy",
+           points: int = 3, **named: Any) -> Any:
+    """Every derived gradient of ``topic`` against central finite differences (and torch autograd
+    when installed, required with ``backend="torch"``) at ``points`` random points drawn from
+    ``seed``: a ``derive.steps.Verification`` whose ``passed`` says whether all agree."""
+    from derive.options import find, require_backend, resolve
+    from derive.registry import get
+    module = find(get, topic, "TOPIC")
+    opts = resolve(module, {**(options or {}), **named})
+    require_backend(backend)
+    return module.verify(opts, seed if seed is not None else 0, backend, points)

@@ -141,7 +141,7 @@ def derive_graph(graph: Graph, eta: str = "eta", updates: bool = True) -> GraphD
 
     Step ids: a node's name for its forward step, ``dL_d<name>`` for ∂L/∂name (L being the
     output's name), ``<P>_new`` for the update P − η ∂L/∂P. Values are filled in later by
-    running the steps as a program (``derive.verify.Program``). State ``LAYOUT_NOTE`` (or your
+    running the steps as a program (``derive.verification.Program``). State ``LAYOUT_NOTE`` (or your
     own convention) once in the Derivation's notes.
     """
     if graph.scalar:

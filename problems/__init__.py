@@ -1,1 +1,65 @@
-"""problems: randomized, seed-reproducible worked exercises that check a student's numbers."""
+"""problems: randomized, seed-reproducible worked exercises that check a student's numbers.
+
+``practice(...)`` and ``check(...)`` are the Python API that ``chainrule practice`` and
+``chainrule check`` call. They load NumPy and SymPy only when called, so ``import problems``
+stays light. Bad input raises ``derive.errors.UserError`` with the CLI's one-line message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+
+def practice(topic: str | None = None, *, topics: str | Iterable[str] | None = None, seed: int | None = None,
+             count: int = 1, difficulty: str = "exam", variant: str | None = None, solutions: bool = True,
+             steps: bool = False, ask: Callable[[str], str] | None = None,
+             say: Callable[[str], Any] | None = None) -> Any:
+    """A practice sheet (``derive.steps.Sheet``) of ``count`` distinct exercises of ``topic`` (a
+    type or an exercise id ``TOPIC@SEED[:difficulty][+variant]``) and/or ``topics``, seeds
+    ``seed, seed+1, …`` (no seed: a random one), with the answer key unless ``solutions=False``.
+
+    ``steps=True``: the first type's step list instead (``StepList``: step ids, givens, mistakes).
+    With ``ask`` (and ``say``, see ``problems.interactive``): the first exercise solved at a
+    prompt, returning its check report.
+    """
+    from problems import engine
+    from problems.targets import practice_targets
+    modules, seed, difficulty, variant = practice_targets(topic, topics, seed, difficulty, variant)
+    if steps:
+        return engine.step_list(modules[0])
+    if ask is not None:
+        from problems.interactive import session
+        exercise = engine.make_exercise(modules[0], seed, difficulty, variant)
+        return session(modules[0], exercise, {}, exercise.id, ask=ask, say=say or _silent)
+    return engine.make_sheet(modules, seed, count, difficulty, variant, show_solutions=solutions)
+
+
+def check(target: str | ModuleType, *, givens: Mapping[str, Any] | None = None,
+          answers: Mapping[str, Any] | None = None, seed: int | None = None, difficulty: str = "exam",
+          variant: str | None = None, toml: str | Path | None = None, ask: Callable[[str], str] | None = None,
+          say: Callable[[str], Any] | None = None) -> Any:
+    """The check report (``derive.steps.CheckReport``) of ``answers`` ({step id: value or text})
+    to one exercise: each step correct, rounded, follow-through, incorrect (with the known
+    mistake that explains it) or missing.
+
+    The exercise is ``target`` (a type or its module, an exercise id, or a ``.toml`` answer file)
+    with ``seed``/``difficulty``/``variant``, or the exercise ``toml`` names; ``givens`` replace
+    generated ones (without a seed they are the whole exercise). With ``ask`` (and ``say``, see
+    ``problems.interactive``) the answers are entered at a prompt first.
+    """
+    from problems import engine
+    from problems.targets import check_target
+    name = target if isinstance(target, str) else target.NAME
+    module, exercise, raw, label = check_target(name, None if toml is None else Path(toml), seed, difficulty, variant,
+                                                dict(givens or {}), dict(answers or {}))
+    if ask is not None:
+        from problems.interactive import session
+        return session(module, exercise, raw, label, ask=ask, say=say or _silent)
+    return engine.check(module, exercise.givens, raw, label)
+
+
+def _silent(text: str) -> None:
+    """A ``say`` that shows nothing."""

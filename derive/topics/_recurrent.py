@@ -20,8 +20,8 @@ from derive.errors import UserError
 from derive.graph import Graph
 from derive.steps import Check, Derivation, Step, SymbolInfo, Verification
 from derive.topics._graph_topic import whole
-from derive.verify import (FD_FLOOR, METRIC, Program, check_engine, check_program, draw_leaves, results_with_values,
-                           rounded, with_values)
+from derive.verification import (FD_FLOOR, METRIC, Program, check_engine, check_program, draw_leaves,
+                                 results_with_values, rounded, with_values)
 
 ETA, THETA = 0.5, 1.0
 MAX_STEPS, MAX_UNITS, MAX_GIVEN = 100, 16, 1e6
@@ -116,7 +116,7 @@ def legend(graph: Graph, d: GraphDerivation, steps: list[Step], extra: dict[str,
 
 def evaluate_all(doc: Derivation, d: GraphDerivation, values: dict[str, Any]) -> Derivation:
     """Every step and result of ``doc`` evaluated by running its displayed formulas as one
-    program (``derive.verify.Program``) at ``values``. UserError when a value overflows float64
+    program (``derive.verification.Program``) at ``values``. UserError when a value overflows float64
     (huge givens over many steps), naming the first step where it happens."""
     with np.errstate(all="ignore"):
         env = Program(doc.steps).run(values)

@@ -25,7 +25,7 @@ from derive.models.attention import attention, multihead
 from derive.printing.math import to_text
 from derive.steps import Check, Derivation, Result, Step, SymbolInfo, Verification
 from derive.topics._graph_topic import choice, labelled, leaf_values, merged, uniform, value_note, whole, zero_check
-from derive.verify import METRIC, Program, evaluate, verify_steps
+from derive.verification import METRIC, Program, evaluate, verify_steps
 
 NAME = "attention"
 SUMMARY = ("scaled dot-product attention: ∂L/∂Q, ∂L/∂K, ∂L/∂V; --heads h (W_Q, W_K, W_V, W_O), --mask causal, "

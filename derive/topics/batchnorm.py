@@ -19,7 +19,7 @@ from derive.graph import Graph
 from derive.models.batchnorm import batchnorm
 from derive.steps import Check, Derivation, Result, Verification
 from derive.topics._graph_topic import choice, labelled, leaf_values, merged, uniform, value_note, whole
-from derive.verify import METRIC, Program, evaluate, verify_steps
+from derive.verification import METRIC, Program, evaluate, verify_steps
 
 NAME = "batchnorm"
 SUMMARY = ("batch normalisation: μ_B, σ_B², x̂, y = γx̂ + β and the full backward "

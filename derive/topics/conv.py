@@ -26,7 +26,7 @@ from derive.notation_nn import Dilate, Rot180, ZeroPad
 from derive.ops.conv import out_size
 from derive.steps import Check, Derivation, Step, SymbolInfo, Verification
 from derive.topics._graph_topic import choice, labelled, leaf_values, merged, value_note, whole
-from derive.verify import METRIC, Program, evaluate, verify_steps
+from derive.verification import METRIC, Program, evaluate, verify_steps
 
 NAME = "conv"
 SUMMARY = ("1-D/2-D convolution (cross-correlation) with stride and padding: output size, ∂L/∂K, "

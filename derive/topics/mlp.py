@@ -25,7 +25,7 @@ from derive.graph import Graph
 from derive.models.mlp import ACTIVATIONS, LOSSES, layered_net, textbook_net
 from derive.steps import Derivation, Verification
 from derive.topics._graph_topic import merged, whole
-from derive.verify import METRIC, draw_leaves, evaluate, verify_steps
+from derive.verification import METRIC, draw_leaves, evaluate, verify_steps
 
 NAME = "mlp"
 SUMMARY = "backprop in a fully connected net: textbook w1…w8 steps, or --matrix for L layers"

@@ -159,7 +159,7 @@ def test_a_wrong_rule_would_fail_verification():
     from dataclasses import replace
 
     from derive.backprop import derive_graph
-    from derive.verify import verify_steps
+    from derive.verification import verify_steps
     cfg = topic.config({})
     graph = cfg.graph()
     d = derive_graph(graph, updates=False)

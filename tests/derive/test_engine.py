@@ -19,7 +19,7 @@ from derive.notation import terms
 from derive.numcheck import numerical_gradient, rel_error
 from derive.printing.math import to_latex, to_text
 from derive.steps import Derivation
-from derive.verify import Program, draw_leaves, evaluate, verify_steps
+from derive.verification import Program, draw_leaves, evaluate, verify_steps
 
 
 def _sampler(graph, fix=None):

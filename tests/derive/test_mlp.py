@@ -119,7 +119,7 @@ def test_a_wrong_rule_would_be_caught():
     """Sabotage the displayed formula of one gradient: the checks must fail."""
     from derive.backprop import scalar_derivation
     from derive.models.mlp import textbook_net
-    from derive.verify import Program, check_program
+    from derive.verification import Program, check_program
     g = textbook_net()
     d = scalar_derivation(g, ("w5", "w1"))
     steps = [s if s.id != "dE_dw5" else type(s)(**{**vars(s), "formula": s.formula * 2}) for s in d.steps]

@@ -250,7 +250,7 @@ def test_a_truncated_bptt_sum_would_be_caught():
     """The classic mistake: ∂L/∂W_hh from the last step only. Central differences must reject it."""
     from derive.backprop import derive_graph
     from derive.notation import MAdd
-    from derive.verify import Program, check_program, draw_leaves
+    from derive.verification import Program, check_program, draw_leaves
     graph = rnn.build(rnn.config({}))
     d = derive_graph(graph)
     steps = [s if s.id != "dL_dW_hh" else type(s)(**{**vars(s), "formula": terms(s.formula)[0]}) for s in d.steps]

@@ -5,7 +5,7 @@ verification matrix's "hand-written numeric model = spec"). For every row of ``T
 
 1. the derive topic's graph is built from the topic's own options (``topic.config`` and its
    ``build``/``graph``), ``derive_graph`` derives it, and its steps — the formulas a student reads —
-   are compiled into one NumPy program (``derive.verify.Program``); ``test_the_tied_formulas_are_
+   are compiled into one NumPy program (``derive.verification.Program``); ``test_the_tied_formulas_are_
    the_displayed_ones`` checks they are the formulas ``chainrule derive TOPIC`` prints;
 2. the row's adapter draws random numbers, runs the derived program on them and runs the numeric
    layer's ``forward``/``backward`` on the SAME numbers, translating layouts (derive: one example,
@@ -34,7 +34,7 @@ import sympy as sp
 from derive.backprop import GraphDerivation, derive_graph, scalar_derivation
 from derive.functions import lambdify
 from derive.graph import Graph
-from derive.verify import Program
+from derive.verification import Program
 from numeric.layers import activations, attention, batchnorm, conv, dense, gru, losses, lstm, positional, rnn
 from numeric.optim import SGD
 

@@ -1,0 +1,51 @@
+"""What a request names and chooses, checked against what a registry entry declares.
+
+The pillars' entry points (``derive.derive``/``verify``, ``numeric.train``, ``problems.practice``/
+``check``) share these checks. Errors are ``UserError`` naming the command-line argument at
+fault (``TOPIC``, ``--hidden``, ``--backend``), so the CLI prints them as they always were.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Mapping
+from types import ModuleType
+from typing import Any
+
+from derive.errors import UserError
+
+BACKENDS = ("numpy", "torch")
+
+
+def find(get: Callable[[str], ModuleType], name: str, arg: str) -> ModuleType:
+    """``get(name)`` from a registry; an unknown name is a UserError naming ``arg`` (TOPIC, MODEL)."""
+    try:
+        return get(name)
+    except KeyError as exc:
+        raise UserError(str(exc.args[0]), arg) from None
+
+
+def resolve(module: ModuleType, supplied: Mapping[str, Any]) -> dict[str, Any]:
+    """The module's ``OPTIONS`` (name → default) with the ``supplied`` values put in.
+
+    None means "not supplied", and so does False for an option the module lacks (an unset flag);
+    any other key the module does not declare is a UserError naming ``--key``.
+    """
+    allowed = dict(getattr(module, "OPTIONS", {}))
+    opts = dict(allowed)
+    for key, value in supplied.items():
+        if value is None or value is False and key not in allowed:
+            continue
+        if key not in allowed:
+            names = ", ".join(f"--{k.replace('_', '-')}" for k in allowed) or "none"
+            raise UserError(f"not an option of '{module.NAME}' (its options: {names})", f"--{key.replace('_', '-')}")
+        opts[key] = value
+    return opts
+
+
+def require_backend(backend: str) -> None:
+    """Accept ``numpy``, or ``torch`` when it is installed; a UserError naming ``--backend`` otherwise."""
+    if backend not in BACKENDS:
+        raise UserError(f"expected one of {', '.join(BACKENDS)}, got '{backend}'", "--backend")
+    if backend == "torch" and importlib.util.find_spec("torch") is None:
+        raise UserError("torch is not installed (pip install 'chainrule[torch]')", "--backend")

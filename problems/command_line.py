@@ -1,0 +1,182 @@
+"""What every chainrule command shares, without typer: reading options, writing output, exiting.
+
+``cli.py`` declares the commands (it alone imports typer) and hands the parsed options here:
+``KEY=VALUE`` items (``--given``, ``--answer``, ``--set``), the output format (``--format``:
+rich on a terminal, text when piped), files by extension (``--out``). ``run`` is the error
+boundary: a ``derive.errors.UserError`` becomes one line ``chainrule: error: ARG: message`` on
+stderr and exit status 2; an interrupt exits 130. Heavy modules are imported only when used.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+from derive.errors import UserError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+FILE_FORMATS = {".md": "markdown", ".tex": "latex", ".json": "json", ".txt": "text"}
+
+
+# --- options ---------------------------------------------------------------------------------
+
+def pairs(items: Iterable[str] | None, arg: str) -> dict[str, str]:
+    """``["k=v", …]`` → ``{k: v}`` (text values; the pillar parses them safely)."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UserError(f"expected KEY=VALUE, got '{item[:40]}'", arg)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def given_values(items: Iterable[str] | None) -> dict[str, Any]:
+    """``--given`` items read by the safe parser into numbers and nested lists (words stay text)."""
+    from derive.parse import parse_value
+    out: dict[str, Any] = {}
+    for key, text in pairs(items, "--given").items():
+        try:
+            out[key] = parse_value(text)
+        except UserError:
+            out[key] = text  # words such as tail=two; the pillar validates them
+    return out
+
+
+def options(values: Mapping[str, Any], names: Iterable[str], set_items: Iterable[str] | None) -> dict[str, Any]:
+    """The named options ``names`` taken from ``values`` (None when not given; an unset flag is
+    None too), then the ``--set KEY=VALUE`` items, in that order."""
+    named = {name: None if values[name] is False else values[name] for name in names}
+    return {**named, **pairs(set_items, "--set")}
+
+
+def variant(name: str | None, solve_weights: bool) -> str | None:
+    """``--variant``, or ``solve-weights`` for the ``--solve-weights`` flag (the two must agree)."""
+    if solve_weights and name not in (None, "solve-weights"):
+        raise UserError(f"conflicts with --variant {name}", "--solve-weights")
+    return "solve-weights" if solve_weights else name
+
+
+def diff_arguments(f: str | None, wrt: str | None, answers: list[str] | None) -> tuple[str, str, str]:
+    """(function, variable, derivative) of ``check diff``: all three, one answer."""
+    if not f or not wrt or not answers or len(answers) != 1:
+        raise UserError("needs --f FUNCTION --wrt VARIABLE --answer DERIVATIVE (one answer)", "check diff")
+    return f, wrt, answers[0]
+
+
+# --- output ----------------------------------------------------------------------------------
+
+def output_format(fmt: Any) -> str:
+    """The ``--format`` chosen (a name or a str enum), else rich on a terminal and text when piped."""
+    if fmt is not None:
+        return str(getattr(fmt, "value", fmt))
+    return "rich" if sys.stdout.isatty() else "text"
+
+
+def show(doc: Any, fmt: Any) -> None:
+    """Render ``doc`` in the chosen format and write it to stdout."""
+    from derive.printing import render
+    name = output_format(fmt)
+    out = render(doc, name)
+    if name == "rich":
+        from rich.console import Console
+        Console(highlight=False).print(out)
+    else:
+        sys.stdout.write(out)
+
+
+def dot_graph(doc: Any, graph: str, topic: str) -> str:
+    """``--graph dot``: the derivation's computational graph in Graphviz dot."""
+    if graph != "dot":
+        raise UserError(f"expected 'dot', got '{graph}'", "--graph")
+    if doc.graph is None:
+        raise UserError(f"topic '{topic}' is an analytic derivation without a computational graph", "--graph")
+    return str(doc.graph.to_dot())
+
+
+def write(doc: Any, path: Path) -> str:
+    """Write ``doc`` to ``path`` in the format its extension names; returns the format."""
+    from derive.printing import render
+    fmt = FILE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise UserError(f"'{path}': expected a .md, .tex, .json or .txt file name", "--out")
+    _write_text(path, render(doc, fmt))
+    return fmt
+
+
+def save_sheet(sheet: Any, path: Path) -> str:
+    """Write a sheet (by extension) or, to ``.toml``, one exercise's answer file; returns the
+    line that says what was written."""
+    if path.suffix.lower() == ".toml":
+        _write_text(path, _answer_file(sheet))
+        kind = "toml"
+    else:
+        kind = write(sheet, path)
+    key = "an answer key" if sheet.show_solutions and kind != "toml" else "no answer key"
+    return f"wrote {len(sheet.exercises)} exercise(s) with {key} to {path} ({kind})"
+
+
+def _answer_file(sheet: Any) -> str:
+    if len(sheet.exercises) != 1:
+        raise UserError("a .toml answer file holds one exercise; drop --count or write .md/.tex", "--out")
+    from problems.registry import get
+    from problems.template import answer_template
+    exercise = sheet.exercises[0]
+    return answer_template(get(exercise.topic), exercise)
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write '{path}': {exc.strerror}", "--out") from exc
+
+
+@contextmanager
+def progress_bar(model: str, shown: bool) -> Iterator[Callable[[int, int | None, dict[str, Any]], None] | None]:
+    """A ``progress(done, total, metrics)`` drawing a bar on stderr from its first call (None when
+    not ``shown``); the bar is closed on leaving."""
+    if not shown:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
+                   TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=False)
+    tasks: list[Any] = []
+
+    def progress(done: int, total: int | None, metrics: dict[str, Any]) -> None:
+        if not tasks:
+            bar.start()
+            tasks.append(bar.add_task(f"train {model}", total=None, info=""))
+        info = "  ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items())
+        bar.update(tasks[0], completed=done, total=total, info=info)
+    try:
+        yield progress
+    finally:
+        if tasks:
+            bar.stop()
+
+
+# --- the error boundary ----------------------------------------------------------------------
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (newlines too) made one space."""
+    return " ".join(str(text).split())
+
+
+def run(command: Callable[[], int]) -> NoReturn:
+    """Run a command and exit with its status: 0 done, 1 a check or run failed, 2 bad input
+    (one line on stderr), 130 interrupted."""
+    try:
+        status = command()
+    except UserError as exc:
+        sys.stderr.write(f"chainrule: error: {one_line(f'{exc.arg}: {exc}' if exc.arg else str(exc))}\n")
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        sys.stderr.write("chainrule: aborted\n")
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(status)
