@@ -55,7 +55,7 @@ class Difficulty(str, Enum):
     hard = "hard"
 
 
-FormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format (default: rich on a terminal, text when piped).")]
+FormatOpt = Annotated[Optional[Format], typer.Option("--format", help="Output format (default: rich on a terminal, text when piped).")]
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", min=0, max=2**32 - 1, help="Random seed: same seed, same output.")]
 GivenOpt = Annotated[Optional[list[str]], typer.Option("--given", "-g", help="KEY=VALUE, repeatable (numbers, fractions, exp(-0.5), [[…],[…]]).")]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Topic/model option KEY=VALUE not covered by a named option.")]
@@ -229,14 +229,22 @@ def check_command(
     given: GivenOpt = None,
     answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", help="STEP=VALUE, repeatable (for diff: the derivative).")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Enter the answers step by step.")] = False,
-    f: Annotated[Optional[str], typer.Option("--f", help="check diff: the function, e.g. 'tanh(w*x+b)'.")] = None,
-    wrt: Annotated[Optional[str], typer.Option(help="check diff: the variable to differentiate by.")] = None,
+    f: Annotated[Optional[str], typer.Option("--f", "-f", help="check diff: the function, e.g. 'tanh(w*x+b)'.")] = None,
+    wrt: Annotated[Optional[str], typer.Option(help="check diff: the variable to differentiate by (optional when the function has one).")] = None,
     fmt: FormatOpt = None,
-) -> None:
-    """Check a hand calculation step by step: correct, rounded, follow-through, incorrect, missing."""
+) -> int | None:
+    """Check a hand calculation step by step: correct, rounded, follow-through, incorrect, missing.
+
+    check diff exits 0 when the derivative is equivalent, 1 when it is not, 2 for bad input or
+    when it cannot be decided within the time limit.
+    """
     if target == "diff":
-        from derive.check_diff import check_derivative
-        return cl.show(check_derivative(*cl.diff_arguments(f, wrt, answer)), fmt)
+        from derive.check_diff import EXIT_STATUS, check_derivative
+        report = check_derivative(*cl.diff_arguments(f, wrt, answer))
+        cl.show(report, fmt)
+        if EXIT_STATUS[report.verdict] == cl.EXIT_USAGE:
+            sys.stderr.write(f"chainrule: error: check diff: undecided: {cl.one_line(report.method)}\n")
+        return EXIT_STATUS[report.verdict]
     prompt = dict(ask=input, say=print) if interactive else {}
     report = problems.check(target, toml=file, seed=seed, difficulty=difficulty.value, variant=cl.variant(variant, solve_weights),
                             givens=cl.given_values(given), answers=cl.pairs(answer, "--answer"), **prompt)

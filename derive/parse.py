@@ -3,29 +3,56 @@
 Text is parsed with Python's ``ast`` in ``eval`` mode and walked with a whitelist: numbers,
 ``+ - * / **``, unary minus, lists/tuples (vectors and matrices), the constants ``pi`` and ``e``,
 names the caller allows, and functions from a fixed table (exp, log, sqrt, sigmoid, tanh, relu,
-…). Nothing is ever passed to ``eval``, ``exec``, ``sympify`` or ``parse_expr``. Sizes are
-bounded so that oversized input is refused at once: at most ``MAX_CHARS`` characters,
-``MAX_NODES`` syntax nodes, ``MAX_ELEMENTS`` list elements, ``|exponent| ≤ MAX_EXPONENT``.
+erf, sech, …). Nothing is ever passed to ``eval``, ``exec``, ``sympify`` or ``parse_expr``.
+
+Every bound is checked before the work it protects, so that oversized input is refused at once
+(docs/limits.md lists them with their messages):
+
+    MAX_CHARS           characters of one input (room for MAX_ELEMENTS numbers of 8 digits)
+    MAX_FORMULA_CHARS   characters of one formula (read_formula, parse_expression)
+    MAX_TEXT_NESTING    brackets + operators in one chain, counted on the text before parsing
+    MAX_NODES           syntax-tree nodes
+    MAX_NESTING         syntax-tree depth (operators, calls and brackets inside each other)
+    MAX_ELEMENTS        numbers in all the lists of one input
+    MAX_DEPTH           levels of list nesting (4: a batch of matrices)
+    MAX_LITERAL_DIGITS  digits of one number as written
+    MAX_EXPONENT        |b| in a ** b with a numeric exponent
+    MAX_NUMBER_DIGITS   decimal digits of an exact number a formula could produce, estimated
+                        from log10 before SymPy computes it
+
+Each part of a number's computation stays a finite float (|x| ≤ 1.8e308); a domain error
+(``log(-1)``, ``sqrt(-1)``, ``1/0``) is a :class:`ParseError`, the project's input error.
 
 >>> parse_value("[[1, 1/2], [exp(0), -0.25]]")
 [[1.0, 0.5], [1.0, -0.25]]
+>>> parse_value("2**-2 + sigmoid(0)")
+0.75
+>>> parse_answer("[0.50, 0.125]").decimals
+[2, 3]
+>>> read_formula("x^2", ["x"]).notes
+("'^' read as '**' (a power)",)
 """
 
 from __future__ import annotations
 
 import ast
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from derive.errors import UserError
 
-MAX_CHARS = 20_000
-MAX_NODES = 20_000
+MAX_CHARS = 100_000
+MAX_FORMULA_CHARS = 500
+MAX_TEXT_NESTING = 200
+MAX_NODES = 50_000
+MAX_NESTING = 50
 MAX_ELEMENTS = 10_000
 MAX_DEPTH = 4
-MAX_EXPONENT = 1_000
 MAX_LITERAL_DIGITS = 40
+MAX_EXPONENT = 1_000
+MAX_NUMBER_DIGITS = 1_000
 NAME_RE_MAX = 40
 
 
@@ -34,16 +61,27 @@ class ParseError(UserError):
 
 
 def _sigmoid(x: float) -> float:
+    """σ(x) = 1/(1 + e^(−x)), written as e^x/(1 + e^x) for x < 0 so that e^(−x) never overflows."""
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def _sech(x: float) -> float:
+    """sech(x) = 1/cosh(x) = 2e^(−|x|)/(1 + e^(−2|x|)), which never overflows."""
+    t = math.exp(-abs(x))
+    return 2.0 * t / (1.0 + t * t)
 
 
 NUMERIC_FUNCTIONS: dict[str, Callable[..., float]] = {
     "exp": math.exp, "log": math.log, "ln": math.log, "sqrt": math.sqrt, "abs": abs,
     "sin": math.sin, "cos": math.cos, "tan": math.tan, "tanh": math.tanh, "sigmoid": _sigmoid,
     "relu": lambda x: max(0.0, x), "softplus": lambda x: math.log1p(math.exp(-abs(x))) + max(x, 0.0),
-    "log2": math.log2, "log10": math.log10, "max": max, "min": min,
+    "log2": math.log2, "log10": math.log10, "max": lambda *a: max(a), "min": lambda *a: min(a),
+    "erf": math.erf, "sech": _sech,
 }
+MANY_ARGUMENTS = {"max": 8, "min": 8}  # every other function takes exactly one number
 CONSTANTS = {"pi": math.pi, "e": math.e}
+_FORMULA_NUMBERS = {**NUMERIC_FUNCTIONS, "Heaviside": lambda x, h=0.5: h if x == 0 else float(x > 0),
+                    "sign": lambda x: float((x > 0) - (x < 0))}
 
 
 @dataclass(frozen=True)
@@ -58,6 +96,51 @@ class Answer:
     text: str
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A SymPy expression read from text, with notes on how the text was read (``^`` as ``**``, …)."""
+
+    expr: Any
+    notes: tuple[str, ...] = ()
+
+
+# --- reading text into a bounded syntax tree --------------------------------------------------
+
+_OPENERS, _CLOSERS, _OPERATORS = frozenset("([{"), frozenset(")]}"), frozenset("+-*/%@<>=&|^~!")
+
+
+def text_nesting(text: str) -> int:
+    """An upper bound on how deeply ``text`` nests, read from the characters alone (linear).
+
+    A chain of operands joined by k operators is at most k levels deep above its deepest
+    operand, and a bracketed group one level above its contents; a comma ends a chain. The
+    syntax tree is at most one deeper than this. Checked before ``ast.parse``, whose own
+    recursion deep input would exhaust.
+
+    >>> text_nesting("[1, -2]"), text_nesting("-(-(1))"), text_nesting("1+1+1"), text_nesting("-exp(1)+1")
+    (2, 4, 2, 3)
+    """
+    outer: list[tuple[int, int, int]] = []  # (operators, deepest group, deepest finished chain) of each enclosing level
+    ops = inner = finished = 0
+    for ch in text:
+        if ch in _OPENERS:
+            outer.append((ops, inner, finished))
+            ops = inner = finished = 0
+        elif ch in _CLOSERS and outer:
+            value = max(finished, ops + inner)
+            ops, inner, finished = outer.pop()
+            inner = max(inner, value + 1)
+        elif ch == ",":
+            finished, ops, inner = max(finished, ops + inner), 0, 0
+        elif ch in _OPERATORS:
+            ops += 1
+    while outer:  # brackets left open (ast.parse will refuse the text; the bound still holds)
+        value = max(finished, ops + inner)
+        ops, inner, finished = outer.pop()
+        inner = max(inner, value + 1)
+    return max(finished, ops + inner)
+
+
 def _tree(text: str) -> ast.Expression:
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}")
@@ -65,26 +148,61 @@ def _tree(text: str) -> ast.Expression:
         raise ParseError(f"input too long ({len(text)} characters; at most {MAX_CHARS})")
     if not text.strip():
         raise ParseError("empty input")
+    if text_nesting(text) > MAX_TEXT_NESTING:
+        raise ParseError(f"nested too deeply (more than {MAX_TEXT_NESTING} brackets and operators in one chain)")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         raise ParseError(f"cannot read {_short(text)!r}: not a number, list or expression") from exc
-    count = sum(1 for _ in ast.walk(tree))
+    _check_size(tree)
+    return tree
+
+
+def _check_size(tree: ast.Expression) -> None:
+    """Refuse a tree with more than MAX_NODES nodes or deeper than MAX_NESTING (iteratively)."""
+    count, stack = 1, [(tree.body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_NESTING:
+            raise ParseError(f"nested too deeply (more than {MAX_NESTING} levels)")
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, depth + isinstance(child, ast.expr)))
     if count > MAX_NODES:
         raise ParseError(f"input too large ({count} parts; at most {MAX_NODES})")
-    return tree
 
 
 def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _check_literal(node: ast.Constant, source: str) -> None:
+class _Source:
+    """The text a tree was parsed from; a node's own text in time proportional to its length.
+
+    ``ast`` gives UTF-8 byte columns per line, so the line starts are found once (unlike
+    ``ast.get_source_segment``, which splits the whole text again for every node).
+    """
+
+    def __init__(self, text: str):
+        self.data = text.encode("utf-8", "surrogatepass")
+        self.starts = [0] + [m.end() for m in re.finditer(rb"\r\n|\r|\n", self.data)]
+
+    def segment(self, node: ast.AST) -> str:
+        first = self.starts[node.lineno - 1] + node.col_offset
+        last = self.starts[node.end_lineno - 1] + node.end_col_offset
+        return self.data[first:last].decode("utf-8", "replace")
+
+
+def _literal(node: ast.Constant, source: _Source) -> float:
+    """A number literal as a float: not a bool/string, at most MAX_LITERAL_DIGITS digits, finite."""
     if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
         raise ParseError(f"only numbers are allowed, not {type(node.value).__name__} literals")
-    seg = ast.get_source_segment(source, node) or ""
-    if sum(ch.isdigit() for ch in seg) > MAX_LITERAL_DIGITS:
+    if sum(ch.isalnum() for ch in source.segment(node)) > MAX_LITERAL_DIGITS:
         raise ParseError(f"number too long (more than {MAX_LITERAL_DIGITS} digits)")
+    value = float(node.value)
+    if not math.isfinite(value):
+        raise ParseError(f"number {_short(source.segment(node))} too large (at most ±1.8e308)")
+    return value
 
 
 def _decimals_of(seg: str) -> int:
@@ -95,11 +213,14 @@ def _decimals_of(seg: str) -> int:
     return max(0, places - (int(exp) if exp else 0))
 
 
-class _NumericEvaluator:
-    """Evaluates a whitelisted tree to floats and nested lists."""
+# --- numbers -----------------------------------------------------------------------------------
 
-    def __init__(self, source: str, names: dict[str, Any]):
-        self.source, self.names, self.elements = source, names, 0
+class _NumericEvaluator:
+    """Evaluates a whitelisted tree to floats and nested lists; every intermediate value is finite."""
+
+    def __init__(self, source: _Source, names: dict[str, Any], functions: dict[str, Callable[..., float]] = NUMERIC_FUNCTIONS,
+                 constants: dict[str, float] = CONSTANTS):
+        self.source, self.names, self.functions, self.constants, self.elements = source, names, functions, constants, 0
 
     def run(self, node: ast.AST, depth: int = 0) -> Any:
         if isinstance(node, ast.Expression):
@@ -115,26 +236,27 @@ class _NumericEvaluator:
 
     def scalar(self, node: ast.AST) -> float:
         if isinstance(node, ast.Constant):
-            _check_literal(node, self.source)
-            return float(node.value)
+            return _literal(node, self.source)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             v = self.scalar(node.operand)
             return -v if isinstance(node.op, ast.USub) else v
         if isinstance(node, ast.BinOp):
-            return self.binop(node)
+            return _finite(self.binop(node))
         if isinstance(node, ast.Name):
             if node.id in self.names:
                 return self.names[node.id]
-            if node.id in CONSTANTS:
-                return CONSTANTS[node.id]
-            raise ParseError(f"unknown name {node.id!r}")
+            if node.id in self.constants:
+                return self.constants[node.id]
+            raise ParseError(f"unknown name {node.id[:NAME_RE_MAX]!r}")
         if isinstance(node, ast.Call):
-            return self.call(node)
+            return _finite(self.call(node))
         if isinstance(node, (ast.List, ast.Tuple)):
             raise ParseError("a list cannot be used inside arithmetic")
         raise ParseError(f"{type(node).__name__} is not allowed (only numbers, + - * / **, lists and functions)")
 
     def binop(self, node: ast.BinOp) -> float:
+        if isinstance(node.op, ast.BitXor):
+            raise ParseError("'^' is not a power here; write ** (e.g. 2**3)")
         a, b = self.scalar(node.left), self.scalar(node.right)
         try:
             if isinstance(node.op, ast.Add):
@@ -155,34 +277,44 @@ class _NumericEvaluator:
         except ZeroDivisionError as exc:
             raise ParseError("division by zero") from exc
         except OverflowError as exc:
-            raise ParseError("number too large") from exc
+            raise ParseError("number too large (at most ±1.8e308)") from exc
         raise ParseError(f"operator {type(node.op).__name__} is not allowed")
 
     def call(self, node: ast.Call) -> float:
-        if not isinstance(node.func, ast.Name) or node.func.id not in NUMERIC_FUNCTIONS:
-            name = node.func.id if isinstance(node.func, ast.Name) else "this call"
-            raise ParseError(f"function {name!r} is not allowed (allowed: {', '.join(sorted(NUMERIC_FUNCTIONS))})")
-        if node.keywords or not node.args or len(node.args) > 8:
-            raise ParseError(f"{node.func.id}() takes one or a few numbers")
+        name = node.func.id if isinstance(node.func, ast.Name) else "this call"
+        if name not in self.functions:
+            raise ParseError(f"function {name[:NAME_RE_MAX]!r} is not allowed (allowed: {', '.join(sorted(self.functions))})")
+        if node.keywords or not node.args or len(node.args) > MANY_ARGUMENTS.get(name, 1 + (name == "Heaviside")):
+            raise ParseError(f"{name}() takes {'one or a few numbers' if name in MANY_ARGUMENTS else 'one number'}")
         args = [self.scalar(a) for a in node.args]
+        shown = f"{name}({', '.join(f'{a:g}' for a in args)})"
         try:
-            return float(NUMERIC_FUNCTIONS[node.func.id](*args))
-        except (ValueError, OverflowError, TypeError) as exc:
-            raise ParseError(f"{node.func.id}({', '.join(f'{a:g}' for a in args)}) is undefined") from exc
+            return float(self.functions[name](*args))
+        except OverflowError as exc:
+            raise ParseError(f"{shown} is too large (beyond ±1.8e308)") from exc
+        except (ValueError, TypeError, ZeroDivisionError) as exc:
+            raise ParseError(f"{shown} is undefined") from exc
 
 
-def _is_finite(value: Any) -> bool:
-    if isinstance(value, list):
-        return all(_is_finite(v) for v in value)
-    return math.isfinite(value)
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ParseError("number too large (at most ±1.8e308)")
+    return value
 
 
 def parse_value(text: str, names: dict[str, Any] | None = None) -> Any:
-    """A number (float) or a nested list of numbers from user text such as ``exp(-0.5)``."""
+    """A number (float) or a nested list of numbers from user text such as ``exp(-0.5)``.
+
+    >>> parse_value("exp(-0.5)") == math.exp(-0.5)
+    True
+    >>> try:
+    ...     parse_value("log(-1)")
+    ... except ParseError as exc:
+    ...     print(exc)
+    log(-1) is undefined
+    """
     tree = _tree(text)
-    value = _NumericEvaluator(text.strip(), names or {}).run(tree)
-    if not _is_finite(value):
-        raise ParseError("value is not finite")
+    value = _NumericEvaluator(_Source(text.strip()), names or {}).run(tree)
     _check_rectangular(value)
     return value
 
@@ -197,7 +329,7 @@ def _check_rectangular(value: Any) -> None:
             _check_rectangular(v)
 
 
-def _decimals_tree(node: ast.AST, source: str) -> Any:
+def _decimals_tree(node: ast.AST, source: _Source) -> Any:
     """Decimal places written, mirroring the value's nesting; None where the entry is exact."""
     if isinstance(node, ast.Expression):
         return _decimals_tree(node.body, source)
@@ -206,7 +338,7 @@ def _decimals_tree(node: ast.AST, source: str) -> Any:
     if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
         node = node.operand
     if isinstance(node, ast.Constant):
-        return _decimals_of(ast.get_source_segment(source, node) or "")
+        return _decimals_of(source.segment(node)) if isinstance(node.value, float) else 0
     return None
 
 
@@ -214,28 +346,39 @@ def parse_answer(text: str, kind: str = "number") -> Answer:
     """A student's answer: value plus the decimal places written (for rounding credit).
 
     ``kind`` is ``choice`` for words such as ``reject``; anything else is numeric.
+
+    >>> parse_answer("-0.870")
+    Answer(value=-0.87, decimals=3, text='-0.870')
     """
     if kind == "choice":
+        if not isinstance(text, str):
+            raise ParseError(f"expected text, got {type(text).__name__}")
         if len(text) > 100:
-            raise ParseError("answer too long")
+            raise ParseError("answer too long (at most 100 characters)")
         return Answer(" ".join(text.strip().lower().replace("_", " ").split()), None, text)
-    source = text.strip()
-    tree = _tree(source)
+    tree = _tree(text)
+    source = _Source(text.strip())
     value = _NumericEvaluator(source, {}).run(tree)
-    if not _is_finite(value):
-        raise ParseError("value is not finite")
     _check_rectangular(value)
     return Answer(value, _decimals_tree(tree, source), text)
 
 
 def answer_from_number(value: Any) -> Answer:
-    """An Answer from an already-typed value (TOML floats): decimals from the shortest repr."""
+    """An Answer from an already-typed value (TOML numbers): decimals from the shortest repr.
+
+    The same bounds as typed text: finite numbers, at most MAX_DEPTH levels of lists and
+    MAX_ELEMENTS numbers in all.
+
+    >>> answer_from_number([0.5, 2]).decimals
+    [1, 0]
+    """
+    _check_typed(value)
+
     def dec(v: Any) -> Any:
         if isinstance(v, list):
             return [dec(x) for x in v]
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise ParseError(f"expected numbers, got {type(v).__name__}")
         return 0 if isinstance(v, int) else _decimals_of(repr(float(v)))
+
     def val(v: Any) -> Any:
         return [val(x) for x in v] if isinstance(v, list) else float(v)
     if isinstance(value, list):
@@ -243,7 +386,27 @@ def answer_from_number(value: Any) -> Answer:
     return Answer(val(value), dec(value), repr(value))
 
 
-# --- symbolic expressions (check diff) -------------------------------------------------------
+def _check_typed(value: Any) -> None:
+    """Refuse typed values the text parser would refuse: deep or huge lists, non-numbers, ±∞, NaN."""
+    elements, stack = 0, [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, list):
+            if depth >= MAX_DEPTH:
+                raise ParseError(f"lists nested too deeply (at most {MAX_DEPTH} levels)")
+            elements += len(v)
+            if elements > MAX_ELEMENTS:
+                raise ParseError(f"too many elements (at most {MAX_ELEMENTS})")
+            stack.extend((x, depth + 1) for x in v)
+        elif isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise ParseError(f"expected numbers, got {type(v).__name__}")
+        elif isinstance(v, int) and abs(v) >= 10 ** MAX_LITERAL_DIGITS:
+            raise ParseError(f"number too long (more than {MAX_LITERAL_DIGITS} digits)")
+        elif not math.isfinite(v):
+            raise ParseError(f"number {v} is not finite")
+
+
+# --- formulas (check diff) ---------------------------------------------------------------------
 
 def _sympy_functions() -> dict[str, Any]:
     import sympy as sp
@@ -252,7 +415,190 @@ def _sympy_functions() -> dict[str, Any]:
     return {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt, "abs": sp.Abs,
             "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh, "sigmoid": sigmoid,
             "relu": relu, "softplus": softplus, "Heaviside": sp.Heaviside, "sign": sp.sign,
-            "max": sp.Max, "min": sp.Min}
+            "max": sp.Max, "min": sp.Min, "erf": sp.erf, "sech": sp.sech,
+            "log2": lambda u: sp.log(u, 2), "log10": lambda u: sp.log(u, 10)}
+
+
+LOG10_2 = math.log10(2.0)
+
+
+class _FormulaBuilder:
+    """Builds a SymPy expression node by node from a checked syntax tree.
+
+    Each node is built as (expression, D) where D bounds the decimal digits of any exact number
+    in it, or that expanding it would produce: log10 of a number's size, D(a) + D(b) for a
+    product, max + log10 2 for a sum, D(a)·|b| + log10|b| for a power a**b with a numeric
+    exponent. An operation is refused when D would pass MAX_NUMBER_DIGITS, before SymPy computes
+    it. A part without variables is first evaluated in floats (every step finite), so SymPy never
+    meets a number like exp(exp(exp(exp(5)))), whose value it would try to compute.
+    """
+
+    def __init__(self, tree: ast.Expression, source: _Source, allowed: set[str] | None, variables: set[str]):
+        import sympy as sp
+        self.sp, self.source, self.allowed, self.funcs = sp, source, allowed, _sympy_functions()
+        self.euler = allowed is None or "e" not in allowed
+        self.constants = {"pi": math.pi, **({"e": math.e} if self.euler else {})}
+        self.variables = variables  # names that may stand before brackets as a product: x(1-x)
+        self.notes: list[str] = []
+        callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        self.varied: set[int] = set()  # ids of the nodes with a variable in them
+        for n in reversed(list(ast.walk(tree))):  # children before their parents
+            if isinstance(n, ast.Name):
+                if n.id not in self.constants and not (id(n) in callees and n.id in self.funcs):
+                    self.varied.add(id(n))
+            elif any(id(c) in self.varied for c in ast.iter_child_nodes(n)):
+                self.varied.add(id(n))
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def numbers(self, node: ast.AST) -> float:
+        """A part without variables evaluated in floats (ParseError when a step is not finite)."""
+        return _NumericEvaluator(self.source, {}, _FORMULA_NUMBERS, self.constants).scalar(node)
+
+    def node(self, node: ast.AST, checked: bool = False) -> tuple[Any, float]:
+        if isinstance(node, ast.Constant):
+            return self.number(node)
+        if not checked and id(node) not in self.varied:
+            self.numbers(node)
+            checked = True
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            e, d = self.node(node.operand, checked)
+            return (-e if isinstance(node.op, ast.USub) else e), d
+        if isinstance(node, ast.Name):
+            return self.name(node.id), (0.5 if node.id in self.constants else 0.0)
+        if isinstance(node, ast.BinOp):
+            return self.binop(node, checked)
+        if isinstance(node, ast.Call):
+            return self.call(node, checked)
+        what = type(node.op).__name__ if isinstance(node, ast.UnaryOp) else type(node).__name__
+        raise ParseError(f"{what} is not allowed in a formula")
+
+    def number(self, node: ast.Constant) -> tuple[Any, float]:
+        sp = self.sp
+        value, seg = _literal(node, self.source), self.source.segment(node).replace("_", "")
+        if isinstance(node.value, int):
+            return sp.Integer(node.value), _digits(value)
+        if "e" in seg.lower():
+            return sp.Float(value), _digits(value)
+        exact = sp.Rational(seg)
+        return exact, max(_digits(float(exact.p)), _digits(float(exact.q)))
+
+    def binop(self, node: ast.BinOp, checked: bool) -> tuple[Any, float]:
+        op = node.op
+        if isinstance(op, ast.Pow) and self.is_product(node.left):  # x(1-x)**2 is x·(1-x)², as written by hand
+            (a, da), (b, db) = self.node(node.left.args[0], checked), self.node(node.right, checked)
+            d = self.power_digits(node.right, da, db)
+            self.note_product(node.left)
+            return self.name(node.left.func.id) * a ** b, d
+        (a, da), (b, db) = self.node(node.left, checked), self.node(node.right, checked)
+        if isinstance(op, (ast.Add, ast.Sub)):
+            d = max(da, db) + LOG10_2
+        elif isinstance(op, (ast.Mult, ast.Div)):
+            d = da + db
+            if isinstance(op, ast.Div) and b == 0:
+                raise ParseError("division by zero")
+        elif isinstance(op, ast.Pow):
+            d = self.power_digits(node.right, da, db)
+        else:
+            raise ParseError(f"operator {type(op).__name__} is not allowed in a formula")
+        if d > MAX_NUMBER_DIGITS:
+            raise ParseError(f"number too large (exact numbers of at most {MAX_NUMBER_DIGITS} digits; this one could have {d:.0f})")
+        ops = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b, ast.Div: lambda: a / b,
+               ast.Pow: lambda: a ** b}
+        return ops[type(op)](), d
+
+    def power_digits(self, right: ast.AST, da: float, db: float) -> float:
+        """D(a**b): D(a)·|b| + log10|b| for a numeric exponent (|b| ≤ MAX_EXPONENT), else D(a) + D(b)."""
+        if id(right) in self.varied:
+            return da + db
+        exponent = self.numbers(right)
+        if abs(exponent) > MAX_EXPONENT:
+            raise ParseError(f"exponent {exponent:g} too large (|exponent| ≤ {MAX_EXPONENT})")
+        return da * max(1.0, abs(exponent)) + math.log10(max(1.0, abs(exponent)))
+
+    def call(self, node: ast.Call, checked: bool) -> tuple[Any, float]:
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name is None:
+            raise ParseError("only named functions can be called, e.g. exp(x)")
+        if self.is_product(node):
+            b, db = self.node(node.args[0], checked)
+            self.note_product(node)
+            return self.name(name) * b, db
+        if name not in self.funcs:
+            raise ParseError(f"function {name[:NAME_RE_MAX]!r} is not allowed (allowed: {', '.join(sorted(self.funcs))}; "
+                             f"for a product write {name[:NAME_RE_MAX]}*(…))")
+        limit = 4 if name in ("max", "min") else 2 if name == "Heaviside" else 1
+        if node.keywords or not node.args or len(node.args) > limit:
+            raise ParseError(f"{name}() takes {'one argument' if limit == 1 else f'one to {limit} arguments'}")
+        built = [self.node(a, checked) for a in node.args]
+        return self.funcs[name](*[e for e, _ in built]), max(d for _, d in built)
+
+    def is_product(self, node: ast.AST) -> bool:
+        """True for ``v(…)`` where v is a declared variable, not a function: the product v·(…)."""
+        return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id not in self.funcs
+                and node.func.id in self.variables and len(node.args) == 1 and not node.keywords)
+
+    def note_product(self, node: ast.Call) -> None:
+        self.note(f"{_short(self.source.segment(node))!r} read as {node.func.id}*({_short(self.source.segment(node.args[0]))})")
+
+    def name(self, ident: str) -> Any:
+        sp = self.sp
+        if ident == "pi":
+            return sp.pi
+        if ident == "e" and self.euler:
+            return sp.E
+        if len(ident) > NAME_RE_MAX or ident.startswith("_"):
+            raise ParseError(f"name {ident[:20]!r} is not allowed")
+        if ident in self.funcs:
+            raise ParseError(f"'{ident}' is a function; write {ident}(…)")
+        if self.allowed is not None and ident not in self.allowed:
+            raise ParseError(f"unknown variable {ident!r} (known: {', '.join(sorted(self.allowed)) or 'none'})")
+        return sp.Symbol(ident, real=True)
+
+
+def _digits(value: float) -> float:
+    """log10 of a float's size in either direction (0 for 0): how many digits an exact form needs."""
+    return abs(math.log10(abs(value))) if value else 0.0
+
+
+def read_formula(text: str, symbols: Iterable[str] | None = None, variables: Iterable[str] = ()) -> Formula:
+    """A SymPy expression from user text, with notes on how it was read.
+
+    ``symbols``: the names allowed as variables (all identifiers when None). A variable written
+    before brackets, ``x(1-x)``, is the product ``x*(1-x)`` when it is declared (in ``symbols``
+    or ``variables``, or used elsewhere in the text as a plain variable); ``^`` is read as
+    ``**``. Each such reading is noted. Undefined values (``1/0``, ``log(0)``) are refused.
+
+    >>> read_formula("x(1-x)").notes
+    ("'x(1-x)' read as x*(1-x)",)
+    """
+    import sympy as sp
+
+    if isinstance(text, str) and len(text) > MAX_FORMULA_CHARS:
+        raise ParseError(f"formula too long ({len(text)} characters; at most {MAX_FORMULA_CHARS})")
+    allowed = None if symbols is None else set(symbols)
+    source_text = text.strip() if isinstance(text, str) else text
+    notes = []
+    if isinstance(text, str) and "^" in source_text:
+        source_text = source_text.replace("^", "**")  # on the text, so that it binds as tightly as **
+        notes.append("'^' read as '**' (a power)")
+    tree = _tree(source_text)
+    callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    plain = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in callees}
+    declared = set(variables) | (allowed if allowed is not None else plain)
+    builder = _FormulaBuilder(tree, _Source(source_text), allowed, declared)
+    builder.notes.extend(notes)
+    try:
+        expr = builder.node(tree.body)[0]
+    except ParseError:
+        raise
+    except (TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
+        raise ParseError(f"cannot build {_short(source_text)!r} as a formula") from exc
+    if expr.has(sp.zoo, sp.oo, sp.S.NegativeInfinity, sp.nan):
+        raise ParseError("the formula has an undefined value (division by zero, log(0), …)")
+    return Formula(expr, tuple(builder.notes))
 
 
 def parse_expression(text: str, symbols: Iterable[str] | None = None) -> Any:
@@ -260,60 +606,8 @@ def parse_expression(text: str, symbols: Iterable[str] | None = None) -> Any:
 
     ``symbols``: the names allowed as variables (all identifiers when None). Built node by node
     from the syntax tree; the text itself never reaches SymPy's parser.
+
+    >>> parse_expression("x*sigmoid(x)", ["x"])
+    x*sigmoid(x)
     """
-    import sympy as sp
-
-    allowed = None if symbols is None else set(symbols)
-    funcs = _sympy_functions()
-    source = text.strip()
-    tree = _tree(source)
-
-    def build(node: ast.AST) -> Any:
-        if isinstance(node, ast.Expression):
-            return build(node.body)
-        if isinstance(node, ast.Constant):
-            _check_literal(node, source)
-            seg = ast.get_source_segment(source, node) or ""
-            return sp.Integer(node.value) if isinstance(node.value, int) else sp.Rational(seg) if "e" not in seg.lower() else sp.Float(node.value)
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            v = build(node.operand)
-            return -v if isinstance(node.op, ast.USub) else v
-        if isinstance(node, ast.BinOp):
-            a, b = build(node.left), build(node.right)
-            ops = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
-                   ast.Div: lambda: a / b}
-            if type(node.op) in ops:
-                return ops[type(node.op)]()
-            if isinstance(node.op, ast.Pow):
-                if b.is_number and (not b.is_finite or abs(float(b)) > MAX_EXPONENT):
-                    raise ParseError(f"exponent too large (|exponent| ≤ {MAX_EXPONENT})")
-                if not b.is_number and a.is_number and not b.free_symbols:
-                    raise ParseError("exponent must be a number or an expression in the variables")
-                return a ** b
-            raise ParseError(f"operator {type(node.op).__name__} is not allowed")
-        if isinstance(node, ast.Name):
-            return name(node.id)
-        if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in funcs:
-                fname = node.func.id if isinstance(node.func, ast.Name) else "this call"
-                raise ParseError(f"function {fname!r} is not allowed (allowed: {', '.join(sorted(funcs))})")
-            if node.keywords or not node.args or len(node.args) > 4:
-                raise ParseError(f"{node.func.id}() takes one or a few arguments")
-            return funcs[node.func.id](*[build(a) for a in node.args])
-        raise ParseError(f"{type(node).__name__} is not allowed in a formula")
-
-    def name(ident: str) -> Any:
-        if ident == "pi":
-            return sp.pi
-        if ident == "e" and (allowed is None or "e" not in allowed):
-            return sp.E
-        if len(ident) > NAME_RE_MAX or ident.startswith("_"):
-            raise ParseError(f"name {ident[:20]!r} is not allowed")
-        if allowed is not None and ident not in allowed:
-            raise ParseError(f"unknown variable {ident!r} (known: {', '.join(sorted(allowed))})")
-        return sp.Symbol(ident, real=True)
-
-    try:
-        return build(tree)
-    except (RecursionError, OverflowError, MemoryError) as exc:
-        raise ParseError("expression too large") from exc
+    return read_formula(text, symbols).expr

@@ -60,10 +60,11 @@ def variant(name: str | None, solve_weights: bool) -> str | None:
     return "solve-weights" if solve_weights else name
 
 
-def diff_arguments(f: str | None, wrt: str | None, answers: list[str] | None) -> tuple[str, str, str]:
-    """(function, variable, derivative) of ``check diff``: all three, one answer."""
-    if not f or not wrt or not answers or len(answers) != 1:
-        raise UserError("needs --f FUNCTION --wrt VARIABLE --answer DERIVATIVE (one answer)", "check diff")
+def diff_arguments(f: str | None, wrt: str | None, answers: list[str] | None) -> tuple[str, str | None, str]:
+    """(function, variable or None, derivative) of ``check diff``: a function and one answer
+    (the variable may be left out when the function has only one)."""
+    if not f or not answers or len(answers) != 1:
+        raise UserError("needs --f FUNCTION --answer DERIVATIVE (one answer) and --wrt VARIABLE if the function has several", "check diff")
     return f, wrt, answers[0]
 
 

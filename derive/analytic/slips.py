@@ -70,20 +70,22 @@ def candidates(f: Any, var: Any) -> list[tuple[str, Any]]:
     return out[:MAX_CANDIDATES]
 
 
-def diagnose(f: Any, var: Any, answer: Any, rows: list[Any], variables: list[Any]) -> str | None:
+def diagnose(f: Any, var: Any, answer: Any, rows: list[Any], variables: list[Any], seconds: float = 3.0) -> str | None:
     """The first slip that reproduces ``answer`` at every sampled point where both are defined, or None.
 
     ``rows`` are (point, true derivative, answer or None) from the sampler; a slip that happens
-    to equal the true derivative everywhere sampled is skipped.
+    to equal the true derivative everywhere sampled is skipped. Gives up (None) after ``seconds``.
     """
+    if seconds <= 0:
+        return None
     try:
-        with time_limit(3.0):
+        with time_limit(seconds):
             for text, wrong in candidates(f, var):
                 fn = scalar_function(wrong, variables)
                 seen = [(value_at(fn, point), ev, av) for point, ev, av in rows if av is not None]
                 seen = [(w, ev, av) for w, ev, av in seen if w is not None]
                 if seen and any(not close(w, ev) for w, ev, _ in seen) and all(close(w, av) for w, _, av in seen):
                     return text
-    except Timeout:
+    except (Timeout, SyntaxError, RecursionError, MemoryError):  # SyntaxError: lambdify's code nested too deeply
         return None
     return None
