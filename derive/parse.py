@@ -420,6 +420,7 @@ def _sympy_functions() -> dict[str, Any]:
 
 
 LOG10_2 = math.log10(2.0)
+NONFINITE_NAMES = frozenset({"nan", "inf", "infinity", "oo", "zoo"})  # never variables: they read as ∞ or NaN
 
 
 class _FormulaBuilder:
@@ -551,6 +552,8 @@ class _FormulaBuilder:
             return sp.E
         if len(ident) > NAME_RE_MAX or ident.startswith("_"):
             raise ParseError(f"name {ident[:20]!r} is not allowed")
+        if ident.lower() in NONFINITE_NAMES:
+            raise ParseError(f"'{ident}' is not allowed: formulas hold finite numbers only")
         if ident in self.funcs:
             raise ParseError(f"'{ident}' is a function; write {ident}(…)")
         if self.allowed is not None and ident not in self.allowed:

@@ -449,6 +449,14 @@ def test_implicit_product_of_a_declared_variable():
         read_formula("sigmod(x)")
 
 
+@pytest.mark.parametrize("name", ["nan", "inf", "Infinity", "oo", "zoo", "NaN"])
+def test_names_that_read_as_infinity_are_not_variables(name):
+    with pytest.raises(ParseError, match="finite"):
+        read_formula(f"{name}*x")
+    with pytest.raises(ParseError):
+        parse_value(name)
+
+
 def test_function_names_are_not_variables():
     with pytest.raises(ParseError, match="is a function"):
         read_formula("exp + x")

@@ -17,6 +17,7 @@ import os
 import pickle
 import selectors
 import signal
+import sys
 import time
 from typing import Any, Callable, TypeVar
 
@@ -76,7 +77,8 @@ def _child(work: Callable[[], Any], fd: int, memory: int) -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
-        os.dup2(devnull, 2)  # nothing the work prints reaches the user's terminal
+        os.dup2(devnull, 2)  # nothing the work prints reaches the user's terminal,
+        sys.stdout = sys.stderr = open(devnull, "w", closefd=False)  # nor the parent's unwritten output
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         _cap_memory(memory)
         try:

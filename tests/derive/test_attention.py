@@ -257,10 +257,10 @@ def test_given_values_are_used_and_others_stay_put():
 # --- CLI ------------------------------------------------------------------------------------------------
 
 def test_cli_derive_verify_and_errors():
-    out = run_cli("derive", "attention", "--heads", "2", "--mask", "causal", "--values", "-f", "text")
+    out = run_cli("derive", "attention", "--heads", "2", "--mask", "causal", "--values", "--format", "text")
     assert out.returncode == 0, out.stderr
     assert "A_1 = softmax(S_1 + M) = [[1, 0, 0]," in out.stdout and "∈ ℝ^{4×2}" in out.stdout
-    ver = run_cli("verify", "attention", "--mask", "causal", "--points", "1", "-f", "json")
+    ver = run_cli("verify", "attention", "--mask", "causal", "--points", "1", "--format", "json")
     assert ver.returncode == 0, ver.stderr
     data = json.loads(ver.stdout)
     assert data["passed"] and {"Q", "K", "V", "∂L/∂S (masked)"} <= {c["parameter"] for c in data["checks"]}
@@ -272,8 +272,8 @@ def test_cli_derive_verify_and_errors():
 
 
 def test_cli_is_deterministic_and_draws_the_graph():
-    a = run_cli("derive", "attention", "--heads", "2", "--seed", "5", "-f", "json")
-    b = run_cli("derive", "attention", "--heads", "2", "--seed", "5", "-f", "json")
+    a = run_cli("derive", "attention", "--heads", "2", "--seed", "5", "--format", "json")
+    b = run_cli("derive", "attention", "--heads", "2", "--seed", "5", "--format", "json")
     assert a.returncode == 0 and a.stdout == b.stdout
     assert json.loads(a.stdout)["inputs"] != json.loads(
         render(topic.derive({"heads": 2}, {}, 6), "json"))["inputs"]  # another seed, other numbers

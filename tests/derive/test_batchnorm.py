@@ -148,12 +148,12 @@ def test_bad_options_are_user_errors(options, given, arg):
 
 
 def test_cli():
-    out = run_cli("derive", "batchnorm", "--seed", "3", "-f", "json")
-    again = run_cli("derive", "batchnorm", "--seed", "3", "-f", "json")
+    out = run_cli("derive", "batchnorm", "--seed", "3", "--format", "json")
+    again = run_cli("derive", "batchnorm", "--seed", "3", "--format", "json")
     assert out.returncode == 0 and out.stdout == again.stdout, out.stderr
     data = json.loads(out.stdout)
     assert data["topic"] == "batchnorm" and {s["id"] for s in data["steps"]} >= {"dL_dsigma_B^2", "dL_dmu_B", "dL_dx"}
-    ver = run_cli("verify", "batchnorm", "--points", "1", "-f", "text")
+    ver = run_cli("verify", "batchnorm", "--points", "1", "--format", "text")
     assert ver.returncode == 0 and "All checks passed." in ver.stdout, ver.stderr
     bad = run_cli("derive", "batchnorm", "--set", "m=1")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "--set m" in bad.stderr

@@ -14,7 +14,9 @@ from derive.errors import UserError
 from tests.conftest import ROOT, run_cli
 
 SAFE = {"exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh, "sin": math.sin, "cos": math.cos,
-        "sigmoid": lambda v: 1 / (1 + math.exp(-v)), "relu": lambda v: max(v, 0.0), "Heaviside": lambda v: float(v > 0)}
+        "sigmoid": lambda v: 1 / (1 + math.exp(-v)), "relu": lambda v: max(v, 0.0), "Heaviside": lambda v: float(v > 0),
+        "erf": math.erf, "sech": lambda v: 1 / math.cosh(v), "pi": math.pi, "sign": lambda v: float(v > 0) - float(v < 0),
+        "abs": abs, "max": max}
 
 
 def _num(text: str, point: dict[str, float]) -> float:
@@ -128,11 +130,162 @@ def test_cli_verdicts_and_exit_codes():
     ok = run_cli("check", "diff", "--f", "tanh(w*x+b)", "--wrt", "w", "--answer", "(1-tanh(w*x+b)**2)*x", "--format", "json")
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["verdict"] == "equivalent"
-    wrong = run_cli("check", "diff", "--f", "tanh(w*x+b)", "--wrt", "w", "--answer", "1-tanh(w*x+b)**2")
-    assert wrong.returncode == 0 and "not-equivalent" in wrong.stdout and "Differs at" in wrong.stdout
+    wrong = run_cli("check", "diff", "-f", "tanh(w*x+b)", "--wrt", "w", "--answer", "1-tanh(w*x+b)**2")
+    assert wrong.returncode == 1 and "not-equivalent" in wrong.stdout and "Differs at" in wrong.stdout
+    assert wrong.stderr == ""
+    unknown = run_cli("check", "diff", "-f", "sqrt(-x**2-1)", "--answer", "x")
+    assert unknown.returncode == 2 and "Verdict: unknown" in unknown.stdout
+    assert unknown.stderr.strip().splitlines() == [unknown.stderr.strip()] and "undecided" in unknown.stderr
     for args in (["--f", "__import__('os')", "--wrt", "x", "--answer", "1"], ["--f", "x", "--wrt", "y", "--answer", "1"],
-                 ["--f", "x", "--wrt", "x"]):
+                 ["--f", "x", "--wrt", "x"], ["--f", "x*y", "--answer", "1"], ["--f", "x/0", "--answer", "1"]):
         bad = run_cli("check", "diff", *args)
         assert bad.returncode == 2, bad.stdout
         assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
     assert not Path(ROOT / "hacked").exists()
+
+
+def test_help_documents_the_exit_status_and_short_f():
+    out = run_cli("check", "--help")
+    text = " ".join(out.stdout.split())
+    assert "check diff exits 0 when the derivative is equivalent, 1 when it is not, 2 for bad input" in text
+    assert "-f" in text and "--format" in text
+
+
+def test_short_f_is_the_function_not_the_format():
+    out = run_cli("check", "diff", "-f", "tanh(w*x)", "--wrt", "w", "--answer", "x*(1-tanh(w*x)**2)", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["function"] == "tanh(w*x)"
+    old = run_cli("derive", "mlp", "-f", "json")  # --format has no short form any more
+    assert old.returncode == 2 and "-f" in old.stderr
+
+
+# --- issue 11: ways of writing that must be accepted -------------------------------------------
+
+@pytest.mark.parametrize("f, wrt, answer", [
+    ("x*(1+erf(x/sqrt(2)))/2", "x", "(1+erf(x/sqrt(2)))/2 + x*exp(-x**2/2)/sqrt(2*pi)"),  # exact GELU
+    ("tanh(w*x)", "w", "x*sech(w*x)**2"),
+    ("tanh(w*x)", "w", "x*sech(w*x)^2"),
+    ("x^3", "x", "3x^2".replace("3x", "3*x")),
+    ("x(1-x)", None, "1-2*x"),
+    ("sigmoid(x)", None, "sigmoid(x)(1-sigmoid(x))".replace(")(", ")*(")),
+    ("w(x+1)", "w", "x+1"),
+])
+def test_new_notations_are_accepted(f, wrt, answer):
+    report = check_derivative(f, wrt, answer)
+    assert report.verdict == "equivalent", report.method
+    var = wrt or "x"
+    point = {"w": 0.37, "x": -1.21}
+    import sympy as sp
+    expected = float(report.expected.subs({sp.Symbol(k, real=True): v for k, v in point.items()}))
+    text = f.replace("^", "**").replace("x(1-x)", "x*(1-x)").replace("w(x+1)", "w*(x+1)")
+    assert expected == pytest.approx(_fd(text, var, point), abs=1e-6)
+
+
+def test_how_the_input_was_read_is_shown():
+    report = check_derivative("x^2", None, "2x".replace("2x", "2*x"))
+    reading = [s for s in report.steps if s.id == "reading"]
+    assert reading and "'^' read as '**'" in reading[0].because and reading[0].because.startswith("--f:")
+    report = check_derivative("x*(1-x)", "x", "(1-x) - x(1)")
+    assert "--answer: 'x(1)' read as x*(1)" in [s for s in report.steps if s.id == "reading"][0].because
+    plain = check_derivative("x**2", "x", "2*x")
+    assert not [s for s in plain.steps if s.id == "reading"]
+
+
+def test_wrt_is_optional_with_one_variable():
+    assert check_derivative("tanh(x)", None, "1-tanh(x)**2").wrt == "x"
+    with pytest.raises(UserError) as info:
+        check_derivative("tanh(w*x)", None, "x")
+    assert info.value.arg == "--wrt" and "w, x" in str(info.value)
+    with pytest.raises(UserError) as info:
+        check_derivative("2+3", None, "0")
+    assert info.value.arg == "--wrt"
+
+
+# --- issue 12 class 9: the functions it documents ------------------------------------------------
+
+@pytest.mark.parametrize("f, answer", [("Heaviside(x)*x", "Heaviside(x)"), ("sign(x)*x", "sign(x)"), ("abs(x)", "sign(x)"),
+                                       ("relu(x)*x", "2*relu(x)"), ("max(x, 0)", "Heaviside(x)")])
+def test_step_functions_are_differentiated_away_from_the_jump(f, answer):
+    report = check_derivative(f, "x", answer)
+    assert report.verdict == "equivalent", report.method
+    for x in (0.73, -1.4):
+        assert float(report.expected.subs(report.expected.free_symbols.pop(), x)) == pytest.approx(_fd(f, "x", {"x": x}), abs=1e-6)
+
+
+def test_dropped_diracdelta_is_said():
+    report = check_derivative("Heaviside(x)*x", "x", "Heaviside(x)")
+    derivative = next(s for s in report.steps if s.id == "derivative")
+    assert "DiracDelta" in derivative.because
+
+
+def test_step_function_wrong_answer_is_refuted():
+    report = check_derivative("sign(x)*x", "x", "x")
+    assert report.verdict == "not-equivalent"
+    assert abs(report.counterexample["x"]) > 0
+
+
+@pytest.mark.parametrize("f", ["x/0", "x*1e400", "log(0)*x", "x**(1/0)", "0**-1*x", "x + 0*log(0)"])
+def test_undefined_functions_are_input_errors(f):
+    with pytest.raises(UserError) as info:
+        check_derivative(f, "x", "1")
+    assert info.value.arg == "--f"
+
+
+def test_undefined_derivative_is_an_input_error():
+    with pytest.raises(UserError) as info:
+        check_derivative("0**x", "x", "1")
+    assert info.value.arg == "--f" and "undefined" in str(info.value)
+
+
+# --- issue 12 class 2: bounded symbolic work ---------------------------------------------------
+
+@pytest.mark.parametrize("levels", [16, 50, 100])
+def test_towers_end_quickly(levels):
+    import time
+    start = time.perf_counter()
+    try:
+        report = check_derivative("**".join(["x"] * levels), "x", "1")
+        assert report.verdict == "not-equivalent"
+    except UserError as exc:
+        assert exc.arg in ("--f", "check diff")
+    assert time.perf_counter() - start < 5.0
+
+
+@pytest.mark.parametrize("f", ["x+((999**999)**999)**999", "x*((2**1000)**1000)**1000", "exp(exp(exp(exp(5))))*x"])
+def test_huge_numbers_are_refused_at_once(f):
+    import time
+    start = time.perf_counter()
+    with pytest.raises(UserError) as info:
+        check_derivative(f, "x", "1")
+    assert info.value.arg == "--f" and time.perf_counter() - start < 0.5
+
+
+def test_confirmation_that_cannot_finish_is_too_complex():
+    """mpmath would need a 10⁸-bit exponent here; the child is killed at the deadline."""
+    import time
+    from derive import check_diff
+    start = time.perf_counter()
+    with pytest.raises(UserError, match="too complex to decide in 3 s"):
+        check_derivative("x", "x", "2 + exp(-exp(exp(exp(x**2+3))))")
+    assert time.perf_counter() - start < check_diff.SECONDS + 1.5
+
+
+def test_exact_rewrites_out_of_time_leave_the_numeric_verdict(monkeypatch):
+    import time
+    from derive.analytic import proof
+    monkeypatch.setattr(proof, "zero_by", lambda *a, **k: time.sleep(60))  # the forked child inherits this
+    start = time.perf_counter()
+    report = check_derivative("tanh(w*x+b)", "w", "x*(1-tanh(w*x+b))*(1+tanh(w*x+b))")
+    assert report.verdict == "equivalent" and report.method.startswith("numeric")
+    assert time.perf_counter() - start < 5.0
+
+
+def test_tree_size_counts_shared_parts_each_time():
+    import sympy as sp
+    from derive.check_diff import tree_size
+    x = sp.Symbol("x")
+    e = x + 1
+    for _ in range(40):
+        e = sp.Mul(e, e + 2, evaluate=False)
+    assert tree_size(x + 1) == 3
+    assert tree_size(e) > 2**40  # shared 40 times over: counted as written out, computed at once

@@ -162,12 +162,12 @@ def test_bad_options_are_user_errors(options, given, arg):
 
 
 def test_cli():
-    out = run_cli("derive", "conv", "--set", "stride=2", "--set", "padding=1", "--seed", "2", "-f", "json")
-    again = run_cli("derive", "conv", "--set", "stride=2", "--set", "padding=1", "--seed", "2", "-f", "json")
+    out = run_cli("derive", "conv", "--set", "stride=2", "--set", "padding=1", "--seed", "2", "--format", "json")
+    again = run_cli("derive", "conv", "--set", "stride=2", "--set", "padding=1", "--seed", "2", "--format", "json")
     assert out.returncode == 0 and out.stdout == again.stdout, out.stderr
     data = json.loads(out.stdout)
     assert data["steps"][0]["id"] == "output_size" and data["steps"][0]["value"] == 3
-    ver = run_cli("verify", "conv", "--set", "dims=1", "--points", "1", "-f", "text")
+    ver = run_cli("verify", "conv", "--set", "dims=1", "--points", "1", "--format", "text")
     assert ver.returncode == 0 and "All checks passed." in ver.stdout, ver.stderr
     bad = run_cli("derive", "conv", "--set", "stride=0")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "stride" in bad.stderr

@@ -166,8 +166,8 @@ def test_bad_options_are_user_errors(options, arg):
 
 
 def test_cli_conventions_determinism_and_bad_option():
-    out = run_cli("derive", "gru", "--convention", "pytorch", "--seed", "2", "-f", "json")
-    again = run_cli("derive", "gru", "--convention", "pytorch", "--seed", "2", "-f", "json")
+    out = run_cli("derive", "gru", "--convention", "pytorch", "--seed", "2", "--format", "json")
+    again = run_cli("derive", "gru", "--convention", "pytorch", "--seed", "2", "--format", "json")
     assert out.returncode == 0 and out.stdout == again.stdout
     data = json.loads(out.stdout)
     assert data["options"]["form"] == "split" and data["notes"][0].startswith("Convention: pytorch")

@@ -217,13 +217,13 @@ def test_bad_options_are_user_errors(options, arg):
 
 
 def test_cli_derive_verify_determinism_and_bad_option():
-    out = run_cli("derive", "lstm", "-f", "text")
+    out = run_cli("derive", "lstm", "--format", "text")
     assert out.returncode == 0, out.stderr
     assert "δ_f1 = ∂L/∂c1 ⊙ c0 ⊙ f1 ⊙ (𝟏 - f1)" in out.stdout and "∂c1/∂c0 = diag(f1)" in out.stdout
-    a = run_cli("derive", "lstm", "--form", "split", "--seed", "5", "-f", "json")
-    b = run_cli("derive", "lstm", "--form", "split", "--seed", "5", "-f", "json")
+    a = run_cli("derive", "lstm", "--form", "split", "--seed", "5", "--format", "json")
+    b = run_cli("derive", "lstm", "--form", "split", "--seed", "5", "--format", "json")
     assert a.returncode == 0 and a.stdout == b.stdout and json.loads(a.stdout)["options"]["form"] == "split"
-    ver = run_cli("verify", "lstm", "--steps", "2", "--points", "1", "-f", "json")
+    ver = run_cli("verify", "lstm", "--steps", "2", "--points", "1", "--format", "json")
     assert ver.returncode == 0, ver.stderr
     assert json.loads(ver.stdout)["passed"]
     bad = run_cli("derive", "lstm", "--convention", "pytorch")

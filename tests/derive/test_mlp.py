@@ -236,11 +236,11 @@ def test_json_results_evaluate_independently_to_their_values():
 # --- CLI in a subprocess ------------------------------------------------------------------------------
 
 def test_cli_derive_and_verify():
-    out = run_cli("derive", "mlp", "-f", "text")
+    out = run_cli("derive", "mlp", "--format", "text")
     assert out.returncode == 0, out.stderr
     assert "∂E_total/∂w5 = ∂E_total/∂out_o1·∂out_o1/∂net_o1·∂net_o1/∂w5" in out.stdout
     assert "∂E_total/∂out_h1 = ∂E_total/∂net_o1·∂net_o1/∂out_h1 + ∂E_total/∂net_o2·∂net_o2/∂out_h1" in out.stdout
-    ver = run_cli("verify", "mlp", "--matrix", "--layers", "3", "-f", "json")
+    ver = run_cli("verify", "mlp", "--matrix", "--layers", "3", "--format", "json")
     assert ver.returncode == 0, ver.stderr
     data = json.loads(ver.stdout)
     assert data["passed"] and {c["parameter"] for c in data["checks"]} >= {"W1", "W2", "W3", "b3"}
@@ -256,9 +256,9 @@ def test_cli_bad_option_is_one_line_exit_2(args, arg):
 
 
 def test_cli_same_seed_same_bytes():
-    a = run_cli("derive", "mlp", "--seed", "11", "-f", "json")
-    b = run_cli("derive", "mlp", "--seed", "11", "-f", "json")
-    c = run_cli("derive", "mlp", "--seed", "12", "-f", "json")
+    a = run_cli("derive", "mlp", "--seed", "11", "--format", "json")
+    b = run_cli("derive", "mlp", "--seed", "11", "--format", "json")
+    c = run_cli("derive", "mlp", "--seed", "12", "--format", "json")
     assert a.returncode == 0 and a.stdout == b.stdout and a.stdout != c.stdout
 
 

@@ -313,7 +313,7 @@ def test_giving_one_value_changes_no_other():
 # --- CLI ------------------------------------------------------------------------------------------
 
 def test_cli_derive_text_graph_and_bad_option():
-    out = run_cli("derive", "rnn", "--steps", "2", "--seed", "1", "-f", "text")
+    out = run_cli("derive", "rnn", "--steps", "2", "--seed", "1", "--format", "text")
     assert out.returncode == 0, out.stderr
     assert "∂L/∂W_hh = δ_2 h1ᵀ + δ_1 h0ᵀ" in out.stdout and "∂h2/∂h1 = diag(𝟏 - (h2 ⊙ h2)) W_hh" in out.stdout
     dot = run_cli("derive", "rnn", "--graph", "dot")
@@ -323,8 +323,8 @@ def test_cli_derive_text_graph_and_bad_option():
 
 
 def test_cli_same_seed_same_bytes():
-    a = run_cli("derive", "rnn", "--seed", "3", "-f", "json")
-    b = run_cli("derive", "rnn", "--seed", "3", "-f", "json")
+    a = run_cli("derive", "rnn", "--seed", "3", "--format", "json")
+    b = run_cli("derive", "rnn", "--seed", "3", "--format", "json")
     assert a.returncode == 0 and a.stdout == b.stdout
-    other = run_cli("derive", "rnn", "--seed", "4", "-f", "json")
+    other = run_cli("derive", "rnn", "--seed", "4", "--format", "json")
     assert json.loads(a.stdout)["inputs"] != json.loads(other.stdout)["inputs"]

@@ -1,0 +1,56 @@
+"""derive.analytic.bounded: work in a forked child, ended at its deadline or its memory cap."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from derive.analytic.bounded import TooComplex, bounded
+
+
+def test_returns_the_value_of_the_work():
+    import sympy as sp
+    x = sp.Symbol("x")
+    assert bounded(lambda: sp.expand((x + 1) ** 3), 5.0) == x**3 + 3 * x**2 + 3 * x + 1
+
+
+def test_runs_in_another_process():
+    assert bounded(os.getpid, 5.0) != os.getpid()
+
+
+def test_work_past_its_deadline_is_ended():
+    start = time.perf_counter()
+    with pytest.raises(TooComplex, match="too complex to decide in 0.5 s"):
+        bounded(lambda: time.sleep(30), 0.5)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_one_long_integer_operation_is_ended_too():
+    """A signal timer cannot interrupt 10**(10**9); killing the child can."""
+    start = time.perf_counter()
+    with pytest.raises(TooComplex):
+        bounded(lambda: 10 ** (10**9), 0.5)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_memory_beyond_the_cap_is_refused():
+    with pytest.raises(TooComplex, match="memory"):
+        bounded(lambda: bytearray(4 * 1024**3), 10.0, memory=256 * 1024**2)
+
+
+def test_exceptions_of_the_work_are_raised_again():
+    with pytest.raises(ZeroDivisionError):
+        bounded(lambda: 1 / 0, 5.0)
+
+
+def test_nothing_the_child_prints_reaches_the_terminal(capfd):
+    bounded(lambda: print("from the child") or os.write(2, b"child stderr\n"), 5.0)
+    out, err = capfd.readouterr()
+    assert "child" not in out + err
+
+
+def test_no_time_left_is_too_complex_at_once():
+    with pytest.raises(TooComplex):
+        bounded(lambda: 1, 0.0)
