@@ -135,6 +135,14 @@ def test_formula_domain_errors_are_parse_errors(text):
         read_formula(text)
 
 
+def test_formula_zero_division_and_undefined_values_are_named():
+    with pytest.raises(ParseError, match="^division by zero$"):
+        read_formula("x/(x-x)")  # the divisor is exactly 0 once built, though it has a variable
+    for text in ("log(x-x)+x", "0**(x-x-1)*x", "x*log(0*x)"):  # no part is a plain number: SymPy's zoo is caught
+        with pytest.raises(ParseError, match="undefined value"):
+            read_formula(text)
+
+
 def test_ragged_matrix_is_refused():
     with pytest.raises(ParseError, match="equal length"):
         parse_value("[[1, 2], [3]]")

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from derive.check_diff import check_derivative
 from derive.errors import UserError
@@ -289,3 +290,33 @@ def test_tree_size_counts_shared_parts_each_time():
         e = sp.Mul(e, e + 2, evaluate=False)
     assert tree_size(x + 1) == 3
     assert tree_size(e) > 2**40  # shared 40 times over: counted as written out, computed at once
+
+
+FUNCTIONS = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "softplus", "erf", "sech", "log2",
+             "Heaviside", "sign"]
+FORMULAS = st.recursive(
+    st.sampled_from(["x", "w", "2", "0.5", "-1", "pi", "e", "1e300", "1e-300", "0"]),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "**", "^"]), inner).map(lambda t: f"({t[0]}{t[1]}{t[2]})"),
+        st.tuples(st.sampled_from(FUNCTIONS), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(["max", "min"]), inner, inner).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        inner.map(lambda s: f"x({s})")),
+    max_leaves=8)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(FORMULAS, FORMULAS, st.sampled_from(["x", None]))
+def test_fuzzed_formulas_give_a_verdict_or_an_input_error(f, answer, wrt):
+    """Random formulas from the function table: a verdict with its exit status, or a UserError; in time."""
+    import time
+    from derive.check_diff import EXIT_STATUS
+    start = time.perf_counter()
+    try:
+        report = check_derivative(f, wrt, answer)
+    except UserError as exc:
+        assert exc.arg in ("--f", "--answer", "--wrt", "check diff"), exc
+    else:
+        assert report.verdict in EXIT_STATUS
+        if report.counterexample:
+            assert all(math.isfinite(v) for v in report.counterexample.values())
+    assert time.perf_counter() - start < 6.0
