@@ -109,4 +109,30 @@ DIFF = [
     Case("diff-latex", ["check", "diff", "-f", "sigmoid(w*x)", "--wrt", "w", "--answer", "x*sigmoid(w*x)", "--format", "latex"], rc=(1,)),
 ]
 
-CASES = DOORS + DIFF
+
+def _toml(answer: str):
+    """A setup writing ``work.toml``: the README's som exercise with ``"d2.1" = <answer>`` (a TOML value)."""
+    def setup(tmp):
+        (tmp / "work.toml").write_text('topic = "som"\n[givens]\nweights = [[0.1, 0.8, 0.9], [0.6, 0.0, 0.1]]\n'
+                                       f'x = [[0.7, 0.8, 0.0]]\nlr = 0.2\n[answers]\n"d2.1" = {answer}\n', encoding="utf-8")
+    return setup
+
+
+TOML_ANSWERS = {  # typed values read by answer_from_number, not by the text parser
+    "toml-answer-inf": "inf",
+    "toml-answer-nan": "nan",
+    "toml-answer-minus-inf-in-list": "[1.17, -inf]",
+    "toml-answer-400-digit-int": "1" + "0" * 400,
+    "toml-answer-5-deep": "[[[[[1.0]]]]]",
+    "toml-answer-10001-numbers": "[" + ", ".join(["0.5"] * 10_001) + "]",
+    "toml-answer-ragged": "[[1.0], [2.0, 3.0]]",
+    "toml-answer-bool": "true",
+    "toml-answer-datetime": "1979-05-27T07:32:00Z",
+    "toml-answer-huge-float": "1e308",
+    "toml-answer-text-1e400": '"1e400"',
+    "toml-answer-text-deep": '"' + "-" * 1500 + '1"',
+}
+TOML = [Case(name, ["check", "{tmp}/work.toml", "--format", "json"], setup=_toml(value), rc=(0, 1, 2))
+        for name, value in TOML_ANSWERS.items()]
+
+CASES = DOORS + DIFF + TOML
