@@ -24,21 +24,38 @@ FILE_FORMATS = {".md": "markdown", ".tex": "latex", ".json": "json", ".txt": "te
 # --- options ---------------------------------------------------------------------------------
 
 def pairs(items: Iterable[str] | None, arg: str) -> dict[str, str]:
-    """``["k=v", …]`` → ``{k: v}`` (text values; the pillar parses them safely)."""
+    """``["k=v", …]`` → ``{k: v}`` (text values; the pillar parses them safely). A key given
+    twice is refused: one of the two values would be silently dropped."""
     out: dict[str, str] = {}
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
             raise UserError(f"expected KEY=VALUE, got '{item[:40]}'", arg)
-        out[key.strip()] = value.strip()
+        key, value = key.strip(), value.strip()
+        if key in out:
+            raise UserError(f"'{key[:40]}' given twice ({out[key][:20]} and {value[:20]})", arg)
+        out[key] = value
+    return out
+
+
+def answer_values(items: Iterable[str] | None) -> dict[str, str]:
+    """``--answer`` items as ``{step id: text}``; a value such as ``0,5`` (a decimal comma, or a
+    list without brackets) is refused, naming the step."""
+    from problems.answer_file import refuse_bare_list
+    out = pairs(items, "--answer")
+    for key, text in out.items():
+        refuse_bare_list(text, f"--answer {key}")
     return out
 
 
 def given_values(items: Iterable[str] | None) -> dict[str, Any]:
-    """``--given`` items read by the safe parser into numbers and nested lists (words stay text)."""
+    """``--given`` items read by the safe parser into numbers and nested lists (words stay text);
+    ``0,5`` is refused as for ``--answer``."""
     from derive.parse import parse_value
+    from problems.answer_file import refuse_bare_list
     out: dict[str, Any] = {}
     for key, text in pairs(items, "--given").items():
+        refuse_bare_list(text, f"--given {key}")
         try:
             out[key] = parse_value(text)
         except UserError:
@@ -51,6 +68,16 @@ def options(values: Mapping[str, Any], names: Iterable[str], set_items: Iterable
     None too), then the ``--set KEY=VALUE`` items, in that order."""
     named = {name: None if values[name] is False else values[name] for name in names}
     return {**named, **pairs(set_items, "--set")}
+
+
+def exclusive(given: Mapping[str, str], option: str, others: Iterable[str], why: str = "") -> None:
+    """Refuse ``option`` and any of ``others`` given together (``given``: the names given on the
+    command line → how they are written, e.g. ``{"count": "--count"}``): one would be ignored."""
+    if option not in given:
+        return
+    for other in others:
+        if other in given:
+            raise UserError(f"cannot be combined with {given[option]}{why}", given[other])
 
 
 def variant(name: str | None, solve_weights: bool) -> str | None:
@@ -97,8 +124,21 @@ def dot_graph(doc: Any, graph: str, topic: str) -> str:
     return str(doc.graph.to_dot())
 
 
+def sheet_file(path: Path, count: int = 1) -> Path:
+    """``--out`` checked before any work: a ``.md``, ``.tex``, ``.json``, ``.txt`` or (one
+    exercise) ``.toml`` name in a writable folder, not a directory, FIFO or device."""
+    from derive.files import check_writable
+    suffix = path.suffix.lower()
+    if suffix not in FILE_FORMATS and suffix != ".toml":
+        raise UserError(f"'{path}': expected a .md, .tex, .json, .txt or .toml file name", "--out")
+    if suffix == ".toml" and count != 1:
+        raise UserError("a .toml answer file holds one exercise; drop --count or write .md/.tex", "--out")
+    return check_writable(path, "--out")
+
+
 def write(doc: Any, path: Path) -> str:
-    """Write ``doc`` to ``path`` in the format its extension names; returns the format."""
+    """Write ``doc`` to ``path`` in the format its extension names (atomically: a temporary file
+    beside it, renamed); returns the format."""
     from derive.printing import render
     fmt = FILE_FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -129,10 +169,19 @@ def _answer_file(sheet: Any) -> str:
 
 
 def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write '{path}': {exc.strerror}", "--out") from exc
+    from derive.files import atomic_write
+    atomic_write(path, text, "--out")
+
+
+def train_files(plot: Path | None, save: Path | None) -> None:
+    """``--plot`` and ``--save`` checked before training (a run is not lost at its end): a
+    writable place for a file, not a directory, FIFO or device; plots are ``.png``."""
+    from derive.files import check_writable
+    if plot is not None:
+        from numeric.plotting import check_plot_path
+        check_plot_path(plot)
+    if save is not None:
+        check_writable(save, "--save")
 
 
 @contextmanager
@@ -169,14 +218,34 @@ def one_line(text: str) -> str:
 
 
 def run(command: Callable[[], int]) -> NoReturn:
-    """Run a command and exit with its status: 0 done, 1 a check or run failed, 2 bad input
-    (one line on stderr), 130 interrupted."""
-    try:
-        status = command()
-    except UserError as exc:
-        sys.stderr.write(f"chainrule: error: {one_line(f'{exc.arg}: {exc}' if exc.arg else str(exc))}\n")
-        sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
-        sys.stderr.write("chainrule: aborted\n")
-        sys.exit(EXIT_INTERRUPTED)
+    """Run a command and exit with its status: 0 done, 1 a check or run failed or the output
+    could not be written (one line; a reader that went away, as in ``| head -1``, quietly),
+    2 bad input (one line on stderr), 130 interrupted ("chainrule: aborted").
+
+    stdout and stderr are :class:`problems.streams.Guarded` meanwhile: ASCII notation where the
+    encoding cannot hold Unicode, and a failed write is reported here, not as a traceback.
+    """
+    from problems import streams
+    with streams.guarded() as (out, _):
+        try:
+            closed = streams.closed_reason(sys.stdout if out is None else out._stream)
+            if closed:
+                raise streams.OutputFailed("standard output", closed)
+            status = command()
+            if out is not None:
+                out.flush()
+        except UserError as exc:
+            streams.say(f"chainrule: error: {one_line(f'{exc.arg}: {exc}' if exc.arg else str(exc))}")
+            status = EXIT_USAGE
+        except KeyboardInterrupt:
+            streams.say("chainrule: aborted")
+            status = EXIT_INTERRUPTED
+        except streams.OutputClosed:
+            streams.silence(sys.stdout if out is None else out._stream)
+            status = EXIT_FAILED
+        except streams.OutputFailed as exc:
+            if out is not None:
+                streams.silence(out._stream)
+            streams.say(f"chainrule: error: {one_line(str(exc))}")
+            status = EXIT_FAILED
     sys.exit(status)
