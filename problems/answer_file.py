@@ -34,7 +34,7 @@ FILE_ARG = "FILE"
 
 _SPECIAL = re.compile(r"[\[\]{}#\"']")
 _BASIC = re.compile(r'(?:[^"\\\n]|\\.)*"')
-_ML_BASIC = re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""', re.DOTALL)
+_ML_BASIC = re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""(?:""?)?', re.DOTALL)  # may end in 4 or 5 quotes
 
 
 def read_answer_file(path: Path | str) -> dict[str, Any]:
@@ -89,6 +89,8 @@ def deep_bracket_line(text: str, limit: int) -> int | None:
             if text.startswith("''", i):
                 j = text.find("'''", i + 2)
                 i = n if j < 0 else j + 3
+                while i < n and i < j + 5 and text[i] == "'":  # up to two quotes end the content
+                    i += 1
             else:
                 j = text.find("'", i)
                 i = n if j < 0 else j + 1

@@ -104,10 +104,14 @@ def output_format(fmt: Any) -> str:
 
 
 def show(doc: Any, fmt: Any) -> None:
-    """Render ``doc`` in the chosen format and write it to stdout."""
+    """Render ``doc`` in the chosen format and write it to stdout (JSON with ``\\uXXXX`` escapes
+    when stdout cannot encode Unicode; other formats are transliterated by the stream)."""
     from derive.printing import render
     name = output_format(fmt)
     out = render(doc, name)
+    if name == "json" and getattr(sys.stdout, "ascii", False):  # a stream without Unicode: \uXXXX, same JSON
+        from problems.streams import escape_json
+        out = escape_json(out)
     if name == "rich":
         from rich.console import Console
         Console(highlight=False).print(out)
@@ -240,6 +244,11 @@ def run(command: Callable[[], int]) -> NoReturn:
         except KeyboardInterrupt:
             streams.say("chainrule: aborted")
             status = EXIT_INTERRUPTED
+            # CPython marks an interrupt that ends inside a string exec/eval (code that NumPy and
+            # the standard library run while training) as unhandled even when caught, and under
+            # `python -m` then dies by SIGINT instead of exiting 130. A constant string eval
+            # clears that mark (run_eval_code_obj resets it first); no user text is evaluated.
+            eval("0")  # noqa: S307
         except streams.OutputClosed:
             streams.silence(sys.stdout if out is None else out._stream)
             status = EXIT_FAILED

@@ -28,7 +28,8 @@ from typing import Any, TextIO
 
 # The course's notation in ASCII. Superscripts become ``^…`` and subscripts ``_…`` (one caret or
 # underscore per run: x⁻¹ → x^-1, h_{t−1} written hₜ₋₁ → h_t-1); combining accents become a suffix
-# (ŷ → y_hat). Keep the right-hand sides ASCII and free of "inf"/"nan" words.
+# (ŷ → y_hat). Keep the right-hand sides ASCII, free of '"' and '\\' (they would end or escape a
+# JSON string) and of the words "inf"/"nan".
 WORDS = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "eps", "ζ": "zeta", "η": "eta",
     "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
@@ -43,7 +44,7 @@ WORDS = {
     "→": "->", "←": "<-", "↔": "<->", "⇒": "=>", "⇐": "<=", "⇔": "<=>", "↦": "|->",
     "⌊": "floor(", "⌋": ")", "⌈": "ceil(", "⌉": ")", "⟨": "<", "⟩": ">",
     "…": "...", "⋯": "...", "′": "'", "″": "''", "–": "-", "—": "--", "‘": "'", "’": "'",
-    "“": '"', "”": '"', "•": "*", "°": " deg", "§": "S", "½": "1/2", "¼": "1/4", "¾": "3/4",
+    "“": "'", "”": "'", "«": "<<", "»": ">>", "•": "*", "°": " deg", "§": "S", "½": "1/2", "¼": "1/4", "¾": "3/4",
     "ℝ": "R", "ℕ": "N", "ℤ": "Z", "ℓ": "l", "𝟏": "1", "✓": "ok", "✔": "ok", "✗": "(x)",
     "✘": "(x)", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
 }
@@ -57,7 +58,7 @@ SUBSCRIPTS = {"₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4", "₅":
               "ₓ": "x", "ₕ": "h", "ₖ": "k", "ₗ": "l", "ₘ": "m", "ₙ": "n", "ₚ": "p", "ₛ": "s", "ₜ": "t",
               "ᵢ": "i", "ⱼ": "j", "ᵣ": "r", "ᵤ": "u", "ᵥ": "v"}
 ACCENTS = {"\u0302": "_hat", "\u0303": "_tilde", "\u0304": "_bar", "\u0305": "_bar", "\u0307": "_dot",
-           "\u0308": "_ddot", "\u20d7": "_vec"}
+           "\u20d7": "_vec"}
 PROBE = "σ∂−²→⊙₁ᵀ"  # a stream that cannot encode these gets ASCII notation
 
 
@@ -104,6 +105,24 @@ def to_ascii(text: str) -> str:
         run = mark
         out.append(piece)
     return "".join(out)
+
+
+def escape_json(text: str) -> str:
+    """JSON text with every non-ASCII character written as a ``\\uXXXX`` escape (surrogate pairs
+    beyond U+FFFF): the same JSON value, in ASCII. Non-ASCII can only occur inside strings.
+
+    >>> escape_json('{"f": "σ(z)"}')
+    '{"f": "\\\\u03c3(z)"}'
+    """
+    if text.isascii():
+        return text
+    def escape(ch: str) -> str:
+        code = ord(ch)
+        if code <= 0xFFFF:
+            return f"\\u{code:04x}"
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return "".join(ch if ch.isascii() else escape(ch) for ch in text)
 
 
 def can_encode(encoding: str | None, text: str = PROBE) -> bool:
