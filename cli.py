@@ -228,7 +228,7 @@ def practice_command(
     cl.exclusive(given, "list_steps", ["count", "out", "no_solutions"], " (it shows the type's steps)")
     if out is not None:
         cl.sheet_file(out, count)
-    prompt = dict(ask=input, say=print) if interactive else {}
+    prompt = dict(ask=cl.ask, say=print) if interactive else {}
     doc = problems.practice(topic, topics=topics_, seed=seed, count=count, difficulty=difficulty.value if "difficulty" in given else None,
                             variant=cl.variant(variant, solve_weights), solutions=not no_solutions, steps=list_steps, **prompt)
     if out is not None and not (list_steps or interactive):
@@ -263,7 +263,7 @@ def check_command(
     if target == "diff":
         from derive.check_diff import check_derivative
         return cl.show(check_derivative(*cl.diff_arguments(f, wrt, answer)), fmt)
-    prompt = dict(ask=input, say=print) if interactive else {}
+    prompt = dict(ask=cl.ask, say=print) if interactive else {}
     report = problems.check(target, toml=file, seed=seed, difficulty=difficulty.value if "difficulty" in given else None,
                             variant=cl.variant(variant, solve_weights), givens=cl.given_values(given_items), answers=cl.answer_values(answer), **prompt)
     cl.show(report, fmt)

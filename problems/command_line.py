@@ -94,6 +94,36 @@ def diff_arguments(f: str | None, wrt: str | None, answers: list[str] | None) ->
     return f, wrt, answers[0]
 
 
+# --- input -----------------------------------------------------------------------------------
+
+MAX_INPUT_LINE = 100_000
+
+
+def ask(prompt: str) -> str:
+    """One line typed at the ``--interactive`` prompt, without its newline: ``input`` on a
+    terminal; from a pipe or file at most :data:`MAX_INPUT_LINE` characters (``< /dev/zero``
+    cannot fill memory). No stdin or its end → EOFError (the session ends); text that is not
+    in stdin's encoding or a longer line → UserError."""
+    stream = sys.stdin
+    if stream is None:
+        raise EOFError
+    try:
+        if stream.isatty():
+            return input(prompt)
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+        line = stream.readline(MAX_INPUT_LINE + 1)
+    except UnicodeDecodeError:
+        raise UserError(f"standard input is not {getattr(stream, 'encoding', None) or 'UTF-8'} text", "--interactive") from None
+    except (OSError, ValueError):  # a closed or unreadable stdin ends the session like its end
+        raise EOFError from None
+    if not line:
+        raise EOFError
+    if len(line) > MAX_INPUT_LINE:
+        raise UserError(f"an input line longer than {MAX_INPUT_LINE:,} characters", "--interactive")
+    return line.rstrip("\r\n")
+
+
 # --- output ----------------------------------------------------------------------------------
 
 def output_format(fmt: Any) -> str:

@@ -353,6 +353,9 @@ CASES += [
     Case("interactive-garbage", ["practice", "som@3", "--interactive"], stdin="\n".join(["%%%", "0,5", "[[[", "?", "q"]) + "\n",
          rc=OK, check_output=False),
     Case("interactive-long-line", ["check", "ttest@3", "--interactive"], stdin="1" * 100_000 + "\nq\n", rc=OK, check_output=False),
+    Case("interactive-endless-line", ["practice", "som@3", "--interactive"], stdin="0" * 200_000, rc=REFUSED,
+         stderr_match="--interactive.*longer than", check_output=False),
+    Case("interactive-crlf-lines", ["check", "ttest@3", "--interactive"], stdin="1\r\n2\r\nq\r\n", rc=OK, check_output=False),
     Case("interactive-nul-and-unicode", ["check", "ttest@3", "--interactive"], stdin="\x00\x00\nσ²\n∞\nq\n", rc=OK,
          check_output=False),
 ]

@@ -118,3 +118,20 @@ def test_a_sheet_is_written_atomically_and_replaces_the_old_file(tmp_path):
     sheet = engine.make_sheet([get("som")], 1, 1, "exam", None, show_solutions=True)
     assert "wrote 1 exercise(s) with an answer key" in cl.save_sheet(sheet, path)
     assert path.read_text(encoding="utf-8").startswith("#") and [p.name for p in tmp_path.iterdir()] == ["s.md"]
+
+
+def test_the_interactive_prompt_reads_bounded_lines(monkeypatch, capsys):
+    import io
+    import sys
+    monkeypatch.setattr(sys, "stdin", io.StringIO("0.87\r\n" + "1" * (cl.MAX_INPUT_LINE + 5)))
+    assert cl.ask("t> ") == "0.87"
+    with pytest.raises(UserError, match="longer than 100,000 characters") as caught:
+        cl.ask("t> ")
+    assert caught.value.arg == "--interactive"
+    assert capsys.readouterr().out == "t> t> "
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    with pytest.raises(EOFError):
+        cl.ask("t> ")
+    monkeypatch.setattr(sys, "stdin", None)  # started with `<&-`
+    with pytest.raises(EOFError):
+        cl.ask("t> ")
