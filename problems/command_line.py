@@ -112,16 +112,17 @@ def ask(prompt: str) -> str:
             return input(prompt)
         sys.stdout.write(prompt)
         sys.stdout.flush()
-        line = stream.readline(MAX_INPUT_LINE + 1)
+        line = stream.readline(MAX_INPUT_LINE + 3)  # the limit, a line end and one more
     except UnicodeDecodeError:
         raise UserError(f"standard input is not {getattr(stream, 'encoding', None) or 'UTF-8'} text", "--interactive") from None
     except (OSError, ValueError):  # a closed or unreadable stdin ends the session like its end
         raise EOFError from None
     if not line:
         raise EOFError
-    if len(line) > MAX_INPUT_LINE:
+    text = line.rstrip("\r\n")
+    if len(text) > MAX_INPUT_LINE:
         raise UserError(f"an input line longer than {MAX_INPUT_LINE:,} characters", "--interactive")
-    return line.rstrip("\r\n")
+    return text
 
 
 # --- output ----------------------------------------------------------------------------------

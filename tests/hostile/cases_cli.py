@@ -380,7 +380,7 @@ CASES += [
 ENCODED = {  # every command once in cp1252 (a Windows console), the notation-heavy ones in ascii and latin-1
     "cp1252": {"derive-mlp": ["derive", "mlp"], "derive-lstm": ["derive", "lstm"], "topics": ["topics"],
                "practice-som": ["practice", "som", "--seed", "1"], "check-som": ["check", "som@3", "--answer", "winner.1=1"],
-               "verify-mlp": ["verify", "mlp"], "derive-mlp-rich": ["derive", "mlp", "--format", "rich"]},
+               "steps-lstm": ["practice", "lstm", "--list-steps"], "derive-mlp-rich": ["derive", "mlp", "--format", "rich"]},
     "ascii": {"derive-attention": ["derive", "attention"], "practice-backprop": ["practice", "backprop", "--seed", "2"],
               "check-ttest": ["check", "ttest@3", "--answer", "t=1"]},
     "latin-1": {"derive-gru": ["derive", "gru"]},
