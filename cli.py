@@ -116,6 +116,7 @@ def topics_command(fmt: FormatOpt = None) -> None:
 
 @app.command("derive")
 def derive_command(
+    ctx: typer.Context,
     topic: Annotated[str, typer.Argument(help="Topic, e.g. mlp, activations, lstm, attention (see `chainrule topics`).")],
     given: GivenOpt = None,
     values: Annotated[bool, typer.Option("--values", help="Evaluate every step at random numbers (seeded).")] = False,
@@ -136,7 +137,6 @@ def derive_command(
     graph: Annotated[Optional[str], typer.Option(help="Print the computational graph instead: dot.")] = None,
     set_: SetOpt = None,
     fmt: FormatOpt = None,
-    ctx: typer.Context = None,  # type: ignore[assignment]
 ) -> None:
     """Derive TOPIC step by step: forward pass, local derivatives, chain-rule products, gradients."""
     cl.exclusive(given_on_command_line(ctx), "graph", ["fmt"], " (the graph is printed in dot)")
@@ -208,6 +208,7 @@ def train_command(
 
 @app.command("practice")
 def practice_command(
+    ctx: typer.Context,
     topic: Annotated[Optional[str], typer.Argument(help="Problem type (see `chainrule topics`), or an exercise id TOPIC@SEED.")] = None,
     topics_: Annotated[Optional[str], typer.Option("--topics", help="Several types, comma-separated, mixed into one sheet.")] = None,
     seed: SeedOpt = None,
@@ -220,7 +221,6 @@ def practice_command(
     out: Annotated[Optional[Path], typer.Option(help="Write a sheet (.md, .tex, .json, .txt) or a TOML answer file (.toml).")] = None,
     list_steps: Annotated[bool, typer.Option("--list-steps", help="Show the type's step ids, givens, variants and mistakes.")] = False,
     fmt: FormatOpt = None,
-    ctx: typer.Context = None,  # type: ignore[assignment]
 ) -> None:
     """Generate randomized, reproducible exercises (ids TOPIC@SEED) with worked solutions."""
     given = given_on_command_line(ctx)
@@ -231,7 +231,7 @@ def practice_command(
     prompt = dict(ask=cl.ask, say=print) if interactive else {}
     doc = problems.practice(topic, topics=topics_, seed=seed, count=count, difficulty=difficulty.value if "difficulty" in given else None,
                             variant=cl.variant(variant, solve_weights), solutions=not no_solutions, steps=list_steps, **prompt)
-    if out is not None and not (list_steps or interactive):
+    if out is not None:  # not with --list-steps or --interactive (refused above)
         print(cl.save_sheet(doc, out))
     else:
         cl.show(doc, fmt)
@@ -239,6 +239,7 @@ def practice_command(
 
 @app.command("check")
 def check_command(
+    ctx: typer.Context,
     target: Annotated[str, typer.Argument(help="Problem type, exercise id TOPIC@SEED, a .toml file, or 'diff'.")],
     file: Annotated[Optional[Path], typer.Argument(help="A TOML file with [givens] and [answers].")] = None,
     seed: SeedOpt = None,
@@ -251,18 +252,15 @@ def check_command(
     f: Annotated[Optional[str], typer.Option("--f", help="check diff: the function, e.g. 'tanh(w*x+b)'.")] = None,
     wrt: Annotated[Optional[str], typer.Option(help="check diff: the variable to differentiate by.")] = None,
     fmt: FormatOpt = None,
-    ctx: typer.Context = None,  # type: ignore[assignment]
 ) -> None:
     """Check a hand calculation step by step: correct, rounded, follow-through, incorrect, missing."""
     given = given_on_command_line(ctx)
     if target == "diff":
         cl.exclusive({**given, "target": "check diff"}, "target", [k for k in given if k not in ("target", *DIFF_OPTIONS)],
                      " (it takes --f, --wrt, --answer and --format)")
-    else:
-        cl.exclusive({**given, "target": "TARGET"}, "target", ["f", "wrt"], f" '{target}' (--f and --wrt are for check diff)")
-    if target == "diff":
         from derive.check_diff import check_derivative
         return cl.show(check_derivative(*cl.diff_arguments(f, wrt, answer)), fmt)
+    cl.exclusive({**given, "target": "TARGET"}, "target", ["f", "wrt"], f" '{target}' (--f and --wrt are for check diff)")
     prompt = dict(ask=cl.ask, say=print) if interactive else {}
     report = problems.check(target, toml=file, seed=seed, difficulty=difficulty.value if "difficulty" in given else None,
                             variant=cl.variant(variant, solve_weights), givens=cl.given_values(given_items), answers=cl.answer_values(answer), **prompt)

@@ -263,7 +263,7 @@ def run(command: Callable[[], int]) -> NoReturn:
     from problems import streams
     with streams.guarded() as (out, _):
         try:
-            closed = streams.closed_reason(sys.stdout if out is None else out._stream)
+            closed = streams.closed_reason(sys.stdout if out is None else out.wrapped)
             if closed:
                 raise streams.OutputFailed("standard output", closed)
             status = command()
@@ -281,11 +281,10 @@ def run(command: Callable[[], int]) -> NoReturn:
             # clears that mark (run_eval_code_obj resets it first); no user text is evaluated.
             eval("0")  # noqa: S307
         except streams.OutputClosed:
-            streams.silence(sys.stdout if out is None else out._stream)
             status = EXIT_FAILED
         except streams.OutputFailed as exc:
-            if out is not None:
-                streams.silence(out._stream)
             streams.say(f"chainrule: error: {one_line(str(exc))}")
             status = EXIT_FAILED
+        if status != EXIT_OK:
+            streams.drain(out)  # what the command printed before it stopped; a failure is not reported twice
     sys.exit(status)

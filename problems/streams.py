@@ -3,10 +3,13 @@ encoded, and a failed write reported once instead of a traceback.
 
 The printers write the course's notation in Unicode (σ, ∂, ², →, ⊙ …). A stream whose encoding
 cannot hold it (``PYTHONIOENCODING=cp1252``, a legacy Windows console, ``LANG=C`` with ASCII) is
-written in ASCII instead, through :data:`ASCII` — σ → ``sigma``, ∂ → ``d``, x² → ``x^2``,
-w₁ → ``w_1``, → → ``->``, ⊙ → ``(.)`` (the table is the documentation; ``docs/limits.md``
-says where it applies). Anything else non-ASCII loses its accents (é → e) or becomes ``?``.
-Columns of a table may then shift by a few characters: the printers measured the Unicode text.
+written in ASCII instead, through :func:`to_ascii` and the tables :data:`WORDS`,
+:data:`SUPERSCRIPTS`, :data:`SUBSCRIPTS` and :data:`ACCENTS` — σ → ``sigma``, ∂ → ``d``,
+x² → ``x^2``, w₁ → ``w_1``, → → ``->``, ⊙ → ``(.)``, ŷ → ``y_hat`` (the tables are the
+documentation; ``docs/limits.md`` says where it applies). Anything else non-ASCII loses its
+accents (é → e) or becomes ``?``; JSON is written with ``\\uXXXX`` escapes instead
+(:func:`escape_json`, the same JSON). Columns of a table may shift by a few characters: the
+printers measured the Unicode text.
 
 :func:`guarded` swaps ``sys.stdout``/``sys.stderr`` for :class:`Guarded` wrappers while a
 command runs: a write that fails (``> /dev/full``, a closed descriptor) raises
@@ -159,6 +162,11 @@ class Guarded:
         self.ascii = not can_encode(getattr(stream, "encoding", None))
 
     @property
+    def wrapped(self) -> Any:
+        """The stream written to."""
+        return self._stream
+
+    @property
     def encoding(self) -> str | None:
         """The encoding the text arrives in: ``ascii`` when transliterated, else the stream's."""
         return "ascii" if self.ascii else getattr(self._stream, "encoding", None)
@@ -221,8 +229,7 @@ def closed_reason(stream: Any) -> str | None:
 @contextmanager
 def guarded() -> Iterator[tuple[Guarded | None, Guarded | None]]:
     """``sys.stdout``/``sys.stderr`` wrapped in :class:`Guarded` while the block runs (None for a
-    stream that is missing), restored after. A stdout whose write failed is pointed at
-    ``os.devnull`` on leaving, so the interpreter's final flush cannot print a second error."""
+    stream that is missing, e.g. started with ``>&-``), restored after."""
     saved = sys.stdout, sys.stderr
     out = Guarded(sys.stdout, "standard output") if sys.stdout is not None else None
     err = Guarded(sys.stderr, "standard error") if sys.stderr is not None else None
@@ -251,6 +258,17 @@ def silence(stream: TextIO | None) -> None:
         os.close(null)
     except OSError:
         pass
+
+
+def drain(out: Guarded | None) -> None:
+    """Flush ``out`` after a command stopped early; if that fails (or had failed), point its
+    descriptor at ``os.devnull`` so the interpreter's own final flush stays silent too."""
+    if out is None:
+        return
+    try:
+        out.flush()
+    except (OutputFailed, OutputClosed):
+        silence(out.wrapped)
 
 
 def say(line: str) -> None:
