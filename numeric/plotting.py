@@ -21,11 +21,15 @@ def pyplot() -> Any:
 
 def check_plot_path(path: str | Path) -> Path:
     """``path`` if a PNG can be written there (a ``.png`` name in a writable folder, not a
-    directory, FIFO or device); else a UserError naming ``--plot``. Called before training too."""
+    directory, FIFO or device, and matplotlib installed); else a UserError naming ``--plot``.
+    Called before training too, so a long run is not lost at its end."""
+    import importlib.util
     from derive.files import check_writable
     p = Path(path)
     if p.suffix.lower() != ".png":
         raise UserError(f"'{path}': expected a .png file name", "--plot")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise UserError("matplotlib is not installed (pip install 'chainrule[plot]')", "--plot")
     return check_writable(p, "--plot")
 
 
