@@ -23,8 +23,10 @@ from problems import command_line as cl
 
 try:  # typer ≥ 0.29 vendors click
     from typer._click import exceptions as click
+    from typer._click.core import ParameterSource
 except ImportError:  # pragma: no cover - older typer with click as a dependency
     from click import exceptions as click  # type: ignore[no-redef]
+    from click.core import ParameterSource  # type: ignore[no-redef]
 
 app = typer.Typer(
     name="chainrule",
@@ -93,6 +95,14 @@ class TopicOptions:
 
 Described, Bare = TopicOptions(described=True), TopicOptions(described=False)
 TRAIN_OPTIONS = ("epochs", "steps", "lr", "batch_size", "hidden", "data", "text")
+DIFF_OPTIONS = ("f", "wrt", "answer", "fmt")
+
+
+def given_on_command_line(ctx: typer.Context) -> dict[str, str]:
+    """The parameters the user typed (not defaults) → how they are written (``--count``, ``FILE``)."""
+    typed = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT, ParameterSource.PROMPT)
+    return {p.name: p.opts[0] if p.param_type_name == "option" else p.name.upper()
+            for p in ctx.command.params if p.name and ctx.get_parameter_source(p.name) in typed}
 
 
 # --- commands (each body: options in, one pillar call, result out) ---------------------------
@@ -106,6 +116,7 @@ def topics_command(fmt: FormatOpt = None) -> None:
 
 @app.command("derive")
 def derive_command(
+    ctx: typer.Context,
     topic: Annotated[str, typer.Argument(help="Topic, e.g. mlp, activations, lstm, attention (see `chainrule topics`).")],
     given: GivenOpt = None,
     values: Annotated[bool, typer.Option("--values", help="Evaluate every step at random numbers (seeded).")] = False,
@@ -128,6 +139,7 @@ def derive_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Derive TOPIC step by step: forward pass, local derivatives, chain-rule products, gradients."""
+    cl.exclusive(given_on_command_line(ctx), "graph", ["fmt"], " (the graph is printed in dot)")
     options = cl.options(locals(), TopicOptions.NAMES, set_)
     doc = derive.derive(topic, options, given=cl.given_values(given), seed=seed, values=values)
     if graph is not None:
@@ -186,6 +198,7 @@ def train_command(
 ) -> int:
     """Train MODEL on real or standard data with a progress bar; report final metrics."""
     options = cl.options(locals(), TRAIN_OPTIONS, set_)
+    cl.train_files(plot, save)
     with cl.progress_bar(model, shown=cl.output_format(fmt) in ("rich", "text") and sys.stderr.isatty()) as progress:
         report = numeric.train(model, options, progress=progress, backend=backend.value, device=device, seed=seed,
                                plot=plot, save=save, load=load)
@@ -195,6 +208,7 @@ def train_command(
 
 @app.command("practice")
 def practice_command(
+    ctx: typer.Context,
     topic: Annotated[Optional[str], typer.Argument(help="Problem type (see `chainrule topics`), or an exercise id TOPIC@SEED.")] = None,
     topics_: Annotated[Optional[str], typer.Option("--topics", help="Several types, comma-separated, mixed into one sheet.")] = None,
     seed: SeedOpt = None,
@@ -209,10 +223,15 @@ def practice_command(
     fmt: FormatOpt = None,
 ) -> None:
     """Generate randomized, reproducible exercises (ids TOPIC@SEED) with worked solutions."""
-    prompt = dict(ask=input, say=print) if interactive else {}
-    doc = problems.practice(topic, topics=topics_, seed=seed, count=count, difficulty=difficulty.value,
+    given = given_on_command_line(ctx)
+    cl.exclusive(given, "interactive", ["count", "out", "list_steps", "topics_", "no_solutions"], " (one exercise, solved here)")
+    cl.exclusive(given, "list_steps", ["count", "out", "no_solutions"], " (it shows the type's steps)")
+    if out is not None:
+        cl.sheet_file(out, count)
+    prompt = dict(ask=cl.ask, say=print) if interactive else {}
+    doc = problems.practice(topic, topics=topics_, seed=seed, count=count, difficulty=difficulty.value if "difficulty" in given else None,
                             variant=cl.variant(variant, solve_weights), solutions=not no_solutions, steps=list_steps, **prompt)
-    if out is not None and not (list_steps or interactive):
+    if out is not None:  # not with --list-steps or --interactive (refused above)
         print(cl.save_sheet(doc, out))
     else:
         cl.show(doc, fmt)
@@ -220,13 +239,14 @@ def practice_command(
 
 @app.command("check")
 def check_command(
+    ctx: typer.Context,
     target: Annotated[str, typer.Argument(help="Problem type, exercise id TOPIC@SEED, a .toml file, or 'diff'.")],
     file: Annotated[Optional[Path], typer.Argument(help="A TOML file with [givens] and [answers].")] = None,
     seed: SeedOpt = None,
     difficulty: Annotated[Difficulty, typer.Option(help="Difficulty the exercise was generated with.")] = Difficulty.exam,
     variant: VariantOpt = None,
     solve_weights: SolveWeightsOpt = False,
-    given: GivenOpt = None,
+    given_items: Annotated[Optional[list[str]], typer.Option("--given", "-g", help="KEY=VALUE, repeatable (numbers, fractions, exp(-0.5), [[…],[…]]).")] = None,
     answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", help="STEP=VALUE, repeatable (for diff: the derivative).")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Enter the answers step by step.")] = False,
     f: Annotated[Optional[str], typer.Option("--f", "-f", help="check diff: the function, e.g. 'tanh(w*x+b)'.")] = None,
@@ -238,16 +258,20 @@ def check_command(
     check diff exits 0 when the derivative is equivalent, 1 when it is not, 2 for bad input or
     when it cannot be decided within the time limit.
     """
+    given = given_on_command_line(ctx)
     if target == "diff":
+        cl.exclusive({**given, "target": "check diff"}, "target", [k for k in given if k not in ("target", *DIFF_OPTIONS)],
+                     " (it takes --f, --wrt, --answer and --format)")
         from derive.check_diff import EXIT_STATUS, check_derivative
         report = check_derivative(*cl.diff_arguments(f, wrt, answer))
         cl.show(report, fmt)
         if EXIT_STATUS[report.verdict] == cl.EXIT_USAGE:
             sys.stderr.write(f"chainrule: error: check diff: undecided: {cl.one_line(report.method)}\n")
         return EXIT_STATUS[report.verdict]
-    prompt = dict(ask=input, say=print) if interactive else {}
-    report = problems.check(target, toml=file, seed=seed, difficulty=difficulty.value, variant=cl.variant(variant, solve_weights),
-                            givens=cl.given_values(given), answers=cl.pairs(answer, "--answer"), **prompt)
+    cl.exclusive({**given, "target": "TARGET"}, "target", ["f", "wrt"], f" '{target}' (--f and --wrt are for check diff)")
+    prompt = dict(ask=cl.ask, say=print) if interactive else {}
+    report = problems.check(target, toml=file, seed=seed, difficulty=difficulty.value if "difficulty" in given else None,
+                            variant=cl.variant(variant, solve_weights), givens=cl.given_values(given_items), answers=cl.answer_values(answer), **prompt)
     cl.show(report, fmt)
 
 
@@ -272,6 +296,8 @@ def _invoke(argv: list[str] | None) -> int:
         raise KeyboardInterrupt from None
     except typer.Exit as exc:
         return int(exc.exit_code)
+    if rv == cl.EXIT_INTERRUPTED:  # typer turns Ctrl-C into a silent status 130; no command returns it
+        raise KeyboardInterrupt
     return rv if isinstance(rv, int) else cl.EXIT_OK
 
 

@@ -81,10 +81,11 @@ def read_bytes(path: Path | str, arg: str, cap: int = MB) -> bytes:
 
 
 def read_text(path: Path | str, arg: str, cap: int = MB) -> str:
-    """The UTF-8 text of the regular file ``path`` (at most ``cap`` bytes; not UTF-8 → UserError)."""
+    """The UTF-8 text of the regular file ``path`` (at most ``cap`` bytes; not UTF-8 → UserError).
+    A leading byte-order mark, as some Windows editors write, is dropped."""
     data = read_bytes(path, arg, cap)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UserError(f"'{path}' is not UTF-8 text (byte {exc.start})", arg) from None
 

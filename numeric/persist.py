@@ -1,10 +1,13 @@
 """Save and load model parameters as ``.npz`` with a JSON manifest (model, shapes, config).
 
-A missing, truncated or mismatched file is a ``UserError`` naming ``--load`` (exit 2).
+A missing, truncated or mismatched file is a ``UserError`` naming ``--load`` (exit 2); a
+``--load`` file is read through ``derive.files.read_bytes`` (regular files only, at most
+``MAX_LOAD_BYTES``), a ``--save`` file written through ``derive.files.atomic_write``.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -13,8 +16,10 @@ from typing import Any
 import numpy as np
 
 from derive.errors import UserError
+from derive.files import atomic_write, read_bytes
 
 MANIFEST = "__manifest__"
+MAX_LOAD_BYTES = 100_000_000  # bytes of a --load file (docs/limits.md)
 
 
 def save(path: str | Path, model: str, params: dict[str, np.ndarray], config: dict[str, Any] | None = None) -> None:
@@ -22,20 +27,15 @@ def save(path: str | Path, model: str, params: dict[str, np.ndarray], config: di
     manifest = {"model": model, "shapes": {k: list(v.shape) for k, v in params.items()}, "config": config or {}}
     arrays = {k: np.asarray(v) for k, v in params.items()}
     arrays[MANIFEST] = np.frombuffer(json.dumps(manifest, default=str).encode(), dtype=np.uint8)
-    try:
-        with open(path, "wb") as fh:
-            np.savez(fh, **arrays)
-    except OSError as exc:
-        raise UserError(f"cannot write '{path}': {exc.strerror}", "--save") from exc
+    atomic_write(path, lambda fh: np.savez(fh, **arrays), "--save")  # never a truncated file
 
 
 def load(path: str | Path, model: str, shapes: dict[str, tuple[int, ...]] | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Read parameters saved by :func:`save`; check the model name and (if given) every shape."""
     p = Path(path)
-    if not p.is_file():
-        raise UserError(f"'{path}': no such file", "--load")
+    raw = read_bytes(p, "--load", MAX_LOAD_BYTES)  # a regular file (no FIFO, no device), capped
     try:
-        with np.load(p, allow_pickle=False) as data:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
             if MANIFEST not in data.files:
                 raise UserError(f"'{path}': not a chainrule parameter file (no manifest)", "--load")
             manifest = json.loads(bytes(data[MANIFEST]).decode())

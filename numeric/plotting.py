@@ -19,15 +19,29 @@ def pyplot() -> Any:
     return plt
 
 
-def save_figure(fig: Any, path: str | Path) -> str:
-    """Save ``fig`` as PNG at ``path`` (parent folders must exist); returns the path written."""
+def check_plot_path(path: str | Path) -> Path:
+    """``path`` if a PNG can be written there (a ``.png`` name in a writable folder, not a
+    directory, FIFO or device, and matplotlib installed); else a UserError naming ``--plot``.
+    Called before training too, so a long run is not lost at its end."""
+    import importlib.util
+    from derive.files import check_writable
     p = Path(path)
     if p.suffix.lower() != ".png":
         raise UserError(f"'{path}': expected a .png file name", "--plot")
-    if not p.parent.exists():
-        raise UserError(f"'{p.parent}': no such folder", "--plot")
-    fig.savefig(p, dpi=110, bbox_inches="tight")
-    pyplot().close(fig)
+    if importlib.util.find_spec("matplotlib") is None:
+        raise UserError("matplotlib is not installed (pip install 'chainrule[plot]')", "--plot")
+    return check_writable(p, "--plot")
+
+
+def save_figure(fig: Any, path: str | Path) -> str:
+    """Save ``fig`` as PNG at ``path`` (atomically: a temporary file beside it, renamed);
+    returns the path written."""
+    from derive.files import atomic_write
+    p = check_plot_path(path)
+    try:
+        atomic_write(p, lambda fh: fig.savefig(fh, format="png", dpi=110, bbox_inches="tight"), "--plot")
+    finally:
+        pyplot().close(fig)
     return str(p)
 
 

@@ -14,12 +14,14 @@ from typing import Any
 
 
 def practice(topic: str | None = None, *, topics: str | Iterable[str] | None = None, seed: int | None = None,
-             count: int = 1, difficulty: str = "exam", variant: str | None = None, solutions: bool = True,
+             count: int = 1, difficulty: str | None = None, variant: str | None = None, solutions: bool = True,
              steps: bool = False, ask: Callable[[str], str] | None = None,
              say: Callable[[str], Any] | None = None) -> Any:
     """A practice sheet (``derive.steps.Sheet``) of ``count`` distinct exercises of ``topic`` (a
     type or an exercise id ``TOPIC@SEED[:difficulty][+variant]``) and/or ``topics``, seeds
     ``seed, seed+1, …`` (no seed: a random one), with the answer key unless ``solutions=False``.
+    ``difficulty`` None is the id's or ``exam``; a seed, difficulty or variant given both in the
+    id and as an argument must agree (UserError otherwise).
 
     ``steps=True``: the first type's step list instead (``StepList``: step ids, givens, mistakes).
     With ``ask`` (and ``say``, see ``problems.interactive``): the first exercise solved at a
@@ -38,7 +40,7 @@ def practice(topic: str | None = None, *, topics: str | Iterable[str] | None = N
 
 
 def check(target: str | ModuleType, *, givens: Mapping[str, Any] | None = None,
-          answers: Mapping[str, Any] | None = None, seed: int | None = None, difficulty: str = "exam",
+          answers: Mapping[str, Any] | None = None, seed: int | None = None, difficulty: str | None = None,
           variant: str | None = None, toml: str | Path | None = None, ask: Callable[[str], str] | None = None,
           say: Callable[[str], Any] | None = None) -> Any:
     """The check report (``derive.steps.CheckReport``) of ``answers`` ({step id: value or text})
@@ -47,7 +49,9 @@ def check(target: str | ModuleType, *, givens: Mapping[str, Any] | None = None,
 
     The exercise is ``target`` (a type or its module, an exercise id, or a ``.toml`` answer file)
     with ``seed``/``difficulty``/``variant``, or the exercise ``toml`` names; ``givens`` replace
-    generated ones (without a seed they are the whole exercise). With ``ask`` (and ``say``, see
+    generated ones (without a seed they are the whole exercise); a seed, difficulty (None: the
+    id's, the file's or ``exam``) or variant named in several places must agree, and a given key
+    the type does not know is refused. With ``ask`` (and ``say``, see
     ``problems.interactive``) the answers are entered at a prompt first.
     """
     from problems import engine

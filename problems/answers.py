@@ -108,6 +108,8 @@ def read_one(spec: StepSpec, value: Any) -> Answer:
         return _read_words(value)
     if isinstance(value, str):
         return parse_answer(value, "number")
+    if isinstance(value, list) and any(isinstance(x, str) for x in C.flatten(value)):
+        raise ParseError('expected numbers, got text in a list (write a vector as one string: "[0.87, 1.1]")')
     return answer_from_number(value)
 
 

@@ -24,21 +24,38 @@ FILE_FORMATS = {".md": "markdown", ".tex": "latex", ".json": "json", ".txt": "te
 # --- options ---------------------------------------------------------------------------------
 
 def pairs(items: Iterable[str] | None, arg: str) -> dict[str, str]:
-    """``["k=v", …]`` → ``{k: v}`` (text values; the pillar parses them safely)."""
+    """``["k=v", …]`` → ``{k: v}`` (text values; the pillar parses them safely). A key given
+    twice is refused: one of the two values would be silently dropped."""
     out: dict[str, str] = {}
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
             raise UserError(f"expected KEY=VALUE, got '{item[:40]}'", arg)
-        out[key.strip()] = value.strip()
+        key, value = key.strip(), value.strip()
+        if key in out:
+            raise UserError(f"'{key[:40]}' given twice ({out[key][:20]} and {value[:20]})", arg)
+        out[key] = value
+    return out
+
+
+def answer_values(items: Iterable[str] | None) -> dict[str, str]:
+    """``--answer`` items as ``{step id: text}``; a value such as ``0,5`` (a decimal comma, or a
+    list without brackets) is refused, naming the step."""
+    from problems.answer_file import refuse_bare_list
+    out = pairs(items, "--answer")
+    for key, text in out.items():
+        refuse_bare_list(text, f"--answer {key}")
     return out
 
 
 def given_values(items: Iterable[str] | None) -> dict[str, Any]:
-    """``--given`` items read by the safe parser into numbers and nested lists (words stay text)."""
+    """``--given`` items read by the safe parser into numbers and nested lists (words stay text);
+    ``0,5`` is refused as for ``--answer``."""
     from derive.parse import parse_value
+    from problems.answer_file import refuse_bare_list
     out: dict[str, Any] = {}
     for key, text in pairs(items, "--given").items():
+        refuse_bare_list(text, f"--given {key}")
         try:
             out[key] = parse_value(text)
         except UserError:
@@ -51,6 +68,16 @@ def options(values: Mapping[str, Any], names: Iterable[str], set_items: Iterable
     None too), then the ``--set KEY=VALUE`` items, in that order."""
     named = {name: None if values[name] is False else values[name] for name in names}
     return {**named, **pairs(set_items, "--set")}
+
+
+def exclusive(given: Mapping[str, str], option: str, others: Iterable[str], why: str = "") -> None:
+    """Refuse ``option`` and any of ``others`` given together (``given``: the names given on the
+    command line → how they are written, e.g. ``{"count": "--count"}``): one would be ignored."""
+    if option not in given:
+        return
+    for other in others:
+        if other in given:
+            raise UserError(f"cannot be combined with {given[option]}{why}", given[other])
 
 
 def variant(name: str | None, solve_weights: bool) -> str | None:
@@ -68,6 +95,37 @@ def diff_arguments(f: str | None, wrt: str | None, answers: list[str] | None) ->
     return f, wrt, answers[0]
 
 
+# --- input -----------------------------------------------------------------------------------
+
+MAX_INPUT_LINE = 100_000
+
+
+def ask(prompt: str) -> str:
+    """One line typed at the ``--interactive`` prompt, without its newline: ``input`` on a
+    terminal; from a pipe or file at most :data:`MAX_INPUT_LINE` characters (``< /dev/zero``
+    cannot fill memory). No stdin or its end → EOFError (the session ends); text that is not
+    in stdin's encoding or a longer line → UserError."""
+    stream = sys.stdin
+    if stream is None:
+        raise EOFError
+    try:
+        if stream.isatty():
+            return input(prompt)
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+        line = stream.readline(MAX_INPUT_LINE + 3)  # the limit, a line end and one more
+    except UnicodeDecodeError:
+        raise UserError(f"standard input is not {getattr(stream, 'encoding', None) or 'UTF-8'} text", "--interactive") from None
+    except (OSError, ValueError):  # a closed or unreadable stdin ends the session like its end
+        raise EOFError from None
+    if not line:
+        raise EOFError
+    text = line.rstrip("\r\n")
+    if len(text) > MAX_INPUT_LINE:
+        raise UserError(f"an input line longer than {MAX_INPUT_LINE:,} characters", "--interactive")
+    return text
+
+
 # --- output ----------------------------------------------------------------------------------
 
 def output_format(fmt: Any) -> str:
@@ -78,10 +136,14 @@ def output_format(fmt: Any) -> str:
 
 
 def show(doc: Any, fmt: Any) -> None:
-    """Render ``doc`` in the chosen format and write it to stdout."""
+    """Render ``doc`` in the chosen format and write it to stdout (JSON with ``\\uXXXX`` escapes
+    when stdout cannot encode Unicode; other formats are transliterated by the stream)."""
     from derive.printing import render
     name = output_format(fmt)
     out = render(doc, name)
+    if name == "json" and getattr(sys.stdout, "ascii", False):  # a stream without Unicode: \uXXXX, same JSON
+        from problems.streams import escape_json
+        out = escape_json(out)
     if name == "rich":
         from rich.console import Console
         Console(highlight=False).print(out)
@@ -98,8 +160,21 @@ def dot_graph(doc: Any, graph: str, topic: str) -> str:
     return str(doc.graph.to_dot())
 
 
+def sheet_file(path: Path, count: int = 1) -> Path:
+    """``--out`` checked before any work: a ``.md``, ``.tex``, ``.json``, ``.txt`` or (one
+    exercise) ``.toml`` name in a writable folder, not a directory, FIFO or device."""
+    from derive.files import check_writable
+    suffix = path.suffix.lower()
+    if suffix not in FILE_FORMATS and suffix != ".toml":
+        raise UserError(f"'{path}': expected a .md, .tex, .json, .txt or .toml file name", "--out")
+    if suffix == ".toml" and count != 1:
+        raise UserError("a .toml answer file holds one exercise; drop --count or write .md/.tex", "--out")
+    return check_writable(path, "--out")
+
+
 def write(doc: Any, path: Path) -> str:
-    """Write ``doc`` to ``path`` in the format its extension names; returns the format."""
+    """Write ``doc`` to ``path`` in the format its extension names (atomically: a temporary file
+    beside it, renamed); returns the format."""
     from derive.printing import render
     fmt = FILE_FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -130,10 +205,19 @@ def _answer_file(sheet: Any) -> str:
 
 
 def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write '{path}': {exc.strerror}", "--out") from exc
+    from derive.files import atomic_write
+    atomic_write(path, text, "--out")
+
+
+def train_files(plot: Path | None, save: Path | None) -> None:
+    """``--plot`` and ``--save`` checked before training (a run is not lost at its end): a
+    writable place for a file, not a directory, FIFO or device; plots are ``.png``."""
+    from derive.files import check_writable
+    if plot is not None:
+        from numeric.plotting import check_plot_path
+        check_plot_path(plot)
+    if save is not None:
+        check_writable(save, "--save")
 
 
 @contextmanager
@@ -170,14 +254,38 @@ def one_line(text: str) -> str:
 
 
 def run(command: Callable[[], int]) -> NoReturn:
-    """Run a command and exit with its status: 0 done, 1 a check or run failed, 2 bad input
-    (one line on stderr), 130 interrupted."""
-    try:
-        status = command()
-    except UserError as exc:
-        sys.stderr.write(f"chainrule: error: {one_line(f'{exc.arg}: {exc}' if exc.arg else str(exc))}\n")
-        sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
-        sys.stderr.write("chainrule: aborted\n")
-        sys.exit(EXIT_INTERRUPTED)
+    """Run a command and exit with its status: 0 done, 1 a check or run failed or the output
+    could not be written (one line; a reader that went away, as in ``| head -1``, quietly),
+    2 bad input (one line on stderr), 130 interrupted ("chainrule: aborted").
+
+    stdout and stderr are :class:`problems.streams.Guarded` meanwhile: ASCII notation where the
+    encoding cannot hold Unicode, and a failed write is reported here, not as a traceback.
+    """
+    from problems import streams
+    with streams.guarded() as (out, _):
+        try:
+            closed = streams.closed_reason(sys.stdout if out is None else out.wrapped)
+            if closed:
+                raise streams.OutputFailed("standard output", closed)
+            status = command()
+            if out is not None:
+                out.flush()
+        except UserError as exc:
+            streams.say(f"chainrule: error: {one_line(f'{exc.arg}: {exc}' if exc.arg else str(exc))}")
+            status = EXIT_USAGE
+        except KeyboardInterrupt:
+            streams.say("chainrule: aborted")
+            status = EXIT_INTERRUPTED
+            # CPython marks an interrupt that ends inside a string exec/eval (code that NumPy and
+            # the standard library run while training) as unhandled even when caught, and under
+            # `python -m` then dies by SIGINT instead of exiting 130. A constant string eval
+            # clears that mark (run_eval_code_obj resets it first); no user text is evaluated.
+            eval("0")  # noqa: S307
+        except streams.OutputClosed:
+            status = EXIT_FAILED
+        except streams.OutputFailed as exc:
+            streams.say(f"chainrule: error: {one_line(str(exc))}")
+            status = EXIT_FAILED
+        if status != EXIT_OK:
+            streams.drain(out)  # what the command printed before it stopped; a failure is not reported twice
     sys.exit(status)

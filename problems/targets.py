@@ -8,7 +8,7 @@ and ``[answers]``. Errors name the command-line argument at fault (``TOPIC``, ``
 from __future__ import annotations
 
 import os
-import tomllib
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
@@ -18,15 +18,15 @@ from derive.errors import UserError
 from derive.options import find
 from derive.steps import Exercise
 from problems import engine
+from problems.answer_file import read_answer_file
 from problems.registry import get
 
-MAX_FILE_BYTES = 1_000_000
 
-
-def practice_targets(topic: str | None, topics: str | Iterable[str] | None, seed: int | None, difficulty: str,
+def practice_targets(topic: str | None, topics: str | Iterable[str] | None, seed: int | None, difficulty: str | None,
                      variant: str | None) -> tuple[list[ModuleType], int, str, str | None]:
-    """(types, seed, difficulty, variant) of a sheet: ``topic`` (a type or an exercise id, whose
-    seed, difficulty and variant win) then ``topics`` (comma-separated); no seed → a random one."""
+    """(types, seed, difficulty, variant) of a sheet: ``topic`` (a type or an exercise id) then
+    ``topics`` (comma-separated); no seed → a random one. A seed, difficulty or variant named
+    both by the id and by an option must agree (``difficulty=None``: not given, exam)."""
     names: list[str] = []
     if topic:
         try:
@@ -34,9 +34,10 @@ def practice_targets(topic: str | None, topics: str | Iterable[str] | None, seed
         except ValueError as exc:
             raise UserError(str(exc), "TOPIC") from None
         names.append(name)
-        seed = id_seed if id_seed is not None else seed
-        difficulty = id_diff if "@" in topic and ":" in topic else difficulty
-        variant = id_var or variant
+        label = f"the exercise id {topic.strip()}"
+        seed = agree("seed", [(label, id_seed), ("--seed", seed)])
+        difficulty = agree("difficulty", [(label, id_diff if ":" in topic else None), ("--difficulty", difficulty)])
+        variant = agree("variant", [(label, id_var), ("--variant", variant)])
     if topics:
         items = topics.split(",") if isinstance(topics, str) else topics
         names += [t.strip() for t in items if t.strip()]
@@ -48,35 +49,43 @@ def practice_targets(topic: str | None, topics: str | Iterable[str] | None, seed
         raise UserError(f"'{variant}' is not a variant of {', '.join(names)} (variants: {known})", "--variant")
     if seed is None:
         seed = int.from_bytes(os.urandom(3), "big")
-    return modules, seed, difficulty, variant
+    return modules, seed, difficulty or "exam", variant
 
 
-def check_target(target: str, file: Path | None, seed: int | None, difficulty: str, variant: str | None,
+def check_target(target: str, file: Path | None, seed: int | None, difficulty: str | None, variant: str | None,
                  givens: Mapping[str, Any], answers: Mapping[str, Any]) -> tuple[ModuleType, Exercise, dict[str, Any], str | None]:
     """(type, exercise, raw answers, exercise id or None) of a check: the exercise named by
     ``target`` (a type, an id or a ``.toml`` file) or by the file, regenerated from its seed or
-    built from the explicit givens; options override the file."""
+    built from the explicit givens. The topic, seed, difficulty and variant may each be named by
+    the target, an option and the file (its ``exercise`` id and its keys): all that name one must
+    agree. Givens and answers on the command line replace the file's; a given the type does not
+    know is refused."""
     doc: dict[str, Any] = {}
     if target.endswith(".toml"):
         file, target = Path(target), ""
     if file is not None:
         doc = read_answer_file(file)
-    name = target or str(doc.get("exercise") or doc.get("topic") or "")
-    if not name:
+    t = _exercise_id(target, "TARGET", "") if target else None
+    exercise = str(doc.get("exercise", ""))
+    e = _exercise_id(exercise, f"{file}: exercise", "") if exercise else None
+    named = [(n, a) for n, a in ((t and t[0], "TARGET"), (e and e[0], f"{file}: exercise"), (doc.get("topic"), f"{file}: topic")) if n]
+    if not named:
         raise UserError("name the problem type (or put topic = \"...\" in the TOML file)", "TARGET")
-    topic, id_seed, id_diff, id_var = _exercise_id(name, "TARGET", "")
-    module = find(get, topic, "TOPIC")
-    if id_seed is None and doc.get("exercise") and target:  # `check som mywork.toml`: the file's id
-        topic2, id_seed, id_diff, id_var = _exercise_id(str(doc["exercise"]), str(file), "exercise: ")
-        if topic2 != topic:
-            raise UserError(f"'{target}' does not match the file's exercise {doc['exercise']}", "TARGET")
-        name = str(doc["exercise"])
-    seed = id_seed if id_seed is not None else seed if seed is not None else doc.get("seed")
-    difficulty = id_diff if ":" in name else str(doc.get("difficulty", difficulty))
-    variant = id_var or variant or doc.get("variant")
+    module = find(get, named[0][0], named[0][1])
+    for name, arg in named[1:]:
+        if find(get, name, arg) is not module:
+            raise UserError(f"'{name}' does not match {named[0][1]} '{named[0][0]}'", arg)
+    from_target, from_file = f"the exercise id {target.strip()}", f"{file}: exercise {exercise}"
+    seed = agree("seed", [(from_target, t and t[1]), ("--seed", seed), (from_file, e and e[1]), (f"{file}: seed", doc.get("seed"))])
+    difficulty = agree("difficulty", [(from_target, t[2] if t and ":" in target else None), ("--difficulty", difficulty),
+                                      (from_file, e[2] if e and ":" in exercise else None),
+                                      (f"{file}: difficulty", doc.get("difficulty"))]) or "exam"
+    variant = agree("variant", [(from_target, t and t[3]), ("--variant", variant), (from_file, e and e[3]),
+                                (f"{file}: variant", doc.get("variant"))])
     explicit = {**dict(doc.get("givens", {})), **givens}
+    refuse_unknown_givens(module, explicit, set(givens), file)
     raw: dict[str, Any] = {**dict(doc.get("answers", {})), **answers}
-    if isinstance(seed, int) and not isinstance(seed, bool):
+    if seed is not None:
         base = engine.make_exercise(module, seed, difficulty, variant)
         if not explicit or module.validate({**base.givens, **explicit}) == base.givens:
             return module, base, raw, base.id
@@ -87,26 +96,44 @@ def check_target(target: str, file: Path | None, seed: int | None, difficulty: s
     return module, engine.make_exercise(module, 0, difficulty, variant, explicit), raw, None
 
 
+def agree(what: str, sources: list[tuple[str, Any]]) -> Any:
+    """The one value of ``what`` (seed, difficulty, variant) that the named ``sources`` give
+    (None when none does); two different values are a UserError naming the later source."""
+    chosen: tuple[str, Any] | None = None
+    for label, value in sources:
+        if value is None or value == "":
+            continue
+        if chosen is not None and value != chosen[1]:
+            raise UserError(f"{what} {value} conflicts with {what} {chosen[1]} of {chosen[0]}", label)
+        chosen = chosen or (label, value)
+    return None if chosen is None else chosen[1]
+
+
+def known_givens(module: ModuleType) -> set[str]:
+    """The given keys ``module`` reads: those ``GIVENS`` documents (``"N, F, P, S"`` and
+    ``"sigma | logvar"`` name several) and those its generator writes, for every variant."""
+    import numpy as np
+    keys = {part.strip() for key in module.GIVENS for part in re.split(r"[,|]", key)}
+    for variant in (None, *getattr(module, "VARIANTS", {})):
+        for difficulty in ("easy", "exam", "hard"):
+            keys |= set(module.generate(np.random.default_rng(0), difficulty, variant))
+    return keys
+
+
+def refuse_unknown_givens(module: ModuleType, givens: Mapping[str, Any], from_options: set[str], file: Path | None) -> None:
+    """A given key ``module`` does not read is a UserError naming it (a typo must not be ignored)."""
+    if not givens:
+        return
+    known = known_givens(module)
+    for key in givens:
+        if key not in known:
+            shown = ", ".join(sorted(known, key=str.lower))
+            raise UserError(f"given '{key}': {module.NAME} has no such given (its givens: {shown})",
+                            "--given" if key in from_options else f"{file}: givens")
+
+
 def _exercise_id(text: str, arg: str, prefix: str) -> tuple[str, int | None, str, str | None]:
     try:
         return engine.parse_exercise_id(text)
     except ValueError as exc:
         raise UserError(f"{prefix}{exc}", arg) from None
-
-
-def read_answer_file(path: Path) -> dict[str, Any]:
-    """A TOML answer file as a dict; ``[givens]`` and ``[answers]``, when present, are tables."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise UserError("file too large (at most 1 MB)", str(path))
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError("no such file", str(path)) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"not valid TOML ({exc})", str(path)) from None
-    except OSError as exc:
-        raise UserError(f"cannot read ({exc.strerror})", str(path)) from None
-    for table in ("givens", "answers"):
-        if table in data and not isinstance(data[table], dict):
-            raise UserError(f"[{table}] must be a table", str(path))
-    return data

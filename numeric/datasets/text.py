@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from derive.errors import UserError
+from derive.files import read_text
 
 MAX_BYTES = 2_000_000
 
@@ -35,16 +36,7 @@ def read(path: str | Path | None, min_chars: int = 2) -> tuple[str, str]:
     if path is None:
         return zen_of_python(), "the Zen of Python (stdlib 'this')"
     p = Path(path)
-    if not p.is_file():
-        raise UserError(f"'{path}': no such file", "--text")
-    try:
-        if p.stat().st_size > MAX_BYTES:
-            raise UserError(f"'{path}': larger than {MAX_BYTES // 1_000_000} MB", "--text")
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UserError(f"'{path}': not a UTF-8 text file", "--text") from None
-    except OSError as exc:
-        raise UserError(f"'{path}': cannot read ({exc.strerror})", "--text") from None
+    text = read_text(p, "--text", MAX_BYTES)  # a regular file, at most MAX_BYTES bytes, UTF-8
     if len(text) < min_chars:
         raise UserError(f"'{path}': too short ({len(text)} characters; need at least {min_chars})", "--text")
     return text, p.name

@@ -47,9 +47,12 @@ class Case:
     max_seconds: float = TIME_BOUND
     subprocess: bool = False
     stdout_path: str | None = None   # subprocess only: send stdout there (e.g. /dev/full)
-    close_stdout: bool = False       # subprocess only: start with stdout closed
+    close_stdout: bool = False       # subprocess only: start with stdout closed (as `>&-`)
     interrupt_after: float | None = None  # subprocess only: send SIGINT after this many seconds
     check_output: bool = True        # judge stdout for NaN/∞ (off for outputs that quote the input)
+    stderr_match: str | None = None  # a regex stderr must match (re.search), e.g. r"\A\Z" for silence
+    stdout_match: str | None = None  # a regex stdout must match (re.search)
+    close_reader: bool = False       # subprocess only: the reader of stdout is gone at once (`| true`)
 
     def expand(self, tmp: Path) -> list[str]:
         """The arguments with ``{tmp}`` replaced by the case's own temporary folder."""
@@ -85,6 +88,10 @@ def problems(case: Case, out: Outcome) -> list[str]:
         found.append(f"took {out.seconds:.1f} s (bound {case.max_seconds} s)")
     if case.check_output and out.rc == 0:
         found += _nonfinite(out.stdout)
+    if case.stderr_match is not None and not re.search(case.stderr_match, out.stderr):
+        found.append(f"stderr does not match {case.stderr_match!r}")
+    if case.stdout_match is not None and not re.search(case.stdout_match, out.stdout):
+        found.append(f"stdout does not match {case.stdout_match!r}")
     return found
 
 
@@ -160,16 +167,18 @@ def run_subprocess(case: Case, tmp: Path) -> Outcome:
     """Run ``case`` as ``python -m cli ARGS`` in a process of its own."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100", "PYTHONHASHSEED": "0", **case.env}
     stdout: object = subprocess.PIPE
+    reader = -1
     if case.stdout_path:
         stdout = open(case.stdout_path, "wb")  # noqa: SIM115 - closed below
-    elif case.close_stdout:
-        stdout = subprocess.DEVNULL
+    elif case.close_reader:
+        reader, stdout = os.pipe()
+        os.close(reader)  # the reader is gone before the first write: every write is a broken pipe
     cmd = [sys.executable, "-m", "cli", *case.expand(tmp)]
-    if case.close_stdout:
-        cmd = [sys.executable, "-c", "import os, runpy, sys; os.close(1); sys.argv = ['cli', *sys.argv[1:]]; "
-               "runpy.run_module('cli', run_name='__main__')", *case.expand(tmp)]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdin=subprocess.PIPE, stdout=stdout, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdin=subprocess.PIPE, stdout=None if case.close_stdout else stdout,
+                            stderr=subprocess.PIPE, preexec_fn=(lambda: os.close(1)) if case.close_stdout else None)
+    if case.close_reader:
+        os.close(stdout)  # type: ignore[arg-type]
     try:
         if case.interrupt_after is not None:
             time.sleep(case.interrupt_after)
