@@ -4,6 +4,7 @@ under a memory limit. See harness.py for how cases run."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import pkgutil
 
@@ -16,13 +17,14 @@ MIN_CASES = 300
 
 
 def all_cases() -> list[Case]:
-    """Every case of every ``cases_*`` module in this folder, in a fixed order."""
+    """Every case of every ``cases_*`` module in this folder, in a fixed order, named ``area:name``."""
     import tests.hostile as here
     cases: list[Case] = []
     for info in sorted(pkgutil.iter_modules(here.__path__), key=lambda i: i.name):
         if info.name.startswith("cases_"):
             module = importlib.import_module(f"tests.hostile.{info.name}")
-            cases += [c for c in module.CASES]
+            area = info.name.removeprefix("cases_")
+            cases += [dataclasses.replace(c, name=f"{area}:{c.name}") for c in module.CASES]
     return cases
 
 
