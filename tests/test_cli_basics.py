@@ -1,4 +1,8 @@
-"""The CLI contract: light start-up, one-line errors with exit 2, every command reachable."""
+"""The CLI contract: light start-up, one-line errors with exit 2, every command reachable.
+
+Start-up and ``python -m cli`` itself are tested in fresh interpreters (what a start-up imports
+can only be seen there); the rest goes through ``cli.main`` in this process.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, run_cli_subprocess
 
 
 def test_help_imports_no_heavy_library():
@@ -21,7 +25,7 @@ def test_help_imports_no_heavy_library():
 
 @pytest.mark.parametrize("command", ["topics", "derive", "verify", "train", "practice", "check"])
 def test_every_command_has_help(command):
-    out = run_cli(command, "--help")
+    out = run_cli_subprocess(command, "--help")  # `python -m cli` in a fresh interpreter, as installed
     assert out.returncode == 0, out.stderr
     assert "--format" in out.stdout
 
@@ -77,3 +81,11 @@ def test_layering_is_respected():
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
                 for name in names:
                     assert name.split(".")[0] not in forbidden, f"{path.relative_to(ROOT)} imports {name}"
+
+
+@pytest.mark.parametrize("args", [["practice", "ztest@1", "--format", "text"], ["check", "som", "--given", "weights"]],
+                         ids=["output", "error"])
+def test_in_process_runs_match_a_fresh_interpreter(args):
+    """The tests' in-process ``run_cli`` sees what a user's shell sees: same exit code, same bytes."""
+    inside, fresh = run_cli(*args), run_cli_subprocess(*args)
+    assert (inside.returncode, inside.stdout, inside.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)

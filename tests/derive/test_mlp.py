@@ -233,7 +233,7 @@ def test_json_results_evaluate_independently_to_their_values():
         assert math.isclose(value, data["results"][name]["value"], rel_tol=1e-9, abs_tol=1e-12), name
 
 
-# --- CLI in a subprocess ------------------------------------------------------------------------------
+# --- the CLI (cli.main) -------------------------------------------------------------------------------
 
 def test_cli_derive_and_verify():
     out = run_cli("derive", "mlp", "--format", "text")

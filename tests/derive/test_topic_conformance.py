@@ -8,6 +8,7 @@ passes (finite differences, and torch autograd where installed); graph topics dr
 from __future__ import annotations
 
 import json
+from functools import cache
 
 import pytest
 import sympy as sp
@@ -25,6 +26,13 @@ def _options(module):
     return dict(getattr(module, "OPTIONS", {}))
 
 
+@cache
+def _symbolic(module):
+    """The topic's symbolic derivation on its default options, derived once per session (it is
+    needed at collection to find the graph topics, and again by two tests that only read it)."""
+    return module.derive(_options(module), None, None)
+
+
 @pytest.mark.parametrize("module", TOPICS, ids=IDS)
 def test_contract(module):
     assert module.NAME and module.SUMMARY
@@ -33,7 +41,7 @@ def test_contract(module):
 
 @pytest.mark.parametrize("module", TOPICS, ids=IDS)
 def test_symbolic_derivation_renders_in_every_format(module):
-    doc = module.derive(_options(module), None, None)
+    doc = _symbolic(module)
     assert isinstance(doc, Derivation) and doc.steps
     ids = [s.id for s in doc.steps]
     assert len(ids) == len(set(ids)), f"{module.NAME}: duplicate step ids"
@@ -88,10 +96,9 @@ def _has_torch() -> bool:
     return True
 
 
-@pytest.mark.parametrize("module", [m for m in TOPICS if m.derive(_options(m), None, None).graph is not None],
-                         ids=lambda m: m.NAME)
+@pytest.mark.parametrize("module", [m for m in TOPICS if _symbolic(m).graph is not None], ids=lambda m: m.NAME)
 def test_graph_topics_draw_dot(module):
-    dot = module.derive(_options(module), None, None).graph.to_dot()
+    dot = _symbolic(module).graph.to_dot()
     assert dot.lstrip().startswith("digraph") and dot.rstrip().endswith("}")
 
 

@@ -1,5 +1,6 @@
-"""`chainrule check` in a subprocess: --answer with an exercise id or givens, TOML files (with and
-without the topic on the command line), element marks in the output, determinism, bad input."""
+"""`chainrule check` through the CLI entry point: --answer with an exercise id or givens, TOML
+files (with and without the topic on the command line), element marks in the output,
+determinism, bad input."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import pickle
 import re
 import tomllib
 
@@ -31,6 +32,25 @@ TYPES = list(all_types().values())
 IDS = [m.NAME for m in TYPES]
 SEEDS = range(12)
 KINDS = {"number", "vector", "matrix", "integer", "choice"}
+
+
+@pytest.fixture(scope="session")
+def exercise():
+    """``engine.make_exercise(module, seed, difficulty, variant)``, generated once per session.
+
+    Most guarantees below are checked on the same (type, seed, difficulty, variant) exercises;
+    generating each once saves a third of this suite's time. Every call returns a fresh copy
+    (kept pickled), so no test can see what another did to its exercise. Determinism itself is
+    tested on freshly generated exercises (``test_same_seed_same_exercise``).
+    """
+    made: dict[tuple, bytes] = {}
+
+    def get(module, seed, difficulty="exam", variant=None):
+        key = (module.NAME, seed, difficulty, variant)
+        if key not in made:
+            made[key] = pickle.dumps(engine.make_exercise(module, seed, difficulty, variant))
+        return pickle.loads(made[key])
+    return get
 
 
 def variants(module):
@@ -112,36 +132,35 @@ def test_module_contract(module):
 @pytest.mark.parametrize("difficulty", engine.DIFFICULTIES)
 def test_same_seed_same_exercise(module, difficulty):
     for variant in variants(module):
+        sheets = [render(engine.make_exercise(module, s, difficulty, variant), "json") for s in range(6)]
         for seed in range(3):
-            a = render(engine.make_exercise(module, seed, difficulty, variant), "json")
-            b = render(engine.make_exercise(module, seed, difficulty, variant), "json")
-            assert a == b
-        assert len({render(engine.make_exercise(module, s, difficulty, variant), "json") for s in range(6)}) > 1
+            assert render(engine.make_exercise(module, seed, difficulty, variant), "json") == sheets[seed]
+        assert len(set(sheets)) > 1
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_givens_validate_idempotently(module):
+def test_givens_validate_idempotently(module, exercise):
     for variant in variants(module):
         for difficulty in engine.DIFFICULTIES:
             for seed in range(4):
-                g = engine.make_exercise(module, seed, difficulty, variant).givens
+                g = exercise(module, seed, difficulty, variant).givens
                 assert module.validate(json.loads(json.dumps(g))) == g, (module.NAME, variant, seed)
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_every_step_id_is_documented(module):
+def test_every_step_id_is_documented(module, exercise):
     for variant in variants(module):
         for seed in SEEDS:
-            for step in engine.make_exercise(module, seed, "exam", variant).steps:
+            for step in exercise(module, seed, "exam", variant).steps:
                 assert engine.spec_for(module, step.id) is not None, f"{module.NAME}: step {step.id} not in STEPS"
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_independent_cross_check_agrees(module):
+def test_independent_cross_check_agrees(module, exercise):
     for variant in variants(module):
         for difficulty in engine.DIFFICULTIES:
             for seed in SEEDS:
-                ex = engine.make_exercise(module, seed, difficulty, variant)
+                ex = exercise(module, seed, difficulty, variant)
                 independent = module.cross_check(ex.givens)
                 assert independent, f"{module.NAME}: cross_check returned nothing"
                 ours = _answers(ex.steps)
@@ -158,11 +177,11 @@ def test_independent_cross_check_agrees(module):
 # --- checking ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_own_answers_check_correct(module):
+def test_own_answers_check_correct(module, exercise):
     for variant in variants(module):
         for difficulty in engine.DIFFICULTIES:
             for seed in range(6):
-                ex = engine.make_exercise(module, seed, difficulty, variant)
+                ex = exercise(module, seed, difficulty, variant)
                 report = engine.check(module, ex.givens, _answers(ex.steps))
                 bad = [(m.id, m.status) for m in report.marks if m.status != "correct"]
                 assert not bad, f"{module.NAME}@{seed}+{variant}: {bad}"
@@ -170,19 +189,19 @@ def test_own_answers_check_correct(module):
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_missing_steps_are_missing(module):
-    ex = engine.make_exercise(module, 1)
+def test_missing_steps_are_missing(module, exercise):
+    ex = exercise(module, 1)
     report = engine.check(module, ex.givens, {})
     assert all(m.status == "missing" for m in report.marks)
     assert report.score == {"correct": 0, "total": len(ex.steps)}
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_perturbed_step_is_incorrect_and_later_steps_follow_through(module):
+def test_perturbed_step_is_incorrect_and_later_steps_follow_through(module, exercise):
     checked_ft = 0
     for variant in variants(module):
         for seed in range(8):
-            ex = engine.make_exercise(module, seed, "exam", variant)
+            ex = exercise(module, seed, "exam", variant)
             values = _answers(ex.steps)
             for k, step in enumerate(ex.steps[:4]):
                 answers = {s.id: values[s.id] for s in ex.steps[:k]}
@@ -209,10 +228,10 @@ def test_perturbed_step_is_incorrect_and_later_steps_follow_through(module):
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_one_wrong_entry_is_marked_in_place(module):
+def test_one_wrong_entry_is_marked_in_place(module, exercise):
     seen = 0
     for variant in variants(module):
-        ex = engine.make_exercise(module, 2, "exam", variant)
+        ex = exercise(module, 2, "exam", variant)
         for step in ex.steps:
             if not isinstance(step.value, list) or any(isinstance(x, str) for x in _leaves(step.value)):
                 continue
@@ -225,16 +244,16 @@ def test_one_wrong_entry_is_marked_in_place(module):
             flat_marks = _leaves(mark.elements)
             assert flat_marks[pos] == "incorrect" and flat_marks.count("incorrect") == 1, (module.NAME, step.id, mark.elements)
             seen += 1
-    if any(isinstance(s.value, list) for v in variants(module) for s in engine.make_exercise(module, 2, "exam", v).steps):
+    if any(isinstance(s.value, list) for v in variants(module) for s in exercise(module, 2, "exam", v).steps):
         assert seen
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
 @pytest.mark.parametrize("truncate", [False, True], ids=["rounded", "truncated"])
-def test_rounded_and_truncated_answers_are_credited(module, truncate):
+def test_rounded_and_truncated_answers_are_credited(module, truncate, exercise):
     for variant in variants(module):
         for seed in range(4):
-            ex = engine.make_exercise(module, seed, "exam", variant)
+            ex = exercise(module, seed, "exam", variant)
             answers = {}
             for s in ex.steps:
                 spec = engine.spec_for(module, s.id)
@@ -245,11 +264,11 @@ def test_rounded_and_truncated_answers_are_credited(module, truncate):
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_minimum_precision_is_enforced(module):
+def test_minimum_precision_is_enforced(module, exercise):
     tested = 0
     for variant in variants(module):
         for seed in range(4):
-            ex = engine.make_exercise(module, seed, "exam", variant)
+            ex = exercise(module, seed, "exam", variant)
             for s in ex.steps:
                 spec = engine.spec_for(module, s.id)
                 if not spec.min_decimals or spec.kind in ("integer", "choice"):
@@ -267,13 +286,13 @@ def test_minimum_precision_is_enforced(module):
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_every_known_mistake_is_diagnosed(module):
+def test_every_known_mistake_is_diagnosed(module, exercise):
     for name, description in module.MISTAKES.items():
         diagnosed = False
         for variant in variants(module):
             for difficulty in ("exam", "hard", "easy"):
                 for seed in range(30):
-                    ex = engine.make_exercise(module, seed, difficulty, variant)
+                    ex = exercise(module, seed, difficulty, variant)
                     try:
                         wrong = {s.id: s.value for s in engine.solve(module, ex.givens, mistake=name)}
                     except (ValueError, IndexError, ZeroDivisionError):
@@ -296,9 +315,9 @@ def test_every_known_mistake_is_diagnosed(module):
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_odd_answers_never_crash_the_checker(module):
+def test_odd_answers_never_crash_the_checker(module, exercise):
     for variant in variants(module):
-        ex = engine.make_exercise(module, 3, "exam", variant)
+        ex = exercise(module, 3, "exam", variant)
         for odd in ("0", "-1", "1e6", "[0]", "[[0, 1], [2, 3]]", "reject", "[1, 2, 3, 4, 5, 6, 7, 8, 9]", "99"):
             answers = {s.id: odd for s in ex.steps}
             try:
@@ -311,8 +330,8 @@ def test_odd_answers_never_crash_the_checker(module):
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_answers_to_steps_the_exercise_lacks_are_refused(module):
-    ex = engine.make_exercise(module, 0)
+def test_answers_to_steps_the_exercise_lacks_are_refused(module, exercise):
+    ex = exercise(module, 0)
     with pytest.raises(engine.AnswerError, match="no such step"):
         engine.check(module, ex.givens, {"no_such_step_id": "1"})
     indexed = next((s.id for s in module.STEPS if any(p in engine.INDEX_LETTERS for p in s.id.split("."))), None)
@@ -323,11 +342,11 @@ def test_answers_to_steps_the_exercise_lacks_are_refused(module):
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_choice_synonyms_are_accepted(module):
+def test_choice_synonyms_are_accepted(module, exercise):
     for canonical, synonyms in getattr(module, "CHOICES", {}).items():
         for variant in variants(module):
             for seed in range(12):
-                ex = engine.make_exercise(module, seed, "exam", variant)
+                ex = exercise(module, seed, "exam", variant)
                 step = next((s for s in ex.steps if s.value == canonical), None)
                 if step is None:
                     continue
@@ -340,10 +359,10 @@ def test_choice_synonyms_are_accepted(module):
 # --- output -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_json_round_trips_and_printers_render(module):
+def test_json_round_trips_and_printers_render(module, exercise):
     from rich.console import Console
     for variant in variants(module):
-        ex = engine.make_exercise(module, 5, "exam", variant)
+        ex = exercise(module, 5, "exam", variant)
         sheet = engine.make_sheet([module], 5, 3, "exam", variant)
         data = json.loads(render(sheet, "json"))
         assert len(data) == 3 and data[0]["id"] == ex.id
@@ -405,7 +424,7 @@ def test_latex_sheets_are_well_formed(module):
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_every_text_survives_latex(module):
+def test_every_text_survives_latex(module, exercise):
     """Statements, titles, formulas and descriptions use only characters the LaTeX printer maps
     (anything else would print as '?')."""
     from derive.printing.math import latex_writable
@@ -415,7 +434,7 @@ def test_every_text_survives_latex(module):
     for variant in variants(module):
         for difficulty in engine.DIFFICULTIES:
             for seed in range(3):
-                ex = engine.make_exercise(module, seed, difficulty, variant)
+                ex = exercise(module, seed, difficulty, variant)
                 texts += [ex.statement, *ex.conventions]
                 texts += [x for s in ex.steps for x in (s.title, s.because, s.formula) if isinstance(x, str)]
     unmapped = {ch for t in texts for ch in t if not latex_writable(ch)}
@@ -423,9 +442,9 @@ def test_every_text_survives_latex(module):
 
 
 @pytest.mark.parametrize("module", TYPES, ids=IDS)
-def test_toml_answer_file_round_trips(module):
+def test_toml_answer_file_round_trips(module, exercise):
     for variant in variants(module):
-        ex = engine.make_exercise(module, 4, "exam", variant)
+        ex = exercise(module, 4, "exam", variant)
         text = answer_template(module, ex)
         doc = tomllib.loads(text)
         assert doc["topic"] == module.NAME and doc["exercise"] == ex.id and doc["answers"] == {}

@@ -1,5 +1,5 @@
-"""--interactive in a subprocess with scripted stdin: hints on '?', how the input was read before
-the verdict, unreadable input asked again, early stop, and the final report."""
+"""--interactive through the CLI entry point with scripted stdin: hints on '?', how the input was
+read before the verdict, unreadable input asked again, early stop, and the final report."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`chainrule practice` in a subprocess: exercise ids, --count, --no-solutions, --list-steps,
---difficulty, variants, --out .md/.tex/.toml, determinism, bad input."""
+"""`chainrule practice` through the CLI entry point: exercise ids, --count, --no-solutions,
+--list-steps, --difficulty, variants, --out .md/.tex/.toml, determinism, bad input."""
 
 from __future__ import annotations
 
