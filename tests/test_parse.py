@@ -314,10 +314,10 @@ def test_formula_number_digit_limit():
                                   "max(x, exp(exp(exp(exp(5)))))", "Heaviside(exp(exp(exp(exp(5))))-x)", "abs(x-exp(exp(exp(9))))",
                                   "(2*x)**1000*(2*x)**1000*(2*x)**1000*(2*x)**1000"])
 def test_huge_exact_numbers_are_refused_before_they_are_computed(text):
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(ParseError):
         read_formula(text)
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 2.0  # CPU seconds: a hang guard, not a benchmark
 
 
 def test_formula_character_limit():
@@ -345,18 +345,18 @@ def test_name_length_limit_in_formulas():
 ], ids=lambda t: f"{t[:20]!r}…{len(t)}")
 def test_refuses_oversized_or_deep_input_quickly(text):
     for parse in (parse_value, parse_answer, parse_expression):
-        start = time.perf_counter()
+        start = time.process_time()
         with pytest.raises(ParseError):
             parse(text)
-        assert time.perf_counter() - start < 0.5  # a sanity bound, far above the ~ms it takes
+        assert time.process_time() - start < 2.0  # CPU seconds: a hang guard far above the ~ms it takes
 
 
 def test_refuses_giant_expression_quickly():
-    start = time.perf_counter()
+    start = time.process_time()
     for text in ("x**(9**9**9)", "x**100000", "(" * 150 + "x" + ")" * 150 + "**9**9", "x" * 30_000):
         with pytest.raises(ParseError):
             parse_expression(text)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 4.0  # CPU seconds: a hang guard
 
 
 def _largest_list() -> str:
@@ -368,9 +368,9 @@ def test_largest_accepted_input_parses_fast():
     text = _largest_list()
     assert len(text) <= P.MAX_CHARS
     for parse in (parse_value, lambda t: parse_answer(t).value):
-        start = time.perf_counter()
+        start = time.process_time()
         assert len(parse(text)) == P.MAX_ELEMENTS
-        assert time.perf_counter() - start < 2.0  # ~0.1 s here; quadratic parsing took over a minute
+        assert time.process_time() - start < 4.0  # ~0.1 s here; quadratic parsing took over a minute
 
 
 def test_parsing_is_linear():
