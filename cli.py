@@ -38,23 +38,9 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
-    rich = "rich"
-    text = "text"
-    markdown = "markdown"
-    latex = "latex"
-    json = "json"
-
-
-class Backend(str, Enum):
-    numpy = "numpy"
-    torch = "torch"
-
-
-class Difficulty(str, Enum):
-    easy = "easy"
-    exam = "exam"
-    hard = "hard"
+Format = Enum("Format", {n: n for n in ("rich", "text", "markdown", "latex", "json")}, type=str)
+Backend = Enum("Backend", {n: n for n in ("numpy", "torch")}, type=str)
+Difficulty = Enum("Difficulty", {n: n for n in ("easy", "exam", "hard")}, type=str)
 
 
 FormatOpt = Annotated[Optional[Format], typer.Option("--format", help="Output format (default: rich on a terminal, text when piped).")]
@@ -284,9 +270,8 @@ def main(argv: list[str] | None = None) -> None:
 
 def _invoke(argv: list[str] | None) -> int:
     """The app's exit status; click's own outcomes become a status, a UserError or an interrupt."""
-    command = typer.main.get_command(app)
     try:
-        rv = command.main(args=argv, prog_name="chainrule", standalone_mode=False)
+        rv = typer.main.get_command(app).main(args=argv, prog_name="chainrule", standalone_mode=False)
     except getattr(click, "NoArgsIsHelpError", ()) as exc:
         sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx is not None else "")
         return cl.EXIT_OK
