@@ -80,7 +80,8 @@ class SineTask:
 
 
 class TextTask:
-    """A character model on random windows of a text; the vocabulary is the text's character set."""
+    """A character model on random windows of a text; the vocabulary is the text's character set
+    (at most ``text_data.MAX_VOCAB`` symbols: beyond that the rarest characters read as one unknown)."""
 
     unit = "step"
 
@@ -89,6 +90,7 @@ class TextTask:
         text, self.source = text_data.read(cfg.get("text"), min_chars=cfg["seq_len"] + 2)
         vocab = manifest_config(cfg["load"], cfg["model"]).get("vocab") if cfg.get("load") else None
         self.ids, self.vocab = text_data.encode(text, vocab)
+        self.distinct, self.unknown = len(set(text)), text_data.unknown_share(text, self.vocab)
         per_epoch = max(1, len(self.ids) // (cfg["batch_size"] * cfg["seq_len"]))
         self.total = cfg["steps"] if cfg.get("steps") is not None else cfg["epochs"] * per_epoch
         self.per_epoch, self.n_epochs = per_epoch, math.ceil(self.total / per_epoch)
