@@ -40,7 +40,7 @@ def train(model: str, options: Mapping[str, Any] | None = None, /, *, progress: 
     config = resolve(module, {**(options or {}), **named})
     supplied = bounds.check(module.NAME, {k: v for k, v in {**(options or {}), **named}.items() if k in config and v is not None})
     config.update(supplied)  # every numeric option within the bounds of its named option (numeric.bounds)
-    budget.check(module.NAME, config, supplied)  # memory and work estimated before anything is allocated
+    budget.check(module.NAME, config, supplied, getattr(module, "OPTIONS", {}))  # memory and work estimated before anything is allocated
     paths = {key: None if value is None else Path(value) for key, value in (("plot", plot), ("save", save), ("load", load))}
     config.update(backend=backend, device=device, seed=seed, **paths)
     if progress is not None:

@@ -73,11 +73,12 @@ def human_bytes(n: float) -> str:
     return f"{n:.0f} bytes"
 
 
-def check(model: str, cfg: dict[str, Any], supplied: dict[str, Any]) -> Estimate | None:
+def check(model: str, cfg: dict[str, Any], supplied: dict[str, Any], defaults: dict[str, Any] | None = None) -> Estimate | None:
     """Refuse (UserError, exit 2) a run of ``model`` whose estimate exceeds the budgets.
 
     ``cfg`` is the resolved configuration (defaults filled in, None where the model picks a
-    default later), ``supplied`` the options the user gave (they are named first in the error).
+    default later), ``supplied`` the options the user gave: the error names the one raised most
+    above its entry in ``defaults`` (the model's ``OPTIONS``).
     """
     estimator = ESTIMATORS.get(model)
     if estimator is None:
@@ -87,16 +88,20 @@ def check(model: str, cfg: dict[str, Any], supplied: dict[str, Any]) -> Estimate
     memory, work = budgets()
     if est.memory > memory:
         raise UserError(f"training {model} would need about {human_bytes(est.memory)} of memory "
-                        f"(budget {human_bytes(memory)}; set {MEMORY_ENV} to allow more)", _blame(est.memory_drivers, cfg, supplied))
+                        f"(budget {human_bytes(memory)}; set {MEMORY_ENV} to allow more)", _blame(est.memory_drivers, defaults or {}, supplied))
     if est.work > work:
         raise UserError(f"training {model} would take about {est.work:.2g} multiply-adds "
-                        f"(budget {work:.2g}, about an hour here; set {WORK_ENV} to allow more)", _blame(est.work_drivers, cfg, supplied))
+                        f"(budget {work:.2g}, about an hour here; set {WORK_ENV} to allow more)", _blame(est.work_drivers, defaults or {}, supplied))
     return est
 
 
-def _blame(drivers: tuple[str, ...], cfg: dict[str, Any], supplied: dict[str, Any]) -> str:
-    given = [k for k in drivers if supplied.get(k) is not None]
-    return argument((given or list(drivers))[0])
+def _blame(drivers: tuple[str, ...], defaults: dict[str, Any], supplied: dict[str, Any]) -> str:
+    """The driver the user raised most above its default (first in ``drivers`` on a tie, or when none was given)."""
+    def raised(key: str) -> float:
+        default = defaults.get(key)
+        return float(supplied[key]) / max(float(default), 1.0) if isinstance(default, (int, float)) else float(supplied[key])
+    given = [k for k in drivers if isinstance(supplied.get(k), (int, float))]
+    return argument(max(given, key=lambda k: (raised(k), -drivers.index(k))) if given else drivers[0])
 
 
 def _get(cfg: dict[str, Any], key: str, default: Any) -> Any:

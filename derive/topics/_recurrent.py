@@ -25,6 +25,7 @@ from derive.verification import (FD_FLOOR, METRIC, Program, check_engine, check_
 
 ETA, THETA = 0.5, 1.0
 MAX_STEPS, MAX_UNITS, MAX_GIVEN = 100, 16, 1e6
+MAX_VERIFY_STEPS = 50  # verify compiles sequences of T, T and T + 2 steps: about 1 s each at 50 here (docs/limits.md)
 JACOBIAN_NOTE = ("Jacobians ∂u/∂v of one vector by another are written in numerator layout (row i is ∂u_i/∂v), so "
                  "the reverse walk applies their transposes: ∂L/∂v = (∂u/∂v)ᵀ ∂L/∂u.")
 RANGE_NOTE = "parameters uniform on [−1, 1], inputs, initial states and targets on [0, 1]"
@@ -203,6 +204,13 @@ def summarise(label: str, checks: list[Check]) -> list[Check]:
         worst = c.max_rel_error if prev is None else max(prev.max_rel_error, c.max_rel_error)
         out[c.method] = Check(f"all gradients ({label})", worst, c.method, c.tolerance, c.points)
     return list(out.values())
+
+
+def verifiable(steps: int) -> None:
+    """Refuse (``--steps``) a sequence longer than ``verify`` compiles in its time (``derive`` takes up to MAX_STEPS)."""
+    if steps > MAX_VERIFY_STEPS:
+        raise UserError(f"verify checks sequences of at most {MAX_VERIFY_STEPS} steps (derive shows up to {MAX_STEPS}), "
+                        f"got {steps}", "--steps")
 
 
 def verification(doc: Derivation, cases: list[Case], points: int, seed: int) -> Verification:

@@ -26,7 +26,7 @@ GiB = 2**30
     (["som", "--set", "rows=1500", "--set", "cols=1500"], "--set rows", "TiB of memory"),
     (["lstm", "--set", "train_size=1000000"], "--set train_size", "multiply-adds"),
     (["mlp", "--epochs", "1000000"], "--epochs", "multiply-adds"),
-    (["lstm", "--hidden", "4096", "--batch-size", "100000"], "--hidden", "of memory"),
+    (["lstm", "--hidden", "4096", "--batch-size", "100000"], "--batch-size", "of memory"),
 ])
 def test_issue_examples_are_refused_before_allocating(args, arg, what):
     tracemalloc.start()
