@@ -20,7 +20,7 @@ from derive.errors import UserError
 from derive.graph import Graph
 from derive.steps import Check, Derivation, Step, SymbolInfo, Verification
 from derive.topics._graph_topic import whole
-from derive.verification import (FD_FLOOR, METRIC, Program, check_engine, check_program, draw_leaves,
+from derive.verification import (FD_FLOOR, METRIC, Program, check_engine, check_program, draw_leaves, guard_checks,
                                  results_with_values, rounded, with_values)
 
 ETA, THETA = 0.5, 1.0
@@ -165,6 +165,7 @@ def case_checks(case: Case, points: int, seed: int) -> list[Check]:
     """Every derived gradient of ``case`` (the displayed formulas, lambdified) against central
     differences, the NumPy reverse-mode engine, torch autograd and the torch.nn module."""
     d, graph = case.derivation, case.graph
+    guard_checks(graph, d, differentiated(graph), points)
     program, forward = Program(d.steps), Program(d.forward)
     grads = {p: d.gradient(p) for p in differentiated(graph)}
     sample = _sampler(graph)

@@ -78,7 +78,7 @@ CASES += [
     Case("work-budget-tiny", ["train", "xor"], env={"CHAINRULE_WORK_BUDGET": "1"}, rc=REFUSED, stderr_match="--epochs: training xor"),
     Case("memory-budget-tiny", ["train", "som"], env={"CHAINRULE_MEMORY_BUDGET": "1k"}, rc=REFUSED, stderr_match="--set rows: training som"),
     Case("set-epochs-integral-float", ["train", "xor", "--set", "epochs=1e2"], rc=OK),
-    Case("lstm-text-20000-distinct", ["train", "lstm", "--text", "{tmp}/wide.txt", "--steps", "2"], setup=wide_text, rc=OK,
+    Case("lstm-text-20000-distinct", ["train", "lstm", "--text", "{tmp}/wide.txt", "--steps", "2", "--hidden", "8"], setup=wide_text, rc=OK,
          stdout_match="read as the unknown symbol"),
 ]
 
