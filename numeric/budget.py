@@ -214,10 +214,13 @@ def _recurrent(gates: int) -> Callable[[dict[str, Any]], Estimate]:
         per_epoch = max(1, chars // (b * t)) if text else math.ceil(n / b)
         if cfg.get("steps") is not None:
             steps = int(cfg["steps"])
+        elif cfg.get("epochs") is not None:
+            steps = int(cfg["epochs"]) * per_epoch
         else:
-            steps = int(_get(cfg, "epochs", defaults.get("epochs", 1))) * per_epoch if cfg.get("epochs") is not None or not text else 400
+            steps = defaults["steps"] if text else defaults["epochs"] * per_epoch
         per_token = gates * h * (inputs + h) + h * outputs
-        work = steps * b * t * per_token * 3 + math.ceil(steps / per_epoch) * eval_rows * per_token
+        evaluations = 1 if text else math.ceil(steps / per_epoch) + 1      # the sine task scores the test set every epoch
+        work = steps * b * t * per_token * 3 + evaluations * eval_rows * per_token
         return Estimate(memory, work, ("hidden", "batch_size", "seq_len", "train_size", "test_size", "embed"),
                         ("epochs", "steps", "train_size", "hidden", "seq_len", "batch_size"))
     return estimate
