@@ -123,3 +123,19 @@ def test_twenty_thousand_distinct_characters_train_in_little_memory(tmp_path):
     assert report.metrics["vocab"] == text_data.MAX_VOCAB
     assert peak < 400 * 2**20
     assert any("read as the unknown symbol" in n and "20000 distinct" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("name", sorted(all_models()))
+def test_every_option_at_its_bounds_is_estimated_or_refused_cleanly(name):
+    from numeric import bounds
+    module = get(name)
+    for key in module.OPTIONS:
+        b = bounds.bound(name, key)
+        for value in ((b.low, b.high) if b is not None else ()):
+            supplied = bounds.check(name, {key: value})
+            try:
+                est = budget.check(name, {**resolve(module, {}), **supplied}, supplied, module.OPTIONS)
+            except UserError as exc:
+                assert exc.arg.startswith("--") and "training" in str(exc)
+            else:
+                assert est.memory > 0 and est.work >= 0
