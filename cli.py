@@ -19,7 +19,7 @@ import derive
 import numeric
 import problems
 from derive.errors import UserError
-from problems import command_line as cl
+from problems import answer_keys as keys, command_line as cl
 
 try:  # typer ≥ 0.29 vendors click
     from typer._click import exceptions as click
@@ -50,6 +50,7 @@ SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Topic/model 
 VariantOpt = Annotated[Optional[str], typer.Option(help="A variant of the type (see --list-steps), e.g. solve-weights.")]
 SolveWeightsOpt = Annotated[bool, typer.Option("--solve-weights", help="rbf-xor: the variant that solves for the output weights.")]
 DifficultyOpt = Annotated[Difficulty, typer.Option(help="easy, exam or hard.")]
+TriesOpt = Annotated[int, typer.Option("--tries", help="--interactive: answers per step before moving on (1 to 20).")]
 
 
 class TopicOptions:
@@ -202,25 +203,30 @@ def practice_command(
     difficulty: DifficultyOpt = Difficulty.exam,
     variant: VariantOpt = None,
     solve_weights: SolveWeightsOpt = False,
-    no_solutions: Annotated[bool, typer.Option("--no-solutions", help="Exercises only, no answer key.")] = False,
+    key: Annotated[bool, typer.Option("--key", help="Print the worked answer keys too (an --out sheet has them unless --no-solutions).")] = False,
+    no_solutions: Annotated[bool, typer.Option("--no-solutions", help="No answer key, not even in an --out sheet.")] = False,
+    key_out: Annotated[Optional[Path], typer.Option("--key-out", help="Write the answer key (with the exercises) to this second file.")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve it here, step by step, with hints.")] = False,
+    tries: TriesOpt = 3,
     out: Annotated[Optional[Path], typer.Option(help="Write a sheet (.md, .tex, .json, .txt) or a TOML answer file (.toml).")] = None,
     list_steps: Annotated[bool, typer.Option("--list-steps", help="Show the type's step ids, givens, variants and mistakes.")] = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Generate randomized, reproducible exercises (ids TOPIC@SEED) with worked solutions."""
     given = given_on_command_line(ctx)
-    cl.exclusive(given, "interactive", ["count", "out", "list_steps", "topics_", "no_solutions"], " (one exercise, solved here)")
-    cl.exclusive(given, "list_steps", ["count", "out", "no_solutions"], " (it shows the type's steps)")
+    cl.exclusive(given, "interactive", ["count", "out", "list_steps", "topics_", "no_solutions", "key", "key_out"], " (one exercise, solved here)")
+    cl.exclusive(given, "list_steps", ["count", "out", "no_solutions", "key", "key_out"], " (it shows the type's steps)")
     if out is not None:
         cl.sheet_file(out, count)
     prompt = dict(ask=cl.ask, say=print) if interactive else {}
     doc = problems.practice(topic, topics=topics_, seed=seed, count=count, difficulty=difficulty.value if "difficulty" in given else None,
-                            variant=cl.variant(variant, solve_weights), solutions=not no_solutions, steps=list_steps, **prompt)
+                            variant=cl.variant(variant, solve_weights), solutions=keys.sheet_has_keys(given, out, key_out), steps=list_steps, tries=tries, **prompt)
     if out is not None:  # not with --list-steps or --interactive (refused above)
         print(cl.save_sheet(doc, out))
     else:
         cl.show(doc, fmt)
+    if key_out is not None:
+        print(keys.save_key(doc, key_out), file=sys.stdout if out is not None else sys.stderr)
 
 
 @app.command("check")
@@ -235,6 +241,8 @@ def check_command(
     given_items: Annotated[Optional[list[str]], typer.Option("--given", "-g", help="KEY=VALUE, repeatable (numbers, fractions, exp(-0.5), [[…],[…]]).")] = None,
     answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", help="STEP=VALUE, repeatable (for diff: the derivative).")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Enter the answers step by step.")] = False,
+    tries: TriesOpt = 3,
+    reveal: Annotated[bool, typer.Option("--reveal", help="Show the expected values of the steps left blank too.")] = False,
     f: Annotated[Optional[str], typer.Option("--f", "-f", help="check diff: the function, e.g. 'tanh(w*x+b)'.")] = None,
     wrt: Annotated[Optional[str], typer.Option(help="check diff: the variable to differentiate by (optional when the function has one).")] = None,
     fmt: FormatOpt = None,
@@ -257,7 +265,7 @@ def check_command(
     cl.exclusive({**given, "target": "TARGET"}, "target", ["f", "wrt"], f" '{target}' (--f and --wrt are for check diff)")
     prompt = dict(ask=cl.ask, say=print) if interactive else {}
     report = problems.check(target, toml=file, seed=seed, difficulty=difficulty.value if "difficulty" in given else None,
-                            variant=cl.variant(variant, solve_weights), givens=cl.given_values(given_items), answers=cl.answer_values(answer), **prompt)
+                            variant=cl.variant(variant, solve_weights), givens=cl.given_values(given_items), answers=cl.answer_values(answer), reveal=reveal, tries=tries, **prompt)
     cl.show(report, fmt)
 
 

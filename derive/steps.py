@@ -175,7 +175,9 @@ class Mark:
 
     ``status`` is one of STATUSES; ``expected`` the exact value; ``given`` the student's value
     as read; ``diagnosis`` names a known mistake that reproduces the student's number;
-    ``elements`` holds per-element statuses for vectors and matrices (same nesting).
+    ``elements`` holds per-element statuses for vectors and matrices (same nesting);
+    ``revealed`` False: the expected value is not shown (a blank step, checked without
+    ``--reveal``), though it is kept here.
     """
 
     id: str
@@ -187,6 +189,7 @@ class Mark:
     message: str = ""
     elements: Any = None
     follow_through_value: Any = None
+    revealed: bool = True
 
 
 @dataclass
@@ -209,6 +212,11 @@ class CheckReport:
         """Credited steps (correct, rounded, follow-through) out of all steps."""
         good = sum(m.status in CREDITED for m in self.marks)
         return {"correct": good, "total": len(self.marks)}
+
+    @property
+    def answered(self) -> int:
+        """How many steps were answered (not ``missing``)."""
+        return sum(m.status != "missing" for m in self.marks)
 
 
 @dataclass

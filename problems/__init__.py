@@ -14,18 +14,19 @@ from typing import Any
 
 
 def practice(topic: str | None = None, *, topics: str | Iterable[str] | None = None, seed: int | None = None,
-             count: int = 1, difficulty: str | None = None, variant: str | None = None, solutions: bool = True,
+             count: int = 1, difficulty: str | None = None, variant: str | None = None, solutions: bool = False,
              steps: bool = False, ask: Callable[[str], str] | None = None,
-             say: Callable[[str], Any] | None = None) -> Any:
+             say: Callable[[str], Any] | None = None, tries: int = 3, record: bool = False) -> Any:
     """A practice sheet (``derive.steps.Sheet``) of ``count`` distinct exercises of ``topic`` (a
     type or an exercise id ``TOPIC@SEED[:difficulty][+variant]``) and/or ``topics``, seeds
-    ``seed, seed+1, …`` (no seed: a random one), with the answer key unless ``solutions=False``.
+    ``seed, seed+1, …`` (no seed: a random one), with the answer key shown when ``solutions``.
     ``difficulty`` None is the id's or ``exam``; a seed, difficulty or variant given both in the
     id and as an argument must agree (UserError otherwise).
 
     ``steps=True``: the first type's step list instead (``StepList``: step ids, givens, mistakes).
     With ``ask`` (and ``say``, see ``problems.interactive``): the first exercise solved at a
-    prompt, returning its check report.
+    prompt (``tries`` per step), returning its check report, recorded in the progress store
+    when ``record``.
     """
     from problems import engine
     from problems.targets import practice_targets
@@ -35,14 +36,18 @@ def practice(topic: str | None = None, *, topics: str | Iterable[str] | None = N
     if ask is not None:
         from problems.interactive import session
         exercise = engine.make_exercise(modules[0], seed, difficulty, variant)
-        return session(modules[0], exercise, {}, exercise.id, ask=ask, say=say or _silent)
+        report = session(modules[0], exercise, {}, exercise.id, ask=ask, say=say or _silent, tries=tries)
+        if record:
+            from problems.progress_store import record_check
+            record_check(report, exercise, "interactive")
+        return report
     return engine.make_sheet(modules, seed, count, difficulty, variant, show_solutions=solutions)
 
 
 def check(target: str | ModuleType, *, givens: Mapping[str, Any] | None = None,
           answers: Mapping[str, Any] | None = None, seed: int | None = None, difficulty: str | None = None,
           variant: str | None = None, toml: str | Path | None = None, ask: Callable[[str], str] | None = None,
-          say: Callable[[str], Any] | None = None) -> Any:
+          say: Callable[[str], Any] | None = None, reveal: bool = False, tries: int = 3, record: bool = False) -> Any:
     """The check report (``derive.steps.CheckReport``) of ``answers`` ({step id: value or text})
     to one exercise: each step correct, rounded, follow-through, incorrect (with the known
     mistake that explains it) or missing.
@@ -52,17 +57,27 @@ def check(target: str | ModuleType, *, givens: Mapping[str, Any] | None = None,
     generated ones (without a seed they are the whole exercise); a seed, difficulty (None: the
     id's, the file's or ``exam``) or variant named in several places must agree, and a given key
     the type does not know is refused. With ``ask`` (and ``say``, see
-    ``problems.interactive``) the answers are entered at a prompt first.
+    ``problems.interactive``) the answers are entered at a prompt first, ``tries`` per step.
+
+    The expected value of a blank step is marked not revealed unless ``reveal`` (or ``r`` at
+    the prompt). ``record``: the attempt is appended to the progress store
+    (``problems.progress_store``).
     """
     from problems import engine
+    from problems.answer_keys import hide_blank_steps
     from problems.targets import check_target
     name = target if isinstance(target, str) else target.NAME
     module, exercise, raw, label = check_target(name, None if toml is None else Path(toml), seed, difficulty, variant,
                                                 dict(givens or {}), dict(answers or {}))
     if ask is not None:
         from problems.interactive import session
-        return session(module, exercise, raw, label, ask=ask, say=say or _silent)
-    return engine.check(module, exercise.givens, raw, label)
+        report = session(module, exercise, raw, label, ask=ask, say=say or _silent, tries=tries, reveal=reveal)
+    else:
+        report = hide_blank_steps(engine.check(module, exercise.givens, raw, label), reveal)
+    if record:
+        from problems.progress_store import record_check
+        record_check(report, exercise, "interactive" if ask is not None else "check")
+    return report
 
 
 def _silent(text: str) -> None:

@@ -124,7 +124,7 @@ class DocumentPrinter:
         return blocks
 
     def _print_CheckReport(self, r: S.CheckReport) -> list[str]:
-        rows = tuple((m.id, m.status, self.given_cell(m), self.value(m.expected),
+        rows = tuple((m.id, m.status, self.given_cell(m), self.value(m.expected) if m.revealed else "(hidden)",
                       " — ".join(x for x in (m.diagnosis, m.message) if x)) for m in r.marks)
         head = f"Check: {r.topic}" + (f" ({r.exercise_id})" if r.exercise_id else "")
         first = r.first_error
@@ -134,7 +134,9 @@ class DocumentPrinter:
         if r.conventions:
             blocks.append(self.bullet(r.conventions))
         blocks += [self.table(S.Table("", ("step", "status", "yours", "expected", "note"), rows)),
-                   self.para(f"{summary} Score: {score['correct']}/{score['total']}.")]
+                   self.para(f"{summary} Score: {score['correct']}/{score['total']}, answered {r.answered} of {len(r.marks)}.")]
+        if not all(m.revealed for m in r.marks):
+            blocks.append(self.para("Expected values of blank steps are hidden: --reveal shows them."))
         if any(_has_wrong(m.elements) for m in r.marks):
             blocks.append(self.para("Wrong entries are boxed." if self._latex_values() else "Wrong entries are marked ✗."))
         return blocks

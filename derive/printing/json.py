@@ -57,9 +57,10 @@ def exercise_json(e: S.Exercise, solutions: bool = True) -> dict[str, Any]:
 
 
 def mark_json(m: S.Mark) -> dict[str, Any]:
-    """One checked step: ``{"id","status","expected","given","diagnosis"}`` (+ message, elements)."""
-    out = {"id": m.id, "status": m.status, "expected": as_plain(m.expected), "given": as_plain(m.given),
-           "diagnosis": m.diagnosis, "message": m.message}
+    """One checked step: ``{"id","status","expected","given","diagnosis","message","revealed"}``
+    (+ elements); ``expected`` is null where it was not revealed (a blank step without --reveal)."""
+    out = {"id": m.id, "status": m.status, "expected": as_plain(m.expected) if m.revealed else None,
+           "given": as_plain(m.given), "diagnosis": m.diagnosis, "message": m.message, "revealed": m.revealed}
     if m.elements is not None:
         out["elements"] = m.elements
     return out
@@ -85,7 +86,8 @@ def to_json(doc: Any) -> Any:
                 "mistakes": doc.mistakes}
     if isinstance(doc, S.CheckReport):
         return {"topic": doc.topic, "exercise": doc.exercise_id, "givens": as_plain(doc.givens),
-                "steps": [mark_json(m) for m in doc.marks], "first_error": doc.first_error, "score": doc.score}
+                "steps": [mark_json(m) for m in doc.marks], "first_error": doc.first_error, "score": doc.score,
+                "answered": doc.answered}
     if isinstance(doc, S.EquivalenceReport):
         return {"function": doc.function, "wrt": doc.wrt, "answer": doc.answer, "verdict": doc.verdict,
                 "method": doc.method, "expected": to_sympy_string(doc.expected) if doc.expected is not None else None,

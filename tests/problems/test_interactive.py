@@ -24,7 +24,7 @@ def test_practice_interactive_reads_hints_and_judges_each_step():
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert "Exercise som@3" in text
-    assert "hint: d²_j = Σ_i (x_i − w_ji)²" in text
+    assert "formula: d²_j = Σ_i (x_i − w_ji)²" in text
     assert f"read as: {value_text(k['d2.1'])}\n  correct" in text
     assert "could not read that" in text
     assert "Winning unit for sample 1" in text  # the prompt's title gives nothing away
@@ -35,7 +35,7 @@ def test_practice_interactive_reads_hints_and_judges_each_step():
 
 def test_check_interactive_shows_how_words_were_read_and_follows_through():
     k = key("ttest@12")
-    answers = [f"{k['sum']}", f"{k['sumsq']}", f"{k['mean'] + 1}", "", "", "", "", "", "", "Fail to reject"]
+    answers = [f"{k['sum']}", f"{k['sumsq']}", f"{k['mean'] + 1}", "", "", "", "", "", "", "", "Fail to reject"]  # Enter after the wrong mean: no retry
     out = run_cli("check", "ttest@12", "-i", "--format", "text", input="\n".join(answers) + "\n")
     assert out.returncode == 0, out.stderr
     text = out.stdout
