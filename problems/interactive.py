@@ -57,7 +57,7 @@ def session(module: ModuleType, exercise: Exercise, answers: Mapping[str, Any], 
             break
     report = engine.check(module, exercise.givens, answers, label)
     report = hide_blank_steps(report, reveal, [i for i, log in logs.items() if log.revealed])
-    say("\n" + summary_text(report, logs))
+    say("\n" + summary_text(report, logs) + "\n")
     return report
 
 
