@@ -51,6 +51,7 @@ VariantOpt = Annotated[Optional[str], typer.Option(help="A variant of the type (
 SolveWeightsOpt = Annotated[bool, typer.Option("--solve-weights", help="rbf-xor: the variant that solves for the output weights.")]
 DifficultyOpt = Annotated[Difficulty, typer.Option(help="easy, exam or hard.")]
 TriesOpt = Annotated[int, typer.Option("--tries", help="--interactive: answers per step before moving on (1 to 20).")]
+NoRecordOpt = Annotated[bool, typer.Option("--no-record", help="Do not record this attempt in the progress store.")]
 
 
 class TopicOptions:
@@ -208,6 +209,7 @@ def practice_command(
     key_out: Annotated[Optional[Path], typer.Option("--key-out", help="Write the answer key (with the exercises) to this second file.")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve it here, step by step, with hints.")] = False,
     tries: TriesOpt = 3,
+    no_record: NoRecordOpt = False,
     out: Annotated[Optional[Path], typer.Option(help="Write a sheet (.md, .tex, .json, .txt) or a TOML answer file (.toml).")] = None,
     list_steps: Annotated[bool, typer.Option("--list-steps", help="Show the type's step ids, givens, variants and mistakes.")] = False,
     fmt: FormatOpt = None,
@@ -220,7 +222,7 @@ def practice_command(
         cl.sheet_file(out, count)
     prompt = dict(ask=cl.ask, say=print) if interactive else {}
     doc = problems.practice(topic, topics=topics_, seed=seed, count=count, difficulty=difficulty.value if "difficulty" in given else None,
-                            variant=cl.variant(variant, solve_weights), solutions=keys.sheet_has_keys(given, out, key_out), steps=list_steps, tries=tries, **prompt)
+                            variant=cl.variant(variant, solve_weights), solutions=keys.sheet_has_keys(given, out, key_out), steps=list_steps, tries=tries, record=not no_record, **prompt)
     if out is not None:  # not with --list-steps or --interactive (refused above)
         print(cl.save_sheet(doc, out))
     else:
@@ -243,6 +245,7 @@ def check_command(
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Enter the answers step by step.")] = False,
     tries: TriesOpt = 3,
     reveal: Annotated[bool, typer.Option("--reveal", help="Show the expected values of the steps left blank too.")] = False,
+    no_record: NoRecordOpt = False,
     f: Annotated[Optional[str], typer.Option("--f", "-f", help="check diff: the function, e.g. 'tanh(w*x+b)'.")] = None,
     wrt: Annotated[Optional[str], typer.Option(help="check diff: the variable to differentiate by (optional when the function has one).")] = None,
     fmt: FormatOpt = None,
@@ -265,8 +268,19 @@ def check_command(
     cl.exclusive({**given, "target": "TARGET"}, "target", ["f", "wrt"], f" '{target}' (--f and --wrt are for check diff)")
     prompt = dict(ask=cl.ask, say=print) if interactive else {}
     report = problems.check(target, toml=file, seed=seed, difficulty=difficulty.value if "difficulty" in given else None,
-                            variant=cl.variant(variant, solve_weights), givens=cl.given_values(given_items), answers=cl.answer_values(answer), reveal=reveal, tries=tries, **prompt)
+                            variant=cl.variant(variant, solve_weights), givens=cl.given_values(given_items), answers=cl.answer_values(answer), reveal=reveal, tries=tries, record=not no_record, **prompt)
     cl.show(report, fmt)
+
+
+@app.command("progress")
+def progress_command(
+    plot: Annotated[Optional[Path], typer.Option(help="Draw accuracy over time to this PNG.")] = None,
+    export: Annotated[Optional[Path], typer.Option(help="Write the whole history to this JSON file.")] = None,
+    import_: Annotated[Optional[Path], typer.Option("--import", help="Add the attempts of an exported JSON file (never twice).")] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """What the progress store says, per type: attempts, accuracy and trend, last seen, frequent mistakes."""
+    cl.show(problems.progress(plot, export, import_), fmt)
 
 
 # --- entry point -----------------------------------------------------------------------------

@@ -220,6 +220,18 @@ class CheckReport:
 
 
 @dataclass
+class StudyReport:
+    """A study-loop report (``progress``, ``review``): paragraphs, tables and, for review, the
+    exercises to do next. ``data`` is its JSON form (the exercises are added to it)."""
+
+    title: str
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    sheet: Sheet | None = None
+
+
+@dataclass
 class EquivalenceReport:
     """Outcome of comparing a student's derivative with the true one (``check diff``)."""
 

@@ -80,5 +80,15 @@ def check(target: str | ModuleType, *, givens: Mapping[str, Any] | None = None,
     return report
 
 
+def progress(plot: str | Path | None = None, export: str | Path | None = None,
+             import_: str | Path | None = None) -> Any:
+    """The progress report (``derive.steps.StudyReport``) of the progress store: per type
+    attempts, accuracy and its trend, last seen, the most frequent named mistakes; first
+    importing ``import_`` (a JSON export; attempts already present are skipped), then exporting
+    to ``export`` and plotting accuracy over time to the PNG ``plot`` when given."""
+    from problems.progress_report import progress as report
+    return report(*(None if p is None else Path(p) for p in (plot, export, import_)))
+
+
 def _silent(text: str) -> None:
     """A ``say`` that shows nothing."""

@@ -208,6 +208,12 @@ class DocumentPrinter:
     def _print_Table(self, t: S.Table) -> list[str]:
         return [self.table(t)]
 
+    def _print_StudyReport(self, r: S.StudyReport) -> list[str]:
+        blocks = [self.heading(r.title), *(self.para(n) for n in r.notes), *(self.table(t) for t in r.tables)]
+        if r.sheet is not None and r.sheet.exercises:
+            blocks += self._print_Sheet(r.sheet)[1:]  # the exercises (and key) without the sheet's title
+        return blocks
+
 
 class LatexMathPrinter(DocumentPrinter):
     """A document printer that writes formulas, values and shapes as LaTeX (the markdown and latex formats)."""

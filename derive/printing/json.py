@@ -101,6 +101,11 @@ def to_json(doc: Any) -> Any:
         if doc.coverage is not None:
             out["coverage"] = [dict(zip(doc.coverage.columns, r)) for r in doc.coverage.rows]
         return out
+    if isinstance(doc, S.StudyReport):
+        out = dict(doc.data)
+        if doc.sheet is not None:
+            out["exercises"] = [exercise_json(e, doc.sheet.show_solutions) for e in doc.sheet.exercises]
+        return out
     if isinstance(doc, S.Table):
         return {"title": doc.title, "columns": list(doc.columns), "rows": as_plain(doc.rows)}
     raise TypeError(f"no JSON form for {type(doc).__name__}")
