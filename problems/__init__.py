@@ -16,7 +16,7 @@ from typing import Any
 def practice(topic: str | None = None, *, topics: str | Iterable[str] | None = None, seed: int | None = None,
              count: int = 1, difficulty: str | None = None, variant: str | None = None, solutions: bool = False,
              steps: bool = False, ask: Callable[[str], str] | None = None,
-             say: Callable[[str], Any] | None = None, tries: int = 3, record: bool = False) -> Any:
+             say: Callable[[str], Any] | None = None, tries: int = 3, record: bool = False, focus: str | None = None) -> Any:
     """A practice sheet (``derive.steps.Sheet``) of ``count`` distinct exercises of ``topic`` (a
     type or an exercise id ``TOPIC@SEED[:difficulty][+variant]``) and/or ``topics``, seeds
     ``seed, seed+1, …`` (no seed: a random one), with the answer key shown when ``solutions``.
@@ -26,10 +26,14 @@ def practice(topic: str | None = None, *, topics: str | Iterable[str] | None = N
     ``steps=True``: the first type's step list instead (``StepList``: step ids, givens, mistakes).
     With ``ask`` (and ``say``, see ``problems.interactive``): the first exercise solved at a
     prompt (``tries`` per step), returning its check report, recorded in the progress store
-    when ``record``.
+    when ``record``. ``focus="mistakes"``: a drill of the types and variants of the most
+    frequent named mistakes in the progress store (``problems.mistake_drills``).
     """
     from problems import engine
     from problems.targets import practice_targets
+    if focus is not None:
+        from problems.mistake_drills import drill_sheet
+        return drill_sheet(focus, count, topic, topics, difficulty, solutions)
     modules, seed, difficulty, variant = practice_targets(topic, topics, seed, difficulty, variant)
     if steps:
         return engine.step_list(modules[0])
@@ -88,6 +92,15 @@ def progress(plot: str | Path | None = None, export: str | Path | None = None,
     to ``export`` and plotting accuracy over time to the PNG ``plot`` when given."""
     from problems.progress_report import progress as report
     return report(*(None if p is None else Path(p) for p in (plot, export, import_)))
+
+
+def review(count: int = 3, topics: str | None = None, ask: Callable[[str], str] | None = None,
+           say: Callable[[str], Any] | None = None, tries: int = 3, record: bool = False) -> Any:
+    """The next ``count`` exercises by spaced repetition over the (type, step) items of the
+    progress store (``problems.review``), optionally only of ``topics`` (comma-separated); with
+    ``ask``: solved at the prompt, each attempt recorded when ``record``."""
+    from problems.review import review as plan
+    return plan(count, topics, ask=ask, say=say or _silent, tries=tries, record=record)
 
 
 def _silent(text: str) -> None:

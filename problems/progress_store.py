@@ -208,9 +208,12 @@ def record(attempt: Attempt, path: Path | None = None) -> None:
         add(conn, [attempt])
 
 
-def record_check(report: Any, exercise: Any, source: str) -> Attempt:
+def record_check(report: Any, exercise: Any, source: str) -> Attempt | None:
     """Record a check report of ``exercise`` (a ``derive.steps.Exercise``) made by ``source``
-    (check, interactive, review) at ``problems.study_clock.now()``; returns the attempt."""
+    (check, interactive, review) at ``problems.study_clock.now()``; returns the attempt. A
+    report with no step answered or revealed is not recorded (nothing was tried): None."""
+    if not any(m.status != "missing" or m.revealed for m in report.marks):
+        return None
     from problems.registry import get
     from problems.study_clock import iso, now
     module = get(exercise.topic)

@@ -36,7 +36,7 @@ def test_practice_prints_exercises_only_and_key_adds_the_worked_keys():
 
 def test_key_with_no_solutions_is_refused():
     out = run_cli("practice", "ztest@3", "--key", "--no-solutions")
-    assert out.returncode == 2 and out.stderr.startswith("chainrule: error: --key:") and out.stdout == ""
+    assert out.returncode == 2 and out.stderr.startswith("chainrule: error: --no-solutions: cannot be combined with --key") and out.stdout == ""
 
 
 def test_an_out_sheet_keeps_its_keys_after_all_exercises(tmp_path):
