@@ -97,9 +97,9 @@ def progress(plot: str | Path | None = None, export: str | Path | None = None,
 def review(count: int = 3, topics: str | None = None, ask: Callable[[str], str] | None = None,
            say: Callable[[str], Any] | None = None, tries: int = 3, record: bool = False) -> Any:
     """The next ``count`` exercises by spaced repetition over the (type, step) items of the
-    progress store (``problems.review``), optionally only of ``topics`` (comma-separated); with
+    progress store (``problems.spaced_review``), optionally only of ``topics`` (comma-separated); with
     ``ask``: solved at the prompt, each attempt recorded when ``record``."""
-    from problems.review import review as plan
+    from problems.spaced_review import review as plan
     return plan(count, topics, ask=ask, say=say or _silent, tries=tries, record=record)
 
 

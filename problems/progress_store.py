@@ -217,10 +217,20 @@ def record_check(report: Any, exercise: Any, source: str) -> Attempt | None:
     from problems.registry import get
     from problems.study_clock import iso, now
     module = get(exercise.topic)
-    names = {d: n for n, d in {**getattr(module, "DIAGNOSES", {}), **module.MISTAKES}.items()}
-    steps = [StepRecord(m.id, m.status, names.get(m.diagnosis, m.diagnosis) if m.diagnosis else None,
-                        m.status == "missing" and m.revealed) for m in report.marks]
+    steps = [StepRecord(m.id, m.status, mistake_name(module, m.diagnosis), m.status == "missing" and m.revealed)
+             for m in report.marks]
     attempt = Attempt(type=exercise.topic, difficulty=exercise.difficulty, at=iso(now()), exercise=report.exercise_id,
                       variant=exercise.variant, source=source, steps=steps)
     record(attempt)
     return attempt
+
+
+def mistake_name(module: Any, diagnosis: str | None) -> str | None:
+    """The catalogue name (``MISTAKES``/``DIAGNOSES``) of a diagnosis: the entry whose
+    description it is or begins with (a hook may add details such as the distances), else
+    the diagnosis itself cut to 120 characters; None for None."""
+    if not diagnosis:
+        return None
+    catalogue = {**getattr(module, "DIAGNOSES", {}), **module.MISTAKES}
+    found = [(len(d), n) for n, d in catalogue.items() if diagnosis == d or diagnosis.startswith(d)]
+    return max(found)[1] if found else diagnosis[:120]

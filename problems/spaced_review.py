@@ -10,7 +10,7 @@ it touched (the worst rating among the item's steps in that attempt):
 
 An item is due when the scheduler's due time has come (``problems.study_clock.now()``; set
 ``CHAINRULE_NOW`` to fix it). Due items are ranked weakest first (lowest retrievability, then
-the longest overdue); the next exercises are one per type in that order, up to ``--count``,
+lowest stability, then the longest overdue); the next exercises are one per type in that order, up to ``--count``,
 each with a fresh random seed the student has not seen for that type, in the variant and
 difficulty of the item's latest attempt. Items not yet due are never scheduled. With
 ``--topics``, only those types are reviewed, and a type never tried counts as due (new).
@@ -93,12 +93,13 @@ def replay(attempts: list[Attempt]) -> dict[tuple[str, str], Item]:
 
 
 def due_items(items: dict[tuple[str, str], Item], now: datetime) -> list[Item]:
-    """The items due at ``now``, weakest (lowest retrievability) first, then longest overdue."""
+    """The items due at ``now``, weakest first: lowest retrievability (fsrs counts whole days
+    elapsed), then lowest stability, then longest overdue."""
     sched = scheduler()
     due = [i for i in items.values() if i.card.due <= now]
     for i in due:
         i.retrievability = sched.get_card_retrievability(i.card, now)
-    return sorted(due, key=lambda i: (round(i.retrievability, 6), i.card.due, i.type, i.step))
+    return sorted(due, key=lambda i: (round(i.retrievability, 6), i.card.stability or 0.0, i.card.due, i.type, i.step))
 
 
 def plan(attempts: list[Attempt], now: datetime, count: int, topics: list[str] | None) -> tuple[list[Item], list[Any], datetime | None]:
