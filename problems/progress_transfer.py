@@ -44,6 +44,8 @@ def read(path: Path) -> list[Attempt]:
         doc = json.loads(read_text(path, "--import", cap=MAX_IMPORT_BYTES))
     except json.JSONDecodeError as exc:
         raise UserError(f"'{path}' is not JSON ({exc.msg}, line {exc.lineno})", "--import") from None
+    except RecursionError:
+        raise UserError(f"'{path}' nests too deeply to be a chainrule progress export", "--import") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != VERSION:
         raise UserError(f"'{path}' is not a chainrule progress export (format {FORMAT}, version {VERSION})", "--import")
     items = doc.get("attempts")
