@@ -30,7 +30,7 @@ FILE_NAME = "progress.sqlite3"
 APPLICATION_ID = 0x43685275  # "ChRu"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
-MAX_STORE_BYTES = 200_000_000  # far beyond a lifetime of study (an attempt is about 1 kB)
+MAX_STORE_BYTES = 50_000_000  # about 100,000 attempts (an attempt of 8 steps takes about 0.5 kB)
 ARG = "progress store"
 
 # MIGRATIONS[v] takes a store from version v - 1 to v (version 0: an empty file).

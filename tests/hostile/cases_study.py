@@ -43,7 +43,7 @@ CASES = [
     Case("store-is-text", CHECK, setup=in_home(file(STORE, "hello\n")), env=HOME, rc=REFUSED, stderr_match="not an SQLite"),
     Case("store-is-foreign-sqlite", ["review"], setup=foreign_sqlite, env=HOME, rc=REFUSED, stderr_match="another program"),
     Case("store-is-empty-file", CHECK, setup=in_home(file(STORE, "")), env=HOME, rc=OK),
-    Case("store-sparse-huge", CHECK, setup=in_home(sparse(STORE, 300_000_000)), env=HOME, rc=REFUSED, stderr_match="larger than"),
+    Case("store-sparse-huge", CHECK, setup=in_home(sparse(STORE, 60_000_000)), env=HOME, rc=REFUSED, stderr_match="larger than"),
     Case("home-is-a-file", CHECK, setup=file("home", "x"), env=HOME, rc=REFUSED, stderr_match="progress store"),
     Case("clock-not-a-time", ["review"], env={**HOME, "CHAINRULE_NOW": "next tuesday"}, rc=REFUSED, stderr_match="CHAINRULE_NOW"),
     Case("clock-far-future", ["review"], env={**HOME, "CHAINRULE_NOW": "9999-12-31T23:59:59"}, rc=OK),
