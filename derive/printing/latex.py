@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from derive import steps as S
 from derive.printing.base import LatexMathPrinter
 from derive.printing.math import latex_escape
+
+if TYPE_CHECKING:  # annotations only: printers dispatch on the class name, so documents may import printers
+    from derive import steps as S
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[utf8]{inputenc}
