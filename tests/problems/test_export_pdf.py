@@ -92,3 +92,13 @@ def test_every_topic_and_problem_type_typesets(kind, name):
     reader = pypdf.PdfReader(io.BytesIO(pdf_bytes(doc)))
     text = "".join(p.extract_text() or "" for p in reader.pages)
     assert (doc.exercises[0].id if kind == "practice" else doc.steps[-1].id) in text
+
+
+def test_tex_statements_set_matrices_as_bmatrix_not_python_lists(tmp_path):
+    path = tmp_path / "bp.tex"
+    assert run_cli("practice", "backprop", "--seed", "1", "--out", str(path)).returncode == 0
+    statement = path.read_text().split("\\subsection*{Exercise", 1)[1].split("\\begin{itemize}", 1)[0]
+    assert "[[" not in statement and statement.count("\\begin{bmatrix}") == 2  # W1 and W2
+    w1 = problems.practice("backprop", seed=1).exercises[0].givens["W1"]
+    row = " & ".join(f"{x:g}" for x in w1[0])
+    assert row in statement
