@@ -22,7 +22,10 @@ class Document:
         from derive.printing import render
         return str(render(self, "markdown"))
 
-    def _repr_html_(self) -> str:
-        """An HTML fragment with every formula and value as MathML (no script, no network)."""
-        from derive.printing import render
+    def _repr_html_(self) -> str | None:
+        """An HTML fragment with every formula and value as MathML (no script, no network);
+        None without latex2mathml, so Jupyter shows the Markdown instead."""
+        from derive.printing import mathml, render
+        if not mathml.available():
+            return None
         return str(render(self, "html-fragment"))

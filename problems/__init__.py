@@ -1,7 +1,7 @@
 """problems: randomized, seed-reproducible worked exercises that check a student's numbers.
 
 ``practice(...)`` and ``check(...)`` are the Python API that ``chainrule practice`` and
-``chainrule check`` call. They load NumPy and SymPy only when called, so ``import problems``
+``chainrule check`` call; ``save(doc, path)`` writes any document as ``--out`` does. They load NumPy and SymPy only when called, so ``import problems``
 stays light. Bad input raises ``derive.errors.UserError`` with the CLI's one-line message.
 """
 
@@ -27,8 +27,10 @@ def practice(topic: str | None = None, *, topics: str | Iterable[str] | None = N
     With ``ask`` (and ``say``, see ``problems.interactive``): the first exercise solved at a
     prompt, returning its check report.
     """
+    from derive.options import SEED_MAX, require_whole
     from problems import engine
     from problems.targets import practice_targets
+    require_whole(seed, 0, SEED_MAX, "--seed")
     modules, seed, difficulty, variant = practice_targets(topic, topics, seed, difficulty, variant)
     if steps:
         return engine.step_list(modules[0])
@@ -54,8 +56,10 @@ def check(target: str | ModuleType, *, givens: Mapping[str, Any] | None = None,
     the type does not know is refused. With ``ask`` (and ``say``, see
     ``problems.interactive``) the answers are entered at a prompt first.
     """
+    from derive.options import SEED_MAX, require_whole
     from problems import engine
     from problems.targets import check_target
+    require_whole(seed, 0, SEED_MAX, "--seed")
     name = target if isinstance(target, str) else target.NAME
     module, exercise, raw, label = check_target(name, None if toml is None else Path(toml), seed, difficulty, variant,
                                                 dict(givens or {}), dict(answers or {}))
@@ -63,6 +67,14 @@ def check(target: str | ModuleType, *, givens: Mapping[str, Any] | None = None,
         from problems.interactive import session
         return session(module, exercise, raw, label, ask=ask, say=say or _silent)
     return engine.check(module, exercise.givens, raw, label)
+
+
+def save(doc: Any, path: str | Path) -> str:
+    """Write ``doc`` (a sheet, a derivation, a report) to ``path`` in the format its extension
+    names, as ``--out`` does: ``.md``, ``.tex``, ``.json``, ``.txt``, ``.html``, ``.pdf``,
+    ``.apkg`` (Anki) or ``.xml`` (Moodle, sheets only); atomically. Returns the format's name."""
+    from problems.export import save as save_file
+    return save_file(doc, path)
 
 
 def _silent(text: str) -> None:
