@@ -123,17 +123,18 @@ def derive_command(
     convention: Described.convention = None,
     which: Described.which = None,
     graph: Annotated[Optional[str], typer.Option(help="Print the computational graph instead: dot.")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write it to a file, the format by extension: .md .tex .json .txt .html .pdf .apkg.")] = None,
     set_: SetOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Derive TOPIC step by step: forward pass, local derivatives, chain-rule products, gradients."""
-    cl.exclusive(given_on_command_line(ctx), "graph", ["fmt"], " (the graph is printed in dot)")
-    options = cl.options(locals(), TopicOptions.NAMES, set_)
+    cl.exclusive(given_on_command_line(ctx), "graph", ["fmt", "out"], " (the graph is printed in dot)")
+    options, out = cl.options(locals(), TopicOptions.NAMES, set_), cl.document_file(out)
     doc = derive.derive(topic, options, given=cl.given_values(given), seed=seed, values=values)
     if graph is not None:
         sys.stdout.write(cl.dot_graph(doc, graph, topic))
     else:
-        cl.show(doc, fmt)
+        cl.show_or_write(doc, fmt, out)
 
 
 @app.command("verify")
@@ -206,7 +207,7 @@ def practice_command(
     key_out: Annotated[Optional[Path], typer.Option("--key-out", help="Write the answer key (with the exercises) to this second file.")] = None,
     focus: Annotated[Optional[str], typer.Option(help="mistakes: exercises of the types/variants of your most frequent named mistakes.")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve it here, step by step, with hints.")] = False, tries: TriesOpt = 3, no_record: NoRecordOpt = False,
-    out: Annotated[Optional[Path], typer.Option(help="Write a sheet (.md, .tex, .json, .txt) or a TOML answer file (.toml).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write a sheet, the format by extension: .md .tex .json .txt .html .pdf .apkg (Anki) .xml (Moodle), or an answer file (.toml).")] = None,
     list_steps: Annotated[bool, typer.Option("--list-steps", help="Show the type's step ids, givens, variants and mistakes.")] = False,
     fmt: FormatOpt = None,
 ) -> None:

@@ -21,8 +21,9 @@ def derive(topic: str, options: Mapping[str, Any] | None = None, /, *, given: Ma
     a ``seed`` or ``given`` values every step is also evaluated at numbers: the ``given`` ones,
     the rest drawn from ``seed`` (default 0).
     """
-    from derive.options import find, resolve
+    from derive.options import SEED_MAX, find, require_whole, resolve
     from derive.registry import get
+    require_whole(seed, 0, SEED_MAX, "--seed")
     module = find(get, topic, "TOPIC")
     opts = resolve(module, {**(options or {}), **named})
     if values or seed is not None or given:
@@ -35,8 +36,10 @@ def verify(topic: str, options: Mapping[str, Any] | None = None, /, *, seed: int
     """Every derived gradient of ``topic`` against central finite differences (and torch autograd
     when installed, required with ``backend="torch"``) at ``points`` random points drawn from
     ``seed``: a ``derive.steps.Verification`` whose ``passed`` says whether all agree."""
-    from derive.options import find, require_backend, resolve
+    from derive.options import SEED_MAX, find, require_backend, require_whole, resolve
     from derive.registry import get
+    require_whole(seed, 0, SEED_MAX, "--seed")
+    require_whole(points, 1, 100, "--points")
     module = find(get, topic, "TOPIC")
     opts = resolve(module, {**(options or {}), **named})
     require_backend(backend)
