@@ -1,0 +1,142 @@
+"""Naming the first wrong line of a hand derivation, and saying what a wrong line differs by.
+
+A wrong line is matched against mistaken versions of the line before it, in this order:
+
+1. each ``d/dNAME G`` written on the line before (for the first line, ∂f/∂wrt itself) with G's
+   derivative replaced by one of the slips catalogue's wrong derivatives
+   (:func:`derive.analytic.slips.named_candidates` and ``power_candidates``: chain factor
+   dropped, sign, σ instead of σ′, tanh′ written 1 − tanh, the ½ ignored, wrong power, …);
+2. local edits of the line before: a factor dropped (``(1 − σ)`` of σ′ = σ(1 − σ) is "σ instead
+   of σ′"), ``tanh²`` written ``tanh``, a power off by one, a term's sign flipped or a term
+   dropped, the whole line negated, doubled or halved.
+
+The first mistaken version equal to the wrong line at every sampled point (and different from
+the line before) names the slip. :func:`describe` gives "differs by a factor r" or "differs by
+the term d" (with defined names folded back in), computed in a bounded child.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import sympy as sp
+
+from derive.analytic.bounded import bounded
+from derive.analytic.pointwise import close, scalar_function, value_at
+from derive.analytic.slips import named_candidates, power_candidates
+from derive.analytic.timeguard import Timeout, time_limit
+from derive.derivation_algebra import Definitions, derivative_nodes, evaluate
+from derive.printing.math import to_text
+from derive.scalar_functions import sigmoid
+
+MAX_CANDIDATES = 120
+MAX_DESCRIBED = 30  # tree nodes of a factor or term worth showing
+
+
+def _derivative_slips(written: Any, definitions: Definitions) -> Iterator[tuple[str, str, Any]]:
+    """Mistaken versions of ``written`` with one of its d/dNAME G replaced by a slip of G′."""
+    from derive.derivation_algebra import differentiated
+    for node in derivative_nodes(written):
+        var = node.variables[0]
+        inner = definitions.expanded(differentiated(node.expr, definitions), keep=var)
+        shown = to_text(node.expr)
+        for kind, text, wrong in [*named_candidates(inner, var), *power_candidates(inner, var)]:
+            yield kind, f"in d/d{var} {shown}: {text}", written.xreplace({node: wrong})
+
+
+def _is_sigmoid(expr: Any, definitions: Definitions) -> bool:
+    return isinstance(definitions.expanded(expr), sigmoid)
+
+
+def _edits(written: Any, definitions: Definitions) -> Iterator[tuple[str, str, Any]]:
+    """Mistaken versions of ``written`` by one local edit (outside its d/dNAME parts)."""
+    for node in sp.preorder_traversal(written):
+        if isinstance(node, sp.Derivative):
+            continue
+        if isinstance(node, sp.Mul):
+            for factor in node.args:
+                if factor.is_number:
+                    continue
+                rest = node.func(*[a for a in node.args if a is not factor])
+                one_minus = sp.expand(1 - factor)
+                if _is_sigmoid(one_minus, definitions) and any(a == one_minus for a in node.args):
+                    yield ("function-for-derivative", f"σ instead of σ′: the factor {to_text(factor)} of "
+                           f"σ′ = σ(1 − σ) was dropped", written.xreplace({node: rest}))
+                else:
+                    yield "dropped-factor", f"dropped the factor {to_text(factor)}", written.xreplace({node: rest})
+        if isinstance(node, sp.Pow) and node.exp.is_number and node.exp not in (0, 1, -1):
+            if node.exp == 2 and isinstance(node.base, sp.tanh):
+                yield "tanh-prime", "tanh′ written 1 − tanh instead of 1 − tanh²", written.xreplace({node: node.base})
+            for n in (node.exp - 1, node.exp + 1):
+                yield ("wrong-power", f"wrong power: ({to_text(node.base)})^{n} instead of ({to_text(node.base)})^{node.exp}",
+                       written.xreplace({node: node.base ** n}))
+        if isinstance(node, sp.Add):
+            for term in node.args:
+                rest = node.func(*[a for a in node.args if a is not term])
+                yield "sign", f"sign error in the term {to_text(term)}", written.xreplace({node: rest - term})
+                yield "dropped-term", f"dropped the term {to_text(term)}", written.xreplace({node: rest})
+    yield "sign", "sign error: this line is the negative of the line before", -written
+    yield "half", "missing ½: this line is twice the line before", 2 * written
+    yield "factor-2", "lost a factor 2: this line is half the line before", written / 2
+
+
+def name_slip(before_written: Any, before: Any, line: Any, definitions: Definitions, rows: list[Any], variables: list[Any],
+              seconds: float, at: tuple[Any, Any] | None = None) -> tuple[str, str] | None:
+    """(kind, description) of the first catalogued slip that turns the line before into ``line``
+    at every sampled point, or None (also when ``seconds`` run out)."""
+    if before_written is None or not rows or seconds <= 0.05:
+        return None
+    try:
+        with time_limit(seconds):
+            tried = 0
+            for kind, text, wrong in _candidates(before_written, definitions):
+                tried += 1
+                if tried > MAX_CANDIDATES:
+                    return None
+                value = evaluate(wrong, definitions)
+                if at is not None:
+                    value = value.subs(at[0], evaluate(at[1], definitions))
+                if _reproduces(value, rows, variables):
+                    return kind, text
+    except (Timeout, SyntaxError, RecursionError, MemoryError, ArithmeticError, ValueError, TypeError):
+        return None
+    return None
+
+
+def _candidates(written: Any, definitions: Definitions) -> Iterator[tuple[str, str, Any]]:
+    yield from _derivative_slips(written, definitions)
+    yield from _edits(written, definitions)
+
+
+def _reproduces(candidate: Any, rows: list[Any], variables: list[Any]) -> bool:
+    """True when ``candidate`` differs from the line before somewhere and equals the line everywhere sampled."""
+    fn = scalar_function(candidate, variables)
+    seen = [(value_at(fn, point), b, v) for point, b, v in rows]
+    seen = [(w, b, v) for w, b, v in seen if w is not None]
+    return bool(seen) and len(seen) == len(rows) and any(not close(w, b) for w, b, _ in seen) and all(close(w, v) for w, _, v in seen)
+
+
+def describe(before: Any, line: Any, definitions: Definitions, seconds: float) -> str | None:
+    """"differs by a factor r" (line = before·r) or "differs by the term d" (line = before + d),
+    whichever is simpler, with defined names folded back in; None when neither is short or in time."""
+    if seconds <= 0.05:
+        return None
+    try:
+        return bounded(lambda: _describe(before, line, definitions), min(seconds, 1.5))
+    except Exception:  # noqa: BLE001 - out of time or memory: no description
+        return None
+
+
+def _describe(before: Any, line: Any, definitions: Definitions) -> str | None:
+    from derive.check_diff import tree_size
+    folded = {definitions.expanded(symbol): symbol for symbol in definitions.raw}
+    fold = lambda e: e.xreplace(folded)  # noqa: E731
+    options = []
+    if before != 0:
+        ratio = sp.factor(sp.cancel(line / before))
+        if ratio.free_symbols or ratio != 1:
+            options.append((tree_size(ratio), f"differs by a factor {to_text(fold(ratio))} (this line = the line before × that)"))
+    term = sp.factor(sp.cancel(line - before))
+    options.append((tree_size(term) + 2, f"differs by the term {to_text(fold(term))} (this line = the line before + that)"))
+    size, text = min(options, key=lambda o: o[0])
+    return text if size <= MAX_DESCRIBED else None
