@@ -266,6 +266,16 @@ class DerivationCheck:
         """File line number of the first line not equivalent to the one before, or None."""
         return next((ln.line for ln in self.lines if ln.status == "not-equivalent"), None)
 
+    @property
+    def exit_status(self) -> int:
+        """0 every line equivalent, 1 a line is not, 2 a line undecided (and none wrong)."""
+        return {"equivalent": 0, "not-equivalent": 1}.get(self.verdict, 2)
+
+    @property
+    def undecided(self) -> str:
+        """'line N: why' of the first undecided line ('' when there is none)."""
+        return next((f"line {ln.line}: {ln.reason}" for ln in self.lines if ln.status == "undecided"), "")
+
 
 @dataclass
 class TrainReport:
