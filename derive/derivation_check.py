@@ -25,10 +25,11 @@ import numpy as np
 import sympy as sp
 
 from derive.analytic.bounded import TooComplex, bounded
-from derive.analytic.pointwise import close, precise_function, precise_value_at, scalar_function, value_at
+from derive.analytic.pointwise import close, precise_function, precise_value_at
 from derive.analytic.timeguard import Timeout, time_limit
 from derive.check_diff import BOXES, MAX_CONFIRM, MIN_DEFINED, POINTS, SEED, exact_equal
 from derive.derivation_algebra import Definitions, evaluate
+from derive.derivation_points import values
 from derive.derivation_reader import WrittenDerivation, read_derivation, read_source
 from derive.steps import DerivationCheck, DerivationLine
 
@@ -61,16 +62,12 @@ class Comparison:
 
 def _sample(before: Any, line: Any, variables: list[Any]) -> tuple[list[Row], tuple[float, float]]:
     """(point, value before, value of the line) where both are defined, on the first box with enough."""
-    fb, fl = scalar_function(before, variables), scalar_function(line, variables)
     rows: list[Row] = []
     for box in BOXES:
-        rng = np.random.default_rng(SEED)
-        rows = []
-        for _ in range(POINTS):
-            point = tuple(round(float(v), 4) for v in rng.uniform(*box, size=len(variables)))
-            b, v = value_at(fb, point), value_at(fl, point)
-            if b is not None and v is not None:
-                rows.append((point, b, v))
+        points = np.round(np.random.default_rng(SEED).uniform(*box, size=(POINTS, len(variables))), 4)
+        b, v = values(before, variables, points), values(line, variables, points)
+        rows = [(tuple(float(x) for x in p), float(bi), float(vi)) for p, bi, vi in zip(points, b, v)
+                if not (np.isnan(bi) or np.isnan(vi))]
         if len(rows) >= MIN_DEFINED:
             return rows, box
     return rows, box

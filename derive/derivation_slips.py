@@ -22,7 +22,9 @@ from typing import Any, Iterator
 import sympy as sp
 
 from derive.analytic.bounded import bounded
-from derive.analytic.pointwise import close, scalar_function, value_at
+import numpy as np
+
+from derive.derivation_points import close, values
 from derive.analytic.slips import named_candidates, power_candidates
 from derive.analytic.timeguard import Timeout, time_limit
 from derive.derivation_algebra import Definitions, derivative_nodes, evaluate
@@ -41,6 +43,8 @@ def _derivative_slips(written: Any, definitions: Definitions) -> Iterator[tuple[
         inner = definitions.expanded(differentiated(node.expr, definitions), keep=var)
         shown = to_text(node.expr)
         for kind, text, wrong in [*named_candidates(inner, var), *power_candidates(inner, var)]:
+            if wrong == 0:  # e.g. by a variable G does not depend on: it names nothing
+                continue
             yield kind, f"in d/d{var} {shown}: {text}", written.xreplace({node: wrong})
 
 
@@ -83,37 +87,56 @@ def _edits(written: Any, definitions: Definitions) -> Iterator[tuple[str, str, A
 def name_slip(before_written: Any, before: Any, line: Any, definitions: Definitions, rows: list[Any], variables: list[Any],
               seconds: float, at: tuple[Any, Any] | None = None) -> tuple[str, str] | None:
     """(kind, description) of the first catalogued slip that turns the line before into ``line``
-    at every sampled point, or None (also when ``seconds`` run out)."""
+    (or whose repair turns ``line`` back into the line before) at every sampled point, or None
+    (also when ``seconds`` run out)."""
     if before_written is None or not rows or seconds <= 0.05:
         return None
+    at_value = evaluate(at[1], definitions) if at is not None else None
+    swapped = [(p, v, b) for p, b, v in rows]
     try:
         with time_limit(seconds):
-            tried = 0
-            for kind, text, wrong in _candidates(before_written, definitions):
-                tried += 1
-                if tried > MAX_CANDIDATES:
+            for tried, (repair, kind, text, candidate) in enumerate(_candidates(before_written, line, definitions)):
+                if tried >= MAX_CANDIDATES:
                     return None
-                value = evaluate(wrong, definitions)
-                if at is not None:
-                    value = value.subs(at[0], evaluate(at[1], definitions))
-                if _reproduces(value, rows, variables):
+                value = evaluate(candidate, definitions)
+                if at is not None and not repair:
+                    value = value.subs(at[0], at_value)
+                if _reproduces(value, swapped if repair else rows, variables):
                     return kind, text
     except (Timeout, SyntaxError, RecursionError, MemoryError, ArithmeticError, ValueError, TypeError):
         return None
     return None
 
 
-def _candidates(written: Any, definitions: Definitions) -> Iterator[tuple[str, str, Any]]:
-    yield from _derivative_slips(written, definitions)
-    yield from _edits(written, definitions)
+def _candidates(written: Any, line: Any, definitions: Definitions) -> Iterator[tuple[bool, str, str, Any]]:
+    """(is a repair of the line, kind, description, expression) in the order they are tried."""
+    yield from ((False, *c) for c in _derivative_slips(written, definitions))
+    yield from ((True, *c) for c in repairs(line))
+    yield from ((False, *c) for c in _edits(written, definitions))
+
+
+def repairs(line: Any) -> Iterator[tuple[str, str, Any]]:
+    """Versions of a wrong line with one known slip undone: ``1 − tanh(u)`` read as
+    ``1 − tanh(u)²``, ``σ(u)`` as σ′(u) = σ(u)(1 − σ(u)). A repair that restores the line
+    before names the slip, however the line before was written."""
+    for node in sp.preorder_traversal(line):
+        if isinstance(node, sp.Add) and len(node.args) == 2 and 1 in node.args:
+            other = next(a for a in node.args if a != 1)
+            if isinstance(-other, sp.tanh):
+                yield ("tanh-prime", f"tanh′ written 1 − tanh instead of 1 − tanh²: {to_text(node)} should be "
+                       f"{to_text(1 - (-other) ** 2)}", line.xreplace({node: 1 - (-other) ** 2}))
+        if isinstance(node, sigmoid):
+            yield ("function-for-derivative", f"σ instead of σ′: {to_text(node)} where σ′ = {to_text(node * (1 - node))} belongs",
+                   line.xreplace({node: node * (1 - node)}))
 
 
 def _reproduces(candidate: Any, rows: list[Any], variables: list[Any]) -> bool:
-    """True when ``candidate`` differs from the line before somewhere and equals the line everywhere sampled."""
-    fn = scalar_function(candidate, variables)
-    seen = [(value_at(fn, point), b, v) for point, b, v in rows]
-    seen = [(w, b, v) for w, b, v in seen if w is not None]
-    return bool(seen) and len(seen) == len(rows) and any(not close(w, b) for w, b, _ in seen) and all(close(w, v) for w, _, v in seen)
+    """True when ``candidate`` is defined at every sampled point, differs from the line before
+    somewhere and equals the line everywhere."""
+    points = np.array([p for p, _, _ in rows], dtype=float).reshape(len(rows), len(variables))
+    w = values(candidate, variables, points)
+    before, line = np.array([b for _, b, _ in rows]), np.array([v for _, _, v in rows])
+    return bool(not np.isnan(w).any() and not close(w, before).all() and close(w, line).all())
 
 
 def describe(before: Any, line: Any, definitions: Definitions, seconds: float) -> str | None:
