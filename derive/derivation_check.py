@@ -33,8 +33,8 @@ from derive.derivation_points import values
 from derive.derivation_reader import WrittenDerivation, read_derivation, read_source
 from derive.steps import DerivationCheck, DerivationLine
 
-SECONDS_PER_LINE = 3.0
-TOTAL_SECONDS = 30.0
+SECONDS_PER_LINE = 8.0
+TOTAL_SECONDS = 60.0
 EXIT_STATUS = {"equivalent": 0, "not-equivalent": 1, "undecided": 2}
 _SLOW = (Timeout, TooComplex, SyntaxError, RecursionError, MemoryError, ArithmeticError, ValueError, TypeError)
 

@@ -38,25 +38,34 @@ MAX_DESCRIBED = 30  # tree nodes of a factor or term worth showing
 def _derivative_slips(written: Any, definitions: Definitions) -> Iterator[tuple[str, str, Any]]:
     """Mistaken versions of ``written`` with one of its d/dNAME G replaced by a slip of G′."""
     from derive.derivation_algebra import differentiated
+    whole = isinstance(written, sp.Derivative)  # ∂f/∂wrt itself: differentiating by another variable is a slip worth naming
     for node in derivative_nodes(written):
         var = node.variables[0]
         inner = definitions.expanded(differentiated(node.expr, definitions), keep=var)
         shown = to_text(node.expr)
         for kind, text, wrong in [*named_candidates(inner, var), *power_candidates(inner, var)]:
-            if wrong == 0:  # e.g. by a variable G does not depend on: it names nothing
-                continue
+            if wrong == 0 or (kind == "wrong-variable" and not whole):  # 0 names nothing; inside a line, by
+                continue                                                 # another variable is rarely the slip and costly to try
             yield kind, f"in d/d{var} {shown}: {text}", written.xreplace({node: wrong})
 
 
 def _is_sigmoid(expr: Any, definitions: Definitions) -> bool:
-    return isinstance(definitions.expanded(expr), sigmoid)
+    return not expr.has(sp.Derivative) and isinstance(definitions.expanded(expr), sigmoid)
+
+
+def _outside_derivatives(expr: Any) -> Iterator[Any]:
+    """The parts of ``expr`` in preorder, without going inside a d/dNAME."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, sp.Derivative):
+            stack.extend(reversed(node.args))
 
 
 def _edits(written: Any, definitions: Definitions) -> Iterator[tuple[str, str, Any]]:
     """Mistaken versions of ``written`` by one local edit (outside its d/dNAME parts)."""
-    for node in sp.preorder_traversal(written):
-        if isinstance(node, sp.Derivative):
-            continue
+    for node in _outside_derivatives(written):
         if isinstance(node, sp.Mul):
             for factor in node.args:
                 if factor.is_number:
