@@ -65,13 +65,15 @@ def read_source(path: str | Path) -> tuple[str, str]:
     """(name, text) of the derivation file ``path``, or of stdin when it is ``-``, at most MAX_BYTES."""
     arg = "FILE"
     if str(path) == "-":
-        stream = getattr(sys.stdin, "buffer", None)
-        if stream is None:
+        if sys.stdin is None:
             raise UserError("no standard input to read", arg)
+        stream = getattr(sys.stdin, "buffer", sys.stdin)  # a text-only stream (tests) gives str
         try:
             data = stream.read(MAX_BYTES + 1)
-        except (OSError, ValueError):
-            raise UserError("cannot read standard input", arg) from None
+        except (OSError, ValueError, UnicodeDecodeError):
+            raise UserError("cannot read standard input as UTF-8 text", arg) from None
+        if isinstance(data, str):
+            data = data.encode("utf-8", "surrogatepass")
         if len(data) > MAX_BYTES:
             raise UserError(f"standard input is too large (at most {MAX_BYTES:,} bytes)", arg)
         try:
@@ -216,13 +218,13 @@ def _check_acyclic(definitions: dict[str, Any], name: str, source: str, number: 
 
 
 def _known_names(out: WrittenDerivation) -> set[str] | None:
-    """The names a step may use when f is given (f's, the definitions' and wrt), else None (any)."""
+    """The names a step may use when f is given (f's and the definitions'), else None (any)."""
     if out.function is None:
         return None
     names = {s.name for s in out.function.free_symbols} | set(out.definitions)
     for value in out.definitions.values():
         names |= {s.name for s in value.free_symbols}
-    return names | ({out.wrt} if out.wrt else set())
+    return names
 
 
 def _plain_names(expr: Any) -> set[str]:
