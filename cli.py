@@ -222,8 +222,8 @@ def practice_command(
 @app.command("check")
 def check_command(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(help="Problem type, exercise id TOPIC@SEED, a .toml file, or 'diff'.")],
-    file: Annotated[Optional[Path], typer.Argument(help="A TOML file with [givens] and [answers].")] = None,
+    target: Annotated[str, typer.Argument(help="Problem type, exercise id TOPIC@SEED, a .toml file, 'diff' or 'derivation'.")],
+    file: Annotated[Optional[Path], typer.Argument(help="A TOML file with [givens] and [answers]; for derivation the derivation file (- for stdin).")] = None,
     seed: SeedOpt = None,
     difficulty: Annotated[Difficulty, typer.Option(help="Difficulty the exercise was generated with.")] = Difficulty.exam,
     variant: VariantOpt = None,
@@ -239,9 +239,13 @@ def check_command(
     """Check a hand calculation step by step: correct, rounded, follow-through, incorrect, missing.
 
     check diff exits 0 when the derivative is equivalent, 1 when it is not, 2 for bad input or
-    when it cannot be decided within the time limit.
+    when it cannot be decided within the time limit; check derivation FILE (a hand derivation,
+    docs/derivations/) likewise: 0 every line equivalent to the one before, 1 a line is not.
     """
     given = given_on_command_line(ctx)
+    if target == "derivation":
+        cl.exclusive({**given, "target": "check derivation"}, "target", [k for k in given if k not in ("target", "file", "fmt")], " (it takes FILE and --format)")
+        return cl.show_verdict(derive.check_derivation(file), fmt, "check derivation")
     if target == "diff":
         cl.exclusive({**given, "target": "check diff"}, "target", [k for k in given if k not in ("target", *DIFF_OPTIONS)],
                      " (it takes --f, --wrt, --answer and --format)")

@@ -244,6 +244,56 @@ class EquivalenceReport(Document):
 
 
 @dataclass
+class DerivationLine:
+    """One checked line of a hand derivation (``check derivation``).
+
+    ``status``: ``start`` (the chain's first line, nothing before it), ``equivalent``,
+    ``not-equivalent`` or ``undecided``; ``reason`` says how; ``slip`` is the catalogue's
+    kind of the named mistake and ``diagnosis`` its description; ``difference`` what the line
+    differs by from the line before.
+    """
+
+    line: int
+    text: str
+    status: str
+    reason: str
+    diagnosis: str | None = None
+    slip: str | None = None
+    difference: str | None = None
+    counterexample: dict[str, float] | None = None
+    at: str = ""
+
+
+@dataclass
+class DerivationCheck(Document):
+    """A hand derivation checked line by line: verdict, the first wrong line and every line."""
+
+    source: str
+    function: str | None
+    wrt: str | None
+    definitions: list[str]
+    start: Any
+    lines: list[DerivationLine]
+    verdict: str  # equivalent, not-equivalent, undecided
+    seconds_per_line: float = 0.0
+
+    @property
+    def first_wrong(self) -> int | None:
+        """File line number of the first line not equivalent to the one before, or None."""
+        return next((ln.line for ln in self.lines if ln.status == "not-equivalent"), None)
+
+    @property
+    def exit_status(self) -> int:
+        """0 every line equivalent, 1 a line is not, 2 a line undecided (and none wrong)."""
+        return {"equivalent": 0, "not-equivalent": 1}.get(self.verdict, 2)
+
+    @property
+    def undecided(self) -> str:
+        """'line N: why' of the first undecided line ('' when there is none)."""
+        return next((f"line {ln.line}: {ln.reason}" for ln in self.lines if ln.status == "undecided"), "")
+
+
+@dataclass
 class TrainReport(Document):
     """The outcome of a training run: final metrics, a table, the history and plots written."""
 

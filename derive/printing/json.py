@@ -97,6 +97,13 @@ def to_json(doc: Any) -> Any:
                 "method": doc.method, "expected": to_sympy_string(doc.expected) if doc.expected is not None else None,
                 "counterexample": as_plain(doc.counterexample), "domain": doc.domain, "diagnosis": doc.diagnosis,
                 "steps": [_step(s) for s in doc.steps]}
+    if kind == "DerivationCheck":
+        return {"source": doc.source, "function": doc.function, "wrt": doc.wrt, "where": doc.definitions,
+                "start": to_sympy_string(doc.start) if doc.start is not None else None, "verdict": doc.verdict,
+                "first_wrong": doc.first_wrong, "seconds_per_line": doc.seconds_per_line,
+                "lines": [{"line": ln.line, "text": ln.text, "status": ln.status, "reason": ln.reason, "diagnosis": ln.diagnosis,
+                           "slip": ln.slip, "difference": ln.difference, "counterexample": as_plain(ln.counterexample),
+                           "at": ln.at or None} for ln in doc.lines]}
     if kind == "TrainReport":
         return {"model": doc.model, "backend": doc.backend, "device": doc.device, "seed": doc.seed,
                 **as_plain(doc.metrics), "plots": doc.plots}
