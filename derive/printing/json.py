@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 from derive import steps as S
-from derive.printing.math import as_plain, to_latex, to_sympy_string, to_text
+from derive.printing.formulas import formula_latex as to_latex
+from derive.printing.formulas import formula_text as to_text
+from derive.printing.values import as_plain, to_sympy_string
 
 
 def _step(step: S.Step) -> dict[str, Any]:

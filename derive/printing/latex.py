@@ -6,7 +6,7 @@ from typing import Any
 
 from derive import steps as S
 from derive.printing.base import LatexMathPrinter
-from derive.printing.math import latex_escape
+from derive.printing.values import latex_escape
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[utf8]{inputenc}
