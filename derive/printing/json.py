@@ -76,6 +76,7 @@ def to_json(doc: Any) -> Any:
         out["checks"] = [{"parameter": c.parameter, "max_rel_error": as_plain(c.max_rel_error), "method": c.method,
                           "tolerance": c.tolerance, "points": c.points, "passed": c.passed} for c in doc.checks]
         out["metric"], out["passed"] = doc.metric, doc.passed
+        out["verification_notes"] = list(doc.notes)
         return out
     if isinstance(doc, S.Sheet):
         items = [exercise_json(e, doc.show_solutions) for e in doc.exercises]
