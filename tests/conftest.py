@@ -34,8 +34,9 @@ sys.path.insert(0, str(ROOT))
 # kernel (measured: the batchnorm cross-checks took 16 s with 2 torch threads, 0.6 s with 1).
 # The course's training loops already limit themselves to one thread; an explicit setting wins.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("CHAINRULE_CACHE", "off")  # the proofs run in every test; tests/derive/test_cache.py turns it on
 
-CLI_ENV = {"PYTHONPATH": str(ROOT), "COLUMNS": "200", "PYTHONHASHSEED": "0"}
+CLI_ENV = {"PYTHONPATH": str(ROOT), "COLUMNS": "200", "PYTHONHASHSEED": "0", "CHAINRULE_CACHE": "off"}
 ALWAYS_SUBPROCESS = os.environ.get("CHAINRULE_TEST_SUBPROCESS", "") not in ("", "0")
 
 
