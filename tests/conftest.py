@@ -35,8 +35,9 @@ sys.path.insert(0, str(ROOT))
 # kernel (measured: the batchnorm cross-checks took 16 s with 2 torch threads, 0.6 s with 1).
 # The course's training loops already limit themselves to one thread; an explicit setting wins.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("CHAINRULE_CACHE", "off")  # the proofs run in every test; tests/derive/test_cache.py turns it on
 
-CLI_ENV = {"PYTHONPATH": str(ROOT), "COLUMNS": "200", "PYTHONHASHSEED": "0"}
+CLI_ENV = {"PYTHONPATH": str(ROOT), "COLUMNS": "200", "PYTHONHASHSEED": "0", "CHAINRULE_CACHE": "off"}
 
 # No test writes to the user's real progress store: the whole run (and every process it starts)
 # records into a scratch folder, and each test into its own (the autouse fixture below).
