@@ -34,7 +34,7 @@ def sheet_has_keys(given: Mapping[str, str], out: Path | None, key_out: Path | N
         cl.sheet_file(out, count)
     if key_out is not None:
         if key_out.suffix.lower() == ".toml":
-            raise UserError(f"'{key_out}': a key is a sheet: expected a .md, .tex, .json or .txt file name", "--key-out")
+            raise UserError(f"'{key_out}': a key is a sheet, not an answer file: expected a sheet's extension (.md, .tex, .pdf, …)", "--key-out")
         cl.sheet_file(key_out)
         if out is not None and out.resolve() == key_out.resolve():
             raise UserError("is the same file as --out", "--key-out")
@@ -44,10 +44,7 @@ def sheet_has_keys(given: Mapping[str, str], out: Path | None, key_out: Path | N
 def save_key(sheet: Any, path: Path) -> str:
     """Write the teacher's copy of ``sheet`` (its exercises, then the answer key) to ``path``
     (format by extension, atomically); returns the line saying what was written."""
-    from derive.files import atomic_write
-    from derive.printing import render
-    kind = cl.FILE_FORMATS[path.suffix.lower()]  # checked by sheet_has_keys
-    atomic_write(path, render(dataclasses.replace(sheet, show_solutions=True), kind), "--key-out")
+    kind = cl.write(dataclasses.replace(sheet, show_solutions=True), path)  # format checked by sheet_has_keys
     return f"wrote the answer key of {len(sheet.exercises)} exercise(s) to {path} ({kind})"
 
 
