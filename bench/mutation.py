@@ -12,9 +12,10 @@ dropped, a whole number ±1, a float halved or doubled, ``True`` ↔ ``False``, 
 assignment to a name already bound, i.e. a stage of a pipeline skipped) removed.
 Docstrings, f-strings (messages), annotations and ``TYPE_CHECKING`` blocks are left alone.
 
-The runner imports pytest and the heavy libraries once, then forks one child per mutant; the
-child serves the mutated source for the module (an import hook: the file on disk is never
-changed) and runs the module's test files with ``-x``. A mutant is *killed* when the tests fail
+The runner imports pytest and the heavy libraries once, then forks one child per mutant (at
+``nice`` 10; ``--jobs`` children at a time); the child serves the mutated source for the module
+(an import hook: the file on disk is never changed) and runs the module's test files with ``-x``,
+each hypothesis property at most MAX_EXAMPLES examples. A mutant is *killed* when the tests fail
 (or exceed the time limit: a mutant that loops forever counts as killed); else it *survives*.
 Prints killed/total per module and every survivor with its line. Run on demand, not in CI:
 it is CPU-heavy (``nice -n 10``); every survivor is explained in docs/testing.md.
@@ -40,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 MODULES = {
     "derive/parse.py": ["tests/test_parse.py"],
     "problems/compare.py": ["tests/problems/test_compare.py", "tests/problems/test_plain_rounding.py"],
-    "problems/marking.py": ["tests/problems/test_marking.py", "tests/problems/test_check_pipeline.py"],
-    "problems/checking.py": ["tests/problems/test_check_pipeline.py"],
+    "problems/marking.py": ["tests/problems/test_marking.py", "tests/problems/test_checking.py"],
+    "problems/checking.py": ["tests/problems/test_checking.py", "tests/problems/test_check_pipeline.py"],
 }
 
 _COMPARE_SWAP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
@@ -226,52 +227,87 @@ class _Serve(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(compile(self.source, str(self.path), "exec"), module.__dict__)
 
 
-def _run_tests(module_file: str, source: str | None, tests: list[str], limit: float) -> tuple[bool, float]:
-    """(tests passed, seconds) in a forked child that imports ``source`` as the module."""
-    start = time.monotonic()
+def _start(module_file: str, source: str | None, tests: list[str]) -> int:
+    """Fork a child that imports ``source`` as the module and runs ``tests``; its pid."""
     pid = os.fork()
-    if pid == 0:  # the child: never returns
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            if source is not None:
-                name = module_file.removesuffix(".py").replace("/", ".")
-                sys.meta_path.insert(0, _Serve(name, ROOT / module_file, source))
-            import pytest
-            code = pytest.main([*tests, "-x", "-q", "-p", "no:cacheprovider", "--no-header", "-W", "ignore"])
-            os._exit(int(code))
-        except BaseException:
-            os._exit(99)
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status) == 0, time.monotonic() - start
-        if time.monotonic() - start > limit:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return False, time.monotonic() - start
+    if pid:
+        return pid
+    try:  # the child: never returns
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.nice(10)
+        if source is not None:
+            name = module_file.removesuffix(".py").replace("/", ".")
+            sys.meta_path.insert(0, _Serve(name, ROOT / module_file, source))
+        _cap_hypothesis(MAX_EXAMPLES)
+        import pytest
+        code = pytest.main([*tests, "-x", "-q", "-p", "no:cacheprovider", "--no-header", "-W", "ignore"])
+        os._exit(int(code))
+    except BaseException:
+        os._exit(99)
+
+
+MAX_EXAMPLES = 40  # hypothesis examples per property test in a mutant's run (the suite asks for up to 200)
+
+
+def _cap_hypothesis(limit: int) -> None:
+    """Every ``@settings(max_examples=N)`` of the tests runs at most ``limit`` examples here."""
+    import hypothesis
+    original = hypothesis.settings.__init__
+
+    def capped(self, *args, **kw):
+        if "max_examples" in kw:
+            kw["max_examples"] = min(kw["max_examples"], limit)
+        original(self, *args, **kw)
+    hypothesis.settings.__init__ = capped
+
+
+def _run_all(module_file: str, jobs: list[tuple[Mutant | None, str | None]], tests: list[str], limit: float,
+             parallel: int, report) -> None:
+    """Run every (mutant, source) job, at most ``parallel`` children at a time; ``report(mutant, passed, seconds)``."""
+    waiting, running = list(jobs), {}
+    while waiting or running:
+        while waiting and len(running) < parallel:
+            mutant, source = waiting.pop(0)
+            running[_start(module_file, source, tests)] = (mutant, time.monotonic())
         time.sleep(0.05)
+        for pid, (mutant, started) in list(running.items()):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            took = time.monotonic() - started
+            if not done and took > limit:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                done, status = pid, 1 << 8  # a mutant that hangs is killed by the time limit
+            if done:
+                del running[pid]
+                report(mutant, os.waitstatus_to_exitcode(status) == 0, took)
 
 
-def run_module(module_file: str, tests: list[str], only: list[int] | None = None) -> tuple[int, int, list[Mutant]]:
+def run_module(module_file: str, tests: list[str], only: list[int] | None = None,
+               parallel: int = 1) -> tuple[int, int, list[Mutant]]:
     """(killed, total, survivors) for one module."""
     source = (ROOT / module_file).read_text(encoding="utf-8")
-    ok, base = _run_tests(module_file, None, tests, 600)
-    if not ok:
+    base: list[tuple[bool, float]] = []
+    _run_all(module_file, [(None, None)], tests, 900, 1, lambda m, ok, took: base.append((ok, took)))
+    if not base[0][0]:
         raise SystemExit(f"{module_file}: the tests fail without any mutant ({' '.join(tests)})")
-    limit = 3 * base + 20
+    limit = 3 * base[0][1] + 30
     found = mutants(source)
     if only:
         found = [m for m in found if m.index in only]
-    survivors = []
-    print(f"{module_file}: {len(found)} mutants, tests {' '.join(tests)} ({base:.1f} s unmutated)", flush=True)
-    for n, m in enumerate(found, 1):
-        passed, took = _run_tests(module_file, mutated(source, m.index), tests, limit)
+    survivors: list[Mutant] = []
+    print(f"{module_file}: {len(found)} mutants, tests {' '.join(tests)} ({base[0][1]:.1f} s unmutated)", flush=True)
+    seen = [0]
+
+    def report(m: Mutant, passed: bool, took: float) -> None:
+        seen[0] += 1
         if passed:
             survivors.append(m)
-        print(f"  [{n}/{len(found)}] #{m.index} line {m.line}: {'SURVIVED' if passed else 'killed'} ({took:.1f} s) {m.what}",
+        print(f"  [{seen[0]}/{len(found)}] #{m.index} line {m.line}: {'SURVIVED' if passed else 'killed'} ({took:.1f} s) {m.what}",
               flush=True)
+    _run_all(module_file, [(m, mutated(source, m.index)) for m in found], tests, limit, parallel, report)
+    survivors.sort(key=lambda m: m.index)
     return len(found) - len(survivors), len(found), survivors
 
 
@@ -281,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("modules", nargs="*", help=f"module files (default: {', '.join(MODULES)})")
     ap.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     ap.add_argument("--only", type=int, nargs="*", help="only these mutant numbers")
+    ap.add_argument("--jobs", type=int, default=1, help="children at a time (default 1; the machine is shared)")
     args = ap.parse_args(argv)
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
@@ -296,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     import sympy  # noqa: F401
     results = {}
     for f in chosen:
-        results[f] = run_module(f, MODULES[f], args.only)
+        results[f] = run_module(f, MODULES[f], args.only, args.jobs)
     print("\nmodule                 killed/total   score")
     for f, (killed, total, _) in results.items():
         print(f"{f:<22} {killed:>6}/{total:<6} {100 * killed / max(total, 1):6.1f} %")
