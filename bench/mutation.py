@@ -12,10 +12,12 @@ dropped, a whole number ±1, a float halved or doubled, ``True`` ↔ ``False``, 
 assignment to a name already bound, i.e. a stage of a pipeline skipped) removed.
 Docstrings, f-strings (messages), annotations and ``TYPE_CHECKING`` blocks are left alone.
 
-The runner imports pytest and the heavy libraries once, then forks one child per mutant (at
-``nice`` 10; ``--jobs`` children at a time); the child serves the mutated source for the module
-(an import hook: the file on disk is never changed) and runs the module's test files with ``-x``,
-each hypothesis property at most MAX_EXAMPLES examples. A mutant is *killed* when the tests fail
+The runner imports pytest and the heavy libraries once and traces one run of the unmutated
+module to learn which tests run which lines. Then it forks one child per mutant (at ``nice`` 10;
+``--jobs`` children at a time); the child serves the mutated source for the module (an import
+hook: the file on disk is never changed) and runs, with ``-x``, the tests that run the mutated
+statement (all of the module's test files for a module-level line; a line no test runs is a
+survivor without a run), each hypothesis property at most MAX_EXAMPLES examples. A mutant is *killed* when the tests fail
 (or exceed the time limit: a mutant that loops forever counts as killed); else it *survives*.
 Prints killed/total per module and every survivor with its line. Run on demand, not in CI:
 it is CPU-heavy (``nice -n 10``); every survivor is explained in docs/testing.md.
@@ -58,25 +60,41 @@ _SYMBOL = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
 
 @dataclass(frozen=True)
 class Mutant:
-    """One change: its number in the module, the line and what was changed."""
+    """One change: its number in the module, the line, what was changed and the lines of the
+    statement it sits in (the tests that run any of them are the ones that can notice it)."""
 
     index: int
     line: int
     what: str
+    lines: tuple[int, int] = (0, 0)
 
 
 class _Mutator(ast.NodeTransformer):
     """Walks a module numbering every possible change; applies the one numbered ``target``."""
 
     def __init__(self, target: int = -1):
-        self.target, self.count, self.found = target, 0, []
+        self.target, self.count, self.found, self.statements = target, 0, [], []
 
     def _site(self, node: ast.AST, what: str) -> bool:
         """Register a mutation site; True when it is the one to apply."""
         hit = self.count == self.target
-        self.found.append(Mutant(self.count, getattr(node, "lineno", 0), what))
+        line = getattr(node, "lineno", 0)
+        stmt = self.statements[-1] if self.statements else node
+        span = (getattr(stmt, "lineno", line), getattr(stmt, "end_lineno", line) or line)
+        if isinstance(stmt, (ast.If, ast.For, ast.While, ast.With, ast.Try, ast.FunctionDef, ast.ClassDef)):
+            span = (line, getattr(node, "end_lineno", line) or line)  # a header, not the whole body
+        self.found.append(Mutant(self.count, line, what, span))
         self.count += 1
         return hit
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        if isinstance(node, ast.stmt):
+            self.statements.append(node)
+            try:
+                return super().visit(node)
+            finally:
+                self.statements.pop()
+        return super().visit(node)
 
     # --- parts never mutated ---------------------------------------------------------------
     def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
@@ -228,6 +246,78 @@ class _Serve(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(compile(self.source, str(self.path), "exec"), module.__dict__)
 
 
+class _LinesPerTest:
+    """A pytest plugin: which lines of one file each test runs (``sys.settrace``), and the lines
+    run outside any test (module level, at import)."""
+
+    def __init__(self, path: Path):
+        self.path, self.current, self.by_test, self.outside = str(path), set(), {}, set()
+
+    def _local(self, frame, event, arg):
+        if event == "line":
+            self.current.add(frame.f_lineno)
+        return self._local
+
+    def _global(self, frame, event, arg):
+        if frame.f_code.co_filename == self.path:
+            self.current.add(frame.f_lineno)
+            return self._local
+        return None
+
+    def start(self) -> None:
+        import threading
+        sys.settrace(self._global)
+        threading.settrace(self._global)
+
+    def pytest_runtest_protocol(self, item, nextitem):  # noqa: D102 (pytest hook)
+        self.outside |= self.current
+        self.current = set()
+
+    def pytest_runtest_logfinish(self, nodeid, location):  # noqa: D102 (pytest hook)
+        self.by_test[nodeid] = self.by_test.get(nodeid, set()) | self.current
+        self.current = set()
+
+
+def coverage_map(module_file: str, tests: list[str]) -> tuple[dict[str, set[int]], set[int], bool]:
+    """({test id: lines of the module it runs}, lines run outside tests, the tests passed), from
+    one traced run of the unmutated module in a child (the result comes back through a pipe)."""
+    import json
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.nice(10)
+        plugin = _LinesPerTest(ROOT / module_file)
+        plugin.start()
+        import pytest
+        code = pytest.main([*tests, "-q", "-p", "no:cacheprovider", "-W", "ignore"], plugins=[plugin])
+        sys.settrace(None)
+        data = json.dumps({"by_test": {k: sorted(v) for k, v in plugin.by_test.items()},
+                           "outside": sorted(plugin.outside | plugin.current), "ok": int(code) == 0})
+        with os.fdopen(write, "w") as f:
+            f.write(data)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as f:
+        data = json.loads(f.read() or "{}")
+    os.waitpid(pid, 0)
+    if not data:
+        raise SystemExit(f"{module_file}: the traced run of the tests failed")
+    return {k: set(v) for k, v in data["by_test"].items()}, set(data["outside"]), data["ok"]
+
+
+def tests_for(m: Mutant, by_test: dict[str, set[int]], outside: set[int], tests: list[str]) -> list[str]:
+    """The tests that run the mutant's statement; all ``tests`` for a line run only at import
+    (a module constant is read by whatever uses it); none when no test runs it."""
+    span = set(range(m.lines[0], m.lines[1] + 1))
+    if span & outside:
+        return list(tests)
+    return [t for t, lines in by_test.items() if lines & span]
+
+
 def _start(module_file: str, source: str | None, tests: list[str]) -> int:
     """Fork a child that imports ``source`` as the module and runs ``tests``; its pid."""
     pid = os.fork()
@@ -264,13 +354,14 @@ def _cap_hypothesis(limit: int) -> None:
     hypothesis.settings.__init__ = capped
 
 
-def _run_all(module_file: str, jobs: list[tuple[Mutant | None, str | None]], tests: list[str], limit: float,
+def _run_all(module_file: str, jobs: list[tuple[Mutant | None, str | None, list[str]]], limit: float,
              parallel: int, report) -> None:
-    """Run every (mutant, source) job, at most ``parallel`` children at a time; ``report(mutant, passed, seconds)``."""
+    """Run every (mutant, source, tests) job, at most ``parallel`` children at a time;
+    ``report(mutant, passed, seconds)``."""
     waiting, running = list(jobs), {}
     while waiting or running:
         while waiting and len(running) < parallel:
-            mutant, source = waiting.pop(0)
+            mutant, source, tests = waiting.pop(0)
             running[_start(module_file, source, tests)] = (mutant, time.monotonic())
         time.sleep(0.05)
         for pid, (mutant, started) in list(running.items()):
@@ -290,24 +381,35 @@ def run_module(module_file: str, tests: list[str], only: list[int] | None = None
     """(killed, total, survivors) for one module."""
     source = (ROOT / module_file).read_text(encoding="utf-8")
     base: list[tuple[bool, float]] = []
-    _run_all(module_file, [(None, None)], tests, 900, 1, lambda m, ok, took: base.append((ok, took)))
+    _run_all(module_file, [(None, None, tests)], 900, 1, lambda m, ok, took: base.append((ok, took)))
     if not base[0][0]:
         raise SystemExit(f"{module_file}: the tests fail without any mutant ({' '.join(tests)})")
+    by_test, outside, _ = coverage_map(module_file, tests)
     limit = 3 * base[0][1] + 30
     found = mutants(source)
     if only:
         found = [m for m in found if m.index in only]
     survivors: list[Mutant] = []
-    print(f"{module_file}: {len(found)} mutants, tests {' '.join(tests)} ({base[0][1]:.1f} s unmutated)", flush=True)
+    print(f"{module_file}: {len(found)} mutants, tests {' '.join(tests)} ({base[0][1]:.1f} s unmutated, "
+          f"{len(by_test)} tests traced)", flush=True)
     seen = [0]
 
-    def report(m: Mutant, passed: bool, took: float) -> None:
+    def report(m: Mutant, passed: bool, took: float, note: str = "") -> None:
         seen[0] += 1
         if passed:
             survivors.append(m)
-        print(f"  [{seen[0]}/{len(found)}] #{m.index} line {m.line}: {'SURVIVED' if passed else 'killed'} ({took:.1f} s) {m.what}",
-              flush=True)
-    _run_all(module_file, [(m, mutated(source, m.index)) for m in found], tests, limit, parallel, report)
+        note = note or f", {counts.get(m.index, 0)} tests"
+        print(f"  [{seen[0]}/{len(found)}] #{m.index} line {m.line}: {'SURVIVED' if passed else 'killed'} "
+              f"({took:.1f} s{note}) {m.what}", flush=True)
+    jobs, counts = [], {}
+    for m in found:
+        chosen = tests_for(m, by_test, outside, tests)
+        if chosen:
+            jobs.append((m, mutated(source, m.index), chosen))
+            counts[m.index] = len(chosen)
+        else:
+            report(m, True, 0.0, ", no test runs this line")
+    _run_all(module_file, jobs, limit, parallel, report)
     survivors.sort(key=lambda m: m.index)
     return len(found) - len(survivors), len(found), survivors
 
