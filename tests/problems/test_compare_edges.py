@@ -21,6 +21,7 @@ from problems import compare as C
 @pytest.mark.parametrize("expected, decimals, kept, below", [
     (0.57, 2, 0.57, 0.56), (0.29, 2, 0.29, 0.28), (1.15, 2, 1.15, 1.14), (4.35, 2, 4.35, 4.34),
     (0.7 - 0.1, 1, 0.6, 0.5), (8.2, 1, 8.2, 8.1), (1234567.89, 2, 1234567.89, 1234567.88),
+    (6282.8847, 4, 6282.8847, 6282.8846), (555.11336, 5, 555.11336, 555.11335),  # noise grows with the value
 ])
 def test_binary_noise_never_moves_a_digit(expected, decimals, kept, below):
     """A value that *is* ``kept`` at these places (binary noise aside) is not truncated one place down."""
@@ -35,6 +36,9 @@ def test_the_noise_allowance_never_reaches_a_real_digit():
     assert C.compare_number(98765.433, 98765.4325, 3, atol=0) == "rounded"   # half away from zero
     assert C.compare_number(98765.432, 98765.4325, 3, atol=0) == "rounded"   # truncated
     assert C.compare_number(100000.125, 100000.125, 4, atol=0) == "correct"
+    # 12 significant digits, 1.5e-9 of a unit below a half: a real 4 in the 3rd place, not noise
+    assert C.compare_number(0.15, 0.144999999985, 2, atol=0) is None
+    assert C.compare_number(0.14, 0.144999999985, 2, atol=0) == "rounded"
 
 
 @pytest.mark.parametrize("expected, decimals, rounded, truncated", [
@@ -97,7 +101,7 @@ def test_infinite_and_non_numbers():
 
 @pytest.mark.parametrize("given, expected, status", [
     (3, 3, "correct"), (3.0, 3, "correct"), (3 + 5e-10, 3, "correct"), (3 - 5e-10, 3, "correct"),
-    (3 + 2e-9, 3, None), (3.4, 3, None), (2.6, 3, None), (2.5, 3, None), (3.5, 3, None), (3.4999, 3, None),
+    (3 + 1.5e-9, 3, None), (3 - 1.5e-9, 3, None), (3.4, 3, None), (2.6, 3, None), (2.5, 3, None), (3.5, 3, None), (3.4999, 3, None),
     (2, 3, None), (4, 3, None), ("3", 3, None), (True, 1, None),
 ])
 def test_whole_numbers_must_be_exact(given, expected, status):
