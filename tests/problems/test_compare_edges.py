@@ -143,6 +143,7 @@ def test_array_helpers():
     with pytest.raises(ValueError, match="single value"):
         C.compare_array([1.0], 1.0, 0)
     assert C.compare_array([[0.25]], [[0.2468]], 2) == [["rounded"]]     # one decimals for every entry
+    assert C.compare_array([0.0], [0.34], 0) == ["rounded"]                # no minimum places unless asked
 
 
 def test_match_answer_uses_the_steps_kind_and_minimum_places():
