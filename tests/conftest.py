@@ -192,3 +192,37 @@ def has_torch() -> bool:
     except ImportError:
         return False
     return True
+
+
+# --- torch: say whether its cross-checks ran ----------------------------------------------------
+
+def _torch_installed() -> bool:
+    """True when torch can be found (without importing it: the header comes before any test)."""
+    import importlib.util
+    if "torch" in sys.modules:
+        return sys.modules["torch"] is not None
+    try:
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def pytest_report_header(config):
+    """One header line on torch: its cross-checks run, or are skipped (counted at the end)."""
+    if _torch_installed():
+        return "torch: installed, the torch cross-checks run"
+    return "torch: not installed, the torch cross-checks are skipped (counted at the end of the run)"
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    return str(longrepr[2]) if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+
+
+@pytest.hookimpl(trylast=True)  # after the durations table, just above the final counts
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """``torch cross-checks skipped: N`` whenever torch is absent or a test skipped for want of it,
+    so a run without torch cannot pass for a full one (shown with -q too)."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "torch" in _skip_reason(r).lower()]
+    if skipped or not _torch_installed():
+        terminalreporter.write_line(f"torch cross-checks skipped: {len(skipped)}")
