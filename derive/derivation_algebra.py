@@ -13,6 +13,23 @@ from typing import Any
 
 import sympy as sp
 
+from derive.check_diff import MAX_PARTS, tree_size
+
+
+class TooLarge(Exception):
+    """An expression that would have more than MAX_PARTS parts written out (before diff sees it)."""
+
+    def __init__(self, size: int):
+        super().__init__(f"too large to compare ({size:,} parts written out; at most {MAX_PARTS:,})")
+        self.size = size
+
+
+def _bounded_size(expr: Any) -> Any:
+    size = tree_size(expr)
+    if size > MAX_PARTS:
+        raise TooLarge(size)
+    return expr
+
 
 class Definitions:
     """The ``where:`` definitions, expanded on demand (acyclic: checked by the reader)."""
@@ -51,7 +68,7 @@ def differentiated(expr: Any, definitions: Definitions) -> Any:
     if isinstance(expr, sp.Derivative):
         out = differentiated(expr.expr, definitions)
         for var, count in expr.variable_count:
-            out = sp.diff(definitions.expanded(out, var), var, count)
+            out = _bounded_size(sp.diff(_bounded_size(definitions.expanded(out, var)), var, count))
         return out
     if not expr.args or not expr.has(sp.Derivative):
         return expr
@@ -60,11 +77,29 @@ def differentiated(expr: Any, definitions: Definitions) -> Any:
 
 
 def evaluate(expr: Any, definitions: Definitions) -> Any:
-    """The step ``expr`` in base variables: derivatives done (innermost first), names expanded."""
-    out = definitions.expanded(differentiated(expr, definitions))
-    if out.has(sp.DiracDelta):
+    """The step ``expr`` in base variables: derivatives done (innermost first), names expanded;
+    :class:`TooLarge` when a part would have more than MAX_PARTS parts written out."""
+    out = _bounded_size(definitions.expanded(differentiated(expr, definitions)))
+    if contains(out, sp.DiracDelta):
         out = out.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
     return out
+
+
+def contains(expr: Any, *kinds: Any) -> bool:
+    """True when a part of ``expr`` is one of ``kinds`` (classes, or atoms such as ``sp.zoo``),
+    visiting each distinct part once: linear where ``has`` walks a shared part again and again."""
+    classes = tuple(k for k in kinds if isinstance(k, type))
+    atoms = {k for k in kinds if not isinstance(k, type)}
+    seen, stack = set(), [expr]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if (classes and isinstance(node, classes)) or node in atoms:
+            return True
+        stack.extend(node.args)
+    return False
 
 
 def derivative_nodes(expr: Any) -> list[Any]:
