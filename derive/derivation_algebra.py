@@ -63,16 +63,21 @@ class Definitions:
         return sp.Symbol(name, real=True) in self.raw
 
 
-def differentiated(expr: Any, definitions: Definitions) -> Any:
-    """``expr`` with its d/dNAME parts done (innermost first); defined names elsewhere kept."""
+def differentiated(expr: Any, definitions: Definitions, cache: dict[Any, Any] | None = None) -> Any:
+    """``expr`` with its d/dNAME parts done (innermost first); defined names elsewhere kept.
+    ``cache`` keeps each d/dNAME's result for the next call (mistaken versions of one line)."""
     if isinstance(expr, sp.Derivative):
-        out = differentiated(expr.expr, definitions)
+        if cache is not None and expr in cache:
+            return cache[expr]
+        out = differentiated(expr.expr, definitions, cache)
         for var, count in expr.variable_count:
             out = _bounded_size(sp.diff(_bounded_size(definitions.expanded(out, var)), var, count))
+        if cache is not None:
+            cache[expr] = out
         return out
     if not expr.args or not expr.has(sp.Derivative):
         return expr
-    args = [differentiated(a, definitions) for a in expr.args]
+    args = [differentiated(a, definitions, cache) for a in expr.args]
     return expr.func(*args)
 
 

@@ -184,7 +184,7 @@ def check_written(written: WrittenDerivation) -> DerivationCheck:
             if result.status == "not-equivalent":
                 entry.difference = describe(reference, value, definitions, clock.left())
                 if not named:
-                    slip = name_slip(before_written, reference, value, definitions, result.rows, result.variables,
+                    slip = name_slip(before_written, step.expr, definitions, result.rows, result.variables,
                                      clock.left(), at=step.at)
                     if slip is not None:
                         entry.slip, entry.diagnosis = slip
