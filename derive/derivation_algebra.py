@@ -58,6 +58,10 @@ class Definitions:
             self.cache[keep] = mapping
         return self.cache[keep]
 
+    def folded(self, expr: Any) -> Any:
+        """``expr`` with each defined name's expansion written as the name again (for display)."""
+        return expr.xreplace({self.expanded(symbol): symbol for symbol in self.raw})
+
     def is_defined(self, name: str) -> bool:
         """True when ``name`` has a ``where:`` definition."""
         return sp.Symbol(name, real=True) in self.raw

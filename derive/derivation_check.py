@@ -160,7 +160,7 @@ def check_written(written: WrittenDerivation) -> DerivationCheck:
         if before is None:
             from derive.errors import UserError
             raise UserError(f"f{f' differentiated by {written.wrt}' if written.wrt else ''}: {why}", written.source)
-        start = before
+        start = definitions.folded(before)
     lines: list[DerivationLine] = []
     named = False
     for step in written.steps:
@@ -174,7 +174,7 @@ def check_written(written: WrittenDerivation) -> DerivationCheck:
             entry = DerivationLine(step.number, step.text, "undecided", f"this line is {why}", at=at)
         elif reference is None and not lines:
             entry = DerivationLine(step.number, step.text, "start", "the chain starts here", at=at)
-            start = value
+            start = definitions.folded(value)
         elif reference is None:
             entry = DerivationLine(step.number, step.text, "undecided", "the line before could not be evaluated", at=at)
         else:

@@ -180,14 +180,12 @@ def describe(before: Any, line: Any, definitions: Definitions, seconds: float) -
 
 def _describe(before: Any, line: Any, definitions: Definitions) -> str | None:
     from derive.check_diff import tree_size
-    folded = {definitions.expanded(symbol): symbol for symbol in definitions.raw}
-    fold = lambda e: e.xreplace(folded)  # noqa: E731
     options = []
     if before != 0:
-        ratio = sp.factor(sp.cancel(line / before))
+        ratio = definitions.folded(sp.factor(sp.cancel(line / before)))
         if ratio.free_symbols or ratio != 1:
-            options.append((tree_size(ratio), f"differs by a factor {to_text(fold(ratio))} (this line = the line before × that)"))
-    term = sp.factor(sp.cancel(line - before))
-    options.append((tree_size(term) + 2, f"differs by the term {to_text(fold(term))} (this line = the line before + that)"))
+            options.append((tree_size(ratio), f"differs by a factor {to_text(ratio)} (this line = the line before × that)"))
+    term = definitions.folded(sp.factor(sp.cancel(line - before)))
+    options.append((tree_size(term) + 2, f"differs by the term {to_text(term)} (this line = the line before + that)"))
     size, text = min(options, key=lambda o: o[0])
     return text if size <= MAX_DESCRIBED else None
