@@ -44,3 +44,14 @@ def verify(topic: str, options: Mapping[str, Any] | None = None, /, *, seed: int
     opts = resolve(module, {**(options or {}), **named})
     require_backend(backend)
     return module.verify(opts, seed if seed is not None else 0, backend, points)
+
+
+def check_derivation(path: Any) -> Any:
+    """``chainrule check derivation FILE``: the hand derivation in ``path`` (``-`` for stdin)
+    checked line by line, a ``derive.steps.DerivationCheck`` (``exit_status``: 0 every line
+    equivalent, 1 a line is wrong, 2 a line undecided)."""
+    from derive.errors import UserError
+    if path is None:
+        raise UserError("needs the derivation file: check derivation FILE (- for standard input)", "check derivation")
+    from derive.derivation_check import check_derivation_file
+    return check_derivation_file(path)

@@ -171,7 +171,9 @@ class Mark:
 
     ``status`` is one of STATUSES; ``expected`` the exact value; ``given`` the student's value
     as read; ``diagnosis`` names a known mistake that reproduces the student's number;
-    ``elements`` holds per-element statuses for vectors and matrices (same nesting).
+    ``elements`` holds per-element statuses for vectors and matrices (same nesting);
+    ``revealed`` False: the expected value is not shown (a blank step, checked without
+    ``--reveal``), though it is kept here.
     """
 
     id: str
@@ -183,6 +185,7 @@ class Mark:
     message: str = ""
     elements: Any = None
     follow_through_value: Any = None
+    revealed: bool = True
 
 
 @dataclass
@@ -206,6 +209,23 @@ class CheckReport(Document):
         good = sum(m.status in CREDITED for m in self.marks)
         return {"correct": good, "total": len(self.marks)}
 
+    @property
+    def answered(self) -> int:
+        """How many steps were answered (not ``missing``)."""
+        return sum(m.status != "missing" for m in self.marks)
+
+
+@dataclass
+class StudyReport:
+    """A study-loop report (``progress``, ``review``): paragraphs, tables and, for review, the
+    exercises to do next. ``data`` is its JSON form (the exercises are added to it)."""
+
+    title: str
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    sheet: Sheet | None = None
+
 
 @dataclass
 class EquivalenceReport(Document):
@@ -221,6 +241,56 @@ class EquivalenceReport(Document):
     domain: str = ""
     steps: list[Step] = field(default_factory=list)
     diagnosis: str | None = None
+
+
+@dataclass
+class DerivationLine:
+    """One checked line of a hand derivation (``check derivation``).
+
+    ``status``: ``start`` (the chain's first line, nothing before it), ``equivalent``,
+    ``not-equivalent`` or ``undecided``; ``reason`` says how; ``slip`` is the catalogue's
+    kind of the named mistake and ``diagnosis`` its description; ``difference`` what the line
+    differs by from the line before.
+    """
+
+    line: int
+    text: str
+    status: str
+    reason: str
+    diagnosis: str | None = None
+    slip: str | None = None
+    difference: str | None = None
+    counterexample: dict[str, float] | None = None
+    at: str = ""
+
+
+@dataclass
+class DerivationCheck(Document):
+    """A hand derivation checked line by line: verdict, the first wrong line and every line."""
+
+    source: str
+    function: str | None
+    wrt: str | None
+    definitions: list[str]
+    start: Any
+    lines: list[DerivationLine]
+    verdict: str  # equivalent, not-equivalent, undecided
+    seconds_per_line: float = 0.0
+
+    @property
+    def first_wrong(self) -> int | None:
+        """File line number of the first line not equivalent to the one before, or None."""
+        return next((ln.line for ln in self.lines if ln.status == "not-equivalent"), None)
+
+    @property
+    def exit_status(self) -> int:
+        """0 every line equivalent, 1 a line is not, 2 a line undecided (and none wrong)."""
+        return {"equivalent": 0, "not-equivalent": 1}.get(self.verdict, 2)
+
+    @property
+    def undecided(self) -> str:
+        """'line N: why' of the first undecided line ('' when there is none)."""
+        return next((f"line {ln.line}: {ln.reason}" for ln in self.lines if ln.status == "undecided"), "")
 
 
 @dataclass

@@ -150,6 +150,15 @@ def show(doc: Any, fmt: Any) -> None:
         sys.stdout.write(out)
 
 
+def show_verdict(report: Any, fmt: Any, command: str) -> int:
+    """Show a verdict report (``check derivation``) and return its ``exit_status``; an undecided
+    one (2) also gets its one-line reason on stderr."""
+    show(report, fmt)
+    if report.exit_status == EXIT_USAGE:
+        sys.stderr.write(f"chainrule: error: {command}: undecided: {one_line(report.undecided)}\n")
+    return report.exit_status
+
+
 def dot_graph(doc: Any, graph: str, topic: str) -> str:
     """``--graph dot``: the derivation's computational graph in Graphviz dot."""
     if graph != "dot":

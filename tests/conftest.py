@@ -19,6 +19,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import traceback
 import warnings
 from pathlib import Path
@@ -36,6 +37,17 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 CLI_ENV = {"PYTHONPATH": str(ROOT), "COLUMNS": "200", "PYTHONHASHSEED": "0"}
+
+# No test writes to the user's real progress store: the whole run (and every process it starts)
+# records into a scratch folder, and each test into its own (the autouse fixture below).
+os.environ["CHAINRULE_HOME"] = tempfile.mkdtemp(prefix="chainrule-test-home-")
+os.environ.pop("CHAINRULE_NOW", None)
+
+
+@pytest.fixture(autouse=True)
+def _scratch_progress_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test records attempts into a progress store of its own (``CHAINRULE_HOME``)."""
+    monkeypatch.setenv("CHAINRULE_HOME", str(tmp_path_factory.mktemp("home")))
 ALWAYS_SUBPROCESS = os.environ.get("CHAINRULE_TEST_SUBPROCESS", "") not in ("", "0")
 
 

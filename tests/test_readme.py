@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 
 import pytest
 
@@ -66,3 +67,16 @@ def test_the_readme_check_example_names_the_mistake(tmp_path):
     marks = {s["id"]: s for s in report["steps"]}
     assert marks["d2.1"]["status"] == "correct" and marks["winner.1"]["status"] == "correct"
     assert "sign flipped" in marks["weights.1"]["diagnosis"]
+
+
+def test_the_layout_tree_is_the_real_one():
+    """Every folder of the repository (but caches and VCS) has its line in README's Layout, and
+    every folder named there exists."""
+    section = README.split("## Layout", 1)[1].split("```", 2)[1]
+    listed = {line.split()[0].rstrip("/") for line in section.splitlines() if line.strip()}
+    skip = {"__pycache__", ".git", ".pytest_cache", ".hypothesis", ".benchmarks"}
+    real = {str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if p.is_dir()
+            and not any(part in skip or part.endswith(".egg-info") for part in p.relative_to(ROOT).parts)}
+    real = {d for d in real if subprocess.run(["git", "ls-files", d], cwd=ROOT, capture_output=True, text=True).stdout}
+    assert {d for d in listed if d != "cli.py"} == real
+    assert (ROOT / "cli.py").is_file()

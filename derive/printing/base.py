@@ -127,7 +127,7 @@ class DocumentPrinter:
         return blocks
 
     def _print_CheckReport(self, r: S.CheckReport) -> list[str]:
-        rows = tuple((m.id, m.status, self.given_cell(m), self.value(m.expected),
+        rows = tuple((m.id, m.status, self.given_cell(m), self.value(m.expected) if m.revealed else "(hidden)",
                       " — ".join(x for x in (m.diagnosis, m.message) if x)) for m in r.marks)
         head = f"Check: {r.topic}" + (f" ({r.exercise_id})" if r.exercise_id else "")
         first = r.first_error
@@ -137,7 +137,9 @@ class DocumentPrinter:
         if r.conventions:
             blocks.append(self.bullet(r.conventions))
         blocks += [self.table(Table("", ("step", "status", "yours", "expected", "note"), rows)),
-                   self.para(f"{summary} Score: {score['correct']}/{score['total']}.")]
+                   self.para(f"{summary} Score: {score['correct']}/{score['total']}, answered {r.answered} of {len(r.marks)}.")]
+        if not all(m.revealed for m in r.marks):
+            blocks.append(self.para("Expected values of blank steps are hidden: --reveal shows them."))
         if any(_has_wrong(m.elements) for m in r.marks):
             blocks.append(self.para("Wrong entries are boxed." if self._latex_values() else "Wrong entries are marked ✗."))
         return blocks
@@ -184,6 +186,35 @@ class DocumentPrinter:
             blocks.append(self.steps(r.steps))
         return blocks
 
+    def code(self, text: str) -> str:
+        """User text shown as written (markdown: a code span)."""
+        return text
+
+    def labelled_math(self, label: str, expr: Any) -> str:
+        """A paragraph 'label: formula'."""
+        return self.para(f"{label}: {self.math(expr)}")
+
+    def _print_DerivationCheck(self, r: S.DerivationCheck) -> list[str]:
+        blocks = [self.heading(f"Check derivation: {r.source}")]
+        given = ([f"f = {r.function}"] if r.function else []) + ([f"by {r.wrt}"] if r.wrt else [])
+        given += [f"where {d}" for d in r.definitions]
+        if given:
+            blocks.append(self.para("; ".join(given)))
+        if r.start is not None and r.function:
+            blocks.append(self.labelled_math(f"The first step is compared with ∂f/∂{r.wrt}" if r.wrt else "The first step is compared with f", r.start))
+        items = []
+        for ln in r.lines:
+            at = f" ({ln.at})" if ln.at else ""
+            items.append(f"{DERIVATION_MARKS[ln.status]} line {ln.line}: {self.code('= ' + ln.text)}{at} — {ln.status}: {ln.reason}")
+            if ln.diagnosis:
+                items.append(f"↳ likely mistake ({ln.slip}): {ln.diagnosis}")
+            if ln.difference:
+                items.append(f"↳ {ln.difference}")
+        blocks.append(self.bullet(items))
+        first = f"; first wrong line: {r.first_wrong}" if r.first_wrong is not None else ""
+        blocks.append(self.para(f"Verdict: {r.verdict}{first} (each line checked within {r.seconds_per_line:g} s)"))
+        return blocks
+
     def _print_TrainReport(self, t: S.TrainReport) -> list[str]:
         blocks = [self.heading(f"Training: {t.model} ({t.backend}, {t.device}, seed {t.seed})")]
         if t.table is not None:
@@ -209,9 +240,21 @@ class DocumentPrinter:
     def _print_Table(self, t: S.Table) -> list[str]:
         return [self.table(t)]
 
+    def _print_StudyReport(self, r: S.StudyReport) -> list[str]:
+        blocks = [self.heading(r.title), *(self.para(n) for n in r.notes), *(self.table(t) for t in r.tables)]
+        if r.sheet is not None and r.sheet.exercises:
+            blocks += self._print_Sheet(r.sheet)[1:]  # the exercises (and key) without the sheet's title
+        return blocks
+
+
+DERIVATION_MARKS = {"start": "·", "equivalent": "✓", "not-equivalent": "✗", "undecided": "?"}
+
 
 class LatexMathPrinter(DocumentPrinter):
     """A document printer that writes formulas, values and shapes as LaTeX (the markdown and latex formats)."""
+
+    def labelled_math(self, label: str, expr: Any) -> str:
+        return self.para(f"{label}: ") + f"${self.math(expr)}$"
 
     def math(self, expr: Any) -> str:
         return to_latex(expr)

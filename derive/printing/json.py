@@ -59,9 +59,10 @@ def exercise_json(e: S.Exercise, solutions: bool = True) -> dict[str, Any]:
 
 
 def mark_json(m: S.Mark) -> dict[str, Any]:
-    """One checked step: ``{"id","status","expected","given","diagnosis"}`` (+ message, elements)."""
-    out = {"id": m.id, "status": m.status, "expected": as_plain(m.expected), "given": as_plain(m.given),
-           "diagnosis": m.diagnosis, "message": m.message}
+    """One checked step: ``{"id","status","expected","given","diagnosis","message","revealed"}``
+    (+ elements); ``expected`` is null where it was not revealed (a blank step without --reveal)."""
+    out = {"id": m.id, "status": m.status, "expected": as_plain(m.expected) if m.revealed else None,
+           "given": as_plain(m.given), "diagnosis": m.diagnosis, "message": m.message, "revealed": m.revealed}
     if m.elements is not None:
         out["elements"] = m.elements
     return out
@@ -89,12 +90,20 @@ def to_json(doc: Any) -> Any:
                 "mistakes": doc.mistakes}
     if kind == "CheckReport":
         return {"topic": doc.topic, "exercise": doc.exercise_id, "givens": as_plain(doc.givens),
-                "steps": [mark_json(m) for m in doc.marks], "first_error": doc.first_error, "score": doc.score}
+                "steps": [mark_json(m) for m in doc.marks], "first_error": doc.first_error, "score": doc.score,
+                "answered": doc.answered}
     if kind == "EquivalenceReport":
         return {"function": doc.function, "wrt": doc.wrt, "answer": doc.answer, "verdict": doc.verdict,
                 "method": doc.method, "expected": to_sympy_string(doc.expected) if doc.expected is not None else None,
                 "counterexample": as_plain(doc.counterexample), "domain": doc.domain, "diagnosis": doc.diagnosis,
                 "steps": [_step(s) for s in doc.steps]}
+    if kind == "DerivationCheck":
+        return {"source": doc.source, "function": doc.function, "wrt": doc.wrt, "where": doc.definitions,
+                "start": to_sympy_string(doc.start) if doc.start is not None else None, "verdict": doc.verdict,
+                "first_wrong": doc.first_wrong, "seconds_per_line": doc.seconds_per_line,
+                "lines": [{"line": ln.line, "text": ln.text, "status": ln.status, "reason": ln.reason, "diagnosis": ln.diagnosis,
+                           "slip": ln.slip, "difference": ln.difference, "counterexample": as_plain(ln.counterexample),
+                           "at": ln.at or None} for ln in doc.lines]}
     if kind == "TrainReport":
         return {"model": doc.model, "backend": doc.backend, "device": doc.device, "seed": doc.seed,
                 **as_plain(doc.metrics), "plots": doc.plots}
@@ -102,6 +111,11 @@ def to_json(doc: Any) -> Any:
         out = {p: [{"name": n, "summary": s} for n, s in items] for p, items in doc.sections.items()}
         if doc.coverage is not None:
             out["coverage"] = [dict(zip(doc.coverage.columns, r)) for r in doc.coverage.rows]
+        return out
+    if kind == "StudyReport":
+        out = dict(doc.data)
+        if doc.sheet is not None:
+            out["exercises"] = [exercise_json(e, doc.sheet.show_solutions) for e in doc.sheet.exercises]
         return out
     if kind == "Table":
         return {"title": doc.title, "columns": list(doc.columns), "rows": as_plain(doc.rows)}

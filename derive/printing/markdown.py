@@ -25,6 +25,9 @@ class MarkdownPrinter(LatexMathPrinter):
         text = f"{number}. **{step.title}** (`{step.id}`)" + (f": {body}" if body else "")
         return text + (f"  \n   *because* {step.because}" if step.because else "")
 
+    def code(self, text: str) -> str:
+        return "`" + text.replace("`", "'") + "`"
+
     def table(self, table: S.Table) -> str:
         cell = lambda c: str(c).replace("|", r"\|")  # noqa: E731
         rows = [f"| {' | '.join(cell(c) for c in table.columns)} |", "|" + "---|" * len(table.columns)]

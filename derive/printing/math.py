@@ -160,6 +160,7 @@ UNICODE_LATEX = {
     "½": r"\tfrac{1}{2}", "⟨": r"\langle", "⟩": r"\rangle", "∠": r"\angle", "𝟏": r"\mathbf{1}",
     "ŷ": r"\hat{y}", "ŝ": r"\hat{s}", "ĥ": r"\hat{h}", "ĉ": r"\hat{c}", "ẑ": r"\hat{z}",
     "⊗": r"\otimes", "∘": r"\circ", "≡": r"\equiv", "∼": r"\sim", "⋅": r"\cdot", "∣": r"\mid",
+    "✓": r"\checkmark", "✗": r"\times", "↳": r"\hookrightarrow",
 }
 SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᵀᵏⁿˣⁱʲᵗ", "0123456789-+Tknxijt"))
 SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₋₊ₖₙᵢⱼₜ", "0123456789-+knijt"))
