@@ -168,17 +168,17 @@ def dot_graph(doc: Any, graph: str, topic: str) -> str:
     return str(doc.graph.to_dot())
 
 
-def sheet_file(path: Path, count: int = 1) -> Path:
-    """``--out`` of ``practice`` checked before any work: an extension of
+def sheet_file(path: Path, count: int = 1, arg: str = "--out") -> Path:
+    """A sheet's file (``--out``, ``--key-out``) checked before any work: an extension of
     ``problems.export.extensions`` or (one exercise) ``.toml``, the package its writer needs,
     in a writable folder, not a directory, FIFO or device."""
     from problems import export
     suffix = path.suffix.lower()
     if suffix != ".toml" and suffix not in export.extensions(sheet=True):
-        raise UserError(f"'{path}': {export.expected(True, ('.toml',))}", "--out")
+        raise UserError(f"'{path}': {export.expected(True, ('.toml',))}", arg)
     if suffix == ".toml" and count != 1:
-        raise UserError("a .toml answer file holds one exercise; drop --count or write .md/.tex", "--out")
-    return _writable(path, None if suffix == ".toml" else export.file_format(path, sheet=True))
+        raise UserError("a .toml answer file holds one exercise; drop --count or write .md/.tex", arg)
+    return _writable(path, None if suffix == ".toml" else export.file_format(path, sheet=True), arg)
 
 
 def document_file(path: Path | None) -> Path | None:
@@ -189,12 +189,12 @@ def document_file(path: Path | None) -> Path | None:
     return _writable(path, export.file_format(path, sheet=False))
 
 
-def _writable(path: Path, fmt: str | None) -> Path:
+def _writable(path: Path, fmt: str | None, arg: str = "--out") -> Path:
     from derive.files import check_writable
     from problems import export
     if fmt is not None:
-        export.require_package(fmt)
-    return check_writable(path, "--out")
+        export.require_package(fmt, arg)
+    return check_writable(path, arg)
 
 
 def write(doc: Any, path: Path) -> str:

@@ -72,7 +72,7 @@ def test_the_cli_bounds_hold_for_python_callers_too(call):
 
 @pytest.mark.parametrize("suffix", [".md", ".tex", ".json", ".txt", ".html", ".pdf", ".apkg", ".xml"])
 def test_save_writes_what_out_writes(tmp_path, suffix):
-    sheet = problems.practice("som", seed=7)
+    sheet = problems.practice("som", seed=7, solutions=True)  # an --out sheet carries its key
     fmt = problems.save(sheet, tmp_path / f"api{suffix}")
     out = run_cli("practice", "som", "--seed", "7", "--out", str(tmp_path / f"cli{suffix}"))
     assert out.returncode == 0 and f"({fmt})" in out.stdout

@@ -119,7 +119,8 @@ class HtmlPrinter(DocumentPrinter):
 
     def _print_Sheet(self, sheet: S.Sheet) -> list[str]:
         blocks = super()._print_Sheet(sheet)
-        if sheet.show_solutions:  # the answer key: a section of its own after all the exercises
-            start = blocks.index(self.heading("Answer key", 1))
+        key = self.heading("Answer key", 1)
+        if key in blocks:  # the answer key: a section of its own after all the exercises
+            start = blocks.index(key)
             blocks = blocks[:start] + ['<section class="key">'] + blocks[start:] + ["</section>"]
         return blocks

@@ -2,7 +2,8 @@
 
 All prose is written as Typst string literals (``#"…"``), so no character of a statement or a
 title can be read as markup; formulas are Typst math (``derive.printing.typst_math``), values
-and the matrices of statements are ``mat(…)``. A sheet's answer key starts on a page of its own,
+and the matrices of statements are ``mat(…)``; a displayed equation wider than the page is
+scaled down to fit (``#fit``). A sheet's answer key starts on a page of its own,
 after all the exercises.
 """
 
@@ -22,7 +23,10 @@ PREAMBLE = """#set document(title: {title}, date: none)
 #set page(paper: "a4", margin: 2cm, numbering: "1")
 #set text(size: 10.5pt, lang: "en")
 #set par(justify: false)
-#show math.equation.where(block: true): set block(breakable: true)
+#let fit(body) = layout(size => {{
+  let width = measure(body).width
+  if width > size.width {{ scale(x: size.width / width * 100%, y: size.width / width * 100%, reflow: true, body) }} else {{ body }}
+}})
 """
 
 
@@ -112,7 +116,7 @@ class TypstPrinter(DocumentPrinter):
             parts.append(value_math(value))
         if not parts:
             return ""
-        return Markup("$ " + " = ".join(parts) + (self.shape(shape) if shape else "") + " $")
+        return Markup("#fit[$ " + " = ".join(parts) + (self.shape(shape) if shape else "") + " $]")
 
     def step(self, number_: int, step: S.Step) -> str:
         head = f"*{number_}.* {text(step.title)} #raw({string(step.id)})"
@@ -139,7 +143,7 @@ class TypstPrinter(DocumentPrinter):
 
     def _print_Sheet(self, sheet: S.Sheet) -> list[str]:
         blocks = super()._print_Sheet(sheet)
-        if sheet.show_solutions:  # the key: on pages of its own, after all the exercises
-            start = blocks.index(self.heading("Answer key", 1))
-            blocks.insert(start, "#pagebreak()")
+        key = self.heading("Answer key", 1)
+        if key in blocks:  # the key: on pages of its own, after all the exercises
+            blocks.insert(blocks.index(key), "#pagebreak()")
         return blocks
