@@ -123,17 +123,18 @@ def derive_command(
     convention: Described.convention = None,
     which: Described.which = None,
     graph: Annotated[Optional[str], typer.Option(help="Print the computational graph instead: dot.")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write it to a file, the format by extension: .md .tex .json .txt .html .pdf .apkg.")] = None,
     set_: SetOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Derive TOPIC step by step: forward pass, local derivatives, chain-rule products, gradients."""
-    cl.exclusive(given_on_command_line(ctx), "graph", ["fmt"], " (the graph is printed in dot)")
-    options = cl.options(locals(), TopicOptions.NAMES, set_)
+    cl.exclusive(given_on_command_line(ctx), "graph", ["fmt", "out"], " (the graph is printed in dot)")
+    options, out = cl.options(locals(), TopicOptions.NAMES, set_), cl.document_file(out)
     doc = derive.derive(topic, options, given=cl.given_values(given), seed=seed, values=values)
     if graph is not None:
         sys.stdout.write(cl.dot_graph(doc, graph, topic))
     else:
-        cl.show(doc, fmt)
+        cl.show_or_write(doc, fmt, out)
 
 
 @app.command("verify")
@@ -142,6 +143,7 @@ def verify_command(
     backend: Annotated[Backend, typer.Option(help="Also compare with torch autograd: numpy (FD only when torch is absent) or torch.")] = Backend.numpy,
     seed: SeedOpt = None,
     points: Annotated[int, typer.Option(min=1, max=100, help="Random points per check.")] = 3,
+    torch: Annotated[Optional[bool], typer.Option("--torch/--no-torch", help="Cross-check with torch autograd (default: when torch is installed).")] = None,
     hidden: Bare.hidden = None,
     outputs: Bare.outputs = None,
     inputs: Bare.inputs = None,
@@ -160,7 +162,7 @@ def verify_command(
 ) -> int:
     """Check every derived gradient against finite differences (and torch autograd if installed)."""
     options = cl.options(locals(), TopicOptions.NAMES, set_)
-    result = derive.verify(topic, options, seed=seed, backend=backend.value, points=points)
+    result = derive.verify(topic, options, seed=seed, backend=backend.value, points=points, torch=torch)
     cl.show(result, fmt)
     return cl.EXIT_OK if result.passed else cl.EXIT_FAILED
 
@@ -206,7 +208,7 @@ def practice_command(
     key_out: Annotated[Optional[Path], typer.Option("--key-out", help="Write the answer key (with the exercises) to this second file.")] = None,
     focus: Annotated[Optional[str], typer.Option(help="mistakes: exercises of the types/variants of your most frequent named mistakes.")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve it here, step by step, with hints.")] = False, tries: TriesOpt = 3, no_record: NoRecordOpt = False,
-    out: Annotated[Optional[Path], typer.Option(help="Write a sheet (.md, .tex, .json, .txt) or a TOML answer file (.toml).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write a sheet, the format by extension: .md .tex .json .txt .html .pdf .apkg (Anki) .xml (Moodle), or an answer file (.toml).")] = None,
     list_steps: Annotated[bool, typer.Option("--list-steps", help="Show the type's step ids, givens, variants and mistakes.")] = False,
     fmt: FormatOpt = None,
 ) -> None:
@@ -221,8 +223,8 @@ def practice_command(
 @app.command("check")
 def check_command(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(help="Problem type, exercise id TOPIC@SEED, a .toml file, or 'diff'.")],
-    file: Annotated[Optional[Path], typer.Argument(help="A TOML file with [givens] and [answers].")] = None,
+    target: Annotated[str, typer.Argument(help="Problem type, exercise id TOPIC@SEED, a .toml file, 'diff' or 'derivation'.")],
+    file: Annotated[Optional[Path], typer.Argument(help="A TOML file with [givens] and [answers]; for derivation the derivation file (- for stdin).")] = None,
     seed: SeedOpt = None,
     difficulty: Annotated[Difficulty, typer.Option(help="Difficulty the exercise was generated with.")] = Difficulty.exam,
     variant: VariantOpt = None,
@@ -238,9 +240,13 @@ def check_command(
     """Check a hand calculation step by step: correct, rounded, follow-through, incorrect, missing.
 
     check diff exits 0 when the derivative is equivalent, 1 when it is not, 2 for bad input or
-    when it cannot be decided within the time limit.
+    when it cannot be decided within the time limit; check derivation FILE (a hand derivation,
+    docs/derivations/) likewise: 0 every line equivalent to the one before, 1 a line is not.
     """
     given = given_on_command_line(ctx)
+    if target == "derivation":
+        cl.exclusive({**given, "target": "check derivation"}, "target", [k for k in given if k not in ("target", "file", "fmt")], " (it takes FILE and --format)")
+        return cl.show_verdict(derive.check_derivation(file), fmt, "check derivation")
     if target == "diff":
         cl.exclusive({**given, "target": "check diff"}, "target", [k for k in given if k not in ("target", *DIFF_OPTIONS)],
                      " (it takes --f, --wrt, --answer and --format)")

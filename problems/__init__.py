@@ -1,7 +1,7 @@
 """problems: randomized, seed-reproducible worked exercises that check a student's numbers.
 
 ``practice(...)`` and ``check(...)`` are the Python API that ``chainrule practice`` and
-``chainrule check`` call. They load NumPy and SymPy only when called, so ``import problems``
+``chainrule check`` call; ``save(doc, path)`` writes any document as ``--out`` does. They load NumPy and SymPy only when called, so ``import problems``
 stays light. Bad input raises ``derive.errors.UserError`` with the CLI's one-line message.
 """
 
@@ -29,8 +29,10 @@ def practice(topic: str | None = None, *, topics: str | Iterable[str] | None = N
     when ``record``. ``focus="mistakes"``: a drill of the types and variants of the most
     frequent named mistakes in the progress store (``problems.mistake_drills``).
     """
+    from derive.options import SEED_MAX, require_whole
     from problems import engine
     from problems.targets import practice_targets
+    require_whole(seed, 0, SEED_MAX, "--seed")
     if focus is not None:
         from problems.mistake_drills import drill_sheet
         return drill_sheet(focus, count, topic, topics, difficulty, solutions)
@@ -68,9 +70,11 @@ def check(target: str | ModuleType, *, givens: Mapping[str, Any] | None = None,
     the prompt). ``record``: the attempt is appended to the progress store
     (``problems.progress_store``).
     """
+    from derive.options import SEED_MAX, require_whole
     from problems import engine
     from problems.answer_keys import hide_blank_steps
     from problems.targets import check_target
+    require_whole(seed, 0, SEED_MAX, "--seed")
     name = target if isinstance(target, str) else target.NAME
     module, exercise, raw, label = check_target(name, None if toml is None else Path(toml), seed, difficulty, variant,
                                                 dict(givens or {}), dict(answers or {}))
@@ -103,6 +107,14 @@ def review(count: int = 3, topics: str | None = None, ask: Callable[[str], str] 
     ``ask``: solved at the prompt, each attempt recorded when ``record``."""
     from problems.spaced_review import review as plan
     return plan(count, topics, ask=ask, say=say or _silent, tries=tries, record=record)
+
+
+def save(doc: Any, path: str | Path) -> str:
+    """Write ``doc`` (a sheet, a derivation, a report) to ``path`` in the format its extension
+    names, as ``--out`` does: ``.md``, ``.tex``, ``.json``, ``.txt``, ``.html``, ``.pdf``,
+    ``.apkg`` (Anki) or ``.xml`` (Moodle, sheets only); atomically. Returns the format's name."""
+    from problems.export import save as save_file
+    return save_file(doc, path)
 
 
 def _silent(text: str) -> None:

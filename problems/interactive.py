@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from derive.errors import UserError
-from derive.printing.math import value_text
+from derive.printing.values import value_text
 from derive.steps import CheckReport, Exercise, Step, Table
 from problems import engine
 from problems.answer_keys import hide_blank_steps

@@ -34,8 +34,9 @@ def sheet_has_keys(given: Mapping[str, str], out: Path | None, key_out: Path | N
         cl.sheet_file(out, count)
     if key_out is not None:
         if key_out.suffix.lower() == ".toml":
-            raise UserError(f"'{key_out}': a key is a sheet: expected a .md, .tex, .json or .txt file name", "--key-out")
-        cl.sheet_file(key_out)
+            from problems.export import expected
+            raise UserError(f"'{key_out}': a key is a sheet: {expected(sheet=True)}", "--key-out")
+        cl.sheet_file(key_out, arg="--key-out")
         if out is not None and out.resolve() == key_out.resolve():
             raise UserError("is the same file as --out", "--key-out")
     return "key" in given or (out is not None and key_out is None and "no_solutions" not in given)
@@ -44,10 +45,8 @@ def sheet_has_keys(given: Mapping[str, str], out: Path | None, key_out: Path | N
 def save_key(sheet: Any, path: Path) -> str:
     """Write the teacher's copy of ``sheet`` (its exercises, then the answer key) to ``path``
     (format by extension, atomically); returns the line saying what was written."""
-    from derive.files import atomic_write
-    from derive.printing import render
-    kind = cl.FILE_FORMATS[path.suffix.lower()]  # checked by sheet_has_keys
-    atomic_write(path, render(dataclasses.replace(sheet, show_solutions=True), kind), "--key-out")
+    from problems.export import save
+    kind = save(dataclasses.replace(sheet, show_solutions=True), path, "--key-out")  # checked by sheet_has_keys
     return f"wrote the answer key of {len(sheet.exercises)} exercise(s) to {path} ({kind})"
 
 
