@@ -67,11 +67,20 @@ def _what_it_shows(args: list[str]) -> list[str]:
     README uses that this table does not know yet, so a new command cannot pass on exit code alone)."""
     verb, subject = args[0], (args[1] if len(args) > 1 else "")
     if verb == "practice" and "--out" in args:
-        return [f"wrote {args[args.index('--count') + 1]} exercise(s)", args[args.index("--out") + 1]]
+        count = args[args.index("--count") + 1] if "--count" in args else "1"
+        return [f"wrote {count} exercise(s)", args[args.index("--out") + 1]]
     if verb == "practice" and "--list-steps" in args:
         return [f"Step ids of {subject}", "id", "title"]
     if verb == "practice" and "--interactive" in args:
         return [f"Exercise {subject}@", "Score: 0/"]  # "q" at the first prompt: nothing answered
+    if verb == "practice":  # the exercise only: no key without --key
+        return [f"Exercise ({subject}" if "@" in subject else "Exercise (", *(["Answer key"] if "--key" in args else [])]
+    if verb == "derive" and "--out" in args:
+        return [f"wrote derivation to {args[args.index('--out') + 1]}"]
+    if verb == "progress":  # the README's commands run in an empty store
+        return ["chainrule progress", "No attempts recorded yet"]
+    if verb == "review":
+        return ["chainrule review", "Nothing to review now"]
     if verb == "check" and subject == "diff":
         return ["Verdict: equivalent", "Derivative:"]
     if verb == "check":
