@@ -210,6 +210,11 @@ class CheckReport:
         good = sum(m.status in CREDITED for m in self.marks)
         return {"correct": good, "total": len(self.marks)}
 
+    @property
+    def exit_status(self) -> int:
+        """``chainrule check``'s exit status: 1 when any answered step is incorrect, else 0."""
+        return int(self.first_error is not None)
+
 
 @dataclass
 class EquivalenceReport:

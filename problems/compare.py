@@ -2,8 +2,11 @@
 
 A number is ``correct`` when it equals the expected value within ``atol`` (an absolute floor,
 1e-6 unless the type asks for more) or a relative 1e-9; ``rounded`` when it equals the expected
-value rounded (half away from zero, as by hand) *or* truncated to the decimal places written,
-and at least ``min_decimals`` places were written. Arrays are compared element by element
+value rounded (half away from zero, as by hand) *or* truncated to the decimal places written or,
+when fewer than the step's ``min_decimals`` were written, equals it rounded to ``min_decimals``
+places: trailing zeros left off lose nothing (0.754 for 0.75399… = 0.7540 at 4 places), so only
+a value that loses information at the minimum precision fails it (0.6 for 0.6065 at 2 places,
+which is 0.61; a truncation written short, 0.6 for 0.60, cannot be told from a rounding to 1 place). Arrays are compared element by element
 (``compare_array`` returns the nested element statuses). Words (decisions, class labels) are
 compared after normalising case, spaces, ``-`` and ``_``; integers (unit numbers, classes)
 must be exact. ``match_answer`` applies these to a student's ``Answer`` under a step's spec.
@@ -17,6 +20,8 @@ values, importing no other module of the pipeline.
 'rounded'
 >>> compare_number(0.1, 0.145, decimals=1, min_decimals=2) is None
 True
+>>> compare_number(0.754, 0.753996, decimals=3, min_decimals=4)
+'rounded'
 """
 
 from __future__ import annotations
@@ -55,7 +60,8 @@ def compare_number(given: Any, expected: Any, decimals: int | None, min_decimals
     Equations::
 
         correct  ⇔ |g − e| ≤ max(atol, 1e-9·|e|)
-        rounded  ⇔ d ≥ min_decimals and g ∈ {round(e, d), trunc(e, d)}   (d = decimals written)
+        rounded  ⇔ d ≥ min_decimals and g ∈ {round(e, d), trunc(e, d)}     d = decimals written
+                 or d < min_decimals and g = round(e, min_decimals)    (trailing zeros dropped)
     """
     if not (_is_number(given) and _is_number(expected)):
         return None
@@ -63,10 +69,12 @@ def compare_number(given: Any, expected: Any, decimals: int | None, min_decimals
         return "correct" if given == expected else None
     if abs(given - expected) <= max(atol, 1e-9 * abs(expected)):
         return "correct"
-    if decimals is None or decimals < min_decimals or decimals > 12:
+    if decimals is None or decimals > 12:
         return None
-    slack = 10.0 ** (-decimals) * 1e-6 + 1e-12
-    for candidate in (_round_half_away(expected, decimals), _truncate(expected, decimals)):
+    places = max(decimals, min_decimals)
+    slack = 10.0 ** (-places) * 1e-6 + 1e-12
+    truncated = (_truncate(expected, places),) if decimals >= min_decimals else ()
+    for candidate in (_round_half_away(expected, places), *truncated):
         if abs(given - candidate) <= slack:
             return "rounded"
     return None
