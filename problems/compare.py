@@ -187,6 +187,56 @@ def match_answer(spec: StepSpec, answer: Answer, target: Any, synonyms: dict[str
     return elements, None
 
 
+def compare_within(given: Any, centre: Any, width: float, decimals: int | None, min_decimals: int = 0,
+                   atol: float = ATOL) -> str | None:
+    """``rounded`` when a number written at ``decimals`` places can come from a value in
+    [centre − width, centre + width] (rounded or truncated as ``compare_number`` allows), else None.
+
+    Equations (u = 10^(−D), D = max(d, min_decimals))::
+
+        rounded ⇔ |g − c| ≤ width + atol
+               or [c − width, c + width] meets [g − u/2, g + u/2]            (rounded to D places)
+               or d ≥ min_decimals and it meets [g, g + u] (g ≥ 0; [g − u, g] for g < 0)  (truncated)
+    """
+    if not (_is_number(given) and _is_number(centre) and math.isfinite(given) and math.isfinite(centre)):
+        return None
+    lo, hi = centre - width, centre + width
+    if abs(given - centre) <= width + max(atol, 1e-9 * abs(centre)):
+        return "rounded"
+    if decimals is None or decimals > 12:
+        return None
+    unit, eps = 10.0 ** (-max(decimals, min_decimals)), 1e-12 * max(1.0, abs(given))
+    spans = [(given - unit / 2, given + unit / 2)]
+    if decimals >= min_decimals:
+        spans.append((given, given + unit) if given >= 0 else (given - unit, given))
+    return "rounded" if any(a - eps <= hi and lo <= b + eps for a, b in spans) else None
+
+
+def match_within(spec: StepSpec, answer: Answer, centre: Any, width: Any, atol: float) -> tuple[str | None, Any]:
+    """(status, element statuses) of ``answer`` against ``centre`` ± ``width`` (nested alike), as
+    ``match_answer`` gives them; words and whole numbers (decisions) never match this way."""
+    if spec.kind in ("choice", "integer") or centre is None or width is None:
+        return None, None
+    md = spec.min_decimals or 0
+
+    def walk(g: Any, c: Any, w: Any, d: Any) -> Any:
+        if isinstance(c, list):
+            if not (isinstance(g, list) and isinstance(w, list) and len(g) == len(c) == len(w)):
+                raise ValueError("shape")
+            ds = d if isinstance(d, list) else [d] * len(c)
+            return [walk(*t) for t in zip(g, c, w, ds)]
+        if isinstance(g, list) or isinstance(w, list):
+            raise ValueError("shape")
+        return compare_within(g, c, w, d, md, atol)
+    try:
+        elements = walk(answer.value, centre, width, answer.decimals)
+    except ValueError:
+        return None, None
+    if isinstance(centre, list):
+        return summarize(elements), elements
+    return elements, None
+
+
 def equal_up_to_noise(a: Any, b: Any) -> bool:
     """Two computed values equal up to float noise: |a − b| ≤ 1e-12·max(1, |a|, |b|) leaf by leaf
     (strings and other leaves by ``==``, nested lists of equal length entry by entry)."""

@@ -141,3 +141,55 @@ def test_textbook_names_are_listed_and_half_given_names_are_refused():
     assert half.returncode == 2 and "i2" in half.stderr
     both = run_cli("check", "backprop", *MAZUR, "-g", "x=[0.05,0.1]", "-g", "eta=0.5", "-g", "lr=0.5", "-g", "t=[0.01,0.99]")
     assert both.returncode == 2 and "eta" in both.stderr
+
+
+# --- carried digits ------------------------------------------------------------------------------
+
+def _forward(net_h: list[float]) -> dict[str, list[float] | float]:
+    """Mazur's net from a (possibly wrong) net_h on: out_h, net_o, out_o, E (the math module only)."""
+    h = [sigmoid(v) for v in net_h]
+    net_o = [0.4 * h[0] + 0.45 * h[1] + 0.6, 0.5 * h[0] + 0.55 * h[1] + 0.6]
+    o = [sigmoid(v) for v in net_o]
+    return {"out_h": h, "net_o": net_o, "out_o": o, "E": 0.5 * ((0.01 - o[0]) ** 2 + (0.99 - o[1]) ** 2)}
+
+
+def _at4(v) -> str:
+    return "[" + ", ".join(f"{x:.4f}" for x in v) + "]" if isinstance(v, list) else f"{v:.4f}"
+
+
+def test_an_honest_carry_of_more_digits_than_written_is_follow_through():
+    from problems import check
+    givens = dict(w1=0.15, w2=0.2, w3=0.25, w4=0.3, w5=0.4, w6=0.45, w7=0.5, w8=0.55, b1=0.35, b2=0.6,
+                  x=[0.05, 0.1], t=[0.01, 0.99], lr=0.5)
+    carried_differs = 0
+    for k in range(40):
+        net_h = [0.30 + k / 1000, 0.3925]  # the first entry wrong (it is 0.3775), then carried at full precision
+        chain = _forward(net_h)
+        answers = {"net_h": f"[{net_h[0]}, 0.3925]", **{sid: _at4(v) for sid, v in chain.items()}}
+        written = _forward([float(net_h[0]), 0.3925])
+        rewritten = _forward_from_written(chain)
+        carried_differs += any(_at4(chain[s]) != _at4(rewritten[s]) for s in ("net_o", "out_o", "E"))
+        report = check("backprop", givens=givens, answers=answers)
+        marks = {m.id: m.status for m in report.marks}
+        assert marks["net_h"] == "incorrect" and written["E"] == chain["E"]
+        assert all(marks[s] == "follow-through" for s in chain), (net_h, marks)
+    assert carried_differs >= 10  # the carry changes a written digit in many of these, so the test has teeth
+
+
+def _forward_from_written(chain: dict) -> dict:
+    """net_o, out_o and E recomputed from out_h (then net_o, out_o) as written at 4 places."""
+    h = [round(v, 4) for v in chain["out_h"]]
+    net_o = [round(0.4 * h[0] + 0.45 * h[1] + 0.6, 4), round(0.5 * h[0] + 0.55 * h[1] + 0.6, 4)]
+    o = [round(sigmoid(v), 4) for v in net_o]
+    return {"net_o": net_o, "out_o": o, "E": 0.5 * ((0.01 - o[0]) ** 2 + (0.99 - o[1]) ** 2)}
+
+
+def test_a_carry_does_not_excuse_a_wrong_digit():
+    from problems import check
+    givens = dict(w1=0.15, w2=0.2, w3=0.25, w4=0.3, w5=0.4, w6=0.45, w7=0.5, w8=0.55, b1=0.35, b2=0.6,
+                  x=[0.05, 0.1], t=[0.01, 0.99], lr=0.5)
+    chain = _forward([0.302, 0.3925])
+    net_o = chain["net_o"]
+    answers = {"net_h": "[0.302, 0.3925]", "out_h": _at4(chain["out_h"]), "net_o": f"[{net_o[0] + 0.0003:.4f}, {net_o[1]:.4f}]"}
+    marks = {m.id: m for m in check("backprop", givens=givens, answers=answers).marks}
+    assert marks["net_o"].status == "incorrect" and marks["net_o"].elements == ["incorrect", "follow-through"]
