@@ -18,6 +18,7 @@ number that does not exist); the steps after such a failure are left out of the 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 from typing import Any, Iterator
@@ -37,11 +38,6 @@ def replay(module: ModuleType, givens: dict[str, Any], overrides: dict[str, Any]
         except Exception:  # noqa: BLE001 - any failure on the student's values ends the replay only
             pass
     return work.values
-
-
-def follow_through(module: ModuleType, givens: dict[str, Any], carried: dict[str, Any]) -> dict[str, Any]:
-    """The follow-through values: every step recomputed from the student's ``carried`` values."""
-    return replay(module, givens, carried, None)
 
 
 @lru_cache(maxsize=1024)
@@ -155,3 +151,20 @@ def _add_change(width: Any, new: Any, old: Any) -> Any:
         return None
     change = abs(float(new) - float(old))
     return width + change if change == change and change != float("inf") else None
+
+
+@dataclass(frozen=True)
+class FollowThrough:
+    """The follow-through values (step id → value recomputed from the student's own answers) and
+    their ``spread`` when the student carried more digits than written."""
+
+    values: dict[str, Any]
+    spread: CarrySpread
+
+
+def follow_through(module: ModuleType, givens: dict[str, Any], carried: dict[str, Any],
+                   decimals: dict[str, Any] | None = None) -> FollowThrough:
+    """Every step recomputed from the student's ``carried`` values, with the spread of each value
+    when every carried entry may be anywhere within half a unit of the ``decimals`` written."""
+    values = replay(module, givens, carried, None)
+    return FollowThrough(values, CarrySpread(module, givens, carried, decimals or {}, values))

@@ -150,11 +150,13 @@ _COUNT = {"conv": "(F·F·C_in + 1)·K", "maxpool": "0", "avgpool": "0", "flatte
 def solve_network(g: dict[str, Any], work: Any) -> None:
     """Every step of the network variant, each known mistake replayed where it happens."""
     shape: list[Any] = list(g["input"])
-    counts = []
+    counts, unpooled = [], None  # the input of a pooling layer just passed (a slip flattens it instead)
     for l, text in enumerate(g["layers"], 1):
         prev = (f"shape.{l - 1}",) if l > 1 else ()
         layer = parse_layer(text)
-        new, count = forward(layer, shape, work)
+        skip_pool = layer[0] == "flatten" and unpooled is not None and work.mistake("flatten-unpooled")
+        new, count = forward(layer, unpooled if skip_pool else shape, work)
+        unpooled = list(shape) if layer[0] in ("maxpool", "avgpool") else None
         why = explain(layer, shape)
         out = work.put(f"shape.{l}", f"Output shape of layer {l} ({text})", new, _SHAPE[layer[0]], why[0], prev)
         counts.append(work.put(f"params.{l}", f"Parameters of layer {l} ({text})", count, _COUNT[layer[0]], why[1], prev))

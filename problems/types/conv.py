@@ -88,6 +88,7 @@ MISTAKES = {
     "bias-forgotten": "bias forgotten in the parameter count: F·F·C_in·C_out or n_in·n_out",
     "channels-forgotten": "input channels forgotten: F·F·C_out instead of F·F·C_in·C_out",
     "bn-trainable-only": "batch norm counted as 2C: the moving mean and variance (2C more) are parameters too",
+    "flatten-unpooled": "flattened size computed without the pooling layer: the map before pooling was flattened",
 }
 
 
@@ -124,9 +125,9 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 _SIZE = ("floor-omitted", "padding-once", "plus-one-omitted")
 _OWN = {"output-size": _SIZE + ("same-total", "causal-halved"), "correlate": _SIZE + ("flipped", "map-bias-omitted"),
-        "pool": _SIZE + ("pool-stride-one", "avg-divisor", "flatten-no-channels"),
+        "pool": _SIZE + ("pool-stride-one", "avg-divisor", "flatten-no-channels", "flatten-unpooled"),
         "params": ("bias-forgotten", "channels-forgotten", "flatten-no-channels", "bn-trainable-only"),
-        "network": _SIZE + ("pool-stride-one", "flatten-no-channels", "bias-forgotten", "bn-trainable-only")}
+        "network": _SIZE + ("pool-stride-one", "flatten-no-channels", "bias-forgotten", "bn-trainable-only", "flatten-unpooled")}
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
