@@ -239,9 +239,11 @@ def check_command(
 ) -> int | None:
     """Check a hand calculation step by step: correct, rounded, follow-through, incorrect, missing.
 
-    check diff exits 0 when the derivative is equivalent, 1 when it is not, 2 for bad input or
-    when it cannot be decided within the time limit; check derivation FILE (a hand derivation,
-    docs/derivations/) likewise: 0 every line equivalent to the one before, 1 a line is not.
+    Exits 0 when every answered step is correct, rounded or follow-through, 1 when any is
+    incorrect (as linters do), 2 for bad input. check diff exits 0 when the derivative is
+    equivalent, 1 when it is not, 2 for bad input or when it cannot be decided in time; check
+    derivation FILE (a hand derivation, docs/derivations/) likewise: 0 every line equivalent to
+    the one before, 1 a line is not.
     """
     given = given_on_command_line(ctx)
     if target == "derivation":
@@ -260,6 +262,7 @@ def check_command(
     report = problems.check(target, toml=file, seed=seed, difficulty=difficulty.value if "difficulty" in given else None,
                             variant=cl.variant(variant, solve_weights), givens=cl.given_values(given_items), answers=cl.answer_values(answer), reveal=reveal, tries=tries, record=not no_record, **practice_cli.prompt(interactive))
     cl.show(report, fmt)
+    return report.exit_status
 
 
 @app.command("progress")

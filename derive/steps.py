@@ -214,6 +214,11 @@ class CheckReport(Document):
         """How many steps were answered (not ``missing``)."""
         return sum(m.status != "missing" for m in self.marks)
 
+    @property
+    def exit_status(self) -> int:
+        """``chainrule check``'s exit status: 1 when any answered step is incorrect, else 0."""
+        return int(self.first_error is not None)
+
 
 @dataclass
 class StudyReport:

@@ -3,8 +3,9 @@
 This stage of ``problems.checking`` takes the marks and, for every step marked incorrect, looks
 for a known mistake that reproduces the student's number: the type's ``MISTAKES`` replayed
 (``problems.replay.MistakeReplays``, run only now that a step is wrong) on the student's own
-earlier values first, then from scratch; a mistake whose value equals the exact or the
-follow-through value explains nothing and is skipped. When no mistake reproduces it, the type's
+earlier values first, then from scratch; entry by entry at the precision the student wrote, the
+mistake that explains the most wrong entries is named (a mistake whose value equals the exact or
+the follow-through value explains nothing and is skipped). When no mistake reproduces it, the type's
 optional ``diagnose(givens, ctx)`` hook may name one (``ctx`` is a ``Context``); a hook that
 fails names nothing.
 """
@@ -68,18 +69,31 @@ def diagnose(module: ModuleType, givens: dict[str, Any], steps: list[Step], rule
 def diagnosis_of(module: ModuleType, givens: dict[str, Any], step: Step, rule: StepRule, answer: Answer,
                  replays: MistakeReplays, carried: dict[str, Any], exact: dict[str, Any],
                  own: dict[str, Any]) -> str | None:
-    """The first known mistake that reproduces ``answer`` (on the student's values, then from
-    scratch), else the type's hook's diagnosis, else None."""
+    """The known mistake that explains the most wrong entries of ``answer`` (replayed on the
+    student's values, then from scratch; the first of equals), else the type's hook's diagnosis,
+    else None.
+
+    An entry is explained when, at the precision the student wrote it, it equals the mistake's
+    value there and neither the exact nor the follow-through value: so a mistake is still named
+    when the other entries are rounded coarsely, one entry is also miscopied, or the earlier
+    steps are blank.
+    """
     spec, synonyms, atol, follow = rule.spec, rule.synonyms, rule.atol, own.get(step.id)
-    for description, value in replays.values(step.id):
-        if (value is not None and not C.equal_up_to_noise(value, step.value) and not C.equal_up_to_noise(value, follow)
-                and C.match_answer(spec, answer, value, synonyms, atol)[0]):
-            return description
-    if not hasattr(module, "diagnose"):
-        return None
 
     def compared(v: Any) -> tuple[str | None, Any]:
         return C.match_answer(spec, answer, v, synonyms, atol, min_decimals=0)
+
+    unexplained = [not (e or f) for e, f in zip(_entries(compared, step.value, answer.value),
+                                                 _entries(compared, follow, answer.value))]
+    best, most = None, 0
+    for description, value in replays.values(step.id):
+        if value is None or C.equal_up_to_noise(value, step.value) or C.equal_up_to_noise(value, follow):
+            continue
+        hits = sum(u and m for u, m in zip(unexplained, _entries(compared, value, answer.value)))
+        if hits > most:
+            best, most = description, hits
+    if best is not None or not hasattr(module, "diagnose"):
+        return best
 
     ctx = Context(step.id, answer.value, carried, exact, own, matches=lambda v: bool(compared(v)[0]),
                   elements=lambda v: compared(v)[1] if isinstance(v, list) else compared(v)[0])
@@ -88,3 +102,18 @@ def diagnosis_of(module: ModuleType, givens: dict[str, Any], step: Step, rule: S
             return module.diagnose(givens, ctx)
     except Exception:  # noqa: BLE001 - a hook must never turn a student's odd value into a crash
         return None
+
+
+def _entries(compared: Callable[[Any], tuple[str | None, Any]], value: Any, given: Any) -> list[bool]:
+    """Per entry of the answer (flattened): does it equal ``value`` there at the precision written?
+    All False when ``value`` is absent or of another shape."""
+    size = len(C.flatten(given))
+    if value is None:
+        return [False] * size
+    status, elements = compared(value)
+    if not isinstance(value, list):
+        return [bool(status)] * size if size == 1 else [False] * size
+    if elements is None:
+        return [False] * size
+    flat = [bool(e) for e in C.flatten(elements)]
+    return flat if len(flat) == size else [False] * size
