@@ -103,12 +103,13 @@ class CarrySpread:
         if not moves or len(moves) > MAX_SPREAD_ENTRIES:
             return {}
         widths: dict[str, Any] = {k: _zeros(v) for k, v in self.own.items() if _numeric(v)}
+        order = {k: i for i, k in enumerate(self.own)}  # the solver's step order
         for step_id, pos, half in moves:
             moved = dict(self.carried)
             moved[step_id] = _moved(self.carried[step_id], pos, half)
             values = replay(self.module, self.givens, moved, None)
-            for k in list(widths):
-                if k in values and widths[k] is not None:
+            for k in list(widths):  # only later steps: a step's own answer may steer it (an eigenvector's sign)
+                if k in values and widths[k] is not None and order[k] > order.get(step_id, len(order)):
                     widths[k] = _add_change(widths[k], values[k], self.own[k])
         return {k: w for k, w in widths.items() if w is not None}
 

@@ -77,18 +77,26 @@ def sentence_ids(corpus: str, stop: list[str], keep_stop: bool = False) -> list[
 
 
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
-    """A sentence of T content words (one repeated) with stop words; a target with a full window."""
+    """A sentence of T content words (one repeated) with stop words; a target with a full window.
+    Hard: half the time a second, short sentence too, with windows that stop at sentence ends."""
     T, c, N = {"easy": (4, 1, 2), "exam": (5, pick(rng, [1, 2]), 2), "hard": (6, 2, 3)}[difficulty]
     while True:
         nouns, verbs = rng.choice(_NOUNS, 4, replace=False), rng.choice(_VERBS, 2, replace=False)
         sent = pick(rng, _PATTERNS[T]).format(A=nouns[0], B=nouns[1], C=nouns[2], D=nouns[3], v=verbs[0], w=verbs[1])
+        text = sent.capitalize() + "."
+        if difficulty == "hard" and rng.random() < 0.5:
+            more = rng.choice([n for n in _NOUNS if n not in nouns], 2, replace=False)
+            second = pick(rng, _PATTERNS[4]).format(A=more[0], B=more[1], C=nouns[0], v=pick(rng, _VERBS), w=pick(rng, _VERBS))
+            sent, text = f"{sent} {second}", f"{text} {second.capitalize()}."
         stops = sorted({w for w in sent.split() if w in _STOP} | {pick(rng, _STOP)})
         toks = tokenize(sent, stops)
         once = [t for t in range(len(toks)) if toks.count(toks[t]) == 1]
         full = [t for t in once if c <= t < len(toks) - c]
         V = len(dict.fromkeys(toks))
-        g = {"corpus": sent.capitalize() + ".", "stopwords": stops, "window": c, "target": toks[pick(rng, full or once)],
+        g = {"corpus": text, "stopwords": stops, "window": c, "target": toks[pick(rng, full or once)],
              "W": dec(rng, (V, N), -1, 1).tolist(), "W_out": dec(rng, (N, V), -1, 1).tolist()}
+        if text.count(".") > 1:
+            g["windows"] = "sentence"
         if distinct(this(__name__), g):
             return g
 
@@ -97,7 +105,7 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
     """Corpus, stop words, window and target consistent with the weight shapes."""
     per_sentence = choice(givens, "windows", ("corpus", "sentence"), default="corpus") == "sentence"
     raw = givens.get("corpus")
-    if per_sentence and isinstance(raw, str):  # lines are sentences: keep their ends through the whitespace collapse
+    if per_sentence and isinstance(raw, str) and "\n" in raw.strip():  # lines are sentences: keep their ends through the whitespace collapse
         givens = {**givens, "corpus": ". ".join(line.strip().rstrip(".") for line in raw.splitlines() if line.strip())}
     corpus, stop = text(givens, "corpus"), words(givens, "stopwords", default=[])
     toks = tokenize(corpus, stop)

@@ -193,3 +193,21 @@ def test_a_carry_does_not_excuse_a_wrong_digit():
     answers = {"net_h": "[0.302, 0.3925]", "out_h": _at4(chain["out_h"]), "net_o": f"[{net_o[0] + 0.0003:.4f}, {net_o[1]:.4f}]"}
     marks = {m.id: m for m in check("backprop", givens=givens, answers=answers).marks}
     assert marks["net_o"].status == "incorrect" and marks["net_o"].elements == ["incorrect", "follow-through"]
+
+
+def _given_args(givens: dict) -> list[str]:
+    return [x for k, v in givens.items() for x in ("--given", f"{k}={v if isinstance(v, str) else json.dumps(v)}")]
+
+
+def test_0_6_for_0_606531_at_two_places_loses_information():
+    # rbf-xor h.p asks for 2 places; exp(−1/2) = 0.606531 is 0.61 there, so 0.6 lost a digit
+    givens = {"centres": [[0, 0], [0, 1], [1, 0], [1, 1]], "kernel": "gauss", "sigma": 1.0, "w": [-3.0, 3.4, 3.4, -3.0]}
+    e = [math.exp(-d2 / 2) for d2 in (0, 1, 1, 2)]
+    assert f"{e[1]:.6f}" == "0.606531"
+    s = checked("rbf-xor", *_given_args(givens),
+                "--answer", f"h.1=[1, 0.6, 0.61, {e[3]:.2f}]", status=1)
+    assert s["h.1"]["status"] == "incorrect" and s["h.1"]["elements"] == ["correct", "incorrect", "rounded", "rounded"]
+    assert "information lost" in s["h.1"]["message"] and "at least 2 decimal places" in s["h.1"]["message"]
+    ok = checked("rbf-xor", *_given_args(givens),
+                 "--answer", f"h.1=[1.0, 0.61, 0.607, {e[3]:.2f}]", status=0)
+    assert ok["h.1"]["status"] == "rounded"

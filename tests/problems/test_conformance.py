@@ -307,7 +307,12 @@ def test_every_known_mistake_is_diagnosed(module, exercise):
                         continue
                     present = {s.id for s in ex.steps}  # a mistake may write extra steps (e.g. more tokens)
                     report = engine.check(module, ex.givens, {k: v for k, v in wrong.items() if k in present})
-                    mark = next(m for m in report.marks if m.id == first.id)
+                    marks = {m.id: m for m in report.marks}
+                    if marks[first.id].status == "rounded":  # only a coarser rounding (0.0 for 0.0003 at 2 places):
+                        first = next((s for s in ex.steps if marks[s.id].status == "incorrect"), None)  # judged later
+                        if first is None:
+                            continue
+                    mark = marks[first.id]
                     assert mark.status == "incorrect", (module.NAME, name, seed, mark)
                     if mark.diagnosis and mark.diagnosis.startswith(description):
                         diagnosed = True
