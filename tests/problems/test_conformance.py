@@ -101,7 +101,8 @@ def _text(value, d, truncate=False):
         return "[" + ", ".join(_text(v, d, truncate) for v in value) + "]"
     if isinstance(value, float):
         q = 10 ** d
-        scaled = abs(value) * q + 1e-9 * max(1.0, abs(value) * q)
+        scaled = abs(value) * q  # + float noise far below the last place (1e-9 of a 4.6e12 product would be a digit)
+        scaled += max(1e-9, 1e-12 * scaled)
         n = math.floor(scaled) if truncate else math.floor(scaled + 0.5)
         return ("-" if value < 0 and n else "") + f"{n / q:.{d}f}"
     return str(value)
