@@ -187,13 +187,20 @@ def evaluate(doc: Any, d: Any, values: dict[str, Any]) -> Any:
     return doc
 
 
-def guard_checks(graph: Any, d: Any, names: Iterable[str], points: int) -> None:
-    """Refuse (``--points``) before compiling anything a check whose central differences would
-    exceed ``numcheck.MAX_FD_WORK``: sizes from the graph's leaves, steps from ``d.forward``."""
+def guard_checks(checks: Iterable[tuple[Any, Any, Iterable[str]]], points: int) -> None:
+    """Refuse (``--points``) before compiling anything a verification whose central differences
+    would exceed ``numcheck.MAX_FD_WORK`` in any of its ``checks`` (graph, derivation, names of
+    the leaves differentiated): sizes from the graph's leaves, steps from the derivation's
+    forward steps; the advice is the point count that fits the largest check."""
     from derive.numcheck import guard_work
-    shapes = {x.name: x.shape for x in graph.leaves}
-    steps = sum(1 for s in d.forward if s.lhs is not None and s.formula is not None and not isinstance(s.formula, str))
-    guard_work(points, {n: np.empty(shapes.get(n, ())) for n in names}, list(names), steps)
+    sizes = []
+    for graph, d, names in checks:
+        shapes = {x.name: x.shape for x in graph.leaves}
+        steps = sum(1 for s in d.forward if s.lhs is not None and s.formula is not None and not isinstance(s.formula, str))
+        point = {n: np.empty(shapes.get(n, ())) for n in names}
+        sizes.append((2 * sum(int(v.size) for v in point.values()) * max(1, steps), point, list(names), steps))
+    _, point, names, steps = max(sizes, key=lambda item: item[0])
+    guard_work(points, point, names, steps)
 
 
 def verify_steps(graph: Any, d: Any, sample: Sampler, points: int, seed: int,
@@ -204,7 +211,7 @@ def verify_steps(graph: Any, d: Any, sample: Sampler, points: int, seed: int,
     ``torch_loss`` (an independent implementation; skipped when torch is missing or it is None).
     ``wrt`` names the leaves to check instead of the parameters (e.g. the inputs Q, K, V)."""
     names = list(wrt) if wrt is not None else [p.name for p in graph.params]
-    guard_checks(graph, d, names, points)
+    guard_checks([(graph, d, names)], points)
     program, forward = Program(d.steps), Program(d.forward)
     grads = {name: d.gradient(name) for name in names}
     checks = check_program(program, d.loss, grads, sample, points, seed, torch_loss, True, forward, FD_FLOOR)

@@ -165,7 +165,6 @@ def case_checks(case: Case, points: int, seed: int) -> list[Check]:
     """Every derived gradient of ``case`` (the displayed formulas, lambdified) against central
     differences, the NumPy reverse-mode engine, torch autograd and the torch.nn module."""
     d, graph = case.derivation, case.graph
-    guard_checks(graph, d, differentiated(graph), points)
     program, forward = Program(d.steps), Program(d.forward)
     grads = {p: d.gradient(p) for p in differentiated(graph)}
     sample = _sampler(graph)
@@ -218,6 +217,7 @@ def verification(doc: Derivation, cases: list[Case], points: int, seed: int) -> 
     """Checks of the requested configuration (one row per gradient and method) and of the other
     ``cases`` (one row per method: the worst error over all their gradients)."""
     from derive.numcheck import torch_available
+    guard_checks([(c.graph, c.derivation, differentiated(c.graph)) for c in cases], points)  # before any compiling
     checks = case_checks(cases[0], points, seed)
     for case in cases[1:]:
         checks += summarise(case.label, case_checks(case, points, seed))

@@ -41,6 +41,16 @@ def test_issue_example_mlp_is_refused_and_the_advice_finishes():
     assert resource.getrusage(resource.RUSAGE_SELF).ru_utime - before < 120  # hang guard only (about 4 s here)
 
 
+def test_recurrent_advice_fits_every_configuration_checked():
+    """verify gru checks the requested sizes and two larger ones: the advice must fit the largest."""
+    args = ["verify", "gru", "--steps", "1", "--hidden", "16", "--inputs", "16"]
+    out = run_cli(*args, "--points", "100")
+    fits = int(re.search(r"use --points (\d+) or fewer", out.stderr).group(1))
+    ok = run_cli(*args, "--points", str(fits), "--format", "json")
+    assert ok.returncode == 0, ok.stderr
+    assert run_cli(*args, "--points", str(fits + 1)).returncode == 2
+
+
 @pytest.mark.parametrize("topic", ["rnn", "lstm", "gru"])
 def test_recurrent_verify_takes_at_most_50_steps(topic):
     out = run_cli("verify", topic, "--steps", "100", "--points", "100")
