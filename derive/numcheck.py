@@ -89,6 +89,23 @@ def torch_cross_check(enabled: bool) -> Iterator[None]:
         _TORCH_CROSS_CHECK.reset(token)
 
 
+@contextmanager
+def single_torch_thread() -> Iterator[None]:
+    """torch's CPU kernels on one intra-op thread inside the block (restored after), when the
+    cross-check runs. verify's tensors are tiny: on a loaded machine a second thread stalled
+    every F.batch_norm call (0.3 s each), which made ``verify batchnorm --points 100`` take 17 s."""
+    if not torch_available():
+        yield
+        return
+    import torch
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def torch_available() -> bool:
     """True when torch can be imported and the torch cross-check has not been switched off."""
     if not _TORCH_CROSS_CHECK.get():

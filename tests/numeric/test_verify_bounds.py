@@ -71,3 +71,12 @@ def test_engine_rules_are_compiled_once_per_process():
     misses = _compiled.cache_info().misses
     derive.verify("mlp", {}, points=3)
     assert _compiled.cache_info().misses == misses and _compiled.cache_info().hits > 0
+
+
+def test_verify_runs_torch_on_one_thread_and_restores_it():
+    torch = pytest.importorskip("torch")
+    from derive.numcheck import single_torch_thread
+    torch.set_num_threads(2)
+    with single_torch_thread():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == 2
