@@ -41,7 +41,7 @@ def verify(topic: str, options: Mapping[str, Any] | None = None, /, *, seed: int
     torch is installed; ``torch=False`` leaves it out (and torch unimported). ``backend="torch"``
     requires torch and the cross-check.
     """
-    from derive.numcheck import single_torch_thread, torch_cross_check
+    from derive.numcheck import torch_cross_check
     from derive.options import SEED_MAX, find, require_backend, require_torch_choice, require_whole, resolve
     from derive.registry import get
     require_whole(seed, 0, SEED_MAX, "--seed")
@@ -50,7 +50,7 @@ def verify(topic: str, options: Mapping[str, Any] | None = None, /, *, seed: int
     opts = resolve(module, {**(options or {}), **named})
     require_backend(backend)
     require_torch_choice(torch, backend)
-    with torch_cross_check(torch is not False), single_torch_thread():
+    with torch_cross_check(torch is not False):
         result = module.verify(opts, seed if seed is not None else 0, backend, points)
     if torch is False:
         result.notes.append("torch cross-check left out (--no-torch): finite differences only")

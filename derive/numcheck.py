@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+import sys
 from typing import Any, Callable
 
 import numpy as np
@@ -91,13 +92,14 @@ def torch_cross_check(enabled: bool) -> Iterator[None]:
 
 @contextmanager
 def single_torch_thread() -> Iterator[None]:
-    """torch's CPU kernels on one intra-op thread inside the block (restored after), when the
-    cross-check runs. verify's tensors are tiny: on a loaded machine a second thread stalled
-    every F.batch_norm call (0.3 s each), which made ``verify batchnorm --points 100`` take 17 s."""
-    if not torch_available():
+    """torch's CPU kernels on one intra-op thread inside the block (restored after), when torch
+    is already imported (this never imports it). verify's tensors are tiny: on a loaded machine a
+    second thread stalled every F.batch_norm call (0.3 s each), so ``verify batchnorm --points
+    100`` took 17 CPU seconds."""
+    torch = sys.modules.get("torch")
+    if torch is None:
         yield
         return
-    import torch
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
@@ -137,6 +139,19 @@ def check_gradients(loss: Callable[[Point], float], gradients: dict[str, Callabl
     fd_err = {name: 0.0 for name in gradients}
     torch_err = {name: 0.0 for name in gradients}
     run_torch = use_torch and torch_loss is not None and torch_available()
+    with single_torch_thread():
+        _compare(points, rng, sample, loss, gradients, fd_err, torch_err, fd_floor, torch_loss if run_torch else None)
+    checks = [Check(name, fd_err[name], FD_METHOD, fd_tol, points) for name in gradients]
+    if run_torch:
+        checks += [Check(name, torch_err[name], TORCH_METHOD, torch_tol, points) for name in gradients]
+    return checks
+
+
+def _compare(points: int, rng: np.random.Generator, sample: Callable[[np.random.Generator], Point],
+             loss: Callable[[Point], float], gradients: dict[str, Callable[[Point], Any]], fd_err: dict[str, float],
+             torch_err: dict[str, float], fd_floor: float, torch_loss: Callable[[dict[str, Any]], Any] | None) -> None:
+    """The largest errors over ``points`` points, into ``fd_err`` and (with ``torch_loss``) ``torch_err``."""
+    run_torch = torch_loss is not None
     for _ in range(points):
         point = {k: np.array(v, dtype=np.float64) for k, v in sample(rng).items()}
         for name, grad in gradients.items():
@@ -148,10 +163,6 @@ def check_gradients(loss: Callable[[Point], float], gradients: dict[str, Callabl
             for name, grad in gradients.items():
                 derived = np.asarray(grad(point), dtype=np.float64).reshape(np.shape(point[name]))
                 torch_err[name] = max(torch_err[name], rel_error(derived, auto[name]))
-    checks = [Check(name, fd_err[name], FD_METHOD, fd_tol, points) for name in gradients]
-    if run_torch:
-        checks += [Check(name, torch_err[name], TORCH_METHOD, torch_tol, points) for name in gradients]
-    return checks
 
 
 def _torch_gradients(torch_loss: Callable[[dict[str, Any]], Any], point: Point, names: list[str]) -> dict[str, np.ndarray]:

@@ -179,21 +179,22 @@ def nn_checks(program: Program, grads: dict[str, str], sample: Callable[[np.rand
               points: int, seed: int, nn_loss: TorchLoss, method: str, tolerance: float = 1e-9) -> list[Check]:
     """The derived gradients against torch autograd through a ``torch.nn`` module given the same
     weights (skipped when torch is missing)."""
-    from derive.numcheck import rel_error, torch_available
+    from derive.numcheck import rel_error, single_torch_thread, torch_available
     if not torch_available():
         return []
     import torch
     rng = np.random.default_rng(seed)
     err = {p: 0.0 for p in grads}
-    for _ in range(points):
-        point = {k: np.array(v, dtype=np.float64) for k, v in sample(rng).items()}
-        env = program.run(point)
-        tensors = {k: torch.tensor(v, dtype=torch.float64, requires_grad=k in grads) for k, v in point.items()}
-        nn_loss(tensors).backward()
-        for p, var in grads.items():
-            got = tensors[p].grad
-            err[p] = max(err[p], rel_error(env[var], got.numpy() if got is not None else np.zeros_like(point[p])))
-    return [Check(p, e, method, tolerance, points) for p, e in err.items()]
+    with single_torch_thread():  # tiny tensors: one thread (numcheck.single_torch_thread)
+        for _ in range(points):
+            point = {k: np.array(v, dtype=np.float64) for k, v in sample(rng).items()}
+            env = program.run(point)
+            tensors = {k: torch.tensor(v, dtype=torch.float64, requires_grad=k in grads) for k, v in point.items()}
+            nn_loss(tensors).backward()
+            for p, var in grads.items():
+                got = tensors[p].grad
+                err[p] = max(err[p], rel_error(env[var], got.numpy() if got is not None else np.zeros_like(point[p])))
+        return [Check(p, e, method, tolerance, points) for p, e in err.items()]
 
 
 def summarise(label: str, checks: list[Check]) -> list[Check]:
