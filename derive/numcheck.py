@@ -63,16 +63,24 @@ MAX_FD_WORK = 400_000  # forward-program steps of central differences in one che
 
 def guard_work(points: int, point: Point, names: list[str], steps_per_loss: int) -> int:
     """The central differences' work, ``points × 2 × (values differentiated) × steps_per_loss``;
-    above :data:`MAX_FD_WORK` a UserError naming ``--points`` (the largest count that fits, or a
-    smaller configuration when even one point is too much)."""
+    above :data:`MAX_FD_WORK` a UserError naming ``--points`` (see :func:`guard_total`)."""
+    values = sum(int(np.size(point[n])) for n in names)
+    return guard_total(points, [(values, max(1, steps_per_loss))])
+
+
+def guard_total(points: int, checks: list[tuple[int, int]]) -> int:
+    """Work of central differences over several checks, each (values differentiated, forward
+    steps): ``points × 2 × Σ values × steps``; above :data:`MAX_FD_WORK` a UserError naming
+    ``--points`` with the largest count that fits (or a smaller configuration when none does)."""
     from derive.errors import UserError
-    per_point = 2 * sum(int(np.size(point[n])) for n in names) * max(1, steps_per_loss)
+    per_point = 2 * sum(v * s for v, s in checks)
     work = points * per_point
     if work > MAX_FD_WORK:
         fits = MAX_FD_WORK // per_point
         advice = f"use --points {fits} or fewer" if fits else "use a smaller configuration (fewer --layers, --steps or units)"
-        raise UserError(f"verification too large: {points} points × 2 × {per_point // 2 // max(1, steps_per_loss)} values × "
-                        f"{max(1, steps_per_loss)} forward steps = {work:,} steps of central differences "
+        detail = (f"{checks[0][0]} values × {checks[0][1]} forward steps" if len(checks) == 1 else
+                  "(" + " + ".join(f"{v} × {s}" for v, s in checks) + ") values × forward steps of the configurations checked")
+        raise UserError(f"verification too large: {points} points × 2 × {detail} = {work:,} steps of central differences "
                         f"(at most {MAX_FD_WORK:,}, about 2 s); {advice}", "--points")
     return work
 

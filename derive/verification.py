@@ -189,18 +189,15 @@ def evaluate(doc: Any, d: Any, values: dict[str, Any]) -> Any:
 
 def guard_checks(checks: Iterable[tuple[Any, Any, Iterable[str]]], points: int) -> None:
     """Refuse (``--points``) before compiling anything a verification whose central differences
-    would exceed ``numcheck.MAX_FD_WORK`` in any of its ``checks`` (graph, derivation, names of
-    the leaves differentiated): sizes from the graph's leaves, steps from the derivation's
-    forward steps; the advice is the point count that fits the largest check."""
-    from derive.numcheck import guard_work
+    over all its ``checks`` (graph, derivation, names of the leaves differentiated) would exceed
+    ``numcheck.MAX_FD_WORK``: sizes from the graph's leaves, steps from the derivation's forward steps."""
+    from derive.numcheck import guard_total
     sizes = []
     for graph, d, names in checks:
         shapes = {x.name: x.shape for x in graph.leaves}
         steps = sum(1 for s in d.forward if s.lhs is not None and s.formula is not None and not isinstance(s.formula, str))
-        point = {n: np.empty(shapes.get(n, ())) for n in names}
-        sizes.append((2 * sum(int(v.size) for v in point.values()) * max(1, steps), point, list(names), steps))
-    _, point, names, steps = max(sizes, key=lambda item: item[0])
-    guard_work(points, point, names, steps)
+        sizes.append((sum(int(np.prod(shapes.get(n, ()), dtype=np.int64)) for n in names), max(1, steps)))
+    guard_total(points, sizes)
 
 
 def verify_steps(graph: Any, d: Any, sample: Sampler, points: int, seed: int,
