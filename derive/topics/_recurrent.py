@@ -25,7 +25,7 @@ from derive.verification import (FD_FLOOR, METRIC, Program, check_engine, check_
 
 ETA, THETA = 0.5, 1.0
 MAX_STEPS, MAX_UNITS, MAX_GIVEN = 100, 16, 1e6
-MAX_VERIFY_STEPS = 50  # verify compiles sequences of T, T and T + 2 steps: about 1 s each at 50 here (docs/limits.md)
+MAX_VERIFY_STEPS = 40  # verify compiles sequences of T, T and T + 2 steps: about 1 s each at 40 here (docs/limits.md)
 JACOBIAN_NOTE = ("Jacobians ∂u/∂v of one vector by another are written in numerator layout (row i is ∂u_i/∂v), so "
                  "the reverse walk applies their transposes: ∂L/∂v = (∂u/∂v)ᵀ ∂L/∂u.")
 RANGE_NOTE = "parameters uniform on [−1, 1], inputs, initial states and targets on [0, 1]"

@@ -121,7 +121,7 @@ CASES += [
     Case("verify-mlp-widest", ["verify", "mlp", "--matrix", "--layers", "50", "--hidden", "16", "--inputs", "16",
                                "--outputs", "16", "--points", "1"], rc=REFUSED, stderr_match="smaller configuration"),
     Case("verify-lstm-100-steps", ["verify", "lstm", "--steps", "100", "--points", "100"], rc=REFUSED, stderr_match="--steps: "),
-    Case("verify-gru-51-steps", ["verify", "gru", "--steps", "51"], rc=REFUSED, stderr_match="--steps: "),
+    Case("verify-gru-41-steps", ["verify", "gru", "--steps", "41"], rc=REFUSED, stderr_match="--steps: "),
     Case("verify-lstm-wide-100-points", ["verify", "lstm", "--hidden", "16", "--inputs", "16", "--points", "100"], rc=REFUSED,
          stderr_match="--points: "),
 ]

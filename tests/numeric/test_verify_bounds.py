@@ -52,10 +52,10 @@ def test_recurrent_advice_fits_every_configuration_checked():
 
 
 @pytest.mark.parametrize("topic", ["rnn", "lstm", "gru"])
-def test_recurrent_verify_takes_at_most_50_steps(topic):
+def test_recurrent_verify_takes_at_most_40_steps(topic):
     out = run_cli("verify", topic, "--steps", "100", "--points", "100")
     assert out.returncode == 2
-    assert out.stderr == ("chainrule: error: --steps: verify checks sequences of at most 50 steps "
+    assert out.stderr == ("chainrule: error: --steps: verify checks sequences of at most 40 steps "
                           "(derive shows up to 100), got 100\n")
 
 
