@@ -42,7 +42,7 @@ def _finite(key: str, v: Any, limit: float = math.inf) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
         raise GivenError(key, f"expected a finite number, got {v!r}")
     if abs(v) > limit:
-        raise GivenError(key, f"{v:g} is too large (given numbers are at most ±{limit:g})")
+        raise GivenError(key, f"{v:g} is too large (at most ±{limit:g})")
     return float(v) + 0.0  # -0.0 → 0.0: a sign on zero means nothing in a given
 
 
