@@ -75,6 +75,9 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     return generate_clear(this(__name__), draw)
 
 
+P_EDGE = 1e-9  # BCE outputs stay this far from 0 and 1
+
+
 def validate(g: dict[str, Any]) -> dict[str, Any]:
     """Loss name, outputs/logits and targets of equal length with the ranges each loss needs."""
     loss = choice(g, "loss", VARIANTS)
@@ -89,6 +92,8 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
     if loss == "bce":
         if not all(0 < v < 1 for v in o) or not all(0 <= v <= 1 for v in t):
             raise GivenError("o", "probabilities strictly between 0 and 1, targets in [0, 1]")
+        if not all(P_EDGE <= v <= 1 - P_EDGE for v in o):
+            raise GivenError("o", f"probabilities from {P_EDGE:g} to 1 − {P_EDGE:g} (∂E/∂o divides by o(1 − o))")
         return {"loss": loss, "o": o, "t": t}
     return {"loss": loss, "o": o, "t": t, "form": choice(g, "form", ("half-sum", "mean"), default="half-sum")}
 
