@@ -18,10 +18,11 @@ OK = (0,)
 def check(name: str, topic: str, *givens: str, rc: tuple[int, ...] = (0, 2), fmt: str = "text",
           answers: tuple[str, ...] = (), variant: str | None = None, seed: bool = False,
           stderr: str | None = None, stdout: str | None = None) -> Case:
-    """``chainrule check TOPIC [--seed 0] [--variant V] --given … [--answer …] --format FMT``."""
+    """``chainrule check TOPIC [--seed 0] [--variant V] --given … [--answer …] --reveal --format FMT`` (every
+    expected value shown, so the output holds every number the key computed)."""
     args = ["check", topic, *(["--seed", "0"] if seed else []), *(["--variant", variant] if variant else [])]
     args += [a for g in givens for a in ("--given", g)] + [a for x in answers for a in ("--answer", x)]
-    return Case(name, [*args, "--format", fmt], rc=rc, stderr_match=stderr, stdout_match=stdout)
+    return Case(name, [*args, "--reveal", "--format", fmt], rc=rc, stderr_match=stderr, stdout_match=stdout)
 
 
 def derive(name: str, topic: str, *givens: str, rc: tuple[int, ...] = (0, 2), fmt: str = "text",
