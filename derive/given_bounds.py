@@ -3,18 +3,18 @@
 Every given number must be finite and at most ``MAX_GIVEN`` (10⁶) in size: the derivations
 square, multiply and exponentiate them, and within ±10⁶ with the stable forms the topics use
 the steps are finite floats. ``evaluated`` is the net under the topics: it runs the evaluation
-with NumPy's overflow, division and invalid-value warnings turned into errors, and refuses
-(UserError, exit 2) when one happens or a step's value is NaN or ±∞, so no RuntimeWarning,
-NaN or ∞ reaches the screen or the JSON.
+under ``derive.finite.strict_floats`` and refuses (UserError, exit 2) when a floating-point
+warning is raised or a step's value is NaN or ±∞, so no RuntimeWarning, NaN or ∞ reaches the
+screen or the JSON.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any, Callable
 
 from derive.errors import UserError
+from derive.finite import finite, strict_floats
 
 MAX_GIVEN = 1e6
 
@@ -51,20 +51,17 @@ def _first_outside(value: Any, low: float, high: float) -> float | None:
 
 
 def evaluated(run: Callable[[], Any]) -> Any:
-    """``run()`` (a derivation evaluated at numbers) with floating-point warnings as errors; a
-    warning, an arithmetic error or a non-finite step value is a UserError naming ``--given``."""
-    import numpy as np
+    """``run()`` (a derivation evaluated at numbers) under ``strict_floats``; a warning, an
+    arithmetic error or a non-finite step value is a UserError naming ``--given``."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", RuntimeWarning)
-            with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
-                doc = run()
+        with strict_floats():
+            doc = run()
     except UserError:
         raise
     except (ArithmeticError, RuntimeWarning) as exc:
         raise UserError(f"the values are too extreme to evaluate the steps ({str(exc) or type(exc).__name__})", "--given") from None
     for label, value in _values(doc):
-        if not _finite(value):
+        if not finite(value):
             raise UserError(f"the values are too extreme to evaluate the steps ({label} would not be a finite number)",
                             "--given")
     return doc
@@ -76,16 +73,3 @@ def _values(doc: Any) -> list[tuple[str, Any]]:
     out += [(f"result {name}", r.value) for name, r in (getattr(doc, "results", None) or {}).items()]
     out += [(f"input {name}", v) for name, v in (getattr(doc, "inputs", None) or {}).items()]
     return out
-
-
-def _finite(value: Any) -> bool:
-    import numpy as np
-    if isinstance(value, np.ndarray):
-        return value.dtype.kind not in "fc" or bool(np.all(np.isfinite(value)))
-    if isinstance(value, (list, tuple)):
-        return all(_finite(v) for v in value)
-    if isinstance(value, (float, np.floating, complex)):
-        return bool(np.isfinite(value))
-    if hasattr(value, "is_finite") and getattr(value, "is_number", False):  # a SymPy number
-        return bool(value.is_finite)
-    return True

@@ -10,13 +10,10 @@ NaN or ∞ can reach a sheet, a check report or its JSON.
 
 from __future__ import annotations
 
-import math
-import warnings
 from typing import Any, Callable
 
-import numpy as np
-
 from derive.errors import UserError
+from derive.finite import finite, strict_floats
 from problems.shared.checked_math import DomainError
 
 ADVICE = "givens too extreme to compute"
@@ -26,10 +23,8 @@ def computed_finitely(solve: Callable[[], list[Any]]) -> list[Any]:
     """The steps ``solve()`` returns, or UserError when computing them over- or underflowed into
     something undefined (a warning, an arithmetic error, a non-finite value)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", RuntimeWarning)
-            with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
-                steps = solve()
+        with strict_floats():
+            steps = solve()
     except UserError:
         raise
     except (ArithmeticError, DomainError, RuntimeWarning) as exc:  # FloatingPointError, Overflow, ZeroDivision
@@ -40,17 +35,6 @@ def computed_finitely(solve: Callable[[], list[Any]]) -> list[Any]:
     return steps
 
 
-def finite(value: Any) -> bool:
-    """True when every number in ``value`` (a number, nested lists, an array; words pass) is finite."""
-    if isinstance(value, np.ndarray):
-        return value.dtype.kind not in "fc" or bool(np.all(np.isfinite(value)))
-    if isinstance(value, (list, tuple)):
-        return all(finite(v) for v in value)
-    if isinstance(value, (float, np.floating)):
-        return math.isfinite(value)
-    return True
-
-
 def _reason(exc: BaseException) -> str:
     text = str(exc).split("(")[0].strip() or type(exc).__name__
-    return {"float division by zero": "division by zero", "division by zero": "division by zero"}.get(text, text)
+    return "division by zero" if text == "float division by zero" else text
