@@ -24,7 +24,8 @@ from problems.shared.clear_mistakes import distinct, this
 from problems.shared.given_readers import text, words
 from problems.shared.random_givens import dec, pick
 from problems.shared.statement_text import mat_g
-from problems.shared.unit_functions import softmax
+from problems.shared.checked_math import log_probability
+from problems.shared.unit_functions import log_softmax, softmax
 
 NAME = "word2vec"
 SUMMARY = "word2vec: tokens without stop words, vocabulary, one-hot, skip-gram context pairs, CBOW h, scores, softmax"
@@ -170,7 +171,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
     u = work.put("u", "Scores u = W'ᵀh", out @ h, "W'ᵀ h", depends_on=("h",))
     y = work.put("yhat", "ŷ = softmax(u)", softmax(u), "e^{u_j} / Σ_k e^{u_k}", depends_on=("u",))
     work.put("pred", "Predicted word", vocab[int(np.argmax(y))], "argmax ŷ", depends_on=("yhat", "vocab"))
-    work.put("loss", f"−log ŷ('{g['target']}')", -float(np.log(y[vocab.index(g["target"])])), "−log ŷ_target",
+    k = vocab.index(g["target"])  # −log ŷ_k from log-softmax where ŷ_k underflows to 0
+    work.put("loss", f"−log ŷ('{g['target']}')", -float(log_probability(y[k], log_softmax(u)[k], np.log)), "−log ŷ_target",
              depends_on=("yhat", "vocab"))
 
 
