@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import doctest
 import math
+import re
 import time
 
 import mpmath
@@ -564,3 +565,39 @@ def test_typed_values_never_crash(value):
     except ParseError:
         return
     assert _finite(answer.value) or answer.value == []
+
+
+# --- the limits are the documented ones ---------------------------------------------------------
+
+def _documented_parser_limits() -> dict[str, int]:
+    """``{MAX_NAME: number}`` from the Parser table of docs/limits.md (the contract the tests above
+    exercise at the module's own constants: this pins the constants to the documented values)."""
+    from tests.conftest import ROOT
+    text = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8").split("## Parser", 1)[1].split("\n## ", 1)[0]
+    found = {}
+    for row in text.splitlines():
+        cells = row.split(" | ")
+        m = re.search(r"`(MAX_\w+)", row)
+        if m and len(cells) >= 3:
+            found[m.group(1)] = int(re.search(r"\d[\d,]*", cells[1]).group().replace(",", ""))
+    return found
+
+
+def test_the_parser_limits_are_the_documented_ones():
+    documented = _documented_parser_limits()
+    assert set(documented) == {n for n in dir(P) if n.startswith("MAX_")}
+    assert {n: getattr(P, n) for n in documented} == documented
+    assert P.NAME_RE_MAX == 40  # "variable names in formulas: at most 40 characters"
+
+
+def test_choice_answers_up_to_100_characters():
+    assert parse_answer("x" * 100, "choice").value == "x" * 100
+    with pytest.raises(ParseError, match="at most 100 characters"):
+        parse_answer("x" * 101, "choice")
+
+
+@pytest.mark.parametrize("call", [lambda: parse_value(3), lambda: parse_answer(None), lambda: parse_answer(2, "choice"),
+                                  lambda: read_formula(["x"])])
+def test_only_text_is_read(call):
+    with pytest.raises(ParseError, match="expected text"):
+        call()
