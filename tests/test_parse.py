@@ -601,3 +601,21 @@ def test_choice_answers_up_to_100_characters():
 def test_only_text_is_read(call):
     with pytest.raises(ParseError, match="expected text"):
         call()
+
+
+def test_max_and_min_take_up_to_eight_numbers_and_four_formula_arguments():
+    assert parse_value("max(1, 2, 3, 4, 5, 6, 7, 8)") == 8.0 and parse_value("min(8, 7, 6, 5, 4, 3, 2, 1)") == 1.0
+    for name in ("max", "min"):
+        with pytest.raises(ParseError, match="one or a few numbers"):
+            parse_value(f"{name}(1, 2, 3, 4, 5, 6, 7, 8, 9)")
+        assert read_formula(f"{name}(x, 1, 2, 3)").expr is not None
+        with pytest.raises(ParseError, match="one to 4 arguments"):
+            read_formula(f"{name}(x, 1, 2, 3, 4)")
+    with pytest.raises(ParseError, match="one number"):
+        parse_value("exp(1, 2)")
+    x = sp.Symbol("x", real=True)
+    assert read_formula("Heaviside(x, 1)", ["x"]).expr.subs(x, 0) == 1   # H(0) given as the 2nd argument
+    with pytest.raises(ParseError, match="one to 2 arguments"):
+        read_formula("Heaviside(x, 1, 2)")
+    with pytest.raises(ParseError, match="one argument"):
+        read_formula("exp(x, 1)")
