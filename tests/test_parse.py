@@ -619,3 +619,36 @@ def test_max_and_min_take_up_to_eight_numbers_and_four_formula_arguments():
         read_formula("Heaviside(x, 1, 2)")
     with pytest.raises(ParseError, match="one argument"):
         read_formula("exp(x, 1)")
+
+
+def test_formula_number_digits_of_decimal_literals():
+    """0.1 is exactly 1/10: one digit, so 0.1**1000 could need 1003 > 1000 digits; 0.1**990 fits."""
+    read_formula("x*0.1**990", ["x"])
+    with pytest.raises(ParseError, match="exact numbers of at most 1000 digits"):
+        read_formula("x*0.1**1000", ["x"])
+    assert read_formula("x*0.125", ["x"]).expr == sp.Rational(1, 8) * sp.Symbol("x", real=True)
+    assert isinstance(read_formula("x*1e-3", ["x"]).expr.args[0], sp.Float)  # written with an exponent: a float
+
+
+def test_formula_operators_and_calls_outside_the_table_are_refused():
+    with pytest.raises(ParseError, match="operator Mod is not allowed in a formula"):
+        read_formula("x % 2", ["x"])
+    with pytest.raises(ParseError, match="only named functions can be called"):
+        read_formula("(x + 1)(2)", ["x"])
+
+
+def test_heaviside_at_zero_is_one_half_in_the_numbers_check():
+    # the float check of a part without variables uses H(0) = 1/2, as SymPy does: so this is a
+    # division by zero found before SymPy is asked
+    with pytest.raises(ParseError, match="^division by zero$"):
+        read_formula("x + 1/(Heaviside(0) - 1/2)", ["x"])
+
+
+def test_a_failure_inside_sympy_is_a_parse_error(monkeypatch):
+    table = P._sympy_functions()
+
+    def broken(*args):
+        raise TypeError("SymPy could not build this")
+    monkeypatch.setattr(P, "_sympy_functions", lambda: {**table, "exp": broken})
+    with pytest.raises(ParseError, match="cannot build 'exp\\(x\\)' as a formula"):
+        read_formula("exp(x)", ["x"])
