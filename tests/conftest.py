@@ -19,6 +19,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import traceback
 import warnings
 from pathlib import Path
@@ -34,8 +35,20 @@ sys.path.insert(0, str(ROOT))
 # kernel (measured: the batchnorm cross-checks took 16 s with 2 torch threads, 0.6 s with 1).
 # The course's training loops already limit themselves to one thread; an explicit setting wins.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("CHAINRULE_CACHE", "off")  # the proofs run in every test; tests/derive/test_cache.py turns it on
 
-CLI_ENV = {"PYTHONPATH": str(ROOT), "COLUMNS": "200", "PYTHONHASHSEED": "0"}
+CLI_ENV = {"PYTHONPATH": str(ROOT), "COLUMNS": "200", "PYTHONHASHSEED": "0", "CHAINRULE_CACHE": "off"}
+
+# No test writes to the user's real progress store: the whole run (and every process it starts)
+# records into a scratch folder, and each test into its own (the autouse fixture below).
+os.environ["CHAINRULE_HOME"] = tempfile.mkdtemp(prefix="chainrule-test-home-")
+os.environ.pop("CHAINRULE_NOW", None)
+
+
+@pytest.fixture(autouse=True)
+def _scratch_progress_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test records attempts into a progress store of its own (``CHAINRULE_HOME``)."""
+    monkeypatch.setenv("CHAINRULE_HOME", str(tmp_path_factory.mktemp("home")))
 ALWAYS_SUBPROCESS = os.environ.get("CHAINRULE_TEST_SUBPROCESS", "") not in ("", "0")
 
 

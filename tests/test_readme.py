@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 
 import pytest
 
@@ -66,11 +67,20 @@ def _what_it_shows(args: list[str]) -> list[str]:
     README uses that this table does not know yet, so a new command cannot pass on exit code alone)."""
     verb, subject = args[0], (args[1] if len(args) > 1 else "")
     if verb == "practice" and "--out" in args:
-        return [f"wrote {args[args.index('--count') + 1]} exercise(s)", args[args.index("--out") + 1]]
+        count = args[args.index("--count") + 1] if "--count" in args else "1"
+        return [f"wrote {count} exercise(s)", args[args.index("--out") + 1]]
     if verb == "practice" and "--list-steps" in args:
         return [f"Step ids of {subject}", "id", "title"]
     if verb == "practice" and "--interactive" in args:
         return [f"Exercise {subject}@", "Score: 0/"]  # "q" at the first prompt: nothing answered
+    if verb == "practice":  # the exercise only: no key without --key
+        return [f"Exercise ({subject}" if "@" in subject else "Exercise (", *(["Answer key"] if "--key" in args else [])]
+    if verb == "derive" and "--out" in args:
+        return [f"wrote derivation to {args[args.index('--out') + 1]}"]
+    if verb == "progress":  # the README's commands run in an empty store
+        return ["chainrule progress", "No attempts recorded yet"]
+    if verb == "review":
+        return ["chainrule review", "Nothing to review now"]
     if verb == "check" and subject == "diff":
         return ["Verdict: equivalent", "Derivative:"]
     if verb == "check":
@@ -95,3 +105,16 @@ def test_the_readme_check_example_names_the_mistake(tmp_path):
     marks = {s["id"]: s for s in report["steps"]}
     assert marks["d2.1"]["status"] == "correct" and marks["winner.1"]["status"] == "correct"
     assert "sign flipped" in marks["weights.1"]["diagnosis"]
+
+
+def test_the_layout_tree_is_the_real_one():
+    """Every folder of the repository (but caches and VCS) has its line in README's Layout, and
+    every folder named there exists."""
+    section = README.split("## Layout", 1)[1].split("```", 2)[1]
+    listed = {line.split()[0].rstrip("/") for line in section.splitlines() if line.strip()}
+    skip = {"__pycache__", ".git", ".pytest_cache", ".hypothesis", ".benchmarks"}
+    real = {str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if p.is_dir()
+            and not any(part in skip or part.endswith(".egg-info") for part in p.relative_to(ROOT).parts)}
+    real = {d for d in real if subprocess.run(["git", "ls-files", d], cwd=ROOT, capture_output=True, text=True).stdout}
+    assert {d for d in listed if d != "cli.py"} == real
+    assert (ROOT / "cli.py").is_file()
