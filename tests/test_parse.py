@@ -652,3 +652,21 @@ def test_a_failure_inside_sympy_is_a_parse_error(monkeypatch):
     monkeypatch.setattr(P, "_sympy_functions", lambda: {**table, "exp": broken})
     with pytest.raises(ParseError, match="cannot build 'exp\\(x\\)' as a formula"):
         read_formula("exp(x)", ["x"])
+
+
+@pytest.mark.parametrize("text, what", [("[x, 1]", "List"), ("not x", "Not"), ("~x", "Invert"), ("x if x else 1", "IfExp")])
+def test_formula_nodes_outside_the_whitelist_are_named(text, what):
+    with pytest.raises(ParseError, match=f"{what}"):
+        read_formula(text, ["x"])
+
+
+def test_derivative_operator_edges():
+    x = sp.Symbol("x", real=True)
+    long = "a" * (P.NAME_RE_MAX + 1)
+    with pytest.raises(ParseError, match="is not allowed"):
+        read_formula(f"d/d{long} {long}", derivatives=True)
+    # an unreadable derivation line is reported in the words the user typed, not with the internal '~'
+    with pytest.raises(ParseError, match=r"cannot read 'd/dx \(x'") as caught:
+        read_formula("d/dx (x", ["x"], derivatives=True)
+    assert "~" not in str(caught.value)
+    assert read_formula("∂/∂x x**3", ["x"], derivatives=True).expr == sp.Derivative(x**3, x)
