@@ -670,3 +670,40 @@ def test_derivative_operator_edges():
         read_formula("d/dx (x", ["x"], derivatives=True)
     assert "~" not in str(caught.value)
     assert read_formula("∂/∂x x**3", ["x"], derivatives=True).expr == sp.Derivative(x**3, x)
+
+
+@pytest.mark.parametrize("text, depth", [
+    ("[1, -2]", 2), ("-(-(1))", 4), ("1+1+1", 2), ("-exp(1)+1", 3), ("(1+1)", 2), ("((1))", 2),
+    ("[1, [2, [3]]]", 3), ("1, 2+3", 1), ("(1+2+3, 4)", 3), ("[[1,2],[3,-4]]", 3), ("]1+1", 1),
+    ("(((1", 3), ("((1+1", 3), ("(1", 1), ("1+(2", 2), ("-[1", 2),   # brackets left open still count
+])
+def test_text_nesting_by_hand(text, depth):
+    """Worked by the rule in its docstring: a chain of k operators is k above its deepest operand,
+    a bracket one above its contents, a comma ends a chain (a stray closer is ignored)."""
+    assert P.text_nesting(text) == depth
+
+
+def test_answers_and_formulas_are_immutable():
+    import dataclasses
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        parse_answer("0.5").value = 1.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        read_formula("x").expr = None
+
+
+_SIGN_AND_STEP = [("sign(2)", 1), ("sign(0.5)", 1), ("sign(0)", 0), ("sign(-0.5)", -1), ("sign(-2)", -1),
+                  ("Heaviside(2)", 1), ("Heaviside(0.5)", 1), ("Heaviside(0)", 0.5), ("Heaviside(-0.5)", 0),
+                  ("Heaviside(-2)", 0), ("Heaviside(0, 1)", 1), ("Heaviside(0, 0)", 0)]
+
+
+@pytest.mark.parametrize("text, value", _SIGN_AND_STEP)
+def test_sign_and_step_values_in_the_float_check(text, value):
+    """A part without variables is evaluated in floats first; exp(a·v) overflows exactly when
+    a·v > 709.78, so four factors read v back: v ≥ 1, v ≥ 1/2, v ≤ −1/2, v ≤ −1."""
+    for factor, overflows in ((710, value >= 1), (1420, value >= 0.5), (-1420, value <= -0.5), (-710, value <= -1)):
+        formula = f"x*exp({factor}*{text})"
+        if overflows:
+            with pytest.raises(ParseError, match="too large"):
+                read_formula(formula, ["x"])
+        else:
+            read_formula(formula, ["x"])
