@@ -42,9 +42,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # module file → the test files that speak for it (kept small: each mutant runs them all)
 MODULES = {
-    "derive/parse.py": ["tests/test_parse.py", "tests/derive/test_derivation_check.py", "tests/test_docstring_examples.py"],
-    "problems/compare.py": ["tests/problems/test_compare_edges.py", "tests/problems/test_compare.py", "tests/test_docstring_examples.py",
-                            "tests/problems/test_plain_rounding.py"],
+    "derive/parse.py": ["tests/test_parse.py", "tests/derive/test_derivation_check.py",
+                        "tests/test_docstring_examples.py"],
+    "problems/compare.py": ["tests/problems/test_compare_edges.py", "tests/problems/test_compare.py",
+                            "tests/problems/test_plain_rounding.py", "tests/test_docstring_examples.py"],
     "problems/marking.py": ["tests/problems/test_marking.py", "tests/problems/test_checking.py"],
     "problems/checking.py": ["tests/problems/test_checking.py", "tests/problems/test_check_pipeline.py"],
 }
