@@ -136,7 +136,7 @@ class _Parser:
         if t.startswith("\\"):
             return self.command(t[1:])
         if t.isalpha():
-            return t if t.isascii() else t
+            return t  # one letter: letters stand apart, so ``hx`` is h times x, not a variable
         if t.isdigit() or t == ".":
             return self.number(t)
         return ESCAPED.get(t, t)
