@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from derive.printing.base import DocumentPrinter, LatexMathPrinter
 from derive.printing.fragments import Fragments
-from derive.printing.math import as_plain, number_text, shape_latex, to_latex
+from derive.printing.math import as_plain, number_text, shape_latex, shape_text, to_latex, to_text
 from derive.printing.statement import is_number, segments
 from derive.printing.typst_math import convert, string
 
@@ -64,9 +64,10 @@ def entry_math(entry: str) -> str:
 class TypstPrinter(DocumentPrinter):
     """A complete Typst document (compiled by ``typst.compile``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, plain_formulas: bool = False) -> None:
         self.tex = LatexMathPrinter()
         self.formulas = Fragments()
+        self.plain_formulas = plain_formulas  # formulas as their one-line text: the fallback that always compiles
 
     def doprint(self, doc: Any) -> str:
         body = self.formulas.restore(super().doprint(doc))
@@ -100,7 +101,9 @@ class TypstPrinter(DocumentPrinter):
         return "\n".join(f"- {self.inline(i)}" for i in items)
 
     def _math(self, expr: Any) -> str:
-        return string(expr) if isinstance(expr, str) else convert(to_latex(expr))
+        if isinstance(expr, str) or self.plain_formulas:
+            return string(to_text(expr))
+        return convert(to_latex(expr))
 
     def math(self, expr: Any) -> str:
         return self.formulas.keep(f"${self._math(expr)}$") if expr is not None else ""
@@ -110,7 +113,9 @@ class TypstPrinter(DocumentPrinter):
 
     def shape(self, shape: Any) -> str:
         s = shape_latex(shape)
-        return f" ∈ {convert(s)}" if s else ""
+        if not s:
+            return ""
+        return f" ∈ {string(shape_text(shape)) if self.plain_formulas else convert(s)}"
 
     def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None) -> str:
         parts = [self._math(x) for x in (lhs, formula) if x is not None and x != ""]
@@ -138,6 +143,8 @@ class TypstPrinter(DocumentPrinter):
     def given_cell(self, m: S.Mark) -> str:
         if m.given is None:
             return "—"
+        if self.plain_formulas:
+            return super().given_cell(m)
         return self.formulas.keep(f"${convert(self.tex.given_cell(m))}$")
 
     def _latex_values(self) -> bool:
