@@ -143,6 +143,7 @@ def verify_command(
     backend: Annotated[Backend, typer.Option(help="Also compare with torch autograd: numpy (FD only when torch is absent) or torch.")] = Backend.numpy,
     seed: SeedOpt = None,
     points: Annotated[int, typer.Option(min=1, max=100, help="Random points per check.")] = 3,
+    torch: Annotated[Optional[bool], typer.Option("--torch/--no-torch", help="Cross-check with torch autograd (default: when torch is installed).")] = None,
     hidden: Bare.hidden = None,
     outputs: Bare.outputs = None,
     inputs: Bare.inputs = None,
@@ -161,7 +162,7 @@ def verify_command(
 ) -> int:
     """Check every derived gradient against finite differences (and torch autograd if installed)."""
     options = cl.options(locals(), TopicOptions.NAMES, set_)
-    result = derive.verify(topic, options, seed=seed, backend=backend.value, points=points)
+    result = derive.verify(topic, options, seed=seed, backend=backend.value, points=points, torch=torch)
     cl.show(result, fmt)
     return cl.EXIT_OK if result.passed else cl.EXIT_FAILED
 

@@ -28,13 +28,13 @@ from derive.analytic.bounded import TooComplex, bounded
 from derive.analytic.pointwise import close, precise_function, precise_value_at
 from derive.analytic.timeguard import Timeout, time_limit
 from derive.check_diff import BOXES, MAX_CONFIRM, MIN_DEFINED, POINTS, SEED, exact_equal
-from derive.derivation_algebra import Definitions, evaluate
+from derive.derivation_algebra import Definitions, TooLarge, contains, evaluate
 from derive.derivation_points import values
 from derive.derivation_reader import WrittenDerivation, read_derivation, read_source
 from derive.steps import DerivationCheck, DerivationLine
 
 SECONDS_PER_LINE = 8.0
-TOTAL_SECONDS = 60.0
+TOTAL_SECONDS = 30.0
 EXIT_STATUS = {"equivalent": 0, "not-equivalent": 1, "undecided": 2}
 _SLOW = (Timeout, TooComplex, SyntaxError, RecursionError, MemoryError, ArithmeticError, ValueError, TypeError)
 
@@ -117,15 +117,24 @@ def compare(before: Any, line: Any, clock: _Clock) -> Comparison:
                       rows, variables)
 
 
-def _evaluated(expr: Any, definitions: Definitions, clock: _Clock) -> Any:
-    """The step's value in base variables, computed in a bounded child; None when out of time or memory."""
+def _value_if_usable(expr: Any, definitions: Definitions) -> tuple[Any, str]:
+    """(In the child) (the step's value, "") or (None, why): undefined (zoo, nan, ∞) or more
+    than MAX_PARTS parts written out (definitions that double at each level)."""
     try:
-        value = bounded(lambda: evaluate(expr, definitions), clock.left())
+        value = evaluate(expr, definitions)
+    except TooLarge as exc:
+        return None, str(exc)
+    if contains(value, sp.zoo, sp.oo, sp.S.NegativeInfinity, sp.nan):
+        return None, "undefined (division by zero, log(0), …)"
+    return value, ""
+
+
+def _evaluated(expr: Any, definitions: Definitions, clock: _Clock) -> tuple[Any, str]:
+    """(the step's value in base variables, "") computed in a bounded child, or (None, why)."""
+    try:
+        return bounded(lambda: _value_if_usable(expr, definitions), clock.left())
     except _SLOW:
-        return None
-    if value.has(sp.zoo, sp.oo, sp.S.NegativeInfinity, sp.nan):
-        return None
-    return value
+        return None, f"too complex to evaluate in {SECONDS_PER_LINE:g} s"
 
 
 def check_derivation_file(path: str | Path) -> DerivationCheck:
@@ -147,27 +156,25 @@ def check_written(written: WrittenDerivation) -> DerivationCheck:
     before_written, before, start = None, None, None
     if written.function is not None:
         before_written = sp.Derivative(written.function, sp.Symbol(written.wrt, real=True)) if written.wrt else written.function
-        before = _evaluated(before_written, definitions, _Clock(end))
+        before, why = _evaluated(before_written, definitions, _Clock(end))
         if before is None:
             from derive.errors import UserError
-            raise UserError(f"f: too complex to {'differentiate' if written.wrt else 'evaluate'} in {SECONDS_PER_LINE:g} s "
-                            "(or undefined: log(0), 1/0, …)", written.source)
-        start = before
+            raise UserError(f"f{f' differentiated by {written.wrt}' if written.wrt else ''}: {why}", written.source)
+        start = definitions.folded(before)
     lines: list[DerivationLine] = []
     named = False
     for step in written.steps:
         clock = _Clock(end)
-        value = _evaluated(step.expr, definitions, clock)
+        value, why = _evaluated(step.expr, definitions, clock)
         reference = before
         if step.at is not None and reference is not None:
             reference = reference.subs(step.at[0], evaluate(step.at[1], definitions))
         at = f"at {step.at_text}" if step.at else ""
         if value is None:
-            entry = DerivationLine(step.number, step.text, "undecided", "could not evaluate this line in time "
-                                   "(too complex, or undefined: log(0), 1/0, …)", at=at)
+            entry = DerivationLine(step.number, step.text, "undecided", f"this line is {why}", at=at)
         elif reference is None and not lines:
             entry = DerivationLine(step.number, step.text, "start", "the chain starts here", at=at)
-            start = value
+            start = definitions.folded(value)
         elif reference is None:
             entry = DerivationLine(step.number, step.text, "undecided", "the line before could not be evaluated", at=at)
         else:
@@ -177,7 +184,7 @@ def check_written(written: WrittenDerivation) -> DerivationCheck:
             if result.status == "not-equivalent":
                 entry.difference = describe(reference, value, definitions, clock.left())
                 if not named:
-                    slip = name_slip(before_written, reference, value, definitions, result.rows, result.variables,
+                    slip = name_slip(before_written, step.expr, definitions, result.rows, result.variables,
                                      clock.left(), at=step.at)
                     if slip is not None:
                         entry.slip, entry.diagnosis = slip

@@ -27,7 +27,7 @@ import numpy as np
 from derive.derivation_points import close, values
 from derive.analytic.slips import named_candidates, power_candidates
 from derive.analytic.timeguard import Timeout, time_limit
-from derive.derivation_algebra import Definitions, derivative_nodes, evaluate
+from derive.derivation_algebra import Definitions, TooLarge, derivative_nodes, differentiated, evaluate
 from derive.printing.math import to_text
 from derive.scalar_functions import sigmoid
 
@@ -37,7 +37,6 @@ MAX_DESCRIBED = 30  # tree nodes of a factor or term worth showing
 
 def _derivative_slips(written: Any, definitions: Definitions) -> Iterator[tuple[str, str, Any]]:
     """Mistaken versions of ``written`` with one of its d/dNAME G replaced by a slip of G′."""
-    from derive.derivation_algebra import differentiated
     whole = isinstance(written, sp.Derivative)  # ∂f/∂wrt itself: differentiating by another variable is a slip worth naming
     for node in derivative_nodes(written):
         var = node.variables[0]
@@ -93,26 +92,55 @@ def _edits(written: Any, definitions: Definitions) -> Iterator[tuple[str, str, A
     yield "factor-2", "lost a factor 2: this line is half the line before", written / 2
 
 
-def name_slip(before_written: Any, before: Any, line: Any, definitions: Definitions, rows: list[Any], variables: list[Any],
+class _Values:
+    """Values of mistaken versions of a written line at the sampled points, computed without
+    expanding the definitions: each defined name's values are computed once, each d/dNAME once."""
+
+    def __init__(self, definitions: Definitions, variables: list[Any], points: np.ndarray):
+        self.definitions, self.variables, self.points = definitions, variables, points
+        self.names = {symbol: values(definitions.expanded(symbol), variables, points) for symbol in definitions.raw}
+        self.cache: dict[Any, Any] = {}
+
+    def of_written(self, written: Any) -> np.ndarray:
+        partial = differentiated(written, self.definitions, self.cache)
+        symbols = sorted(partial.free_symbols, key=lambda s: s.name)
+        columns = []
+        for symbol in symbols:
+            if symbol in self.variables:
+                columns.append(self.points[:, self.variables.index(symbol)])
+            elif symbol in self.names:
+                columns.append(self.names[symbol])
+            else:  # a name the sampled points do not fix
+                return np.full(len(self.points), np.nan)
+        return values(partial, symbols, np.column_stack(columns) if columns else np.empty((len(self.points), 0)))
+
+
+def name_slip(before_written: Any, line_written: Any, definitions: Definitions, rows: list[Any], variables: list[Any],
               seconds: float, at: tuple[Any, Any] | None = None) -> tuple[str, str] | None:
     """(kind, description) of the first catalogued slip that turns the line before into ``line``
     (or whose repair turns ``line`` back into the line before) at every sampled point, or None
     (also when ``seconds`` run out)."""
     if before_written is None or not rows or seconds <= 0.05:
         return None
-    at_value = evaluate(at[1], definitions) if at is not None else None
-    swapped = [(p, v, b) for p, b, v in rows]
+    points = np.array([p for p, _, _ in rows], dtype=float).reshape(len(rows), len(variables))
+    before_values, line_values = np.array([b for _, b, _ in rows]), np.array([v for _, _, v in rows])
     try:
         with time_limit(seconds):
-            for tried, (repair, kind, text, candidate) in enumerate(_candidates(before_written, line, definitions)):
+            at_value = evaluate(at[1], definitions) if at is not None else None
+            numbers = _Values(definitions, variables, points)
+            for tried, (repair, kind, text, candidate) in enumerate(_candidates(before_written, line_written, definitions)):
                 if tried >= MAX_CANDIDATES:
                     return None
-                value = evaluate(candidate, definitions)
-                if at is not None and not repair:
-                    value = value.subs(at[0], at_value)
-                if _reproduces(value, swapped if repair else rows, variables):
+                if repair:
+                    w = numbers.of_written(candidate)
+                    target, other = before_values, line_values
+                else:
+                    w = numbers.of_written(candidate) if at is None else \
+                        values(evaluate(candidate, definitions).subs(at[0], at_value), variables, points)
+                    target, other = line_values, before_values
+                if not np.isnan(w).any() and not close(w, other).all() and close(w, target).all():
                     return kind, text
-    except (Timeout, SyntaxError, RecursionError, MemoryError, ArithmeticError, ValueError, TypeError):
+    except (Timeout, TooLarge, SyntaxError, RecursionError, MemoryError, ArithmeticError, ValueError, TypeError):
         return None
     return None
 
@@ -125,10 +153,10 @@ def _candidates(written: Any, line: Any, definitions: Definitions) -> Iterator[t
 
 
 def repairs(line: Any) -> Iterator[tuple[str, str, Any]]:
-    """Versions of a wrong line with one known slip undone: ``1 − tanh(u)`` read as
-    ``1 − tanh(u)²``, ``σ(u)`` as σ′(u) = σ(u)(1 − σ(u)). A repair that restores the line
+    """Versions of a wrong line (as written) with one known slip undone: ``1 − tanh(u)`` read
+    as ``1 − tanh(u)²``, ``σ(u)`` as σ′(u) = σ(u)(1 − σ(u)). A repair that restores the line
     before names the slip, however the line before was written."""
-    for node in sp.preorder_traversal(line):
+    for node in dict.fromkeys(_outside_derivatives(line)):  # each distinct part once
         if isinstance(node, sp.Add) and len(node.args) == 2 and 1 in node.args:
             other = next(a for a in node.args if a != 1)
             if isinstance(-other, sp.tanh):
@@ -139,36 +167,25 @@ def repairs(line: Any) -> Iterator[tuple[str, str, Any]]:
                    line.xreplace({node: node * (1 - node)}))
 
 
-def _reproduces(candidate: Any, rows: list[Any], variables: list[Any]) -> bool:
-    """True when ``candidate`` is defined at every sampled point, differs from the line before
-    somewhere and equals the line everywhere."""
-    points = np.array([p for p, _, _ in rows], dtype=float).reshape(len(rows), len(variables))
-    w = values(candidate, variables, points)
-    before, line = np.array([b for _, b, _ in rows]), np.array([v for _, _, v in rows])
-    return bool(not np.isnan(w).any() and not close(w, before).all() and close(w, line).all())
-
-
 def describe(before: Any, line: Any, definitions: Definitions, seconds: float) -> str | None:
     """"differs by a factor r" (line = before·r) or "differs by the term d" (line = before + d),
     whichever is simpler, with defined names folded back in; None when neither is short or in time."""
     if seconds <= 0.05:
         return None
     try:
-        return bounded(lambda: _describe(before, line, definitions), min(seconds, 1.5))
+        return bounded(lambda: _describe(before, line, definitions), min(seconds, 1.0))
     except Exception:  # noqa: BLE001 - out of time or memory: no description
         return None
 
 
 def _describe(before: Any, line: Any, definitions: Definitions) -> str | None:
     from derive.check_diff import tree_size
-    folded = {definitions.expanded(symbol): symbol for symbol in definitions.raw}
-    fold = lambda e: e.xreplace(folded)  # noqa: E731
     options = []
     if before != 0:
-        ratio = sp.factor(sp.cancel(line / before))
+        ratio = definitions.folded(sp.factor(sp.cancel(line / before)))
         if ratio.free_symbols or ratio != 1:
-            options.append((tree_size(ratio), f"differs by a factor {to_text(fold(ratio))} (this line = the line before × that)"))
-    term = sp.factor(sp.cancel(line - before))
-    options.append((tree_size(term) + 2, f"differs by the term {to_text(fold(term))} (this line = the line before + that)"))
+            options.append((tree_size(ratio), f"differs by a factor {to_text(ratio)} (this line = the line before × that)"))
+    term = definitions.folded(sp.factor(sp.cancel(line - before)))
+    options.append((tree_size(term) + 2, f"differs by the term {to_text(term)} (this line = the line before + that)"))
     size, text = min(options, key=lambda o: o[0])
     return text if size <= MAX_DESCRIBED else None

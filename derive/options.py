@@ -44,6 +44,14 @@ def resolve(module: ModuleType, supplied: Mapping[str, Any]) -> dict[str, Any]:
     return opts
 
 
+def require_torch_choice(torch: bool | None, backend: str) -> None:
+    """``--torch`` needs torch installed; ``--no-torch`` cannot go with ``--backend torch``."""
+    if torch is True and importlib.util.find_spec("torch") is None:
+        raise UserError("torch is not installed (pip install 'chainrule[torch]'), so the cross-check cannot run", "--torch")
+    if torch is False and backend == "torch":
+        raise UserError("cannot be combined with --backend torch (which checks against torch)", "--no-torch")
+
+
 def require_backend(backend: str) -> None:
     """Accept ``numpy``, or ``torch`` when it is installed; a UserError naming ``--backend`` otherwise."""
     if backend not in BACKENDS:

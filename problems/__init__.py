@@ -42,10 +42,11 @@ def practice(topic: str | None = None, *, topics: str | Iterable[str] | None = N
     if ask is not None:
         from problems.interactive import session
         exercise = engine.make_exercise(modules[0], seed, difficulty, variant)
-        report = session(modules[0], exercise, {}, exercise.id, ask=ask, say=say or _silent, tries=tries)
+        logs: dict[str, Any] = {}
+        report = session(modules[0], exercise, {}, exercise.id, ask=ask, say=say or _silent, tries=tries, logs=logs)
         if record:
             from problems.progress_store import record_check
-            record_check(report, exercise, "interactive")
+            record_check(report, exercise, "interactive", logs)
         return report
     return engine.make_sheet(modules, seed, count, difficulty, variant, show_solutions=solutions)
 
@@ -77,14 +78,15 @@ def check(target: str | ModuleType, *, givens: Mapping[str, Any] | None = None,
     name = target if isinstance(target, str) else target.NAME
     module, exercise, raw, label = check_target(name, None if toml is None else Path(toml), seed, difficulty, variant,
                                                 dict(givens or {}), dict(answers or {}))
+    logs: dict[str, Any] = {}
     if ask is not None:
         from problems.interactive import session
-        report = session(module, exercise, raw, label, ask=ask, say=say or _silent, tries=tries, reveal=reveal)
+        report = session(module, exercise, raw, label, ask=ask, say=say or _silent, tries=tries, reveal=reveal, logs=logs)
     else:
         report = hide_blank_steps(engine.check(module, exercise.givens, raw, label), reveal)
     if record:
         from problems.progress_store import record_check
-        record_check(report, exercise, "interactive" if ask is not None else "check")
+        record_check(report, exercise, "interactive" if ask is not None else "check", logs)
     return report
 
 

@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from derive.errors import UserError
-from derive.printing.math import value_text
+from derive.printing.values import value_text
 from derive.steps import CheckReport, Exercise, Step, Table
 from problems import engine
 from problems.answer_keys import hide_blank_steps
@@ -38,10 +38,11 @@ class StepLog:
 
 
 def session(module: ModuleType, exercise: Exercise, answers: Mapping[str, Any], label: str | None, *,
-            ask: Ask, say: Say, tries: int = 3, reveal: bool = False) -> CheckReport:
+            ask: Ask, say: Say, tries: int = 3, reveal: bool = False, logs: dict[str, StepLog] | None = None) -> CheckReport:
     """Ask for each step of ``exercise`` in order (``answers`` pre-fill the ones skipped), up to
     ``tries`` answers per step, and return the check of all answers labelled ``label`` (blank
-    steps' keys hidden unless ``reveal`` or revealed with 'r')."""
+    steps' keys hidden unless ``reveal`` or revealed with 'r'). ``logs`` (a dict) receives what
+    happened at each step asked (step id → StepLog)."""
     if not 1 <= tries <= MAX_TRIES:
         raise UserError(f"expected 1 to {MAX_TRIES}, got {tries}", "--tries")
     answers = dict(answers)
@@ -50,7 +51,7 @@ def session(module: ModuleType, exercise: Exercise, answers: Mapping[str, Any], 
         say(f"  - {line}")
     say("Type each answer (numbers, fractions, exp(-0.5), [..] vectors, [[..],[..]] matrices, words).")
     say(f"'?' formula, 'h' hint, 'r' reveal, Enter skips, 'q' stops; {tries} tr{'y' if tries == 1 else 'ies'} per step.\n")
-    logs: dict[str, StepLog] = {}
+    logs = {} if logs is None else logs
     for step in exercise.steps:
         logs[step.id] = StepLog()
         if _step(module, exercise, step, answers, ask, say, tries, logs[step.id]) in STOP:

@@ -42,18 +42,23 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: ("ALTER TABLE attempt ADD COLUMN source TEXT NOT NULL DEFAULT 'check'",
         "ALTER TABLE step ADD COLUMN revealed INTEGER NOT NULL DEFAULT 0",
         "CREATE INDEX attempt_by_type_and_time ON attempt (type, at)"),
+    3: ("ALTER TABLE step ADD COLUMN tries INTEGER",  # answers typed at the prompt (NULL: not interactive or older)
+        "ALTER TABLE step ADD COLUMN hints INTEGER"),  # '?' and 'h' asked for at the prompt
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
 @dataclass
 class StepRecord:
-    """One step of an attempt: its id, status, named mistake (None) and whether it was revealed."""
+    """One step of an attempt: its id, status, named mistake (None), whether its key was
+    revealed, and at the prompt how many answers were typed and hints asked for (else None)."""
 
     step: str
     status: str
     mistake: str | None = None
     revealed: bool = False
+    tries: int | None = None
+    hints: int | None = None
 
 
 @dataclass
@@ -180,8 +185,10 @@ def add(conn: sqlite3.Connection, attempts: list[Attempt]) -> int:
                                (a.uuid, a.exercise, a.type, a.variant, a.difficulty, a.at, a.source))
             if cur.rowcount == 1:
                 new += 1
-                conn.executemany("INSERT INTO step (attempt, position, step, status, mistake, revealed) VALUES (?, ?, ?, ?, ?, ?)",
-                                 [(cur.lastrowid, i, s.step, s.status, s.mistake, int(s.revealed)) for i, s in enumerate(a.steps)])
+                conn.executemany("INSERT INTO step (attempt, position, step, status, mistake, revealed, tries, hints)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                 [(cur.lastrowid, i, s.step, s.status, s.mistake, int(s.revealed), s.tries, s.hints)
+                                  for i, s in enumerate(a.steps)])
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -194,8 +201,9 @@ def attempts(conn: sqlite3.Connection | None) -> list[Attempt]:
     if conn is None:
         return []
     steps: dict[int, list[StepRecord]] = {}
-    for attempt_id, *row in conn.execute("SELECT attempt, step, status, mistake, revealed FROM step ORDER BY attempt, position"):
-        steps.setdefault(attempt_id, []).append(StepRecord(row[0], row[1], row[2], bool(row[3])))
+    for attempt_id, *row in conn.execute("SELECT attempt, step, status, mistake, revealed, tries, hints FROM step"
+                                         " ORDER BY attempt, position"):
+        steps.setdefault(attempt_id, []).append(StepRecord(row[0], row[1], row[2], bool(row[3]), row[4], row[5]))
     rows = conn.execute("SELECT id, uuid, exercise, type, variant, difficulty, at, source FROM attempt ORDER BY at, id")
     return [Attempt(type=t, difficulty=d, at=at, exercise=e, variant=v, source=src, steps=steps.get(i, []), uuid=u)
             for i, u, e, t, v, d, at, src in rows]
@@ -208,17 +216,20 @@ def record(attempt: Attempt, path: Path | None = None) -> None:
         add(conn, [attempt])
 
 
-def record_check(report: Any, exercise: Any, source: str) -> Attempt | None:
+def record_check(report: Any, exercise: Any, source: str, prompt_logs: Any = None) -> Attempt | None:
     """Record a check report of ``exercise`` (a ``derive.steps.Exercise``) made by ``source``
-    (check, interactive, review) at ``problems.study_clock.now()``; returns the attempt. A
-    report with no step answered or revealed is not recorded (nothing was tried): None."""
+    (check, interactive, review) at ``problems.study_clock.now()``, with the tries and hints of
+    each step from ``prompt_logs`` (step id → ``problems.interactive.StepLog``) when it was
+    solved at a prompt; returns the attempt. A report with no step answered or revealed is not
+    recorded (nothing was tried): None."""
     if not any(m.status != "missing" or m.revealed for m in report.marks):
         return None
     from problems.registry import get
     from problems.study_clock import iso, now
     module = get(exercise.topic)
-    steps = [StepRecord(m.id, m.status, mistake_name(module, m.diagnosis), m.status == "missing" and m.revealed)
-             for m in report.marks]
+    logs = prompt_logs or {}
+    steps = [StepRecord(m.id, m.status, mistake_name(module, m.diagnosis), m.status == "missing" and m.revealed,
+                        *((logs[m.id].tries, logs[m.id].helps) if m.id in logs else (None, None))) for m in report.marks]
     attempt = Attempt(type=exercise.topic, difficulty=exercise.difficulty, at=iso(now()), exercise=report.exercise_id,
                       variant=exercise.variant, source=source, steps=steps)
     record(attempt)

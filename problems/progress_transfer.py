@@ -2,7 +2,7 @@
 
 The file: ``{"format": "chainrule-progress", "version": 1, "attempts": [{"uuid", "exercise",
 "type", "variant", "difficulty", "at", "source", "steps": [{"step", "status", "mistake",
-"revealed"}]}]}``. Every attempt keeps its uuid, so importing a file twice (or a file exported
+"revealed", "tries", "hints"}]}]}`` (``tries``/``hints``: null or a count, optional). Every attempt keeps its uuid, so importing a file twice (or a file exported
 from a store that already holds some of its attempts) adds nothing twice. An import is checked
 whole before anything is written and added in one transaction.
 """
@@ -19,6 +19,7 @@ from problems.progress_store import Attempt, StepRecord
 FORMAT, VERSION = "chainrule-progress", 1
 MAX_IMPORT_BYTES = 50_000_000
 MAX_TEXT = 200  # characters of any one text field
+MAX_COUNT = 1_000_000  # tries or hints at one step
 STATUSES = ("correct", "rounded", "follow-through", "incorrect", "missing")
 SOURCES = ("check", "interactive", "review", "import")
 
@@ -79,8 +80,11 @@ def _attempt(item: Any, index: int) -> Attempt:
         sw = f"{where}, step {j + 1}"
         if not isinstance(s, dict) or not isinstance(s.get("revealed", False), bool):
             raise UserError(f"{sw}: expected an object with a boolean 'revealed'", "--import")
+        counts = [s.get(k) for k in ("tries", "hints")]
+        if any(c is not None and (type(c) is not int or not 0 <= c <= MAX_COUNT) for c in counts):
+            raise UserError(f"{sw}: 'tries' and 'hints' must be null or whole numbers from 0 to {MAX_COUNT}", "--import")
         steps.append(StepRecord(_text(s, "step", sw), _text(s, "status", sw, choices=STATUSES),
-                                _text(s, "mistake", sw, optional=True), s.get("revealed", False)))
+                                _text(s, "mistake", sw, optional=True), s.get("revealed", False), *counts))
     return Attempt(type=_text(item, "type", where), difficulty=_text(item, "difficulty", where, choices=("easy", "exam", "hard")),
                    at=at, exercise=_text(item, "exercise", where, optional=True), variant=_text(item, "variant", where, optional=True),
                    source=_text(item, "source", where, choices=SOURCES), steps=steps, uuid=_text(item, "uuid", where))

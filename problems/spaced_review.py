@@ -7,6 +7,7 @@ it touched (the worst rating among the item's steps in that attempt):
 
     incorrect → Again   follow-through → Hard   rounded → Good   correct → Easy
     blank, key revealed → Again                 blank, not revealed → not rated (not tried)
+    right only after a retry or a hint at the prompt → at best Hard
 
 An item is due when the scheduler's due time has come (``problems.study_clock.now()``; set
 ``CHAINRULE_NOW`` to fix it). Due items are ranked weakest first (lowest retrievability, then
@@ -65,10 +66,12 @@ def item_step(type_name: str, step: str) -> str:
 
 def ratings(attempt: Attempt) -> dict[str, int]:
     """Item step id → the attempt's rating of it (the worst among its steps); blank steps that
-    were not revealed rate nothing."""
+    were not revealed rate nothing; a step right only after a retry or a hint rates at best Hard."""
     out: dict[str, int] = {}
     for s in attempt.steps:
         rating = 1 if s.status == "missing" and s.revealed else RATINGS.get(s.status)
+        if rating is not None and ((s.tries or 0) > 1 or (s.hints or 0) > 0):
+            rating = min(rating, 2)
         if rating is not None:
             key = item_step(attempt.type, s.step)
             out[key] = min(out.get(key, 5), rating)
@@ -193,9 +196,10 @@ def _interactive(exercises: list[Any], data: dict[str, Any], notes: list[str], a
     for exercise in exercises:
         if stopped:
             break
-        report = session(get(exercise.topic), exercise, {}, exercise.id, ask=asking, say=say, tries=tries)
+        logs: dict[str, Any] = {}
+        report = session(get(exercise.topic), exercise, {}, exercise.id, ask=asking, say=say, tries=tries, logs=logs)
         if record:
-            record_check(report, exercise, "review")
+            record_check(report, exercise, "review", logs)
         score = report.score
         results.append((exercise.id, report.answered, len(report.marks), f"{score['correct']}/{score['total']}"))
     data["results"] = [dict(zip(("exercise", "answered", "steps", "score"), r)) for r in results]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from derive.printing.math import shape_latex, shape_text, to_latex, to_text, value_latex, value_text
+from derive.printing.formulas import formula_latex as to_latex
+from derive.printing.formulas import formula_text as to_text
+from derive.printing.values import shape_latex, shape_text, value_latex, value_text
 from derive.table import Table
 
 if TYPE_CHECKING:  # annotations only: printers dispatch on the class name, so documents may import printers

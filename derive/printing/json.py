@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from derive.printing.math import as_plain, to_latex, to_sympy_string, to_text
+from derive.printing.formulas import formula_latex as to_latex
+from derive.printing.formulas import formula_text as to_text
+from derive.printing.values import as_plain, to_sympy_string
 
 if TYPE_CHECKING:  # annotations only: printers dispatch on the class name, so documents may import printers
     from derive import steps as S
@@ -79,6 +81,7 @@ def to_json(doc: Any) -> Any:
         out["checks"] = [{"parameter": c.parameter, "max_rel_error": as_plain(c.max_rel_error), "method": c.method,
                           "tolerance": c.tolerance, "points": c.points, "passed": c.passed} for c in doc.checks]
         out["metric"], out["passed"] = doc.metric, doc.passed
+        out["verification_notes"] = list(doc.notes)
         return out
     if kind == "Sheet":
         items = [exercise_json(e, doc.show_solutions) for e in doc.exercises]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from derive.printing.base import LatexMathPrinter
-from derive.printing.math import latex_escape
 from derive.printing.statement import is_number, segments
+from derive.printing.values import latex_escape
 
 if TYPE_CHECKING:  # annotations only: printers dispatch on the class name, so documents may import printers
     from derive import steps as S

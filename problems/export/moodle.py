@@ -21,7 +21,7 @@ import math
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from derive.printing.math import as_plain
+from derive.printing.values import as_plain
 from problems import specs
 from problems.export.anki import prose, worked
 

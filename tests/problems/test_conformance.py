@@ -27,6 +27,7 @@ from problems import engine
 from problems.registry import all_types
 from problems.syllabus import SECTIONS as SYLLABUS_SECTIONS
 from problems.template import answer_template
+from tests.problems.printed_reports import assert_report_printed
 
 TYPES = list(all_types().values())
 IDS = [m.NAME for m in TYPES]
@@ -378,7 +379,7 @@ def test_json_round_trips_and_printers_render(module, exercise):
         Console(file=io.StringIO(), width=120).print(render(sheet, "rich"))
         report = engine.check(module, ex.givens, {ex.steps[0].id: _perturb(ex.steps[0].value)})
         for fmt in ("text", "markdown", "latex", "json"):
-            assert render(report, fmt)
+            assert_report_printed(report, render(report, fmt), fmt)
         Console(file=io.StringIO(), width=120).print(render(report, "rich"))
         out = json.loads(render(report, "json"))
         assert out["first_error"] == ex.steps[0].id

@@ -42,10 +42,10 @@ def test_a_check_is_recorded_with_its_steps_and_named_mistakes():
     out = run_cli("check", "ztest@3", "--answer", "sum=195.4", "--answer", "se=2", "--format", "json")
     assert out.returncode == 0, out.stderr
     assert rows("SELECT exercise, type, variant, difficulty, source FROM attempt") == [("ztest@3", "ztest", None, "exam", "check")]
-    steps = rows("SELECT step, status, mistake, revealed FROM step ORDER BY position")
-    assert steps[0] == ("sum", "correct", None, 0) and steps[2] == ("se", "incorrect", "se-no-root", 0)
+    steps = rows("SELECT step, status, mistake, revealed, tries FROM step ORDER BY position")
+    assert steps[0] == ("sum", "correct", None, 0, None) and steps[2] == ("se", "incorrect", "se-no-root", 0, None)
     assert [s[1] for s in steps].count("missing") == 5
-    assert rows("PRAGMA journal_mode") == [("wal",)] and rows("PRAGMA user_version") == [(2,)]
+    assert rows("PRAGMA journal_mode") == [("wal",)] and rows("PRAGMA user_version") == [(3,)]
     assert run_cli("check", "ztest@3", "--answer", "sum=1", "--no-record").returncode == 0
     assert len(rows("SELECT * FROM attempt")) == 1  # --no-record added nothing
     assert run_cli("check", "ztest@3", "--reveal", "--no-record").returncode == 0
@@ -134,10 +134,10 @@ def test_a_version_1_store_is_migrated_and_keeps_its_attempts():
         conn.execute("INSERT INTO step VALUES (1, 1, 'winner.1', 'correct', NULL)")
     out = run_cli("check", "ztest@3", "--answer", "sum=1")
     assert out.returncode == 0, out.stderr
-    assert rows("PRAGMA user_version") == [(2,)]
+    assert rows("PRAGMA user_version") == [(3,)]
     assert rows("SELECT uuid, type, source FROM attempt ORDER BY id")[0] == ("u-1", "som", "check")
-    assert rows("SELECT step, status, mistake, revealed FROM step WHERE attempt = 1 ORDER BY position") == [
-        ("d2.1", "incorrect", "sign-flipped", 0), ("winner.1", "correct", None, 0)]
+    assert rows("SELECT step, status, mistake, revealed, tries, hints FROM step WHERE attempt = 1 ORDER BY position") == [
+        ("d2.1", "incorrect", "sign-flipped", 0, None, None), ("winner.1", "correct", None, 0, None, None)]
     data = json.loads(run_cli("progress", "--format", "json").stdout)
     som = next(t for t in data["types"] if t["type"] == "som")
     assert som["attempts"] == 1 and som["answered"] == 2 and som["credited"] == 1 and som["mistakes"] == [{"name": "sign-flipped", "count": 1}]
@@ -169,3 +169,20 @@ def test_a_malformed_import_is_refused_before_anything_is_written(tmp_path, text
     out = run_cli("progress", "--import", str(path))
     assert out.returncode == 2 and out.stderr.startswith("chainrule: error: --import:") and needle in out.stderr
     assert not store().exists()
+
+
+def test_an_interactive_attempt_records_tries_hints_and_reveals():
+    from problems import engine
+    from problems.registry import get
+    k = {s.id: s.value for s in engine.make_exercise(get("ztest"), 3).steps}
+    script = [str(k["sum"]), "?", "1", str(k["mean"]), "r", "h", "q"]
+    out = run_cli("practice", "ztest@3", "-i", input="\n".join(script) + "\n")
+    assert out.returncode == 0, out.stderr
+    assert rows("SELECT source FROM attempt") == [("interactive",)]
+    steps = rows("SELECT step, status, revealed, tries, hints FROM step ORDER BY position")
+    assert steps[:4] == [("sum", "correct", 0, 1, 0), ("mean", "correct", 0, 2, 1), ("se", "missing", 1, 0, 0),
+                         ("z", "missing", 0, 0, 1)]
+    assert all(s[3] is None for s in steps[4:])  # never asked: 'q' stopped the session
+    assert run_cli("practice", "ztest@3", "-i", "--no-record", input="q\n").returncode == 0
+    assert run_cli("practice", "ztest@3", "-i", input="q\n").returncode == 0  # nothing tried: nothing recorded
+    assert len(rows("SELECT * FROM attempt")) == 1

@@ -189,3 +189,29 @@ def test_a_bad_fixed_clock_is_refused(monkeypatch):
     monkeypatch.setenv("CHAINRULE_NOW", "yesterday")
     out = run_cli("review")
     assert out.returncode == 2 and out.stderr.startswith("chainrule: error: CHAINRULE_NOW:")
+
+
+def test_ratings_follow_the_documented_mapping():
+    from problems.progress_store import Attempt, StepRecord
+    from problems.spaced_review import ratings
+    steps = [StepRecord("winner.1", "correct"), StepRecord("winner.2", "correct", tries=2),  # a retry: at best Hard (2)
+             StepRecord("d2.1", "rounded"), StepRecord("d2.2", "correct", tries=1, hints=1),  # a hint: at best Hard
+             StepRecord("weights.1", "missing", revealed=True), StepRecord("weights.2", "missing"),
+             StepRecord("lr.2", "follow-through")]
+    assert ratings(Attempt(type="som", difficulty="exam", at="2026-01-01T00:00:00.000000Z", steps=steps)) == {
+        "winner.k": 2, "d2.k": 2, "weights.k": 1, "lr.e": 2}
+    easy = [StepRecord("winner.1", "correct"), StepRecord("d2.1", "rounded"), StepRecord("weights.1", "incorrect")]
+    assert ratings(Attempt(type="som", difficulty="exam", at="2026-01-01T00:00:00.000000Z", steps=easy)) == {
+        "winner.k": 4, "d2.k": 3, "weights.k": 1}
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "latex", "rich"])
+def test_progress_and_review_print_in_every_format(monkeypatch, fmt):
+    at(START, monkeypatch)
+    check("som@3", "--answer", "winner.1=99")
+    at(START + timedelta(days=1), monkeypatch)
+    progress = run_cli("progress", "--format", fmt)
+    assert progress.returncode == 0 and progress.stderr == "" and "som" in progress.stdout and "attempts" in progress.stdout
+    review = run_cli("review", "--count", "1", "--format", fmt)
+    assert review.returncode == 0 and review.stderr == ""
+    assert "winner" in review.stdout and "Kohonen" in review.stdout  # the due item, then the exercise
