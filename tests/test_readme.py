@@ -67,7 +67,10 @@ def _what_it_shows(args: list[str]) -> list[str]:
     README uses that this table does not know yet, so a new command cannot pass on exit code alone)."""
     verb, subject = args[0], (args[1] if len(args) > 1 else "")
     if verb == "practice" and "--out" in args:
-        return [f"wrote {args[args.index('--count') + 1]} exercise(s)", args[args.index("--out") + 1]]
+        count = args[args.index("--count") + 1] if "--count" in args else "1"
+        return [f"wrote {count} exercise(s)", args[args.index("--out") + 1]]
+    if verb == "derive" and "--out" in args:
+        return ["wrote derivation to", args[args.index("--out") + 1]]
     if verb == "practice" and "--list-steps" in args:
         return [f"Step ids of {subject}", "id", "title"]
     if verb == "practice" and "--interactive" in args:
