@@ -28,7 +28,7 @@ from derive.analytic.bounded import TooComplex, bounded
 from derive.analytic.pointwise import close, precise_function, precise_value_at
 from derive.analytic.timeguard import Timeout, time_limit
 from derive.check_diff import BOXES, MAX_CONFIRM, MIN_DEFINED, POINTS, SEED, exact_equal
-from derive.derivation_algebra import Definitions, TooLarge, contains, evaluate
+from derive.derivation_algebra import Definitions, NotPolynomial, TooLarge, contains, evaluate
 from derive.derivation_points import values
 from derive.derivation_reader import WrittenDerivation, read_derivation, read_source
 from derive.steps import DerivationCheck, DerivationLine
@@ -122,7 +122,7 @@ def _value_if_usable(expr: Any, definitions: Definitions) -> tuple[Any, str]:
     than MAX_PARTS parts written out (definitions that double at each level)."""
     try:
         value = evaluate(expr, definitions)
-    except TooLarge as exc:
+    except (TooLarge, NotPolynomial) as exc:
         return None, str(exc)
     if contains(value, sp.zoo, sp.oo, sp.S.NegativeInfinity, sp.nan):
         return None, "undefined (division by zero, log(0), …)"
@@ -152,7 +152,7 @@ def check_written(written: WrittenDerivation) -> DerivationCheck:
     """Every step of ``written`` compared with the line before; the first wrong one named."""
     from derive.derivation_slips import describe, name_slip
     end = time.monotonic() + TOTAL_SECONDS
-    definitions = Definitions(written.definitions)
+    definitions = Definitions(written.definitions, written.expectation)
     before_written, before, start = None, None, None
     if written.function is not None:
         before_written = sp.Derivative(written.function, sp.Symbol(written.wrt, real=True)) if written.wrt else written.function

@@ -27,7 +27,9 @@ import numpy as np
 from derive.derivation_points import close, values
 from derive.analytic.slips import named_candidates, power_candidates
 from derive.analytic.timeguard import Timeout, time_limit
-from derive.derivation_algebra import Definitions, TooLarge, derivative_nodes, differentiated, evaluate
+from derive.derivation_algebra import (
+    Definitions, Expectation, NotPolynomial, TooLarge, contains, derivative_nodes, differentiated, evaluate,
+)
 from derive.printing.math import to_text
 from derive.scalar_functions import sigmoid
 
@@ -102,6 +104,8 @@ class _Values:
         self.cache: dict[Any, Any] = {}
 
     def of_written(self, written: Any) -> np.ndarray:
+        if contains(written, Expectation):  # E(…) needs its argument expanded: the full value
+            return values(evaluate(written, self.definitions), self.variables, self.points)
         partial = differentiated(written, self.definitions, self.cache)
         symbols = sorted(partial.free_symbols, key=lambda s: s.name)
         columns = []
@@ -140,7 +144,7 @@ def name_slip(before_written: Any, line_written: Any, definitions: Definitions, 
                     target, other = line_values, before_values
                 if not np.isnan(w).any() and not close(w, other).all() and close(w, target).all():
                     return kind, text
-    except (Timeout, TooLarge, SyntaxError, RecursionError, MemoryError, ArithmeticError, ValueError, TypeError):
+    except (Timeout, TooLarge, NotPolynomial, SyntaxError, RecursionError, MemoryError, ArithmeticError, ValueError, TypeError):
         return None
     return None
 
@@ -180,6 +184,7 @@ def describe(before: Any, line: Any, definitions: Definitions, seconds: float) -
 
 def _describe(before: Any, line: Any, definitions: Definitions) -> str | None:
     from derive.check_diff import tree_size
+    before, line = sp.expand_log(before, force=True), sp.expand_log(line, force=True)  # log(s²) and 2·log(s) alike
     options = []
     if before != 0:
         ratio = definitions.folded(sp.factor(sp.cancel(line / before)))
