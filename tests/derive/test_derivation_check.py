@@ -287,3 +287,14 @@ def test_values_in_reasons_are_finite() -> None:
     out = run_cli("check", "derivation", str(EXAMPLES / "attention-dv-mistake.txt"), "--format", "json").stdout
     assert not re.search(r"\b(nan|inf)\b", out, re.IGNORECASE)
     assert all(math.isfinite(v) for e in json.loads(out)["lines"] for v in (e["counterexample"] or {}).values())
+
+
+def test_readme_shows_real_output() -> None:
+    """The README's check derivation examples are what the command prints (exit status as noted)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```text\n\$ chainrule (check derivation \S+ --format text)\s+# exit (\d)\n(.*?)```", readme, flags=re.S)
+    assert len(blocks) == 2
+    for command, status, shown in blocks:
+        result = run_cli(*command.split())
+        assert result.returncode == int(status)
+        assert result.stdout.strip() == shown.strip()
