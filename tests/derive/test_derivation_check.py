@@ -298,3 +298,21 @@ def test_readme_shows_real_output() -> None:
         result = run_cli(*command.split())
         assert result.returncode == int(status)
         assert result.stdout.strip() == shown.strip()
+
+
+def test_greek_textbook_names() -> None:
+    text = "where: out = sigmoid(net); net = w*x + b; δ = (out - t)*out*(1 - out)\nf: 0.5*(t - out)**2\nwrt: w\n= δ * x\n= δ * d/dw net\n"
+    assert [ln.status for ln in check_text(text).lines] == ["equivalent", "equivalent"]
+
+
+def test_python_api_matches_the_cli_and_displays_in_notebooks() -> None:
+    import derive
+    path = EXAMPLES / "sigmoid-prime-mistake.txt"
+    report = derive.check_derivation(str(path))
+    assert report.exit_status == 1 and report.first_wrong == 7
+    assert json.loads(report.to_json()) == json.loads(run_cli("check", "derivation", str(path), "--format", "json").stdout)
+    html = report._repr_html_()
+    if html is not None:  # latex2mathml installed
+        assert "<math" in html and "&lt;math" not in html
+    with pytest.raises(UserError, match="derivation file"):
+        derive.check_derivation(None)
