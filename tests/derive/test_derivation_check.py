@@ -316,3 +316,27 @@ def test_python_api_matches_the_cli_and_displays_in_notebooks() -> None:
         assert "<math" in html and "&lt;math" not in html
     with pytest.raises(UserError, match="derivation file"):
         derive.check_derivation(None)
+
+
+@pytest.mark.parametrize("text,line,kind", [
+    # the first step against ∂f/∂wrt
+    ("f: sigmoid(w*x + b)\nwrt: w\n= sigmoid(w*x + b)*(1 - sigmoid(w*x + b))\n", 3, "chain-factor"),
+    ("f: (w*x - t)**3\nwrt: w\n= 3*(w*x - t)**3*x\n", 3, "wrong-power"),
+    ("f: 0.5*(t - w*x)**2\nwrt: w\n= 2*(w*x - t)*x\n", 3, "half"),
+    ("f: sigmoid(w*x)\nwrt: w\n= sigmoid(w*x)*(1 + sigmoid(w*x))*x\n", 3, "derivative-form"),
+    ("f: w*x**2\nwrt: w\n= 2*w*x\n", 3, "wrong-variable"),
+    ("f: tanh(w*x)\nwrt: w\n= (1 - tanh(w*x))*x\n", 3, "tanh-prime"),
+    # a later step against the line before
+    ("f: 0.5*(t - o)**2\nwrt: o\n= (t - o) * d/do (t - o)\n= (t - o)\n", 4, "sign"),
+    ("f: exp(w*x)\nwrt: w\n= d/dw exp(w*x)\n= exp(w*x)\n", 4, "chain-factor"),
+    ("where: u = w*x\nf: u**4\nwrt: w\n= d/du u**4 * d/dw u\n= 4*u**4*x\n", 5, "wrong-power"),
+    ("f: x**2*y\nwrt: x\n= 2*x*y\n= 2*x\n", 4, "dropped-factor"),
+    ("f: x**2 + x\nwrt: x\n= 2*x + 1\n= 2*x\n", 4, "dropped-term"),
+    ("f: x**4\nwrt: x\n= 4*x**3\n= 4*x**2\n", 4, "wrong-power"),
+    ("where: s = sigmoid(z)\nf: s\nwrt: z\n= s*(1 - s)\n= s\n", 5, "function-for-derivative"),
+])
+def test_each_catalogued_slip_is_named(text: str, line: int, kind: str) -> None:
+    report = check_text(text)
+    assert report.first_wrong == line
+    wrong = next(ln for ln in report.lines if ln.line == line)
+    assert wrong.slip == kind, (wrong.slip, wrong.diagnosis)
