@@ -107,10 +107,6 @@ class Definitions:
         """``expr`` with each defined name's expansion written as the name again (for display)."""
         return expr.xreplace({self.expanded(symbol): symbol for symbol in self.raw})
 
-    def is_defined(self, name: str) -> bool:
-        """True when ``name`` has a ``where:`` definition."""
-        return sp.Symbol(name, real=True) in self.raw
-
 
 def differentiated(expr: Any, definitions: Definitions, cache: dict[Any, Any] | None = None) -> Any:
     """``expr`` with its d/dNAME parts done (innermost first); defined names elsewhere kept.

@@ -104,6 +104,7 @@ class _Values:
         self.cache: dict[Any, Any] = {}
 
     def of_written(self, written: Any) -> np.ndarray:
+        """The values of ``written`` (a step as written, or a mistaken version of one) at the points."""
         if contains(written, Expectation):  # E(…) needs its argument expanded: the full value
             return values(evaluate(written, self.definitions), self.variables, self.points)
         partial = differentiated(written, self.definitions, self.cache)
