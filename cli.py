@@ -239,9 +239,8 @@ def check_command(
 ) -> int | None:
     """Check a hand calculation step by step: correct, rounded, follow-through, incorrect, missing.
 
-    check diff exits 0 when the derivative is equivalent, 1 when it is not, 2 for bad input or
-    when it cannot be decided within the time limit; check derivation FILE (a hand derivation,
-    docs/derivations/) likewise: 0 every line equivalent to the one before, 1 a line is not.
+    check diff (check derivation FILE, a hand derivation line by line) exits 0 when equivalent,
+    1 when not (a line is wrong), 2 for bad input or when undecided within the time limit.
     """
     given = given_on_command_line(ctx)
     if target == "derivation":
