@@ -239,8 +239,8 @@ def check_command(
 ) -> int | None:
     """Check a hand calculation step by step: correct, rounded, follow-through, incorrect, missing.
 
-    check diff (check derivation FILE, a hand derivation line by line) exits 0 when equivalent,
-    1 when not (a line is wrong), 2 for bad input or when undecided within the time limit.
+    check diff exits 0 when the derivative is equivalent, 1 when it is not, 2 for bad input or
+    when undecided in time; check derivation FILE (line by line) likewise, 1 when a line is wrong.
     """
     given = given_on_command_line(ctx)
     if target == "derivation":
