@@ -145,7 +145,7 @@ def _read_words(value: Any) -> Answer:
 
 def describe(module: ModuleType, step_id: str, answer: Answer) -> str:
     """How an answer was read, for interactive mode: ``[0.87, 1.1]`` or ``retain``."""
-    from derive.printing.math import value_text
+    from derive.printing.values import value_text
     spec = spec_for(module, step_id)
     if spec is not None and spec.kind == "choice":
         canon = canonical_words(module, answer.value)

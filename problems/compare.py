@@ -35,18 +35,26 @@ if TYPE_CHECKING:  # annotations only: the comparers read .kind/.min_decimals an
 
 ATOL = 1e-6
 # Values are stored to 12 significant digits, so 0.145 may be 0.14499999999999999: a hand
-# rounding of a written 5 must not depend on binary noise far below that.
+# rounding of a written 5 must not depend on noise that far down. The allowance is 1e-12 of the
+# value, at least 1e-9 of the last place kept, so it never reaches a real digit (1e-9 of the value
+# did: 98765.4325 kept to 4 places came out as 98765.4326).
 _HALF_EPS = 1e-9
+_NOISE = 1e-12
+
+
+def _places(x: float, q: float) -> float:
+    """|x|·q plus the noise allowance: the value counted in units of the last place kept."""
+    return abs(x) * q + max(_HALF_EPS, _NOISE * abs(x) * q)
 
 
 def _round_half_away(x: float, d: int) -> float:
     q = 10.0 ** d
-    return math.copysign(math.floor(abs(x) * q + 0.5 + _HALF_EPS * max(1.0, abs(x) * q)) / q, x)
+    return math.copysign(math.floor(_places(x, q) + 0.5) / q, x)
 
 
 def _truncate(x: float, d: int) -> float:
     q = 10.0 ** d
-    return math.copysign(math.floor(abs(x) * q + _HALF_EPS * max(1.0, abs(x) * q)) / q, x)
+    return math.copysign(math.floor(_places(x, q)) / q, x)
 
 
 def _is_number(x: Any) -> bool:
@@ -93,12 +101,12 @@ def compare_word(given: Any, expected: Any, synonyms: dict[str, Any] | None = No
 
 
 def _word_key(value: Any, synonyms: dict[str, Any]) -> str:
-    word = normalize_word(str(value)) if not _is_number(value) else str(value)
-    try:
+    word = str(value).strip()
+    try:  # a label such as -1 or 2.50 keeps its sign and fraction (normalising would read -1 as 1)
         number = float(word)
         word = str(int(number)) if number.is_integer() else repr(number)
-    except ValueError:
-        pass
+    except (ValueError, OverflowError):
+        word = normalize_word(word)
     for canonical, others in synonyms.items():
         if word == normalize_word(canonical) or word in [normalize_word(o) for o in others]:
             return str(canonical)

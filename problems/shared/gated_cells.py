@@ -163,18 +163,19 @@ def solve_params(g: dict[str, Any], work: Any, gates: int, wrong_gates: int) -> 
 def cross_params(g: dict[str, Any], torch: Any, kind: str) -> dict[str, Any]:
     """torch nn.LSTM/nn.GRU counts minus the second bias vector PyTorch keeps; else NumPy shapes."""
     h, x, n = g["hidden"], g["inputs"], {"lstm": 4, "gru": 3}[kind]
+    two_biases = str(g.get("biases", "one")).strip().lower() == "two"  # read here, not with the solver's helper
     if torch is not None:
         cls = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind]
         one = cls(x, h, device="meta")
         both = cls(x, h, bidirectional=True, device="meta")
-        extra = one.bias_hh_l0.numel() if bias_vectors(g) == 1 else 0
+        extra = 0 if two_biases else one.bias_hh_l0.numel()
         total = sum(p.numel() for p in one.parameters()) - extra
         bidir = sum(p.numel() for p in both.parameters()) - 2 * extra
         out_size = both(torch.empty(1, 1, x, device="meta"))[0].shape[-1]
         return {"weights": one.weight_hh_l0.numel() // n + one.weight_ih_l0.numel() // n, "per-gate": total // n,
                 "total": total, "bidir": bidir, "out-size": out_size}
     W = np.zeros((n, h, h + x))
-    total = W.size + np.zeros((n, h)).size * bias_vectors(g)
+    total = W.size + np.zeros((n, h)).size * (2 if two_biases else 1)
     return {"weights": W[0].size, "per-gate": total // n, "total": total, "bidir": 2 * total, "out-size": 2 * h}
 
 

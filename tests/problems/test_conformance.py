@@ -27,6 +27,7 @@ from problems import engine
 from problems.registry import all_types
 from problems.syllabus import SECTIONS as SYLLABUS_SECTIONS
 from problems.template import answer_template
+from tests.problems.printed_reports import assert_report_printed
 
 TYPES = list(all_types().values())
 IDS = [m.NAME for m in TYPES]
@@ -100,7 +101,8 @@ def _text(value, d, truncate=False):
         return "[" + ", ".join(_text(v, d, truncate) for v in value) + "]"
     if isinstance(value, float):
         q = 10 ** d
-        scaled = abs(value) * q + 1e-9 * max(1.0, abs(value) * q)
+        scaled = abs(value) * q  # + float noise far below the last place (1e-9 of a 4.6e12 product would be a digit)
+        scaled += max(1e-9, 1e-12 * scaled)
         n = math.floor(scaled) if truncate else math.floor(scaled + 0.5)
         return ("-" if value < 0 and n else "") + f"{n / q:.{d}f}"
     return str(value)
@@ -387,7 +389,7 @@ def test_json_round_trips_and_printers_render(module, exercise):
         Console(file=io.StringIO(), width=120).print(render(sheet, "rich"))
         report = engine.check(module, ex.givens, {ex.steps[0].id: _perturb(ex.steps[0].value)})
         for fmt in ("text", "markdown", "latex", "json"):
-            assert render(report, fmt)
+            assert_report_printed(report, render(report, fmt), fmt)
         Console(file=io.StringIO(), width=120).print(render(report, "rich"))
         out = json.loads(render(report, "json"))
         assert out["first_error"] == ex.steps[0].id
