@@ -150,8 +150,11 @@ def solve(g: dict[str, Any], work: Any) -> None:
     work.put("V", "Vocabulary size", len(vocab), "|vocabulary|", depends_on=("vocab",))
     work.put("onehot", f"One-hot of '{g['target']}'", [float(w == g["target"]) for w in vocab], "x_target", depends_on=("vocab",))
     c, ctx = g["window"], []
-    sentence = (sentence_ids(g["corpus"], g["stopwords"], work.mistake("stopwords-kept"))
-                if g.get("windows") == "sentence" and not work.mistake("window-crosses-sentences") else [0] * len(toks))
+    sentence = [0] * len(toks)
+    if g.get("windows") == "sentence" and not work.mistake("window-crosses-sentences"):
+        # the sentence of each token as used (the student's own tokens may keep or drop the stop words)
+        sentence = next((ids for keep in (work.mistake("stopwords-kept"), not work.mistake("stopwords-kept"))
+                         if len(ids := sentence_ids(g["corpus"], g["stopwords"], keep)) == len(toks)), sentence)
     for k in range(len(toks)):
         lo = k + 1 if work.mistake("one-sided") else max(0, k - c)
         near = " ".join(toks[j] for j in range(lo, min(len(toks), k + c + 1)) if j != k and sentence[j] == sentence[k])
