@@ -19,6 +19,7 @@ from typing import Any
 import sympy as sp
 
 from derive.analytic.script import Script
+from derive.notation import WrittenSum
 
 x, u, eps = sp.symbols("x u epsilon", real=True)
 mu = sp.Symbol("mu", real=True)
@@ -47,7 +48,7 @@ def closed_form() -> Any:
 
 def course_form(m: Any = mu, s: Any = sigma) -> Any:
     """−½(1 + log σ² − μ² − σ²), the course's form."""
-    return sp.Mul(-sp.Rational(1, 2), sp.Add(1, _log2(s), -m ** 2, -s ** 2, evaluate=False), evaluate=False)
+    return sp.Mul(-sp.Rational(1, 2), WrittenSum(1, _log2(s), -m ** 2, -s ** 2), evaluate=False)
 
 
 def kl_steps(s: Script) -> None:
@@ -93,7 +94,7 @@ def multi_steps(s: Script) -> None:
 
 def gradient_steps(s: Script) -> None:
     """Gradients of one dimension's KL with respect to μ and ℓ = log σ² (what the encoder outputs)."""
-    in_l = sp.Mul(-sp.Rational(1, 2), sp.Add(1, logvar, -mu ** 2, -sp.exp(logvar), evaluate=False), evaluate=False)
+    in_l = sp.Mul(-sp.Rational(1, 2), WrittenSum(1, logvar, -mu ** 2, -sp.exp(logvar)), evaluate=False)
     s.fact("kl.logvar", "In terms of ℓ = log σ² (the encoder's output; σ² = e^ℓ > 0 for any ℓ)", KL, in_l,
            left=course_form(), assume=((sigma, sp.exp(logvar / 2)),))
     s.derive("kl.dmu", "Gradient with respect to μ", sp.Derivative(KL, mu), in_l, mu)
