@@ -47,13 +47,14 @@ def signs_last(terms: list[Any]) -> list[Any]:
 
 def half_of_sum(expr: Any) -> tuple[int, Any] | None:
     """(sign, sum) when ``expr`` is ±½·(a sum) (``-(…)/2`` in SymPy's form), with the sign moved
-    into the sum when most of its terms are subtracted; None otherwise."""
+    into the sum when at least half of its terms are subtracted (a sum written in a chosen order,
+    such as the course's −½(1 + log σ² − μ² − σ²), is kept); None otherwise."""
     coeff, rest = expr.as_coeff_Mul()
     if abs(coeff) != sp.Rational(1, 2) or not isinstance(rest, sp.Add):
         return None
     sign = 1 if coeff > 0 else -1
     negative = sum(t.could_extract_minus_sign() for t in rest.args)
-    if sign < 0 and 2 * negative > len(rest.args):
+    if sign < 0 and 2 * negative >= len(rest.args) and type(rest) is sp.Add:
         return 1, sp.Add(*[-t for t in rest.args], evaluate=False)
     return sign, rest
 
