@@ -30,5 +30,9 @@ class MarkdownPrinter(LatexMathPrinter):
         return (f"**{table.title}**\n\n" if table.title else "") + "\n".join(rows)
 
     def _cell(self, c: Any) -> str:
-        text = str(c).replace("|", r"\|")
-        return f"${text}$" if "\\" in text and not text.startswith("$") else text
+        """A table cell: LaTeX (a formula or value the printer wrote) in ``$…$`` with ``|`` as
+        ``\\vert``; prose (symbol meanings, titles) as text with ``|`` escaped for the table."""
+        text = str(c)
+        if "\\" in text and not text.startswith("$"):
+            return "$" + text.replace("|", r"\vert ") + "$"
+        return text.replace("|", r"\|")

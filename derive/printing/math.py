@@ -210,7 +210,7 @@ class CourseLatexPrinter(LatexPrinter):
         head, supers, subs = super()._split_super_sub(name)
         if head and "{" not in name and head.isalpha() and len(head) > 1:
             head = rf"\mathrm{{{head}}}"
-        subs = [rf"\mathrm{{{s}}}" if s.isalpha() and len(s) > 2 else s for s in subs]
+        subs = [rf"\mathrm{{{s}}}" if re.fullmatch(r"[A-Za-z]{3,}\d*", s) else s for s in subs]
         return head, supers, subs
 
     def _print_Mul(self, expr: Any) -> str:
@@ -253,7 +253,7 @@ def to_latex(expr: Any) -> str:
     if expr is None:
         return ""
     if isinstance(expr, str):
-        return r"\text{" + latex_escape(expr) + "}"
+        return math_text(expr)
     return _LATEX.doprint(expr)
 
 
@@ -342,6 +342,30 @@ def latex_escape(text: str) -> str:
     return "".join(out) + ("$" if in_math else "")
 
 
+def math_text(text: str) -> str:
+    """Plain text inside a formula: runs of words as ``\\text{…}``, the Unicode mathematics
+    between them (Greek, operators, super/subscripts) as math, so no ``$`` is ever nested in
+    ``\\text{}`` (GitHub's and Jupyter's Markdown end the formula at such a ``$``)."""
+    out: list[str] = []
+    run: list[str] = []
+    i = 0
+    while i < len(text):
+        token, j = _math_token(text, i)
+        if token is None:
+            ch = text[i]
+            run.append(TEXT_SPECIALS.get(ch, ch if ord(ch) < 128 else "?"))
+            i += 1
+            continue
+        if run:
+            out.append(r"\text{" + "".join(run) + "}")
+            run = []
+        out.append(("{}" if token[0] in "^_" and not out else "") + token + (" " if token[-1].isalpha() else ""))
+        i = j
+    if run:
+        out.append(r"\text{" + "".join(run) + "}")
+    return "".join(out).rstrip() or r"\text{}"
+
+
 def number_text(x: float, digits: int = DIGITS) -> str:
     """A number with ``digits`` significant digits, no trailing zeros, no ``-0``."""
     if isinstance(x, bool):
@@ -405,7 +429,7 @@ def value_latex(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return r"\text{" + latex_escape(value) + "}"
+        return math_text(value)
     if isinstance(value, list):
         rows = value if value and isinstance(value[0], list) else [value]
         body = r" \\ ".join(" & ".join(value_latex(v) for v in row) for row in rows)
