@@ -11,6 +11,7 @@ forward pass and with torch autograd of an independently written loss (``derive.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any, Callable, Iterable
 
@@ -170,11 +171,41 @@ def draw_leaves(graph: Any, rng: np.random.Generator, decimals: int | None = 2,
     return out
 
 
+def chain_factors(formula: Any, env: dict[str, Any]) -> tuple[tuple[float, ...], ...] | None:
+    """The value of each factor of a chain-rule product, per term of a sum of products (None
+    unless the formula is such a product of scalars with at least two factors in some term)."""
+    from derive.notation import Chain, ChainSum
+    if not isinstance(formula, (Chain, ChainSum)):
+        return None
+    terms = formula.args if isinstance(formula, ChainSum) else (formula,)
+    out = []
+    for term in terms:
+        factors = term.args if isinstance(term, Chain) else (term,)
+        if len(factors) > 1 and factors[0] == -1:
+            factors = (sp.Mul(-1, factors[1], evaluate=False), *factors[2:])
+        numbers = tuple(_scalar_at(f, env) for f in factors)
+        if any(n is None for n in numbers):
+            return None
+        out.append(numbers)
+    return tuple(out) if any(len(t) > 1 for t in out) else None
+
+
+def _scalar_at(expr: Any, env: dict[str, Any]) -> float | None:
+    """A scalar factor's value at the program's numbers (None for a matrix or a missing name)."""
+    from derive.notation import plain
+    try:
+        subs = {s: env[s.name] for s in expr.free_symbols}
+        value = complex(plain(expr).xreplace({k: sp.Float(float(v)) for k, v in subs.items()}).evalf())
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return value.real if value.imag == 0 and math.isfinite(value.real) else None
+
+
 def evaluate(doc: Any, d: Any, values: dict[str, Any]) -> Any:
     """Fill a Derivation (built from GraphDerivation ``d``) with numbers: every step's value, every
     result's value and ``inputs`` (the leaves' values), by running ``d``'s steps as a Program."""
     env = Program(d.steps).run(values)
-    doc.steps = with_values(doc.steps, env)
+    doc.steps = [replace(s, factors=chain_factors(s.formula, env)) for s in with_values(doc.steps, env)]
     doc.results = results_with_values(doc.results, env, d.variables)
     doc.inputs = {k: rounded(v) for k, v in values.items()}
     return doc

@@ -12,6 +12,10 @@ from derive import steps as S
 from derive.printing.math import shape_latex, shape_text, to_latex, to_text, value_latex, value_text
 
 
+SYMBOLIC_ONLY = ("Symbolic only: no numbers were given, so no step has a value. Add --values (numbers drawn "
+                 "from a seed), --seed N or --given KEY=VALUE to evaluate every step.")
+
+
 class DocumentPrinter:
     """Turns a chainrule document (Derivation, Sheet, CheckReport, …) into a string."""
 
@@ -54,15 +58,34 @@ class DocumentPrinter:
         out = [line(cols), line(["-" * w for w in widths])] + [line(r) for r in rows]
         return (f"{table.title}\n" if table.title else "") + "\n".join(out)
 
-    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None) -> str:
+    TIMES = " × "
+
+    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None, factors: Any = None) -> str:
         parts = [self.math(x) for x in (lhs, formula) if x is not None and self.math(x) != ""]
+        if factors:
+            parts.append(self.product_numbers(factors))
         if value is not None and self.value(value) not in parts:
             parts.append(self.value(value))
         return " = ".join(parts) + (self.shape(shape) if shape else "")
 
+    def product_numbers(self, factors: tuple[tuple[float, ...], ...]) -> str:
+        """A chain product with its numbers: ``0.741365 × 0.186816 × 0.59327`` (terms of a sum
+        joined by + or −; a negative factor in brackets)."""
+        out = ""
+        for i, term in enumerate(factors):
+            lead, rest = term[0], term[1:]
+            sign = "-" if lead < 0 and i else ""
+            first = self.value(abs(lead) if sign else lead)
+            cells = [first] + [self.value(f) if f >= 0 else f"({self.value(f)})" for f in rest]
+            if lead < 0 and not sign and rest:
+                cells[0] = f"({cells[0]})"
+            text = self.TIMES.join(cells)
+            out += text if not i else (f" - {text}" if sign else f" + {text}")
+        return out
+
     def step(self, number: int, step: S.Step) -> str:
         head = f"{number}. [{step.id}] {step.title}"
-        body = self.equation(step.lhs, step.formula, step.value, step.shape)
+        body = self.equation(step.lhs, step.formula, step.value, step.shape, step.factors)
         lines = [head] + ([f"   {body}"] if body else []) + ([f"   because: {step.because}"] if step.because else [])
         return "\n".join(lines)
 
@@ -78,6 +101,8 @@ class DocumentPrinter:
             blocks += [self.heading("Conventions", 2), self.bullet(d.notes)]
         if d.inputs:
             blocks.append(self.para("Evaluated at: " + ", ".join(f"{k} = {self.value(v)}" for k, v in d.inputs.items())))
+        elif not any(s.value is not None for s in d.steps):
+            blocks.append(self.para(SYMBOLIC_ONLY))
         blocks += [self.heading("Steps", 2), self.steps(d.steps)]
         if d.results:
             rows = tuple((n, self.math(r.expr), self.value(r.value) if r.value is not None else "") for n, r in d.results.items())
@@ -209,6 +234,8 @@ class DocumentPrinter:
 
 class LatexMathPrinter(DocumentPrinter):
     """A document printer that writes formulas, values and shapes as LaTeX (the markdown and latex formats)."""
+
+    TIMES = r" \times "
 
     def math(self, expr: Any) -> str:
         return to_latex(expr)

@@ -14,12 +14,12 @@ class MarkdownPrinter(LatexMathPrinter):
     def heading(self, text: str, level: int = 1) -> str:
         return "#" * level + " " + text
 
-    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None) -> str:
-        body = super().equation(lhs, formula, value, shape)
+    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None, factors: Any = None) -> str:
+        body = super().equation(lhs, formula, value, shape, factors)
         return f"${body}$" if body else ""
 
     def step(self, number: int, step: S.Step) -> str:
-        body = self.equation(step.lhs, step.formula, step.value, step.shape)
+        body = self.equation(step.lhs, step.formula, step.value, step.shape, step.factors)
         text = f"{number}. **{step.title}** (`{step.id}`)" + (f": {body}" if body else "")
         return text + (f"  \n   *because* {step.because}" if step.because else "")
 
