@@ -31,8 +31,7 @@ except ImportError:  # pragma: no cover - older typer with click as a dependency
 app = typer.Typer(
     name="chainrule",
     help="Learn deep learning by deriving it: derivations, numeric checks, training and checked exercises.",
-    add_completion=False,
-    no_args_is_help=True,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -92,6 +91,12 @@ def given_on_command_line(ctx: typer.Context) -> dict[str, str]:
 
 
 # --- commands (each body: options in, one pillar call, result out) ---------------------------
+
+@app.callback(invoke_without_command=True)
+def start(ctx: typer.Context, version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False) -> None:
+    """The app's own options: --version, and a start-here panel when no command is given."""
+    if cl.start_here(version, ctx.invoked_subcommand is None):
+        raise typer.Exit()
 
 @app.command("topics")
 def topics_command(fmt: FormatOpt = None) -> None:

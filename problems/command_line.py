@@ -151,6 +151,38 @@ def show(doc: Any, fmt: Any) -> None:
         sys.stdout.write(out)
 
 
+START_HERE = (
+    ("chainrule derive mlp --set preset=mazur", "backprop on the textbook 2-2-2 net, δ notation, every number"),
+    ("chainrule practice backprop", "an exercise with its worked solution (check yours with chainrule check)"),
+    ("chainrule train xor", "train a small net and watch the loss fall"),
+)
+
+
+def start_here(version: bool, no_command: bool) -> bool:
+    """``chainrule --version`` prints the version; ``chainrule`` alone prints three commands to
+    try. True when one of them was printed (the run is then over, exit 0)."""
+    if version:
+        from importlib.metadata import PackageNotFoundError, version as installed
+        try:
+            number = installed("chainrule")
+        except PackageNotFoundError:  # run from a source tree that is not installed
+            number = "unknown (not installed)"
+        sys.stdout.write(f"chainrule {number}\n")
+        return True
+    if not no_command:
+        return False
+    width = max(len(c) for c, _ in START_HERE)
+    lines = [f"  {c.ljust(width)}   {what}" for c, what in START_HERE]
+    footer = "chainrule topics lists everything; chainrule COMMAND --help shows a command's options."
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.panel import Panel
+        Console(highlight=False).print(Panel("\n".join(lines) + "\n\n" + footer, title="Start here", expand=False))
+    else:
+        sys.stdout.write("Start here: three commands to try\n\n" + "\n".join(lines) + "\n\n" + footer + "\n")
+    return True
+
+
 def dot_graph(doc: Any, graph: str, topic: str) -> str:
     """``--graph dot``: the derivation's computational graph in Graphviz dot."""
     if graph != "dot":

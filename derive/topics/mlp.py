@@ -194,7 +194,8 @@ def leaf_values(graph: Graph, cfg: Config, given: dict[str, Any], seed: int) -> 
     known = [x.name for x in graph.leaves] + ["eta"]
     unknown = [k for k in given if k not in known]
     if unknown:
-        raise UserError(f"unknown name '{unknown[0]}' (this net's givens: {', '.join(known)})", "--given")
+        from derive.suggest import did_you_mean
+        raise UserError(f"unknown name '{unknown[0]}'{did_you_mean(unknown[0], known)} (this net's givens: {', '.join(known)})", "--given")
     values = draw_leaves(graph, np.random.default_rng(seed))
     values["eta"] = ETA
     preset = (MAZUR_MATRIX if cfg.matrix else MAZUR) if cfg.preset else {}
