@@ -125,16 +125,17 @@ def derive_command(
     form: Described.form = None,
     convention: Described.convention = None,
     which: Described.which = None,
-    graph: Annotated[Optional[str], typer.Option(help="Print the computational graph instead: dot.")] = None,
+    graph: Annotated[Optional[str], typer.Option(help="Print the computational graph instead: dot or mermaid; png or svg with --out (needs Graphviz).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="--graph png|svg: the image file to write.")] = None,
     set_: SetOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Derive TOPIC step by step: forward pass, local derivatives, chain-rule products, gradients."""
-    cl.exclusive(given_on_command_line(ctx), "graph", ["fmt"], " (the graph is printed in dot)")
+    cl.exclusive(given_on_command_line(ctx), "graph", ["fmt"], " (the graph is printed as a graph)")
     options = cl.options(locals(), TopicOptions.NAMES, set_)
     doc = derive.derive(topic, options, given=cl.given_values(given), seed=seed, values=values)
-    if graph is not None:
-        sys.stdout.write(cl.dot_graph(doc, graph, topic))
+    if graph is not None or out is not None:
+        sys.stdout.write(cl.graph_output(doc, graph, topic, out))
     else:
         cl.show(doc, fmt)
 

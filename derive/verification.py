@@ -171,23 +171,31 @@ def draw_leaves(graph: Any, rng: np.random.Generator, decimals: int | None = 2,
     return out
 
 
-def chain_factors(formula: Any, env: dict[str, Any]) -> tuple[tuple[float, ...], ...] | None:
-    """The value of each factor of a chain-rule product, per term of a sum of products (None
-    unless the formula is such a product of scalars with at least two factors in some term)."""
+def chain_factors(formula: Any, env: dict[str, Any]) -> tuple[tuple[Any, ...], ...] | None:
+    """The value of each factor of a chain-rule product, per term of a sum of products; a factor
+    that is itself such a sum is given as its terms (δ_h1 = (0.138499 × 0.4 − 0.0380982 × 0.5) ×
+    0.241301). None unless the formula is a product of scalars or a sum with numbers to show."""
     from derive.notation import Chain, ChainSum
     if not isinstance(formula, (Chain, ChainSum)):
         return None
-    terms = formula.args if isinstance(formula, ChainSum) else (formula,)
+    terms = _terms_at(formula, env)
+    if terms is None or (len(terms) == 1 and len(terms[0]) == 1):
+        return None
+    return terms
+
+
+def _terms_at(formula: Any, env: dict[str, Any]) -> tuple[tuple[Any, ...], ...] | None:
+    from derive.notation import Chain, ChainSum
     out = []
-    for term in terms:
+    for term in formula.args if isinstance(formula, ChainSum) else (formula,):
         factors = term.args if isinstance(term, Chain) else (term,)
         if len(factors) > 1 and factors[0] == -1:
             factors = (sp.Mul(-1, factors[1], evaluate=False), *factors[2:])
-        numbers = tuple(_scalar_at(f, env) for f in factors)
+        numbers = tuple(_terms_at(f, env) if isinstance(f, ChainSum) else _scalar_at(f, env) for f in factors)
         if any(n is None for n in numbers):
             return None
         out.append(numbers)
-    return tuple(out) if any(len(t) > 1 for t in out) else None
+    return tuple(out)
 
 
 def _scalar_at(expr: Any, env: dict[str, Any]) -> float | None:

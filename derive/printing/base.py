@@ -68,20 +68,23 @@ class DocumentPrinter:
             parts.append(self.value(value))
         return " = ".join(parts) + (self.shape(shape) if shape else "")
 
-    def product_numbers(self, factors: tuple[tuple[float, ...], ...]) -> str:
-        """A chain product with its numbers: ``0.741365 × 0.186816 × 0.59327`` (terms of a sum
-        joined by + or −; a negative factor in brackets)."""
+    def product_numbers(self, factors: tuple[tuple[Any, ...], ...]) -> str:
+        """A chain product with its numbers: ``0.741365 × 0.186816 × 0.59327``; terms of a sum
+        joined by + or −, a factor that is a sum in brackets, a negative factor in brackets."""
         out = ""
         for i, term in enumerate(factors):
-            lead, rest = term[0], term[1:]
-            sign = "-" if lead < 0 and i else ""
-            first = self.value(abs(lead) if sign else lead)
-            cells = [first] + [self.value(f) if f >= 0 else f"({self.value(f)})" for f in rest]
-            if lead < 0 and not sign and rest:
-                cells[0] = f"({cells[0]})"
+            negative = not isinstance(term[0], tuple) and term[0] < 0
+            sign = "-" if negative and i else ""
+            cells = [self._factor(abs(term[0]) if sign else term[0], bracket=len(term) > 1 or i > 0)]
+            cells += [self._factor(f, bracket=True) for f in term[1:]]
             text = self.TIMES.join(cells)
             out += text if not i else (f" - {text}" if sign else f" + {text}")
         return out
+
+    def _factor(self, f: Any, bracket: bool) -> str:
+        if isinstance(f, tuple):
+            return f"({self.product_numbers(f)})"
+        return f"({self.value(f)})" if f < 0 and bracket else self.value(f)
 
     def step(self, number: int, step: S.Step) -> str:
         head = f"{number}. [{step.id}] {step.title}"

@@ -20,7 +20,7 @@ def _step(step: S.Step) -> dict[str, Any]:
     if step.shape:
         out["shape"] = list(step.shape)
     if step.factors:
-        out["factors"] = [list(as_plain(t)) for t in step.factors]
+        out["factors"] = as_plain(step.factors)
     if step.because:
         out["because"] = step.because
     if step.depends_on:

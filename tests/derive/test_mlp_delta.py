@@ -79,13 +79,16 @@ def test_each_chain_product_shows_its_factors(mazur):
     out_o1 = steps["out_o1"].value
     # the factors are ∂E/∂out_o1 = out_o1 − t1, σ' = out_o1(1 − out_o1) and out_h1
     assert w5[0] == pytest.approx((out_o1 - MAZUR["t1"], out_o1 * (1 - out_o1), steps["out_h1"].value), rel=1e-6)
+    def total(terms):  # a sum of products; a factor may itself be such a sum
+        return sum(np.prod([total(f) if isinstance(f, tuple) else f for f in t]) for t in terms)
     for s in mazur.steps:
         if s.factors:
-            total = sum(np.prod(t) for t in s.factors)
-            assert total == pytest.approx(float(s.value), rel=1e-5, abs=1e-9), s.id
+            assert total(s.factors) == pytest.approx(float(s.value), rel=1e-5, abs=1e-9), s.id
     text = render(mazur, "text")
     assert "∂E_total/∂w5 = ∂E_total/∂out_o1·∂out_o1/∂net_o1·∂net_o1/∂w5 = 0.741365 × 0.186816 × 0.59327 = 0.082167" in text
     assert "δ_o1 = (out_o1 - t1)·out_o1·(1 - out_o1) = 0.741365 × 0.186816 = 0.138499" in text
+    assert "δ_h1 = (δ_o1·w5 + δ_o2·w7)·out_h1·(1 - out_h1) = (0.138499 × 0.4 - 0.0380982 × 0.5) × 0.241301 = 0.00877135" in text
+    assert "∂E_total/∂b1 = δ_h1 + δ_h2 = 0.00877135 + 0.00995425 = 0.0187256" in text
 
 
 def test_json_keeps_its_contract_and_adds_factors(mazur):
@@ -107,3 +110,14 @@ def test_values_are_shown_whenever_numbers_are_known_and_symbolic_only_is_said()
         assert out.returncode == 0, out.stderr
         assert "Symbolic only" not in out.stdout and "Evaluated at" in out.stdout
         assert " × " in out.stdout
+
+
+def test_readme_shows_the_real_delta_derivation():
+    """The README's δ-notation excerpt is the output of the command it names, line for line."""
+    from tests.conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Backpropagation in δ notation", 1)[1]
+    excerpt = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    out = run_cli("derive", "mlp", "--set", "preset=mazur", "--format", "text").stdout.splitlines()
+    assert len(excerpt) >= 10
+    assert all(line in out for line in excerpt), [line for line in excerpt if line not in out]
