@@ -63,3 +63,16 @@ def test_topic_and_type_names_ignore_case(args):
     lower = run_cli(*[a.lower() if a.isupper() else a for a in args], "--format", "json")
     assert upper.returncode == 0, upper.stderr
     assert upper.stdout == lower.stdout
+
+
+@pytest.mark.parametrize("words, cword, expected", [("chainrule der", "1", "derive"),
+                                                    ("chainrule derive --gr", "2", "--graph")])
+def test_completion_completes_commands_and_options(words, cword, expected):
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COMP_WORDS": words, "COMP_CWORD": cword,
+           "_CHAINRULE_COMPLETE": "complete_bash"}
+    out = subprocess.run([sys.executable, "-m", "cli"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert expected in out.stdout.split()
