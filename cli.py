@@ -19,7 +19,7 @@ import derive
 import numeric
 import problems
 from derive.errors import UserError
-from problems import command_line as cl
+from problems import command_line as cl, practice_command as practice_cli
 
 try:  # typer ≥ 0.29 vendors click
     from typer._click import exceptions as click
@@ -49,6 +49,8 @@ SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Topic/model 
 VariantOpt = Annotated[Optional[str], typer.Option(help="A variant of the type (see --list-steps), e.g. solve-weights.")]
 SolveWeightsOpt = Annotated[bool, typer.Option("--solve-weights", help="rbf-xor: the variant that solves for the output weights.")]
 DifficultyOpt = Annotated[Difficulty, typer.Option(help="easy, exam or hard.")]
+TriesOpt = Annotated[int, typer.Option("--tries", help="--interactive: answers per step before moving on (1 to 20).")]
+NoRecordOpt = Annotated[bool, typer.Option("--no-record", help="Do not record this attempt in the progress store.")]
 
 
 class TopicOptions:
@@ -126,18 +128,18 @@ def derive_command(
     convention: Described.convention = None,
     which: Described.which = None,
     graph: Annotated[Optional[str], typer.Option(help="Print the computational graph instead: dot or mermaid; png or svg with --out (needs Graphviz).")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="--graph png|svg: the image file to write.")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write it to a file, the format by extension: .md .tex .json .txt .html .pdf .apkg (with --graph: the graph's file).")] = None,
     set_: SetOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Derive TOPIC step by step: forward pass, local derivatives, chain-rule products, gradients."""
     cl.exclusive(given_on_command_line(ctx), "graph", ["fmt"], " (the graph is printed as a graph)")
-    options = cl.options(locals(), TopicOptions.NAMES, set_)
+    options, out = cl.options(locals(), TopicOptions.NAMES, set_), cl.document_file(out) if graph is None else out
     doc = derive.derive(topic, options, given=cl.given_values(given), seed=seed, values=values)
-    if graph is not None or out is not None:
+    if graph is not None:
         sys.stdout.write(cl.graph_output(doc, graph, topic, out))
     else:
-        cl.show(doc, fmt)
+        cl.show_or_write(doc, fmt, out)
 
 
 @app.command("verify")
@@ -146,6 +148,7 @@ def verify_command(
     backend: Annotated[Backend, typer.Option(help="Also compare with torch autograd: numpy (FD only when torch is absent) or torch.")] = Backend.numpy,
     seed: SeedOpt = None,
     points: Annotated[int, typer.Option(min=1, max=100, help="Random points per check.")] = 3,
+    torch: Annotated[Optional[bool], typer.Option("--torch/--no-torch", help="Cross-check with torch autograd (default: when torch is installed).")] = None,
     hidden: Bare.hidden = None,
     outputs: Bare.outputs = None,
     inputs: Bare.inputs = None,
@@ -164,7 +167,7 @@ def verify_command(
 ) -> int:
     """Check every derived gradient against finite differences (and torch autograd if installed)."""
     options = cl.options(locals(), TopicOptions.NAMES, set_)
-    result = derive.verify(topic, options, seed=seed, backend=backend.value, points=points)
+    result = derive.verify(topic, options, seed=seed, backend=backend.value, points=points, torch=torch)
     cl.show(result, fmt)
     return cl.EXIT_OK if result.passed else cl.EXIT_FAILED
 
@@ -203,37 +206,30 @@ def practice_command(
     ctx: typer.Context,
     topic: Annotated[Optional[str], typer.Argument(help="Problem type (see `chainrule topics`), or an exercise id TOPIC@SEED.")] = None,
     topics_: Annotated[Optional[str], typer.Option("--topics", help="Several types, comma-separated, mixed into one sheet.")] = None,
-    seed: SeedOpt = None,
-    count: Annotated[int, typer.Option(min=1, max=500, help="Number of exercises.")] = 1,
-    difficulty: DifficultyOpt = Difficulty.exam,
-    variant: VariantOpt = None,
-    solve_weights: SolveWeightsOpt = False,
-    no_solutions: Annotated[bool, typer.Option("--no-solutions", help="Exercises only, no answer key.")] = False,
-    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve it here, step by step, with hints.")] = False,
-    out: Annotated[Optional[Path], typer.Option(help="Write a sheet (.md, .tex, .json, .txt) or a TOML answer file (.toml).")] = None,
+    seed: SeedOpt = None, count: Annotated[int, typer.Option(min=1, max=500, help="Number of exercises.")] = 1,
+    difficulty: DifficultyOpt = Difficulty.exam, variant: VariantOpt = None, solve_weights: SolveWeightsOpt = False,
+    key: Annotated[bool, typer.Option("--key", help="Print the worked answer keys too (an --out sheet has them unless --no-solutions).")] = False,
+    no_solutions: Annotated[bool, typer.Option("--no-solutions", help="No answer key, not even in an --out sheet.")] = False,
+    key_out: Annotated[Optional[Path], typer.Option("--key-out", help="Write the answer key (with the exercises) to this second file.")] = None,
+    focus: Annotated[Optional[str], typer.Option(help="mistakes: exercises of the types/variants of your most frequent named mistakes.")] = None,
+    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve it here, step by step, with hints.")] = False, tries: TriesOpt = 3, no_record: NoRecordOpt = False,
+    out: Annotated[Optional[Path], typer.Option(help="Write a sheet, the format by extension: .md .tex .json .txt .html .pdf .apkg (Anki) .xml (Moodle), or an answer file (.toml).")] = None,
     list_steps: Annotated[bool, typer.Option("--list-steps", help="Show the type's step ids, givens, variants and mistakes.")] = False,
     fmt: FormatOpt = None,
 ) -> None:
-    """Generate randomized, reproducible exercises (ids TOPIC@SEED) with worked solutions."""
+    """Generate randomized, reproducible exercises (ids TOPIC@SEED); --key adds the worked solutions."""
     given = given_on_command_line(ctx)
-    cl.exclusive(given, "interactive", ["count", "out", "list_steps", "topics_", "no_solutions"], " (one exercise, solved here)")
-    cl.exclusive(given, "list_steps", ["count", "out", "no_solutions"], " (it shows the type's steps)")
-    if out is not None:
-        cl.sheet_file(out, count)
-    prompt = dict(ask=cl.ask, say=print) if interactive else {}
     doc = problems.practice(topic, topics=topics_, seed=seed, count=count, difficulty=difficulty.value if "difficulty" in given else None,
-                            variant=cl.variant(variant, solve_weights), solutions=not no_solutions, steps=list_steps, **prompt)
-    if out is not None:  # not with --list-steps or --interactive (refused above)
-        print(cl.save_sheet(doc, out))
-    else:
-        cl.show(doc, fmt)
+                            variant=cl.variant(variant, solve_weights), solutions=practice_cli.sheet_has_keys(given, out, key_out, count),
+                            steps=list_steps, tries=tries, record=not no_record, focus=focus, **practice_cli.prompt(interactive))
+    practice_cli.show(doc, out, key_out, fmt)
 
 
 @app.command("check")
 def check_command(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(help="Problem type, exercise id TOPIC@SEED, a .toml file, or 'diff'.")],
-    file: Annotated[Optional[Path], typer.Argument(help="A TOML file with [givens] and [answers].")] = None,
+    target: Annotated[str, typer.Argument(help="Problem type, exercise id TOPIC@SEED, a .toml file, 'diff' or 'derivation'.")],
+    file: Annotated[Optional[Path], typer.Argument(help="A TOML file with [givens] and [answers]; for derivation the derivation file (- for stdin).")] = None,
     seed: SeedOpt = None,
     difficulty: Annotated[Difficulty, typer.Option(help="Difficulty the exercise was generated with.")] = Difficulty.exam,
     variant: VariantOpt = None,
@@ -241,16 +237,23 @@ def check_command(
     given_items: Annotated[Optional[list[str]], typer.Option("--given", "-g", help="KEY=VALUE, repeatable (numbers, fractions, exp(-0.5), [[…],[…]]).")] = None,
     answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", help="STEP=VALUE, repeatable (for diff: the derivative).")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Enter the answers step by step.")] = False,
+    reveal: Annotated[bool, typer.Option("--reveal", help="Show the expected values of the steps left blank too.")] = False, tries: TriesOpt = 3, no_record: NoRecordOpt = False,
     f: Annotated[Optional[str], typer.Option("--f", "-f", help="check diff: the function, e.g. 'tanh(w*x+b)'.")] = None,
     wrt: Annotated[Optional[str], typer.Option(help="check diff: the variable to differentiate by (optional when the function has one).")] = None,
     fmt: FormatOpt = None,
 ) -> int | None:
     """Check a hand calculation step by step: correct, rounded, follow-through, incorrect, missing.
 
-    check diff exits 0 when the derivative is equivalent, 1 when it is not, 2 for bad input or
-    when it cannot be decided within the time limit.
+    Exits 0 when every answered step is correct, rounded or follow-through, 1 when any is
+    incorrect (as linters do), 2 for bad input. check diff exits 0 when the derivative is
+    equivalent, 1 when it is not, 2 for bad input or when it cannot be decided in time; check
+    derivation FILE (a hand derivation, docs/derivations/) likewise: 0 every line equivalent to
+    the one before, 1 a line is not.
     """
     given = given_on_command_line(ctx)
+    if target == "derivation":
+        cl.exclusive({**given, "target": "check derivation"}, "target", [k for k in given if k not in ("target", "file", "fmt")], " (it takes FILE and --format)")
+        return cl.show_verdict(derive.check_derivation(file), fmt, "check derivation")
     if target == "diff":
         cl.exclusive({**given, "target": "check diff"}, "target", [k for k in given if k not in ("target", *DIFF_OPTIONS)],
                      " (it takes --f, --wrt, --answer and --format)")
@@ -261,10 +264,25 @@ def check_command(
             sys.stderr.write(f"chainrule: error: check diff: undecided: {cl.one_line(report.method)}\n")
         return EXIT_STATUS[report.verdict]
     cl.exclusive({**given, "target": "TARGET"}, "target", ["f", "wrt"], f" '{target}' (--f and --wrt are for check diff)")
-    prompt = dict(ask=cl.ask, say=print) if interactive else {}
     report = problems.check(target, toml=file, seed=seed, difficulty=difficulty.value if "difficulty" in given else None,
-                            variant=cl.variant(variant, solve_weights), givens=cl.given_values(given_items), answers=cl.answer_values(answer), **prompt)
+                            variant=cl.variant(variant, solve_weights), givens=cl.given_values(given_items), answers=cl.answer_values(answer), reveal=reveal, tries=tries, record=not no_record, **practice_cli.prompt(interactive))
     cl.show(report, fmt)
+    return report.exit_status
+
+
+@app.command("progress")
+def progress_command(plot: Annotated[Optional[Path], typer.Option(help="Draw accuracy over time to this PNG.")] = None, export: Annotated[Optional[Path], typer.Option(help="Write the whole history to this JSON file.")] = None,
+                     import_: Annotated[Optional[Path], typer.Option("--import", help="Add the attempts of an exported JSON file (never twice).")] = None,
+                     fmt: FormatOpt = None) -> None:
+    """What the progress store says, per type: attempts, accuracy and trend, last seen, frequent mistakes."""
+    cl.show(problems.progress(plot, export, import_), fmt)
+
+
+@app.command("review")
+def review_command(count: Annotated[int, typer.Option(help="Exercises to review (1 to 50).")] = 3, topics: Annotated[Optional[str], typer.Option(help="Only these types, comma-separated.")] = None,
+                   interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve them here, step by step.")] = False, tries: TriesOpt = 3, no_record: NoRecordOpt = False, fmt: FormatOpt = None) -> None:
+    """The next exercises by spaced repetition (fsrs) over the steps you got wrong: due and weakest first."""
+    cl.show(problems.review(count, topics, tries=tries, record=not no_record, **practice_cli.prompt(interactive)), fmt)
 
 
 # --- entry point -----------------------------------------------------------------------------
@@ -278,9 +296,6 @@ def _invoke(argv: list[str] | None) -> int:
     """The app's exit status; click's own outcomes become a status, a UserError or an interrupt."""
     try:
         rv = typer.main.get_command(app).main(args=argv, prog_name="chainrule", standalone_mode=False)
-    except getattr(click, "NoArgsIsHelpError", ()) as exc:
-        sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx is not None else "")
-        return cl.EXIT_OK
     except click.UsageError as exc:
         raise UserError(exc.format_message(), exc.ctx.command_path if exc.ctx is not None else None) from None
     except typer.Abort:

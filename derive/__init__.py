@@ -21,8 +21,9 @@ def derive(topic: str, options: Mapping[str, Any] | None = None, /, *, given: Ma
     a ``seed`` or ``given`` values every step is also evaluated at numbers: the ``given`` ones,
     the rest drawn from ``seed`` (default 0).
     """
-    from derive.options import find, resolve
+    from derive.options import SEED_MAX, find, require_whole, resolve
     from derive.registry import get
+    require_whole(seed, 0, SEED_MAX, "--seed")
     module = find(get, topic, "TOPIC")
     opts = resolve(module, {**(options or {}), **named})
     if values or seed is not None or given:
@@ -31,13 +32,37 @@ def derive(topic: str, options: Mapping[str, Any] | None = None, /, *, given: Ma
 
 
 def verify(topic: str, options: Mapping[str, Any] | None = None, /, *, seed: int | None = 0, backend: str = "numpy",
-           points: int = 3, **named: Any) -> Any:
-    """Every derived gradient of ``topic`` against central finite differences (and torch autograd
-    when installed, required with ``backend="torch"``) at ``points`` random points drawn from
-    ``seed``: a ``derive.steps.Verification`` whose ``passed`` says whether all agree."""
-    from derive.options import find, require_backend, resolve
+           points: int = 3, torch: bool | None = None, **named: Any) -> Any:
+    """Every derived gradient of ``topic`` against central finite differences and torch autograd
+    at ``points`` random points drawn from ``seed``: a ``derive.steps.Verification`` whose
+    ``passed`` says whether all agree.
+
+    The torch cross-check runs when ``torch`` is True (torch required) or, by default (None), when
+    torch is installed; ``torch=False`` leaves it out (and torch unimported). ``backend="torch"``
+    requires torch and the cross-check.
+    """
+    from derive.numcheck import torch_cross_check
+    from derive.options import SEED_MAX, find, require_backend, require_torch_choice, require_whole, resolve
     from derive.registry import get
+    require_whole(seed, 0, SEED_MAX, "--seed")
+    require_whole(points, 1, 100, "--points")
     module = find(get, topic, "TOPIC")
     opts = resolve(module, {**(options or {}), **named})
     require_backend(backend)
-    return module.verify(opts, seed if seed is not None else 0, backend, points)
+    require_torch_choice(torch, backend)
+    with torch_cross_check(torch is not False):
+        result = module.verify(opts, seed if seed is not None else 0, backend, points)
+    if torch is False:
+        result.notes.append("torch cross-check left out (--no-torch): finite differences only")
+    return result
+
+
+def check_derivation(path: Any) -> Any:
+    """``chainrule check derivation FILE``: the hand derivation in ``path`` (``-`` for stdin)
+    checked line by line, a ``derive.steps.DerivationCheck`` (``exit_status``: 0 every line
+    equivalent, 1 a line is wrong, 2 a line undecided)."""
+    from derive.errors import UserError
+    if path is None:
+        raise UserError("needs the derivation file: check derivation FILE (- for standard input)", "check derivation")
+    from derive.derivation_check import check_derivation_file
+    return check_derivation_file(path)

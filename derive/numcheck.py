@@ -11,6 +11,10 @@ using rel_error(a, b) = max|a − b| / max(max|a|, max|b|, 1e-8) over all elemen
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from typing import Any, Callable
 
 import numpy as np
@@ -53,8 +57,23 @@ def rel_error(a: Any, b: Any, floor: float = 1e-8) -> float:
     return float(np.max(np.abs(a - b), initial=0.0) / scale)
 
 
+_TORCH_CROSS_CHECK: ContextVar[bool] = ContextVar("torch_cross_check", default=True)
+
+
+@contextmanager
+def torch_cross_check(enabled: bool) -> Iterator[None]:
+    """Within the block, :func:`torch_available` is False when ``enabled`` is (``verify --no-torch``)."""
+    token = _TORCH_CROSS_CHECK.set(enabled)
+    try:
+        yield
+    finally:
+        _TORCH_CROSS_CHECK.reset(token)
+
+
 def torch_available() -> bool:
-    """True when torch can be imported."""
+    """True when torch can be imported and the torch cross-check has not been switched off."""
+    if not _TORCH_CROSS_CHECK.get():
+        return False
     try:
         import torch  # noqa: F401
     except ImportError:

@@ -8,6 +8,7 @@ fault (``TOPIC``, ``--hidden``, ``--backend``), so the CLI prints them as they a
 from __future__ import annotations
 
 import importlib.util
+import numbers
 from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
@@ -43,9 +44,29 @@ def resolve(module: ModuleType, supplied: Mapping[str, Any]) -> dict[str, Any]:
     return opts
 
 
+def require_torch_choice(torch: bool | None, backend: str) -> None:
+    """``--torch`` needs torch installed; ``--no-torch`` cannot go with ``--backend torch``."""
+    if torch is True and importlib.util.find_spec("torch") is None:
+        raise UserError("torch is not installed (pip install 'chainrule[torch]'), so the cross-check cannot run", "--torch")
+    if torch is False and backend == "torch":
+        raise UserError("cannot be combined with --backend torch (which checks against torch)", "--no-torch")
+
+
 def require_backend(backend: str) -> None:
     """Accept ``numpy``, or ``torch`` when it is installed; a UserError naming ``--backend`` otherwise."""
     if backend not in BACKENDS:
         raise UserError(f"expected one of {', '.join(BACKENDS)}, got '{backend}'", "--backend")
     if backend == "torch" and importlib.util.find_spec("torch") is None:
         raise UserError("torch is not installed (pip install 'chainrule[torch]')", "--backend")
+
+
+SEED_MAX = 2**32 - 1
+
+
+def require_whole(value: Any, low: int, high: int, arg: str) -> None:
+    """A whole number from ``low`` to ``high`` (the bounds the CLI's option declares, so a Python
+    caller gets a UserError instead of a NumPy ValueError); None passes (not given)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
+        raise UserError(f"expected a whole number from {low} to {high}, got '{value}'", arg)

@@ -434,9 +434,11 @@ class _FormulaBuilder:
     meets a number like exp(exp(exp(exp(5)))), whose value it would try to compute.
     """
 
-    def __init__(self, tree: ast.Expression, source: _Source, allowed: set[str] | None, variables: set[str]):
+    def __init__(self, tree: ast.Expression, source: _Source, allowed: set[str] | None, variables: set[str],
+                 derivatives: dict[int, str] | None = None):
         import sympy as sp
         self.sp, self.source, self.allowed, self.funcs = sp, source, allowed, _sympy_functions()
+        self.derivatives = derivatives or {}  # id of a ``~`` node → the variable of the d/dNAME it stands for
         self.euler = allowed is None or "e" not in allowed
         self.constants = {"pi": math.pi, **({"e": math.e} if self.euler else {})}
         self.variables = variables  # names that may stand before brackets as a product: x(1-x)
@@ -447,7 +449,7 @@ class _FormulaBuilder:
             if isinstance(n, ast.Name):
                 if n.id not in self.constants and not (id(n) in callees and n.id in self.funcs):
                     self.varied.add(id(n))
-            elif any(id(c) in self.varied for c in ast.iter_child_nodes(n)):
+            elif id(n) in self.derivatives or any(id(c) in self.varied for c in ast.iter_child_nodes(n)):
                 self.varied.add(id(n))
 
     def note(self, text: str) -> None:
@@ -467,6 +469,10 @@ class _FormulaBuilder:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             e, d = self.node(node.operand, checked)
             return (-e if isinstance(node.op, ast.USub) else e), d
+        if isinstance(node, ast.UnaryOp) and id(node) in self.derivatives:
+            var = self.name(self.derivatives[id(node)])
+            e, d = self.node(node.operand, checked)
+            return self.sp.Derivative(e, var), d
         if isinstance(node, ast.Name):
             return self.name(node.id), (0.5 if node.id in self.constants else 0.0)
         if isinstance(node, ast.BinOp):
@@ -566,7 +572,35 @@ def _digits(value: float) -> float:
     return abs(math.log10(abs(value))) if value else 0.0
 
 
-def read_formula(text: str, symbols: Iterable[str] | None = None, variables: Iterable[str] = ()) -> Formula:
+DERIVATIVE_OPERATOR = re.compile(r"(?<![\w.])(?:d|∂)\s*/\s*(?:d|∂)\s*([^\W\d]\w*)")
+
+
+def _mark_derivatives(text: str) -> tuple[str, list[str]]:
+    """``text`` with each ``d/dNAME`` (or ``∂/∂NAME``) replaced by ``~``, and the NAMEs in order.
+
+    ``~`` is a prefix operator binding like unary minus, so ``d/dw sigmoid(u)*x`` reads as
+    (d/dw sigmoid(u))·x and ``d/dx x**2`` as d/dx (x²). A ``~`` typed by the user is refused.
+    """
+    if "~" in text:
+        raise ParseError("'~' is not allowed (a derivative is written d/dNAME expression)")
+    names = [m.group(1) for m in DERIVATIVE_OPERATOR.finditer(text)]
+    return DERIVATIVE_OPERATOR.sub(" ~", text), names
+
+
+def _derivative_nodes(tree: ast.Expression, names: list[str]) -> dict[int, str]:
+    """The ``~`` nodes of ``tree`` in the order they were written → the variable of each."""
+    marks = sorted((n for n in ast.walk(tree) if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Invert)),
+                   key=lambda n: (n.lineno, n.col_offset))
+    if len(marks) != len(names):  # cannot happen: every ~ came from one d/dNAME
+        raise ParseError("cannot read the derivative operators (write d/dNAME before the expression)")
+    for n, name in zip(marks, names):
+        if len(name) > NAME_RE_MAX:
+            raise ParseError(f"name {name[:20]!r} is not allowed")
+    return {id(n): name for n, name in zip(marks, names)}
+
+
+def read_formula(text: str, symbols: Iterable[str] | None = None, variables: Iterable[str] = (),
+                 derivatives: bool = False) -> Formula:
     """A SymPy expression from user text, with notes on how it was read.
 
     ``symbols``: the names allowed as variables (all identifiers when None). A variable written
@@ -574,8 +608,15 @@ def read_formula(text: str, symbols: Iterable[str] | None = None, variables: Ite
     or ``variables``, or used elsewhere in the text as a plain variable); ``^`` is read as
     ``**``. Each such reading is noted. Undefined values (``1/0``, ``log(0)``) are refused.
 
+    ``derivatives=True`` (``check derivation`` only) allows the operator ``d/dNAME`` (or
+    ``∂/∂NAME``) before one term: a bracket, a call, a name or a number, with its power. It
+    becomes an unevaluated ``sympy.Derivative`` (NAME must be an allowed variable); the
+    caller evaluates it (``doit``) under its own time bound.
+
     >>> read_formula("x(1-x)").notes
     ("'x(1-x)' read as x*(1-x)",)
+    >>> read_formula("d/dx x**2 * y", derivatives=True).expr
+    y*Derivative(x**2, x)
     """
     import sympy as sp
 
@@ -587,11 +628,21 @@ def read_formula(text: str, symbols: Iterable[str] | None = None, variables: Ite
     if isinstance(text, str) and "^" in source_text:
         source_text = source_text.replace("^", "**")  # on the text, so that it binds as tightly as **
         notes.append("'^' read as '**' (a power)")
-    tree = _tree(source_text)
+    names: list[str] = []
+    if derivatives and isinstance(source_text, str):
+        source_text, names = _mark_derivatives(source_text)
+        source_text = source_text.strip()
+    try:
+        tree = _tree(source_text)
+    except ParseError as exc:
+        if not names:
+            raise
+        raise ParseError(str(exc).replace(repr(_short(source_text)), repr(_short(text.strip())))) from None
+    marks = _derivative_nodes(tree, names) if derivatives else {}
     callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     plain = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in callees}
-    declared = set(variables) | (allowed if allowed is not None else plain)
-    builder = _FormulaBuilder(tree, _Source(source_text), allowed, declared)
+    declared = set(variables) | (allowed if allowed is not None else plain) | set(names)
+    builder = _FormulaBuilder(tree, _Source(source_text), allowed, declared, marks)
     builder.notes.extend(notes)
     try:
         expr = builder.node(tree.body)[0]

@@ -6,7 +6,7 @@ from functools import lru_cache
 from types import ModuleType
 
 import derive.topics as _topics
-from derive.discovery import discover, lookup
+from derive.discovery import discover, load
 
 
 @lru_cache(maxsize=1)
@@ -16,5 +16,5 @@ def all_topics() -> dict[str, ModuleType]:
 
 
 def get(name: str) -> ModuleType:
-    """The topic called ``name``; KeyError listing the known names otherwise."""
-    return lookup(all_topics(), name, "topic")
+    """The topic called ``name`` (only its module is imported); KeyError listing the known names otherwise."""
+    return load("derive.topics", name, "topic")

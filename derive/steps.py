@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from derive.document import Document
+from derive.table import Table
+
+__all__ = ["Table"]  # re-exported: a document holds tables (TrainReport.table, Catalogue.coverage)
+
 STATUSES = ("correct", "rounded", "follow-through", "incorrect", "missing")
 CREDITED = ("correct", "rounded", "follow-through")
 
@@ -54,17 +59,8 @@ class SymbolInfo:
     shape: tuple[Any, ...] = ()
 
 
-@dataclass(frozen=True)
-class Table:
-    """A plain table: a title, column names and rows of already-formatted cells."""
-
-    title: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
-
-
 @dataclass
-class Derivation:
+class Derivation(Document):
     """A derivation: ordered steps, the final results and a legend of symbols.
 
     ``notes`` state conventions once (layout, error definition); ``inputs`` holds the numbers
@@ -100,7 +96,7 @@ class Check:
 
 
 @dataclass
-class Verification:
+class Verification(Document):
     """A derivation together with the numerical checks of its results."""
 
     derivation: Derivation
@@ -115,7 +111,7 @@ class Verification:
 
 
 @dataclass
-class Exercise:
+class Exercise(Document):
     """One generated exercise: its givens, the problem statement and the worked steps."""
 
     topic: str
@@ -142,7 +138,7 @@ def exercise_id(topic: str, seed: int, difficulty: str = "exam", variant: str | 
 
 
 @dataclass
-class Sheet:
+class Sheet(Document):
     """A practice sheet: exercises and (unless hidden) an answer key."""
 
     title: str
@@ -163,7 +159,7 @@ class StepSpec:
 
 
 @dataclass
-class StepList:
+class StepList(Document):
     """The documented step ids of a problem type."""
 
     topic: str
@@ -178,7 +174,9 @@ class Mark:
 
     ``status`` is one of STATUSES; ``expected`` the exact value; ``given`` the student's value
     as read; ``diagnosis`` names a known mistake that reproduces the student's number;
-    ``elements`` holds per-element statuses for vectors and matrices (same nesting).
+    ``elements`` holds per-element statuses for vectors and matrices (same nesting);
+    ``revealed`` False: the expected value is not shown (a blank step, checked without
+    ``--reveal``), though it is kept here.
     """
 
     id: str
@@ -190,10 +188,11 @@ class Mark:
     message: str = ""
     elements: Any = None
     follow_through_value: Any = None
+    revealed: bool = True
 
 
 @dataclass
-class CheckReport:
+class CheckReport(Document):
     """A checked hand calculation: one mark per step, the first error and a score."""
 
     topic: str
@@ -213,9 +212,31 @@ class CheckReport:
         good = sum(m.status in CREDITED for m in self.marks)
         return {"correct": good, "total": len(self.marks)}
 
+    @property
+    def answered(self) -> int:
+        """How many steps were answered (not ``missing``)."""
+        return sum(m.status != "missing" for m in self.marks)
+
+    @property
+    def exit_status(self) -> int:
+        """``chainrule check``'s exit status: 1 when any answered step is incorrect, else 0."""
+        return int(self.first_error is not None)
+
 
 @dataclass
-class EquivalenceReport:
+class StudyReport:
+    """A study-loop report (``progress``, ``review``): paragraphs, tables and, for review, the
+    exercises to do next. ``data`` is its JSON form (the exercises are added to it)."""
+
+    title: str
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    sheet: Sheet | None = None
+
+
+@dataclass
+class EquivalenceReport(Document):
     """Outcome of comparing a student's derivative with the true one (``check diff``)."""
 
     function: str
@@ -231,7 +252,57 @@ class EquivalenceReport:
 
 
 @dataclass
-class TrainReport:
+class DerivationLine:
+    """One checked line of a hand derivation (``check derivation``).
+
+    ``status``: ``start`` (the chain's first line, nothing before it), ``equivalent``,
+    ``not-equivalent`` or ``undecided``; ``reason`` says how; ``slip`` is the catalogue's
+    kind of the named mistake and ``diagnosis`` its description; ``difference`` what the line
+    differs by from the line before.
+    """
+
+    line: int
+    text: str
+    status: str
+    reason: str
+    diagnosis: str | None = None
+    slip: str | None = None
+    difference: str | None = None
+    counterexample: dict[str, float] | None = None
+    at: str = ""
+
+
+@dataclass
+class DerivationCheck(Document):
+    """A hand derivation checked line by line: verdict, the first wrong line and every line."""
+
+    source: str
+    function: str | None
+    wrt: str | None
+    definitions: list[str]
+    start: Any
+    lines: list[DerivationLine]
+    verdict: str  # equivalent, not-equivalent, undecided
+    seconds_per_line: float = 0.0
+
+    @property
+    def first_wrong(self) -> int | None:
+        """File line number of the first line not equivalent to the one before, or None."""
+        return next((ln.line for ln in self.lines if ln.status == "not-equivalent"), None)
+
+    @property
+    def exit_status(self) -> int:
+        """0 every line equivalent, 1 a line is not, 2 a line undecided (and none wrong)."""
+        return {"equivalent": 0, "not-equivalent": 1}.get(self.verdict, 2)
+
+    @property
+    def undecided(self) -> str:
+        """'line N: why' of the first undecided line ('' when there is none)."""
+        return next((f"line {ln.line}: {ln.reason}" for ln in self.lines if ln.status == "undecided"), "")
+
+
+@dataclass
+class TrainReport(Document):
     """The outcome of a training run: final metrics, a table, the history and plots written."""
 
     model: str
@@ -247,7 +318,7 @@ class TrainReport:
 
 
 @dataclass
-class Catalogue:
+class Catalogue(Document):
     """What exists, per pillar: ``{pillar: [(name, summary), ...]}`` plus free-form extras."""
 
     sections: dict[str, list[tuple[str, str]]]

@@ -27,8 +27,9 @@ def train(model: str, options: Mapping[str, Any] | None = None, /, *, progress: 
     (PNG plots, ``.npz`` parameters).
     """
     from derive.errors import UserError
-    from derive.options import find, require_backend, resolve
+    from derive.options import SEED_MAX, find, require_backend, require_whole, resolve
     from numeric.registry import get
+    require_whole(seed, 0, SEED_MAX, "--seed")
     module = find(get, model, "MODEL")
     if device not in ("cpu", "cuda"):
         raise UserError(f"expected cpu or cuda, got '{device}'", "--device")

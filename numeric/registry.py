@@ -6,7 +6,7 @@ from functools import lru_cache
 from types import ModuleType
 
 import numeric.models as _models
-from derive.discovery import discover, lookup
+from derive.discovery import discover, load
 
 
 @lru_cache(maxsize=1)
@@ -16,5 +16,5 @@ def all_models() -> dict[str, ModuleType]:
 
 
 def get(name: str) -> ModuleType:
-    """The model called ``name``; KeyError listing the known names otherwise."""
-    return lookup(all_models(), name, "model")
+    """The model called ``name`` (only its module is imported); KeyError listing the known names otherwise."""
+    return load("numeric.models", name, "model")

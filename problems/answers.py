@@ -39,7 +39,24 @@ class Reading:
 def read(module: ModuleType, raw: dict[str, Any], steps: list[Step], rules: dict[str, StepRule]) -> Reading:
     """Read the raw answers to the solved ``steps`` (refusing any other step) and pick the carried values."""
     answers = read_answers(module, raw, [s.id for s in steps])
-    return Reading(answers, carried_values(module, answers, {s.id: s.value for s in steps}, rules))
+    exact = {s.id: s.value for s in steps}
+    answers = {k: as_shape_of(a, exact.get(k), rules[k].spec) if k in rules else a for k, a in answers.items()}
+    return Reading(answers, carried_values(module, answers, exact, rules))
+
+
+def as_shape_of(answer: Answer, expected: Any, spec: StepSpec) -> Answer:
+    """A one-element answer in the nesting of a one-element expected value: ``0.6`` for ``[0.6]``,
+    ``[0.44]`` for ``0.44`` (the same answer wherever the shape is not itself what is asked: a
+    step whose id names a shape keeps the answer as written)."""
+    if "shape" in spec.id or C.shape_of(answer.value) == C.shape_of(expected):
+        return answer
+    values, places = C.flatten(answer.value), C.flatten(answer.decimals)
+    if len(values) != 1 or len(C.flatten(expected)) != 1 or len(places) != 1:
+        return answer
+
+    def nest(template: Any, leaf: Any) -> Any:
+        return [nest(template[0], leaf)] if isinstance(template, list) else leaf
+    return Answer(nest(expected, values[0]), nest(expected, places[0]), answer.text)
 
 
 def carried_values(module: ModuleType, answers: dict[str, Answer], exact: dict[str, Any],
@@ -130,7 +147,7 @@ def _read_words(value: Any) -> Answer:
 
 def describe(module: ModuleType, step_id: str, answer: Answer) -> str:
     """How an answer was read, for interactive mode: ``[0.87, 1.1]`` or ``retain``."""
-    from derive.printing.math import value_text
+    from derive.printing.values import value_text
     spec = spec_for(module, step_id)
     if spec is not None and spec.kind == "choice":
         canon = canonical_words(module, answer.value)

@@ -2,7 +2,7 @@
 
 ``cli.py`` declares the commands (it alone imports typer) and hands the parsed options here:
 ``KEY=VALUE`` items (``--given``, ``--answer``, ``--set``), the output format (``--format``:
-rich on a terminal, text when piped), files by extension (``--out``). ``run`` is the error
+rich on a terminal, text when piped), files by extension (``--out``, ``problems.export``). ``run`` is the error
 boundary: a ``derive.errors.UserError`` becomes one line ``chainrule: error: ARG: message`` on
 stderr and exit status 2; an interrupt exits 130. Heavy modules are imported only when used.
 """
@@ -19,7 +19,6 @@ from derive.errors import UserError
 from derive.files import atomic_write
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-FILE_FORMATS = {".md": "markdown", ".tex": "latex", ".json": "json", ".txt": "text"}
 
 
 # --- options ---------------------------------------------------------------------------------
@@ -152,6 +151,15 @@ def show(doc: Any, fmt: Any) -> None:
         sys.stdout.write(out)
 
 
+def show_verdict(report: Any, fmt: Any, command: str) -> int:
+    """Show a verdict report (``check derivation``) and return its ``exit_status``; an undecided
+    one (2) also gets its one-line reason on stderr."""
+    show(report, fmt)
+    if report.exit_status == EXIT_USAGE:
+        sys.stderr.write(f"chainrule: error: {command}: undecided: {one_line(report.undecided)}\n")
+    return report.exit_status
+
+
 START_HERE = (
     ("chainrule derive mlp --set preset=mazur", "backprop on the textbook 2-2-2 net, δ notation, every number"),
     ("chainrule practice backprop", "an exercise with its worked solution (check yours with chainrule check)"),
@@ -187,12 +195,10 @@ def start_here(version: bool, no_command: bool) -> bool:
 GRAPH_FORMATS = ("dot", "mermaid", "png", "svg")
 
 
-def graph_output(doc: Any, graph: str | None, topic: str, out: Path | None) -> str:
+def graph_output(doc: Any, graph: str, topic: str, out: Path | None) -> str:
     """``--graph dot|mermaid`` (printed, or written to ``--out``) and ``--graph png|svg --out FILE``
     (drawn by Graphviz's ``dot``; exit 2 naming --graph when it is not installed). Returns what
     to print: the graph's text, or the line saying which file was written."""
-    if graph is None:
-        raise UserError("--out is for --graph png|svg (or dot, mermaid); give --graph", "--out")
     if graph not in GRAPH_FORMATS:
         raise UserError(f"expected one of {', '.join(GRAPH_FORMATS)}, got '{graph}'", "--graph")
     if doc.graph is None:
@@ -222,38 +228,60 @@ def graphviz_image(dot: str, image: str) -> bytes:
     return run.stdout
 
 
-def sheet_file(path: Path, count: int = 1) -> Path:
-    """``--out`` checked before any work: a ``.md``, ``.tex``, ``.json``, ``.txt`` or (one
-    exercise) ``.toml`` name in a writable folder, not a directory, FIFO or device."""
-    from derive.files import check_writable
+def sheet_file(path: Path, count: int = 1, arg: str = "--out") -> Path:
+    """A sheet's file (``--out``, ``--key-out``) checked before any work: an extension of
+    ``problems.export.extensions`` or (one exercise) ``.toml``, the package its writer needs,
+    in a writable folder, not a directory, FIFO or device."""
+    from problems import export
     suffix = path.suffix.lower()
-    if suffix not in FILE_FORMATS and suffix != ".toml":
-        raise UserError(f"'{path}': expected a .md, .tex, .json, .txt or .toml file name", "--out")
+    if suffix != ".toml" and suffix not in export.extensions(sheet=True):
+        raise UserError(f"'{path}': {export.expected(True, ('.toml',))}", arg)
     if suffix == ".toml" and count != 1:
-        raise UserError("a .toml answer file holds one exercise; drop --count or write .md/.tex", "--out")
-    return check_writable(path, "--out")
+        raise UserError("a .toml answer file holds one exercise; drop --count or write .md/.tex", arg)
+    return _writable(path, None if suffix == ".toml" else export.file_format(path, sheet=True), arg)
+
+
+def document_file(path: Path | None) -> Path | None:
+    """``--out`` of ``derive`` checked before any work (as :func:`sheet_file`, no ``.xml``/``.toml``)."""
+    if path is None:
+        return None
+    from problems import export
+    return _writable(path, export.file_format(path, sheet=False))
+
+
+def _writable(path: Path, fmt: str | None, arg: str = "--out") -> Path:
+    from derive.files import check_writable
+    from problems import export
+    if fmt is not None:
+        export.require_package(fmt, arg)
+    return check_writable(path, arg)
 
 
 def write(doc: Any, path: Path) -> str:
     """Write ``doc`` to ``path`` in the format its extension names (atomically: a temporary file
     beside it, renamed); returns the format."""
-    from derive.printing import render
-    fmt = FILE_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise UserError(f"'{path}': expected a .md, .tex, .json or .txt file name", "--out")
-    _write_text(path, render(doc, fmt))
-    return fmt
+    from problems import export
+    return export.save(doc, path)
+
+
+def show_or_write(doc: Any, fmt: Any, out: Path | None) -> None:
+    """``doc`` shown in ``fmt`` on stdout, or with ``--out`` written to that file (one line says so)."""
+    if out is None:
+        show(doc, fmt)
+    else:
+        print(f"wrote {type(doc).__name__.lower()} to {out} ({write(doc, out)})")
 
 
 def save_sheet(sheet: Any, path: Path) -> str:
     """Write a sheet (by extension) or, to ``.toml``, one exercise's answer file; returns the
-    line that says what was written."""
+    line that says what was written (Anki and Moodle always carry the key: their answers)."""
     if path.suffix.lower() == ".toml":
         _write_text(path, _answer_file(sheet))
         kind = "toml"
     else:
         kind = write(sheet, path)
-    key = "an answer key" if sheet.show_solutions and kind != "toml" else "no answer key"
+    keyed = (sheet.show_solutions and kind != "toml") or kind in ("anki", "moodle")
+    key = "an answer key" if keyed else "no answer key"
     return f"wrote {len(sheet.exercises)} exercise(s) with {key} to {path} ({kind})"
 
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from types import ModuleType
 
 import problems.types as _types
-from derive.discovery import discover, lookup
+from derive.discovery import discover, load
 
 
 @lru_cache(maxsize=1)
@@ -21,4 +21,4 @@ def all_types() -> dict[str, ModuleType]:
 
 def get(name: str) -> ModuleType:
     """The type called ``name``; KeyError listing the known names otherwise."""
-    return lookup(all_types(), name, "problem type")
+    return load("problems.types", name, "problem type")

@@ -25,9 +25,9 @@ SECTIONS = {
 
 def coverage() -> Table:
     """Each SYLLABUS section with the problem types that cover it (empty when none does)."""
-    from problems.registry import all_types
+    from derive.discovery import index
     rows = []
     for sec, title in SECTIONS.items():
-        names = [n for n, m in all_types().items() if sec in getattr(m, "SECTIONS", ())]
+        names = [n for n, e in index("problems.types").items() if sec in e.sections]
         rows.append((f"§{sec}", title, ", ".join(names) or "—"))
     return Table("SYLLABUS coverage by problem types", ("section", "title", "problem types"), tuple(rows))

@@ -19,6 +19,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import traceback
 import warnings
 from pathlib import Path
@@ -34,8 +35,20 @@ sys.path.insert(0, str(ROOT))
 # kernel (measured: the batchnorm cross-checks took 16 s with 2 torch threads, 0.6 s with 1).
 # The course's training loops already limit themselves to one thread; an explicit setting wins.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("CHAINRULE_CACHE", "off")  # the proofs run in every test; tests/derive/test_cache.py turns it on
 
-CLI_ENV = {"PYTHONPATH": str(ROOT), "COLUMNS": "200", "PYTHONHASHSEED": "0"}
+CLI_ENV = {"PYTHONPATH": str(ROOT), "COLUMNS": "200", "PYTHONHASHSEED": "0", "CHAINRULE_CACHE": "off"}
+
+# No test writes to the user's real progress store: the whole run (and every process it starts)
+# records into a scratch folder, and each test into its own (the autouse fixture below).
+os.environ["CHAINRULE_HOME"] = tempfile.mkdtemp(prefix="chainrule-test-home-")
+os.environ.pop("CHAINRULE_NOW", None)
+
+
+@pytest.fixture(autouse=True)
+def _scratch_progress_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test records attempts into a progress store of its own (``CHAINRULE_HOME``)."""
+    monkeypatch.setenv("CHAINRULE_HOME", str(tmp_path_factory.mktemp("home")))
 ALWAYS_SUBPROCESS = os.environ.get("CHAINRULE_TEST_SUBPROCESS", "") not in ("", "0")
 
 
@@ -179,3 +192,37 @@ def has_torch() -> bool:
     except ImportError:
         return False
     return True
+
+
+# --- torch: say whether its cross-checks ran ----------------------------------------------------
+
+def _torch_installed() -> bool:
+    """True when torch can be found (without importing it: the header comes before any test)."""
+    import importlib.util
+    if "torch" in sys.modules:
+        return sys.modules["torch"] is not None
+    try:
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def pytest_report_header(config):
+    """One header line on torch: its cross-checks run, or are skipped (counted at the end)."""
+    if _torch_installed():
+        return "torch: installed, the torch cross-checks run"
+    return "torch: not installed, the torch cross-checks are skipped (counted at the end of the run)"
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    return str(longrepr[2]) if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+
+
+@pytest.hookimpl(trylast=True)  # after the durations table, just above the final counts
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """``torch cross-checks skipped: N`` whenever torch is absent or a test skipped for want of it,
+    so a run without torch cannot pass for a full one (shown with -q too)."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "torch" in _skip_reason(r).lower()]
+    if skipped or not _torch_installed():
+        terminalreporter.write_line(f"torch cross-checks skipped: {len(skipped)}")

@@ -36,7 +36,7 @@ def test_every_command_has_help(command):
     (["practice", "som", "--count", "x"], "--count"),
     (["practice", "som", "--format", "pdf"], "--format"),
     (["practice", "som", "--difficulty", "insane"], "--difficulty"),
-    (["practice", "som", "--out", "sheet.pdf"], "--out"),
+    (["practice", "som", "--out", "sheet.docx"], "--out"),
     (["check", "som", "--given", "weights"], "--given"),
     (["check", "som", "--seed", "1", "--answer", "d9.1=3"], "d9.1"),
     (["check", "som", "--seed", "1", "--answer", "d2.1=__import__('os')"], "d2.1"),

@@ -2,8 +2,8 @@
 
 The graph is read from the source with ``ast`` (nothing is imported): every ``import`` and
 ``from … import`` anywhere in a module, at module level or inside a function (a lazy import back
-into a module that imports you is still a circle), relative imports resolved against the module's
-package, and ``from pkg import name`` pointing at the submodule ``pkg.name`` when there is one.
+into a module that imports you is still a circle), but not under ``if TYPE_CHECKING:`` (never
+run); relative imports resolved against the module's package, and ``from pkg import name`` pointing at the submodule ``pkg.name`` when there is one.
 Importing ``a.b.c`` is an edge to ``a.b.c`` only, not to the packages ``a`` and ``a.b`` above it.
 Imports by computed name (``importlib.import_module(f"…")`` in the registries) are not seen.
 """
@@ -53,7 +53,7 @@ def import_graph(root: Path, packages: tuple[str, ...] = PACKAGES) -> dict[str, 
     for module, path in files.items():
         package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
         edges: dict[str, int] = {}
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        for node in _runtime_nodes(ast.parse(path.read_text(), str(path))):
             targets: list[str | None] = []
             if isinstance(node, ast.Import):
                 targets = [known(alias.name) for alias in node.names]
@@ -71,6 +71,21 @@ def import_graph(root: Path, packages: tuple[str, ...] = PACKAGES) -> dict[str, 
                     edges[target] = node.lineno
         graph[module] = edges
     return graph
+
+
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node of ``tree`` except the bodies of ``if TYPE_CHECKING:`` (imports for annotations
+    only, which never run: the printers name the documents they print there)."""
+    out: list[ast.AST] = []
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            todo.extend(node.orelse)
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return out
 
 
 def _reachable(graph: dict[str, dict[str, int]], start: str) -> set[str]:
@@ -152,3 +167,15 @@ def test_the_graph_sees_lazy_relative_and_submodule_imports(tmp_path):
     assert g["pkg.inner.c"] == {"pkg.a": 1, "pkg.d": 2} and g["tool"] == {"pkg.d": 1}
     assert cycles(g) == [frozenset({"pkg.a", "pkg.inner.b", "pkg.inner.c", "pkg.d"})]
     assert cycle_path(g, cycles(g)[0]) == "pkg.a:2 → pkg.inner.b:1 → pkg.inner.c:1 → pkg.a"
+
+
+def test_imports_for_annotations_only_are_not_edges(tmp_path):
+    """An import under ``if TYPE_CHECKING:`` never runs, so it closes no circle; one beside it does."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("def f():\n    from pkg import b\n    return b\n")
+    (pkg / "b.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import a\nelse:\n    import pkg.c\n")
+    (pkg / "c.py").write_text("")
+    g = import_graph(tmp_path, ("pkg",))
+    assert g["pkg.b"] == {"pkg.c": 5} and cycles(g) == []

@@ -315,6 +315,18 @@ def _numeric_proof(claim: Claim) -> Proof:
     return Proof(gap <= tol, f"{what}, max relative gap {gap:.1e}", gap)
 
 
+def claim_key(claim: Claim) -> str:
+    """The claim written out exactly (SymPy's ``srepr`` of every part): the proof cache's key."""
+    parts = (claim.left, claim.right, claim.method, claim.domain, claim.assume, claim.functions, claim.points)
+    return "|".join(sp.srepr(p) if isinstance(p, sp.Basic) else repr(_srepr_all(p)) for p in parts)
+
+
+def _srepr_all(value: Any) -> Any:
+    if isinstance(value, (tuple, list)):
+        return tuple(_srepr_all(v) for v in value)
+    return sp.srepr(value) if isinstance(value, sp.Basic) else repr(value)
+
+
 def prove(claim: Claim, seconds: float = 20.0) -> Proof:
     """Prove ``claim`` by its method; a failed proof is a bug in the script that made it."""
     if claim.method == "definition":

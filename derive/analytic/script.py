@@ -23,7 +23,7 @@ import sympy as sp
 
 from sympy.core.function import AppliedUndef
 
-from derive.analytic.proof import Claim, Proof, assumed, concrete, evaluate, needs_quadrature, prove
+from derive.analytic.proof import Claim, Proof, assumed, claim_key, concrete, evaluate, needs_quadrature, prove
 from derive.scalar_functions import as_expr
 from derive.steps import Derivation, Result, Step, SymbolInfo
 
@@ -138,10 +138,13 @@ class Script:
         ``full=False`` (what ``derive`` runs) trusts ``computed`` steps, which are equal by
         construction, and leaves quadrature-based checks to ``verify`` and the tests.
         """
+        from derive import cache
         out = {}
         for c in self.claims:
-            if full or (c.method != "computed" and not needs_quadrature(c)):
+            if full:
                 out[c.step] = prove(c)
+            elif c.method != "computed" and not needs_quadrature(c):
+                out[c.step] = Proof(*cache.remembered(claim_key(c), lambda c=c: _outcome(prove(c))))
             elif c.method == "computed":
                 out[c.step] = Proof(True, "computed by SymPy", deferred=True)
             else:
@@ -152,6 +155,8 @@ class Script:
                    values: dict[Any, Any] | None = None, inputs: dict[str, Any] | None = None) -> Derivation:
         """Prove the claims and build the Derivation (steps evaluated at ``values`` when given)."""
         proofs = self.prove_all(full=False)
+        from derive import cache
+        cache.save()
         bad = [k for k, p in proofs.items() if not p.ok]
         if bad:
             raise AssertionError(f"{topic}: steps not proved: {', '.join(bad)} ({proofs[bad[0]].how})")
@@ -184,3 +189,8 @@ def _value(expr: Any, values: dict[Any, Any] | None, functions: tuple[tuple[Any,
         return None
     v = evaluate(expr, values)
     return float(v.real) if v == v else None
+
+
+def _outcome(proof: Proof) -> tuple[bool, str, float]:
+    """What the proof cache records of a proof: whether it held, how, and the error seen."""
+    return proof.ok, proof.how, float(proof.error)

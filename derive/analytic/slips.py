@@ -43,30 +43,56 @@ def _pieces(f: Any, var: Any, node: Any) -> tuple[Any, Any]:
     return sp.diff(ft, var).subs(t, node), sp.diff(ft, t).subs(t, node)
 
 
-def candidates(f: Any, var: Any) -> list[tuple[str, Any]]:
-    """(description, wrong derivative) for every known slip that applies to f and var."""
+def named_candidates(f: Any, var: Any) -> list[tuple[str, str, Any]]:
+    """(kind, description, wrong derivative) for every known slip that applies to f and var.
+
+    Kinds: ``sign``, ``chain-factor`` (inner derivative dropped), ``function-for-derivative``
+    (σ instead of σ′), ``tanh-prime`` (1 − tanh for 1 − tanh²), ``derivative-form`` (σ(1 + σ)),
+    ``half`` (the ½ of ½(t − o)² ignored), ``factor-2`` and ``wrong-variable``.
+    """
     true = sp.diff(f, var)
-    out: list[tuple[str, Any]] = []
+    out: list[tuple[str, str, Any]] = []
     for node, u, func, name in _applications(f, var):
         a, b = _pieces(f, var, node)
         t = sp.Dummy("t")
         fprime = sp.diff(func(t), t).subs(t, u)
         du = sp.diff(u, var)
         if du == -1:
-            out.append((f"sign error: the inner derivative ∂({u})/∂{var} = −1 was dropped", a + b * fprime))
+            out.append(("sign", f"sign error: the inner derivative ∂({u})/∂{var} = −1 was dropped", a + b * fprime))
         elif du != 1:
-            out.append((f"missing the inner derivative (chain factor) ∂({u})/∂{var} = {du}", a + b * fprime))
+            out.append(("chain-factor", f"missing the inner derivative (chain factor) ∂({u})/∂{var} = {du}", a + b * fprime))
         if func in (sigmoid, sp.tanh, relu, softplus):
-            out.append((f"used {name}({u}) instead of its derivative {name}′({u})", a + b * func(u) * du))
+            out.append(("function-for-derivative", f"used {name}({u}) instead of its derivative {name}′({u})", a + b * func(u) * du))
         if func is sp.tanh:
-            out.append(("wrote tanh′ = 1 − tanh instead of 1 − tanh²", a + b * (1 - sp.tanh(u)) * du))
+            out.append(("tanh-prime", "wrote tanh′ = 1 − tanh instead of 1 − tanh²", a + b * (1 - sp.tanh(u)) * du))
         if func is sigmoid:
-            out.append(("wrote σ′ = σ(1 + σ) or similar instead of σ(1 − σ)", a + b * sigmoid(u) * (1 + sigmoid(u)) * du))
-    out.append(("sign error (the negative of the derivative)", -true))
-    out.append(("twice the derivative (e.g. the ½ of E = ½(t − o)² ignored)", 2 * true))
-    out.append(("half the derivative (e.g. the 2 from differentiating a square dropped)", true / 2))
+            out.append(("derivative-form", "wrote σ′ = σ(1 + σ) or similar instead of σ(1 − σ)", a + b * sigmoid(u) * (1 + sigmoid(u)) * du))
+    out.append(("sign", "sign error (the negative of the derivative)", -true))
+    out.append(("half", "twice the derivative (e.g. the ½ of E = ½(t − o)² ignored)", 2 * true))
+    out.append(("factor-2", "half the derivative (e.g. the 2 from differentiating a square dropped)", true / 2))
     for other in sorted(f.free_symbols - {var}, key=lambda s: s.name):
-        out.append((f"differentiated with respect to {other} instead of {var}", sp.diff(f, other)))
+        out.append(("wrong-variable", f"differentiated with respect to {other} instead of {var}", sp.diff(f, other)))
+    return out[:MAX_CANDIDATES]
+
+
+def candidates(f: Any, var: Any) -> list[tuple[str, Any]]:
+    """(description, wrong derivative) for every known slip that applies to f and var."""
+    return [(text, wrong) for _, text, wrong in named_candidates(f, var)]
+
+
+def power_candidates(f: Any, var: Any) -> list[tuple[str, str, Any]]:
+    """(``wrong-power``, description, wrong derivative) for each power uⁿ in f: the exponent kept
+    (n·uⁿ·u′) or lowered twice (n·uⁿ⁻²·u′) instead of n·uⁿ⁻¹·u′."""
+    out: list[tuple[str, str, Any]] = []
+    for node in sp.preorder_traversal(f):
+        if isinstance(node, sp.Pow) and node.exp.is_number and node.exp not in (0, 1) and node.base.has(var):
+            a, b = _pieces(f, var, node)
+            u, n = node.base, node.exp
+            du = sp.diff(u, var)
+            out.append(("wrong-power", f"wrong power: d/d{var} ({u})^{n} written with ({u})^{n} instead of ({u})^{n - 1}",
+                        a + b * n * u ** n * du))
+            out.append(("wrong-power", f"wrong power: d/d{var} ({u})^{n} written with ({u})^{n - 2} instead of ({u})^{n - 1}",
+                        a + b * n * u ** (n - 2) * du))
     return out[:MAX_CANDIDATES]
 
 

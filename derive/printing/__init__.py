@@ -1,6 +1,8 @@
 """Printers: one per output format. ``render(doc, fmt)`` is the only entry point pillars need.
 
-Formats: ``rich`` (terminal renderable), ``text``, ``markdown``, ``latex``, ``json`` (strings).
+Formats: ``rich`` (terminal renderable), ``text``, ``markdown``, ``latex``, ``json`` (strings);
+for files and notebooks also ``html`` (a page with MathML), ``html-fragment`` (the same as a
+``<div>``, for Jupyter) and ``typst`` (the source the PDF is compiled from).
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 FORMATS = ("rich", "text", "markdown", "latex", "json")
+FILE_ONLY_FORMATS = ("html", "html-fragment", "typst")
 
 
 def render(doc: Any, fmt: str) -> Any:
@@ -27,4 +30,10 @@ def render(doc: Any, fmt: str) -> Any:
     if fmt == "json":
         from derive.printing.json import JsonPrinter
         return JsonPrinter().doprint(doc)
-    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt in ("html", "html-fragment"):
+        from derive.printing.html import HtmlPrinter
+        return HtmlPrinter(fragment=fmt == "html-fragment").doprint(doc)
+    if fmt == "typst":
+        from derive.printing.typst import TypstPrinter
+        return TypstPrinter().doprint(doc)
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS + FILE_ONLY_FORMATS)}")

@@ -6,10 +6,15 @@ formula, a value and a table are written. Dispatch is by class name, as SymPy's 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from derive import steps as S
-from derive.printing.math import shape_latex, shape_text, to_latex, to_text, value_latex, value_text
+from derive.printing.formulas import formula_latex as to_latex
+from derive.printing.formulas import formula_text as to_text
+from derive.printing.values import shape_latex, shape_text, value_latex, value_text
+from derive.table import Table
+
+if TYPE_CHECKING:  # annotations only: printers dispatch on the class name, so documents may import printers
+    from derive import steps as S
 
 
 SYMBOLIC_ONLY = ("Symbolic only: no numbers were given, so no step has a value. Add --values (numbers drawn "
@@ -109,16 +114,16 @@ class DocumentPrinter:
         blocks += [self.heading("Steps", 2), self.steps(d.steps)]
         if d.results:
             rows = tuple((n, self.math(r.expr), self.value(r.value) if r.value is not None else "") for n, r in d.results.items())
-            blocks += [self.heading("Results", 2), self.table(S.Table("", ("result", "expression", "value"), rows))]
+            blocks += [self.heading("Results", 2), self.table(Table("", ("result", "expression", "value"), rows))]
         if d.symbols:
             rows = tuple((n, s.meaning, shape_text(s.shape) or "scalar") for n, s in d.symbols.items())
-            blocks += [self.heading("Symbols", 2), self.table(S.Table("", ("symbol", "meaning", "shape"), rows))]
+            blocks += [self.heading("Symbols", 2), self.table(Table("", ("symbol", "meaning", "shape"), rows))]
         return blocks
 
     def _print_Verification(self, v: S.Verification) -> list[str]:
         d = v.derivation
         rows = tuple((c.parameter, c.method, f"{c.max_rel_error:.2e}", f"{c.tolerance:.0e}", c.points, "ok" if c.passed else "FAIL") for c in v.checks)
-        table = S.Table("", ("parameter", "method", "max rel error", "tolerance", "points", "result"), rows)
+        table = Table("", ("parameter", "method", "max rel error", "tolerance", "points", "result"), rows)
         verdict = "All checks passed." if v.passed else "Some checks FAILED."
         return [self.heading(f"Verification: {d.topic}"), self.para(f"Metric: {v.metric}"),
                 self.bullet(v.notes) if v.notes else "", self.table(table), self.para(verdict)]
@@ -144,7 +149,7 @@ class DocumentPrinter:
 
     def _print_StepList(self, sl: S.StepList) -> list[str]:
         rows = tuple((s.id, s.title, s.kind, "" if s.min_decimals is None else s.min_decimals, s.hint) for s in sl.specs)
-        blocks = [self.heading(f"Step ids of {sl.topic}"), self.table(S.Table("", ("id", "title", "kind", "min decimals", "formula"), rows))]
+        blocks = [self.heading(f"Step ids of {sl.topic}"), self.table(Table("", ("id", "title", "kind", "min decimals", "formula"), rows))]
         if sl.givens:
             blocks += [self.heading("Givens", 2), self.bullet([f"{k}: {v}" for k, v in sl.givens.items()])]
         if sl.mistakes:
@@ -152,7 +157,7 @@ class DocumentPrinter:
         return blocks
 
     def _print_CheckReport(self, r: S.CheckReport) -> list[str]:
-        rows = tuple((m.id, m.status, self.given_cell(m), self.value(m.expected),
+        rows = tuple((m.id, m.status, self.given_cell(m), self.value(m.expected) if m.revealed else "(hidden)",
                       " — ".join(x for x in (m.diagnosis, m.message) if x)) for m in r.marks)
         head = f"Check: {r.topic}" + (f" ({r.exercise_id})" if r.exercise_id else "")
         first = r.first_error
@@ -161,8 +166,10 @@ class DocumentPrinter:
         blocks = [self.heading(head)]
         if r.conventions:
             blocks.append(self.bullet(r.conventions))
-        blocks += [self.table(S.Table("", ("step", "status", "yours", "expected", "note"), rows)),
-                   self.para(f"{summary} Score: {score['correct']}/{score['total']}.")]
+        blocks += [self.table(Table("", ("step", "status", "yours", "expected", "note"), rows)),
+                   self.para(f"{summary} Score: {score['correct']}/{score['total']}, answered {r.answered} of {len(r.marks)}.")]
+        if not all(m.revealed for m in r.marks):
+            blocks.append(self.para("Expected values of blank steps are hidden: --reveal shows them."))
         if any(_has_wrong(m.elements) for m in r.marks):
             blocks.append(self.para("Wrong entries are boxed." if self._latex_values() else "Wrong entries are marked ✗."))
         return blocks
@@ -209,12 +216,41 @@ class DocumentPrinter:
             blocks.append(self.steps(r.steps))
         return blocks
 
+    def code(self, text: str) -> str:
+        """User text shown as written (markdown: a code span)."""
+        return text
+
+    def labelled_math(self, label: str, expr: Any) -> str:
+        """A paragraph 'label: formula'."""
+        return self.para(f"{label}: {self.math(expr)}")
+
+    def _print_DerivationCheck(self, r: S.DerivationCheck) -> list[str]:
+        blocks = [self.heading(f"Check derivation: {r.source}")]
+        given = ([f"f = {r.function}"] if r.function else []) + ([f"by {r.wrt}"] if r.wrt else [])
+        given += [f"where {d}" for d in r.definitions]
+        if given:
+            blocks.append(self.para("; ".join(given)))
+        if r.start is not None and r.function:
+            blocks.append(self.labelled_math(f"The first step is compared with ∂f/∂{r.wrt}" if r.wrt else "The first step is compared with f", r.start))
+        items = []
+        for ln in r.lines:
+            at = f" ({ln.at})" if ln.at else ""
+            items.append(f"{DERIVATION_MARKS[ln.status]} line {ln.line}: {self.code('= ' + ln.text)}{at} — {ln.status}: {ln.reason}")
+            if ln.diagnosis:
+                items.append(f"↳ likely mistake ({ln.slip}): {ln.diagnosis}")
+            if ln.difference:
+                items.append(f"↳ {ln.difference}")
+        blocks.append(self.bullet(items))
+        first = f"; first wrong line: {r.first_wrong}" if r.first_wrong is not None else ""
+        blocks.append(self.para(f"Verdict: {r.verdict}{first} (each line checked within {r.seconds_per_line:g} s)"))
+        return blocks
+
     def _print_TrainReport(self, t: S.TrainReport) -> list[str]:
         blocks = [self.heading(f"Training: {t.model} ({t.backend}, {t.device}, seed {t.seed})")]
         if t.table is not None:
             blocks.append(self.table(t.table))
         rows = tuple((k, self.value(v)) for k, v in t.metrics.items() if not isinstance(v, (list, dict)))
-        blocks.append(self.table(S.Table("Final metrics", ("metric", "value"), rows)))
+        blocks.append(self.table(Table("Final metrics", ("metric", "value"), rows)))
         if t.notes:
             blocks.append(self.bullet(t.notes))
         if t.plots:
@@ -226,7 +262,7 @@ class DocumentPrinter:
     def _print_Catalogue(self, c: S.Catalogue) -> list[str]:
         blocks = [self.heading("chainrule topics")]
         for pillar, items in c.sections.items():
-            blocks += [self.heading(pillar, 2), self.table(S.Table("", ("name", "what"), tuple(items)))]
+            blocks += [self.heading(pillar, 2), self.table(Table("", ("name", "what"), tuple(items)))]
         if c.coverage is not None:
             blocks.append(self.table(c.coverage))
         return blocks
@@ -234,11 +270,23 @@ class DocumentPrinter:
     def _print_Table(self, t: S.Table) -> list[str]:
         return [self.table(t)]
 
+    def _print_StudyReport(self, r: S.StudyReport) -> list[str]:
+        blocks = [self.heading(r.title), *(self.para(n) for n in r.notes), *(self.table(t) for t in r.tables)]
+        if r.sheet is not None and r.sheet.exercises:
+            blocks += self._print_Sheet(r.sheet)[1:]  # the exercises (and key) without the sheet's title
+        return blocks
+
+
+DERIVATION_MARKS = {"start": "·", "equivalent": "✓", "not-equivalent": "✗", "undecided": "?"}
+
 
 class LatexMathPrinter(DocumentPrinter):
     """A document printer that writes formulas, values and shapes as LaTeX (the markdown and latex formats)."""
 
     TIMES = r" \times "
+
+    def labelled_math(self, label: str, expr: Any) -> str:
+        return self.para(f"{label}: ") + f"${self.math(expr)}$"
 
     def math(self, expr: Any) -> str:
         return to_latex(expr)

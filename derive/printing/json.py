@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from derive import steps as S
-from derive.printing.math import as_plain, to_latex, to_sympy_string, to_text
+from derive.printing.formulas import formula_latex as to_latex
+from derive.printing.formulas import formula_text as to_text
+from derive.printing.values import as_plain, to_sympy_string
+
+if TYPE_CHECKING:  # annotations only: printers dispatch on the class name, so documents may import printers
+    from derive import steps as S
 
 
 def _step(step: S.Step) -> dict[str, Any]:
@@ -59,49 +63,66 @@ def exercise_json(e: S.Exercise, solutions: bool = True) -> dict[str, Any]:
 
 
 def mark_json(m: S.Mark) -> dict[str, Any]:
-    """One checked step: ``{"id","status","expected","given","diagnosis"}`` (+ message, elements)."""
-    out = {"id": m.id, "status": m.status, "expected": as_plain(m.expected), "given": as_plain(m.given),
-           "diagnosis": m.diagnosis, "message": m.message}
+    """One checked step: ``{"id","status","expected","given","diagnosis","message","revealed"}``
+    (+ elements); ``expected`` is null where it was not revealed (a blank step without --reveal)."""
+    out = {"id": m.id, "status": m.status, "expected": as_plain(m.expected) if m.revealed else None,
+           "given": as_plain(m.given), "diagnosis": m.diagnosis, "message": m.message, "revealed": m.revealed}
     if m.elements is not None:
         out["elements"] = m.elements
     return out
 
 
 def to_json(doc: Any) -> Any:
-    """The JSON-ready structure of any chainrule document."""
-    if isinstance(doc, S.Derivation):
+    """The JSON-ready structure of any chainrule document (chosen by its class name, as the other
+    printers dispatch)."""
+    kind = type(doc).__name__
+    if kind == "Derivation":
         return derivation_json(doc)
-    if isinstance(doc, S.Verification):
+    if kind == "Verification":
         out = derivation_json(doc.derivation)
         out["checks"] = [{"parameter": c.parameter, "max_rel_error": as_plain(c.max_rel_error), "method": c.method,
                           "tolerance": c.tolerance, "points": c.points, "passed": c.passed} for c in doc.checks]
         out["metric"], out["passed"] = doc.metric, doc.passed
+        out["verification_notes"] = list(doc.notes)
         return out
-    if isinstance(doc, S.Sheet):
+    if kind == "Sheet":
         items = [exercise_json(e, doc.show_solutions) for e in doc.exercises]
         return items[0] if doc.single and len(items) == 1 else items
-    if isinstance(doc, S.Exercise):
+    if kind == "Exercise":
         return exercise_json(doc)
-    if isinstance(doc, S.StepList):
+    if kind == "StepList":
         return {"topic": doc.topic, "steps": [as_plain(vars(s)) for s in doc.specs], "givens": doc.givens,
                 "mistakes": doc.mistakes}
-    if isinstance(doc, S.CheckReport):
+    if kind == "CheckReport":
         return {"topic": doc.topic, "exercise": doc.exercise_id, "givens": as_plain(doc.givens),
-                "steps": [mark_json(m) for m in doc.marks], "first_error": doc.first_error, "score": doc.score}
-    if isinstance(doc, S.EquivalenceReport):
+                "steps": [mark_json(m) for m in doc.marks], "first_error": doc.first_error, "score": doc.score,
+                "answered": doc.answered}
+    if kind == "EquivalenceReport":
         return {"function": doc.function, "wrt": doc.wrt, "answer": doc.answer, "verdict": doc.verdict,
                 "method": doc.method, "expected": to_sympy_string(doc.expected) if doc.expected is not None else None,
                 "counterexample": as_plain(doc.counterexample), "domain": doc.domain, "diagnosis": doc.diagnosis,
                 "steps": [_step(s) for s in doc.steps]}
-    if isinstance(doc, S.TrainReport):
+    if kind == "DerivationCheck":
+        return {"source": doc.source, "function": doc.function, "wrt": doc.wrt, "where": doc.definitions,
+                "start": to_sympy_string(doc.start) if doc.start is not None else None, "verdict": doc.verdict,
+                "first_wrong": doc.first_wrong, "seconds_per_line": doc.seconds_per_line,
+                "lines": [{"line": ln.line, "text": ln.text, "status": ln.status, "reason": ln.reason, "diagnosis": ln.diagnosis,
+                           "slip": ln.slip, "difference": ln.difference, "counterexample": as_plain(ln.counterexample),
+                           "at": ln.at or None} for ln in doc.lines]}
+    if kind == "TrainReport":
         return {"model": doc.model, "backend": doc.backend, "device": doc.device, "seed": doc.seed,
                 **as_plain(doc.metrics), "plots": doc.plots}
-    if isinstance(doc, S.Catalogue):
+    if kind == "Catalogue":
         out = {p: [{"name": n, "summary": s} for n, s in items] for p, items in doc.sections.items()}
         if doc.coverage is not None:
             out["coverage"] = [dict(zip(doc.coverage.columns, r)) for r in doc.coverage.rows]
         return out
-    if isinstance(doc, S.Table):
+    if kind == "StudyReport":
+        out = dict(doc.data)
+        if doc.sheet is not None:
+            out["exercises"] = [exercise_json(e, doc.sheet.show_solutions) for e in doc.sheet.exercises]
+        return out
+    if kind == "Table":
         return {"title": doc.title, "columns": list(doc.columns), "rows": as_plain(doc.rows)}
     raise TypeError(f"no JSON form for {type(doc).__name__}")
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from derive import steps as S
 from derive.printing.base import LatexMathPrinter
-from derive.printing.math import latex_escape
+from derive.printing.statement import is_number, segments
+from derive.printing.values import latex_escape
+
+if TYPE_CHECKING:  # annotations only: printers dispatch on the class name, so documents may import printers
+    from derive import steps as S
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[utf8]{inputenc}
@@ -14,6 +17,7 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{amsmath,amssymb}
 \usepackage[margin=2cm]{geometry}
 \allowdisplaybreaks
+\setcounter{MaxMatrixCols}{40}
 \begin{document}
 """
 
@@ -30,10 +34,14 @@ class LatexPrinter(LatexMathPrinter):
         return f"\\{cmd}{{{latex_escape(text)}}}"
 
     def para(self, text: str) -> str:
-        return latex_escape(text)
+        return self.inline(text)
+
+    def inline(self, text: str) -> str:
+        """Plain text with its ``[[…], […]]`` matrices set as bmatrix (statements, conventions)."""
+        return "".join(latex_escape(s) if isinstance(s, str) else matrix_latex(s) for s in segments(text))
 
     def bullet(self, items: list[str]) -> str:
-        return "\\begin{itemize}\n" + "\n".join(f"\\item {latex_escape(i)}" for i in items) + "\n\\end{itemize}"
+        return "\\begin{itemize}\n" + "\n".join(f"\\item {self.inline(i)}" for i in items) + "\n\\end{itemize}"
 
     def step(self, number: int, step: S.Step) -> str:
         body = self.equation(step.lhs, step.formula, step.value, step.shape, step.factors)
@@ -57,3 +65,14 @@ class LatexPrinter(LatexMathPrinter):
     def _cell(self, c: Any) -> str:
         text = str(c)
         return f"${text}$" if "\\" in text else latex_escape(text)
+
+
+def matrix_latex(rows: list[list[str]]) -> str:
+    """A statement's matrix as inline ``$\\begin{bmatrix}…\\end{bmatrix}$`` (entries as written)."""
+    def entry(e: str) -> str:
+        if not is_number(e):
+            return r"\text{" + latex_escape(e) + "}"
+        mantissa, sep, exponent = e.replace("−", "-").lower().partition("e")
+        return rf"{mantissa} \cdot 10^{{{int(exponent.replace('+', ''))}}}" if sep else mantissa
+    body = r" \\ ".join(" & ".join(entry(e) for e in row) for row in rows)
+    return r"$\begin{bmatrix} " + body + r" \end{bmatrix}$"

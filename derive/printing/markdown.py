@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from derive import steps as S
 from derive.printing.base import LatexMathPrinter
+
+if TYPE_CHECKING:  # annotations only: printers dispatch on the class name, so documents may import printers
+    from derive import steps as S
 
 
 class MarkdownPrinter(LatexMathPrinter):
@@ -22,6 +24,9 @@ class MarkdownPrinter(LatexMathPrinter):
         body = self.equation(step.lhs, step.formula, step.value, step.shape, step.factors)
         text = f"{number}. **{step.title}** (`{step.id}`)" + (f": {body}" if body else "")
         return text + (f"  \n   *because* {step.because}" if step.because else "")
+
+    def code(self, text: str) -> str:
+        return "`" + text.replace("`", "'") + "`"
 
     def table(self, table: S.Table) -> str:
         cell = lambda c: str(c).replace("|", r"\|")  # noqa: E731

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.markup import escape
@@ -12,8 +12,10 @@ from rich.table import Table as RichTable
 from rich.text import Text
 from rich.tree import Tree
 
-from derive import steps as S
 from derive.printing.base import DocumentPrinter
+
+if TYPE_CHECKING:  # annotations only: printers dispatch on the class name, so documents may import printers
+    from derive import steps as S
 
 STATUS_STYLE = {"correct": "green", "rounded": "green", "follow-through": "yellow",
                 "incorrect": "bold red", "missing": "dim"}

@@ -79,6 +79,16 @@ def _torch_ops(torch: Any) -> dict[str, Any]:
             "tanh": torch.tanh, "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b}
 
 
+# NumPy's own primitives (scipy's expit for σ), not the solver's ``value`` table.
+_NUMPY_OPS = {"ln": np.log, "sin": np.sin, "exp": np.exp, "sq": np.square, "sigmoid": lambda a: float(_expit(a)),
+              "tanh": np.tanh, "add": np.add, "sub": np.subtract, "mul": np.multiply}
+
+
+def _expit(a: float) -> float:
+    from scipy.special import expit
+    return float(expit(a))
+
+
 def cross_torch(g: dict[str, Any], torch: Any) -> dict[str, Any]:
     """Values and adjoints by reverse-mode autograd (retain_grad), tangents by forward-mode dual numbers."""
     import torch.autograd.forward_ad as fwad
@@ -109,7 +119,7 @@ def cross_numpy(g: dict[str, Any]) -> dict[str, Any]:
     def run(x1: float, x2: float, bump: int = 0, by: float = 0.0) -> list[float]:
         env = {"x1": x1, "x2": x2}
         for i, (op, args) in enumerate(nodes, 1):
-            env[f"v{i}"] = value(op, [env[a] for a in args]) + (by if i == bump else 0.0)
+            env[f"v{i}"] = float(_NUMPY_OPS[op](*(env[a] for a in args))) + (by if i == bump else 0.0)
         return [env[f"v{i}"] for i in range(1, len(nodes) + 1)]
     x1, x2, (s1, s2) = g["x1"], g["x2"], g["seed"]
     base = run(x1, x2)

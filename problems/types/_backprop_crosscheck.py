@@ -12,20 +12,20 @@ from typing import Any
 import numpy as np
 
 from problems.shared.optional_torch import load_torch
-from problems.types._backprop_givens import params
 
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     """Every step value of one backprop step, computed without the solver."""
     torch = load_torch()
     vals = _torch(g, torch) if torch is not None else _numpy(g)
-    W1, W2, b1, b2 = params(g)
+    W1, W2, _, _ = _weights(g)
     out = dict(vals)
     out["W2_new"] = (W2 - g["lr"] * np.array(vals["dE_dW2"])).tolist()
     out["W1_new"] = (W1 - g["lr"] * np.array(vals["dE_dW1"])).tolist()
     if g["update_biases"]:
-        for key, b, d in (("b2_new", b2, vals["delta_o"]), ("b1_new", b1, vals["delta_h"])):
-            out[key] = np.asarray(b - g["lr"] * (np.sum(d) if np.ndim(b) == 0 else np.array(d))).tolist()
+        for key, b, d in (("b2_new", g["b2"], vals["delta_o"]), ("b1_new", g["b1"], vals["delta_h"])):
+            shared = not isinstance(b, list)
+            out[key] = float(b - g["lr"] * sum(d)) if shared else [bi - g["lr"] * di for bi, di in zip(b, d)]
     if "w1" in g:
         for name, first in (("1", 1), ("2", 5)):
             for n, (grad, new) in enumerate(zip(np.ravel(out[f"dE_dW{name}"]), np.ravel(out[f"W{name}_new"])), first):
@@ -33,9 +33,26 @@ def cross_check(g: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _weights(g: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(W1, W2, b1, b2) read from the givens here, not through the solver's reader.
+
+    The textbook net names its weights as the statement does: w1, w2 go into h1 and w3, w4 into
+    h2 (rows of W1); w5, w6 into o1 and w7, w8 into o2 (rows of W2). A shared bias is a number,
+    broadcast over its layer; ``_update`` sums the layer's deltas for it.
+    """
+    if "W1" in g:
+        W1, W2 = np.array(g["W1"], dtype=float), np.array(g["W2"], dtype=float)
+    else:
+        W1 = np.array([[g["w1"], g["w2"]], [g["w3"], g["w4"]]], dtype=float)
+        W2 = np.array([[g["w5"], g["w6"]], [g["w7"], g["w8"]]], dtype=float)
+    b1 = np.zeros(W1.shape[0]) + np.array(g["b1"], dtype=float)
+    b2 = np.zeros(W2.shape[0]) + np.array(g["b2"], dtype=float)
+    return W1, W2, b1, b2
+
+
 def _torch(g: dict[str, Any], torch: Any) -> dict[str, Any]:
     F = torch.nn.functional
-    W1, W2, b1, b2 = params(g)
+    W1, W2, b1, b2 = _weights(g)
     leaf = lambda a: torch.tensor(np.asarray(a, dtype=float), dtype=torch.float64, requires_grad=True)  # noqa: E731
     W1t, W2t, b1t, b2t = leaf(W1), leaf(W2), leaf(b1), leaf(b2)
     x, t = (torch.tensor(g[k], dtype=torch.float64) for k in ("x", "t"))
@@ -64,7 +81,7 @@ _DIAG = {"sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda z: np.exp(-z) / (1 +
 
 
 def _numpy(g: dict[str, Any]) -> dict[str, Any]:
-    W1, W2, b1, b2 = params(g)
+    W1, W2, b1, b2 = _weights(g)
     x, t = np.array(g["x"]), np.array(g["t"])
     f, df = _DIAG[g["activation"]]
     net_h = np.einsum("hi,i->h", W1, x) + b1

@@ -6,15 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from problems.types._conv_network import parse_layer
-
 
 def cross_network(g: dict[str, Any], torch: Any) -> dict[str, Any]:
     """torch modules on the meta device (shapes and counts, no memory), else NumPy sizes."""
     out: dict[str, Any] = {}
     shape = list(g["input"])
     for l, text in enumerate(g["layers"], 1):
-        kind, *a = parse_layer(text)
+        kind, *a = read_layer(text)
         if torch is None:
             new, count = _numpy_layer(kind, a, shape)
         else:
@@ -22,6 +20,24 @@ def cross_network(g: dict[str, Any], torch: Any) -> dict[str, Any]:
         out[f"shape.{l}"], out[f"params.{l}"], shape = new, count, new
     out["total"] = sum(v for k, v in out.items() if k.startswith("params."))
     return out
+
+
+def read_layer(text: str) -> tuple[Any, ...]:
+    """A layer's canonical text read word by word, without the solver's reader.
+
+    ``conv 6@5x5 s1 p0`` → ("conv", 6, 5, 1, 0); ``maxpool 2x2 s2`` → ("maxpool", 2, 2);
+    ``dense 84`` → ("dense", 84); ``flatten``, ``bn``, ``gap`` → (kind,).
+    """
+    kind, *rest = text.split()
+    number = lambda word, lead: int(word.removeprefix(lead))  # noqa: E731
+    if kind == "conv":
+        filters, size = rest[0].split("@")
+        return ("conv", int(filters), int(size.split("x")[0]), number(rest[1], "s"), number(rest[2], "p"))
+    if kind in ("maxpool", "avgpool"):
+        return (kind, int(rest[0].split("x")[0]), number(rest[1], "s"))
+    if kind == "dense":
+        return ("dense", int(rest[0]))
+    return (kind,)
 
 
 def _numpy_layer(kind: str, a: list[int], shape: list[int]) -> tuple[list[int], int]:

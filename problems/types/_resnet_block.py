@@ -52,6 +52,12 @@ def params_text(g: dict[str, Any]) -> str:
     return text + (f" + {d_out}·{d_in}" if g["variant"] == "projection" else " + 0 (identity)")
 
 
+def _ramp(z: Any) -> np.ndarray:
+    """ReLU written as a selection (z where z > 0, else 0), not the solver's ``relu``."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, 0.0)
+
+
 def cross(g: dict[str, Any]) -> dict[str, Any]:
     """torch modules with the given weights and autograd; central differences without torch."""
     torch = load_torch()
@@ -84,18 +90,18 @@ def cross(g: dict[str, Any]) -> dict[str, Any]:
             out |= {"dH": H.grad.tolist(), "da1": a1.grad.tolist(), "dz1": z1.grad.tolist(), "dx": xt.grad.tolist()}
         return out
     S = Ws if Ws is not None else np.eye(len(x))
-    branch = lambda xx: W2 @ relu(W1 @ xx + b1) + b2  # noqa: E731
+    branch = lambda xx: W2 @ _ramp(W1 @ xx + b1) + b2  # noqa: E731
     z1 = W1 @ x + b1
     H = branch(x) + S @ x
-    out = {"z1": z1.tolist(), "a1": relu(z1).tolist(), "F": branch(x).tolist(), "H": H.tolist(), "size": H.size,
-           "y": relu(H).tolist(), "params": sum(a.size for a in (W1, b1, W2, b2)) + (Ws.size if Ws is not None else 0)}
+    out = {"z1": z1.tolist(), "a1": _ramp(z1).tolist(), "F": branch(x).tolist(), "H": H.tolist(), "size": H.size,
+           "y": _ramp(H).tolist(), "params": sum(a.size for a in (W1, b1, W2, b2)) + (Ws.size if Ws is not None else 0)}
     if Ws is not None:
         out["shortcut"] = (Ws @ x).tolist()
     if "dy" in g:
         dy = np.array(g["dy"])
-        loss = lambda v, f: float(dy @ relu(f(v)))  # noqa: E731  L as a function of one intermediate value
-        for key, point, f in (("dH", H, lambda h: h), ("da1", relu(z1), lambda a: W2 @ a + b2 + S @ x),
-                              ("dz1", z1, lambda z: W2 @ relu(z) + b2 + S @ x), ("dx", x, lambda xx: branch(xx) + S @ xx)):
+        loss = lambda v, f: float(dy @ _ramp(f(v)))  # noqa: E731  L as a function of one intermediate value
+        for key, point, f in (("dH", H, lambda h: h), ("da1", _ramp(z1), lambda a: W2 @ a + b2 + S @ x),
+                              ("dz1", z1, lambda z: W2 @ _ramp(z) + b2 + S @ x), ("dx", x, lambda xx: branch(xx) + S @ xx)):
             p = point.astype(float).copy()
             # piecewise linear (ReLU): a step of 1e-5 is exact away from the kinks and keeps rounding ≪ 1e-9
             out[key] = numerical_gradient(lambda: loss(p, f), p, 1e-5).tolist()

@@ -309,7 +309,7 @@ CASES += [
 
 # --- 10. files the CLI writes: refused before the work, written atomically ----------------------
 
-for label, ext in (("pdf", ".pdf"), ("html", ".html"), ("docx", ".docx"), ("png", ".png"), ("npz", ".npz"), ("csv", ".csv"),
+for label, ext in (("docx", ".docx"), ("png", ".png"), ("npz", ".npz"), ("csv", ".csv"),
                    ("md5", ".MD5"), ("none", ""), ("dot", "."), ("md-bak", ".md.bak"), ("toml-bak", ".toml~")):
     CASES.append(Case(f"out-extension-{label}", ["practice", "som", "--out", f"sheet{ext}"], rc=REFUSED, stderr_match="--out"))
 CASES += [

@@ -6,7 +6,19 @@ from typing import Any, Callable
 
 import numpy as np
 
-from numeric.gradcheck import numerical_vjp, rel_error
+from numeric.gradcheck import numerical_vjp
+
+
+def rel_error(a: Any, b: Any, floor: float = 1e-8) -> float:
+    """max |a − b| over max(|a|, |b|, floor), for arrays of the same shape only.
+
+    The product's ``rel_error`` broadcasts, so a (1, 3) gradient would pass for a (3,) one; a test
+    comparing a gradient with its numerical estimate must see the shape as part of the answer.
+    """
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    assert a.shape == b.shape, f"shapes differ: {a.shape} vs {b.shape}"
+    scale = max(float(np.abs(a).max(initial=0.0)), float(np.abs(b).max(initial=0.0)), floor)
+    return float(np.abs(a - b).max(initial=0.0)) / scale
 
 
 def check_layer(forward: Callable[..., tuple[np.ndarray, Any]], backward: Callable[..., Any],

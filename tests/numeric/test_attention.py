@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from numeric.gradcheck import numerical_gradient, rel_error
+from numeric.gradcheck import numerical_gradient
+from tests.numeric.helpers import rel_error
 from numeric.layers import attention
 
 B, TQ, TK, DK, DV = 2, 4, 5, 3, 2

@@ -9,7 +9,8 @@ import pytest
 
 from derive.errors import UserError
 from derive.printing import render
-from numeric.gradcheck import numerical_gradient, rel_error
+from numeric.gradcheck import numerical_gradient
+from tests.numeric.helpers import rel_error
 from numeric.models import _generative_digits, _mlp
 from numeric.models import autoencoder as ae
 from numeric.training import NonFiniteLoss

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from numeric.datasets import ring
-from numeric.gradcheck import numerical_gradient, rel_error
+from numeric.gradcheck import numerical_gradient
+from tests.numeric.helpers import rel_error
 from numeric.layers.gan_losses import discriminator_loss, generator_loss
 from numeric.models import _mlp, gan
 from numeric.training import NonFiniteLoss

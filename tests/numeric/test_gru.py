@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from numeric.gradcheck import numerical_gradient, rel_error
+from numeric.gradcheck import numerical_gradient
+from tests.numeric.helpers import rel_error
 from numeric.layers import gru
 
 N, T, D, H = 2, 4, 3, 5

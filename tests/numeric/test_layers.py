@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from numeric.gradcheck import numerical_gradient, numerical_vjp, rel_error
+from numeric.gradcheck import numerical_gradient, numerical_vjp
+from tests.numeric.helpers import rel_error
 from numeric.layers import activations, batchnorm, conv, dense, dropout, flatten, losses, pooling
 from tests.numeric.helpers import check_layer
 
@@ -323,3 +324,12 @@ def test_dropout_and_flatten_match_torch(rng):
     g = rng.standard_normal(out.shape)
     ft.backward(torch.tensor(g))
     assert np.array_equal(out, ft.detach().numpy()) and np.array_equal(flatten.backward(g, cache)[0], xt.grad.numpy())
+
+
+def test_the_tests_rel_error_refuses_mismatched_shapes():
+    """A (1, 3) gradient is not a (3,) gradient, even when the numbers agree (the product's
+    ``rel_error`` broadcasts; the tests' one must not)."""
+    assert rel_error(np.ones(3), np.ones(3)) == 0.0
+    assert rel_error([1.0, 2.0], [1.0, 2.0 + 2e-6]) == pytest.approx(2e-6 / (2.0 + 2e-6))  # scaled by the larger
+    with pytest.raises(AssertionError, match="shapes differ"):
+        rel_error(np.ones((1, 3)), np.ones(3))

@@ -8,7 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from numeric.gradcheck import numerical_gradient, numerical_vjp, rel_error
+from numeric.gradcheck import numerical_gradient, numerical_vjp
+from tests.numeric.helpers import rel_error
 from numeric.layers import rbf as layer
 from numeric.models import _rbf_fit, rbf
 from tests.conftest import run_cli

@@ -11,7 +11,8 @@ import pytest
 from derive.errors import UserError
 from numeric.datasets import reversal, sine
 from numeric.datasets import text as text_data
-from numeric.gradcheck import numerical_gradient, rel_error
+from numeric.gradcheck import numerical_gradient
+from tests.numeric.helpers import rel_error
 from numeric.models import _recurrent, _sequence
 from numeric.models import attention as attention_model
 from numeric.registry import get

@@ -29,7 +29,12 @@ def test_one_update_equals_the_rule_written_out():
 
 def test_schedules_decay_from_start_towards_end():
     s = som.schedule(0.5, 0.01, 1000)
-    assert s[0] == 0.5 and np.all(np.diff(s) < 0) and s[-1] == pytest.approx(0.01, rel=0.01)
+    # start·(end/start)^(t/T) for t = 0 … T−1, as documented: the last value stops one step short of
+    # ``end`` (0.01·50^(1/1000) ≈ 0.010039); t/(T − 1) would reach 0.01 exactly and must fail here.
+    hand = np.array([0.5 * 0.02 ** (t / 1000) for t in range(1000)])
+    np.testing.assert_allclose(s, hand, rtol=1e-12)
+    assert s[0] == 0.5 and np.all(np.diff(s) < 0)
+    assert s[-1] == pytest.approx(0.01 * 50 ** (1 / 1000), rel=1e-12) and abs(s[-1] / 0.01 - 1) > 1e-3
 
 
 def test_errors_match_brute_force():

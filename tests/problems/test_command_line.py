@@ -66,8 +66,8 @@ def test_other_exceptions_are_bugs_and_keep_their_traceback():
 
 
 def test_out_names_its_format_by_extension(tmp_path):
-    with pytest.raises(UserError, match="expected a .md, .tex, .json or .txt file name") as caught:
-        cl.write(object(), tmp_path / "sheet.pdf")
+    with pytest.raises(UserError, match="expected a .md, .tex, .json, .txt, .html, .pdf or .apkg file name") as caught:
+        cl.write(object(), tmp_path / "sheet.doc")
     assert caught.value.arg == "--out"
 
 
@@ -102,7 +102,7 @@ def test_the_out_file_is_checked_before_any_work(tmp_path):
     assert cl.sheet_file(tmp_path / "s.toml", 1) == tmp_path / "s.toml"
     os.mkfifo(tmp_path / "f.md")
     (tmp_path / "d.md").mkdir()
-    for path, count, message in [(tmp_path / "s.pdf", 1, "expected a .md"), (tmp_path / "s.toml", 2, "holds one exercise"),
+    for path, count, message in [(tmp_path / "s.doc", 1, "expected a .md, .tex, .json, .txt, .html, .pdf, .apkg, .xml or .toml"), (tmp_path / "s.toml", 2, "holds one exercise"),
                                  (tmp_path / "f.md", 1, "FIFO"), (tmp_path / "d.md", 1, "directory"),
                                  (tmp_path / "no" / "s.md", 1, "does not exist")]:
         with pytest.raises(UserError, match=message) as caught:

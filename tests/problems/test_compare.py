@@ -31,9 +31,24 @@ def test_compare_number(given, expected, decimals, status):
 
 
 def test_minimum_decimals_are_required_for_rounded_credit():
-    assert C.compare_number(0.3, 0.3024, 1, min_decimals=2) is None
+    assert C.compare_number(0.3, 0.3124, 1, min_decimals=2) is None  # 0.31 at 2 places: 0.3 loses a digit
     assert C.compare_number(0.30, 0.3024, 2, min_decimals=2) == "rounded"
     assert C.compare_number(0.3, 0.3, 1, min_decimals=4) == "correct"  # exact needs no padding
+
+
+@pytest.mark.parametrize("given, expected, decimals, min_decimals, status", [
+    (0.754, 0.753996, 3, 4, "rounded"),     # issue 11: 0.7540 with its trailing zero dropped
+    (0.3, 0.3024, 1, 2, "rounded"),         # 0.30 at the 2 places asked
+    (0.3, 0.2999, 1, 3, "rounded"),         # 0.300 rounded at 3 places
+    (0.6, 0.606531, 1, 2, None),            # 0.61 at 2 places: information lost
+    (0.50, 0.5039, 2, 2, "rounded"),        # truncated at the 2 places written
+    (0.5, 0.5061, 1, 2, None),              # 0.51 at 2 places; a truncation written short is not told apart
+    (1, 0.99996, 0, 4, "rounded"),          # an integer written for 1.0000
+    (-0.2, -0.200004, 1, 4, "rounded"),
+    (-0.2, -0.20051, 1, 4, None),           # -0.2005 / -0.2005: the dropped digits are not zeros
+])
+def test_trailing_zeros_left_off_lose_nothing(given, expected, decimals, min_decimals, status):
+    assert C.compare_number(given, expected, decimals, min_decimals=min_decimals) == status
 
 
 def test_absolute_floor_is_a_parameter():

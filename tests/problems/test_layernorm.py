@@ -11,6 +11,7 @@ from problems import engine
 from problems.givens import GivenError
 from problems.registry import get
 from problems.types import _layernorm_axes
+from tests.problems.printed_reports import assert_report_printed
 
 M = get("layernorm")
 LAYER = {"variant": "layer", "x": [[1, 2, 3, 6], [0, 4, 4, 0]], "gamma": [1, 1, 1, 1], "beta": [0, 0, 0, 0], "eps": 0}
@@ -89,5 +90,6 @@ def test_several_samples_are_written_as_rows_so_checks_print():
     wrong = np.array(v["y"])
     wrong[3, 1] += 1
     report = engine.check(M, g, {"y": wrong.tolist()})
+    assert {m.id: m.status for m in report.marks}["y"] == "incorrect"
     for fmt in ("latex", "markdown", "text"):
-        assert render(report, fmt)
+        assert_report_printed(report, render(report, fmt), fmt)

@@ -21,8 +21,8 @@ def ok(*args):
 
 
 def test_an_exercise_id_regenerates_the_same_exercise_byte_for_byte():
-    a = ok("practice", "ttest@12", "--format", "json")
-    assert a == ok("practice", "ttest", "--seed", "12", "--format", "json") == ok("practice", "ttest@12", "--format", "json")
+    a = ok("practice", "ttest@12", "--key", "--format", "json")
+    assert a == ok("practice", "ttest", "--seed", "12", "--key", "--format", "json") == ok("practice", "ttest@12", "--key", "--format", "json")
     data = json.loads(a)
     assert data["id"] == "ttest@12" and data["seed"] == 12 and data["topic"] == "ttest"
     assert [s["id"] for s in data["steps"]] == ["sum", "sumsq", "mean", "sd", "se", "t", "df", "t_crit", "p", "decision"]
@@ -30,7 +30,7 @@ def test_an_exercise_id_regenerates_the_same_exercise_byte_for_byte():
 
 
 def test_count_difficulty_and_ids_are_printed_with_every_exercise():
-    text = ok("practice", "som", "--seed", "5", "--count", "3", "--difficulty", "hard", "--format", "text")
+    text = ok("practice", "som", "--seed", "5", "--count", "3", "--difficulty", "hard", "--key", "--format", "text")
     for seed in (5, 6, 7):
         assert f"som@{seed}:hard" in text
     assert "Answer key" in text

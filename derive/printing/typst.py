@@ -1,0 +1,149 @@
+"""Typst printer: the source that ``problems.export.pdf`` compiles to a PDF (no TeX needed).
+
+All prose is written as Typst string literals (``#"…"``), so no character of a statement or a
+title can be read as markup; formulas are Typst math (``derive.printing.typst_math``), values
+and the matrices of statements are ``mat(…)``; a displayed equation wider than the page is
+scaled down to fit (``#fit``). A sheet's answer key starts on a page of its own,
+after all the exercises.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from derive.printing.base import DocumentPrinter, LatexMathPrinter
+from derive.printing.math import as_plain, number_text, shape_latex, to_latex
+from derive.printing.statement import is_number, segments
+from derive.printing.typst_math import convert, string
+
+if TYPE_CHECKING:  # annotations only
+    from derive import steps as S
+
+PREAMBLE = """#set document(title: {title}, date: none)
+#set page(paper: "a4", margin: 2cm, numbering: "1")
+#set text(size: 10.5pt, lang: "en")
+#set par(justify: false)
+#let fit(body) = layout(size => {{
+  let width = measure(body).width
+  if width > size.width {{ scale(x: size.width / width * 100%, y: size.width / width * 100%, reflow: true, body) }} else {{ body }}
+}})
+"""
+
+
+class Markup(str):
+    """Typst source already written (a formula, a value): tables keep it as it is."""
+
+
+def text(words: Any) -> str:
+    """Prose as Typst: a string literal, or Markup unchanged."""
+    return words if isinstance(words, Markup) else "#" + string(str(words))
+
+
+def number(x: Any) -> str:
+    """A number in Typst math: ``−0.25``, ``1.5 times 10^(-7)``."""
+    written = number_text(x).replace("−", "-")
+    if written in ("∞", "-∞"):
+        return written.replace("∞", "infinity")
+    mantissa, e, exponent = written.partition("e")
+    return f"{mantissa} times 10^({exponent})" if e else written
+
+
+def value_math(value: Any) -> str:
+    """Typst math for a value: a number, a bracketed ``mat`` for vectors and matrices, text for words."""
+    value = as_plain(value)
+    if isinstance(value, str):
+        return string(value)
+    if isinstance(value, list):
+        rows = value if value and isinstance(value[0], list) else [value]
+        return 'mat(delim: "[", ' + "; ".join(", ".join(value_math(v) for v in row) for row in rows) + ")"
+    return "" if value is None else number(value)
+
+
+def entry_math(entry: str) -> str:
+    """One entry of a statement's matrix, as written: a number, else its text."""
+    if not is_number(entry):
+        return string(entry)
+    mantissa, e, exponent = entry.replace("−", "-").lower().partition("e")
+    return f"{mantissa} times 10^({int(exponent.replace('+', ''))})" if e else mantissa
+
+
+class TypstPrinter(DocumentPrinter):
+    """A complete Typst document (compiled by ``typst.compile``)."""
+
+    def __init__(self) -> None:
+        self.tex = LatexMathPrinter()
+
+    def doprint(self, doc: Any) -> str:
+        body = super().doprint(doc)
+        title = getattr(doc, "title", "") or f"chainrule: {getattr(doc, 'topic', type(doc).__name__)}"
+        return PREAMBLE.format(title=string(title)) + "\n" + body
+
+    def heading(self, text_: str, level: int = 1) -> str:
+        return f"#heading(level: {level})[{text(text_)}]"
+
+    def para(self, text_: str) -> str:
+        return self.inline(text_)
+
+    def inline(self, words: str) -> str:
+        """Prose with its ``[[…], […]]`` matrices set as matrices."""
+        out = []
+        for part in segments(words):
+            if isinstance(part, str):
+                out.append(text(part))
+            else:
+                out.append('$mat(delim: "[", ' + "; ".join(", ".join(entry_math(e) for e in row) for row in part) + ")$")
+        return "".join(out)
+
+    def bullet(self, items: list[str]) -> str:
+        return "\n".join(f"- {self.inline(i)}" for i in items)
+
+    def _math(self, expr: Any) -> str:
+        return string(expr) if isinstance(expr, str) else convert(to_latex(expr))
+
+    def math(self, expr: Any) -> str:
+        return Markup(f"${self._math(expr)}$") if expr is not None else ""
+
+    def value(self, value: Any) -> str:
+        return Markup(f"${value_math(value)}$") if value is not None else ""
+
+    def shape(self, shape: Any) -> str:
+        s = shape_latex(shape)
+        return f" ∈ {convert(s)}" if s else ""
+
+    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None) -> str:
+        parts = [self._math(x) for x in (lhs, formula) if x is not None and x != ""]
+        if value is not None:
+            parts.append(value_math(value))
+        if not parts:
+            return ""
+        return Markup("#fit[$ " + " = ".join(parts) + (self.shape(shape) if shape else "") + " $]")
+
+    def step(self, number_: int, step: S.Step) -> str:
+        head = f"*{number_}.* {text(step.title)} #raw({string(step.id)})"
+        body = self.equation(step.lhs, step.formula, step.value, step.shape)
+        because = f"\n\n_because_ {self.inline(step.because)}" if step.because else ""
+        return head + (f"\n{body}" if body else "") + because
+
+    def steps(self, steps: list[S.Step]) -> str:
+        return "\n\n".join(self.step(i, s) for i, s in enumerate(steps, 1))
+
+    def table(self, table: S.Table) -> str:
+        cells = [f"[*{text(c)}*]" for c in table.columns]
+        cells += [f"[{text(c)}]" for row in table.rows for c in row]
+        caption = f"{text(table.title)}\n\n" if table.title else ""
+        return caption + f"#table(columns: {len(table.columns)}, stroke: 0.4pt, " + ", ".join(cells) + ")"
+
+    def given_cell(self, m: S.Mark) -> str:
+        if m.given is None:
+            return "—"
+        return Markup(f"${convert(self.tex.given_cell(m))}$")
+
+    def _latex_values(self) -> bool:
+        return True  # wrong entries are boxed, as in LaTeX
+
+    def _print_Sheet(self, sheet: S.Sheet) -> list[str]:
+        blocks = super()._print_Sheet(sheet)
+        key = self.heading("Answer key", 1)
+        if key in blocks:  # the key: on pages of its own, after all the exercises
+            blocks.insert(blocks.index(key), "#pagebreak()")
+        return blocks

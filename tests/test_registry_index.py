@@ -1,0 +1,62 @@
+"""The static registry indexes (``_index.py`` of derive/topics, numeric/models, problems/types)
+are what discovery finds: every module, NAME, SUMMARY and SECTIONS, and nothing else.
+
+``chainrule topics`` and every lookup by name read these indexes instead of importing every
+module; when this fails, run ``python -m derive.discovery`` to rewrite them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from derive.discovery import PACKAGES, discover, index, index_source, load
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_the_index_matches_the_modules(package):
+    modules = discover(importlib.import_module(package))
+    entries = index(package)
+    assert list(entries) == list(modules)
+    for name, module in modules.items():
+        entry = entries[name]
+        assert f"{package}.{entry.module}" == module.__name__
+        assert entry.summary == module.SUMMARY
+        assert entry.sections == tuple(getattr(module, "SECTIONS", ()))
+    path = importlib.import_module(package).__path__[0] + "/_index.py"
+    with open(path, encoding="utf-8") as fh:
+        assert fh.read() == index_source(package), "run: python -m derive.discovery"
+
+
+def test_load_imports_the_one_module_and_refuses_unknown_names():
+    assert load("derive.topics", "mlp", "topic").NAME == "mlp"
+    with pytest.raises(KeyError, match=r"unknown topic 'mpl' \(known: .*mlp"):
+        load("derive.topics", "mpl", "topic")
+
+
+def test_topics_imports_no_topic_model_or_type_module():
+    probe = ("import sys, cli\n"
+             "try:\n    cli.main(['topics', '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+             "mods = [m for m in sys.modules if m.split('.')[:2] in (['derive', 'topics'], ['numeric', 'models'], "
+             "['problems', 'types']) and not m.endswith(('._index', '.topics', '.models', '.types'))]\n"
+             "heavy = [m for m in ('sympy', 'numpy', 'torch', 'scipy') if m in sys.modules]\n"
+             "import json\nsys.stderr.write(json.dumps([mods, heavy]))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    mods, heavy = json.loads(out.stderr.strip().splitlines()[-1])
+    assert mods == [] and heavy == []
+
+
+@pytest.mark.parametrize("args", [["practice", "som", "--seed", "1"], ["check", "som@7", "--answer", "winner.1=3"],
+                                  ["practice", "backprop", "--seed", "2", "--format", "json"]])
+def test_practice_and_check_load_neither_sympy_nor_scipy(args):
+    """What a student waits for after every answer: no SymPy or SciPy on these paths."""
+    probe = ("import sys, json, cli\n"
+             f"try:\n    cli.main({args!r})\nexcept SystemExit:\n    pass\n"
+             "sys.stderr.write(json.dumps([m for m in ('sympy', 'scipy', 'torch') if m in sys.modules]))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert json.loads(out.stderr.strip().splitlines()[-1]) == []
