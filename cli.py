@@ -31,8 +31,7 @@ except ImportError:  # pragma: no cover - older typer with click as a dependency
 app = typer.Typer(
     name="chainrule",
     help="Learn deep learning by deriving it: derivations, numeric checks, training and checked exercises.",
-    add_completion=False,
-    no_args_is_help=True,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -79,6 +78,12 @@ TRAIN_OPTIONS = ("epochs", "steps", "lr", "batch_size", "hidden", "data", "text"
 
 # --- commands (each body: options in, one pillar call, result out) ---------------------------
 
+@app.callback(invoke_without_command=True)
+def start(ctx: typer.Context, version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False) -> None:
+    """The app's own options: --version, and a start-here panel when no command is given."""
+    if cl.start_here(version, ctx.invoked_subcommand is None):
+        raise typer.Exit()
+
 @app.command("topics")
 def topics_command(fmt: FormatOpt = None) -> None:
     """List what exists: derivation topics, trainable models, problem types, syllabus coverage."""
@@ -106,17 +111,17 @@ def derive_command(
     form: Topic.form = None,
     convention: Topic.convention = None,
     which: Topic.which = None,
-    graph: Annotated[Optional[str], typer.Option(help="Print the computational graph instead: dot.")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Write it to a file, the format by extension: .md .tex .json .txt .html .pdf .apkg.")] = None,
+    graph: Annotated[Optional[str], typer.Option(help="Print the computational graph instead: dot or mermaid; png or svg with --out (needs Graphviz).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write it to a file, the format by extension: .md .tex .json .txt .html .pdf .apkg (with --graph: the graph's file).")] = None,
     set_: SetOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Derive TOPIC step by step: forward pass, local derivatives, chain-rule products, gradients."""
-    cl.exclusive(cl.typed_options(ctx), "graph", ["fmt", "out"], " (the graph is printed in dot)")
-    options, out = cl.options(locals(), Topic.NAMES, set_), cl.document_file(out)
+    cl.exclusive(cl.typed_options(ctx), "graph", ["fmt"], " (the graph is printed as a graph)")
+    options, out = cl.options(locals(), Topic.NAMES, set_), cl.document_file(out) if graph is None else out
     doc = derive.derive(topic, options, given=cl.given_values(given), seed=seed, values=values)
     if graph is not None:
-        sys.stdout.write(cl.dot_graph(doc, graph, topic))
+        sys.stdout.write(cl.graph_output(doc, graph, topic, out))
     else:
         cl.show_or_write(doc, fmt, out)
 
@@ -277,9 +282,6 @@ def _invoke(argv: list[str] | None) -> int:
     """The app's exit status; click's own outcomes become a status, a UserError or an interrupt."""
     try:
         rv = typer.main.get_command(app).main(args=argv, prog_name="chainrule", standalone_mode=False)
-    except getattr(click, "NoArgsIsHelpError", ()) as exc:
-        sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx is not None else "")
-        return cl.EXIT_OK
     except click.UsageError as exc:
         raise UserError(exc.format_message(), exc.ctx.command_path if exc.ctx is not None else None) from None
     except typer.Abort:
