@@ -24,6 +24,8 @@ def _step(step: S.Step) -> dict[str, Any]:
         out["value"] = as_plain(step.value)
     if step.shape:
         out["shape"] = list(step.shape)
+    if step.factors:
+        out["factors"] = as_plain(step.factors)
     if step.because:
         out["because"] = step.because
     if step.depends_on:

@@ -61,9 +61,14 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "ce-times-derivative": "multiplied o − t by the sigmoid derivative although softmax/sigmoid + cross-entropy gives δ_o = o − t",
     "value-for-derivative": "used the unit's output f(net) instead of its derivative f′(net) (o instead of o(1 − o))",
     "sign-t-minus-o": "error sign: used (t − o) where ∂E/∂o = o − t",
+    "hidden-derivative-in-output": ("derivative factor of the wrong node: the hidden unit's out_h(1 − out_h) used in an output "
+                                    "weight's gradient instead of the output's o(1 − o)"),
+    "other-output-derivative": "derivative factor of the wrong node: the other output's o(1 − o) used in δ_o",
 }
 APPLIES = {"ce-times-derivative": lambda g: g["loss"] == "ce", "no-half": lambda g: g["loss"] == "mse",
-           "no-sum-over-outputs": lambda g: len(g["t"]) > 1}
+           "no-sum-over-outputs": lambda g: len(g["t"]) > 1,
+           "hidden-derivative-in-output": lambda g: g["loss"] == "mse",
+           "other-output-derivative": lambda g: g["loss"] == "mse" and len(g["t"]) == 2}
 validate, statement, conventions = io.validate, io.statement, io.conventions
 _L = {k: Label(k, v) for k, v in {"net_h": r"\mathrm{net_h}", "out_h": r"\mathrm{out_h}", "net_o": r"\mathrm{net_o}",
                                    "out_o": r"\mathrm{out_o}", "E": "E", "delta_o": r"\delta_o", "delta_h": r"\delta_h",
@@ -97,7 +102,8 @@ def _delta_o(g: dict[str, Any], o: np.ndarray, t: np.ndarray, work: Any) -> np.n
     err = (t - o) if work.mistake("sign-t-minus-o") else (o - t)
     if g["loss"] == "ce":
         return err * o * (1 - o) if work.mistake("ce-times-derivative") else err
-    return err * (o if work.mistake("value-for-derivative") else DERIV_FROM_OUT[g["activation"]](o))
+    factor = o if work.mistake("value-for-derivative") else DERIV_FROM_OUT[g["activation"]](o)
+    return err * (factor[::-1] if work.mistake("other-output-derivative") else factor)
 
 
 def _entries(work: Any, step: str, value: np.ndarray, first: int, title: str, deps: tuple[str, ...], text: str) -> np.ndarray:
@@ -124,6 +130,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
     d_o = work.put("delta_o", "Output deltas ∂E/∂net_o", _delta_o(g, out_o, t, work),
                    "o − t" if g["loss"] == "ce" else f"(o − t) ⊙ {DERIV_TEXT[act]}", depends_on=("out_o",), lhs=_L["delta_o"])
     dW2 = np.outer(d_o, out_h)
+    if work.mistake("hidden-derivative-in-output"):  # ∂E/∂w_kj = (o_k − t_k)·out_hj(1 − out_hj)·out_hj
+        dW2 = np.outer(out_o - t, df(out_h) * out_h)
     if tb:
         dW2 = _entries(work, "dE", dW2, 5, "∂E/∂w{n}", ("delta_o", "out_h"), "δ_o{i} · out_h{j}")
     dW2 = work.put("dE_dW2", "Gradient for W2", dW2, "δ_o · out_hᵀ", lhs=_L["dE_dW2"],
