@@ -263,3 +263,41 @@ def test_derive_mlp_issue_example_is_refused_and_its_json_never_crashes():
     ok = run_cli("derive", "mlp", "--given", "w1=1e6", "--given", "i1=1e6", "--format", "json")
     assert ok.returncode == 0, ok.stderr
     json.loads(ok.stdout, parse_constant=refuse_constant)
+
+
+# --- combinations: two or three givens at the edges at once ------------------------------------
+
+COMBO_EDGES = [1e6, -1e6, 1e-6, -1e-6, 1e-9, 1e-12, 0.0, 1e3, -1e3, 0.999999, 1e-300, 5e-324, 0.5, 1.0, 100.0]
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_edge_combinations_are_refused_by_a_named_range(name):
+    """Two or three givens at the edges together (60 draws per variant, fixed seed): each outcome is
+    a report with strict JSON, or a refusal that names a given — never the last-resort "givens too
+    extreme to compute" net, which means a range is missing."""
+    import random
+    rng = random.Random(f"combo:{name}")
+    module = all_types()[name]
+    for variant, base in bases(module):
+        keys = [k for k, v in base.items() if not isinstance(v, (str, bool)) and v is not None]
+        for _ in range(60 if len(keys) >= 2 else 0):
+            givens = dict(base)
+            for key in rng.sample(keys, min(len(keys), rng.randint(2, 3))):
+                try:
+                    a = np.array(givens[key], dtype=float)
+                except (TypeError, ValueError):
+                    continue
+                edge = rng.choice(COMBO_EDGES)
+                if a.ndim and rng.random() < 0.5:
+                    a.flat[rng.randrange(a.size)] = edge
+                else:
+                    a[...] = edge
+                givens[key] = a.tolist()
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                try:
+                    report = engine.check(module, givens, {})
+                except UserError as exc:
+                    assert "too extreme" not in str(exc), f"{name}[{variant}] {givens}: {exc}"
+                    continue
+                json.loads(render(report, "json"), parse_constant=refuse_constant)
