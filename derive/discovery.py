@@ -16,7 +16,7 @@ import pkgutil
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 PACKAGES = ("derive.topics", "numeric.models", "problems.types")
 
@@ -48,24 +48,19 @@ def load(package: str, name: str, kind: str) -> ModuleType:
     """The module of entry ``name`` in ``package`` (the case ignored: ``MLP`` is ``mlp``), imported
     alone; a KeyError "unknown KIND 'name' — did you mean 'mlp'? (known: …)" otherwise."""
     entries = index(package)
-    return importlib.import_module(f"{package}.{entries[known_name(entries, name, kind)].module}")
+    return importlib.import_module(f"{package}.{lookup(entries, name, kind).module}")
 
 
-def lookup(entries: dict[str, ModuleType], name: str, kind: str) -> ModuleType:
-    """``entries[name]``, the case ignored; the same KeyError as :func:`load` otherwise."""
-    return entries[known_name(entries, name, kind)]
-
-
-def known_name(entries: dict[str, object], name: str, kind: str) -> str:
-    """The entry ``name`` stands for: itself, or the one that differs only in case; a KeyError
-    "unknown KIND 'name' — did you mean …? (known: …)" listing the names otherwise."""
-    if name in entries:
-        return name
-    folded = {k.lower(): k for k in entries}
-    if name.lower() in folded:
-        return folded[name.lower()]
+def lookup(entries: dict[str, Any], name: str, kind: str) -> Any:
+    """``entries[name]``, the case ignored (``MLP`` is ``mlp``); a KeyError "unknown KIND 'name'
+    — did you mean 'mlp'? (known: …)" listing the names otherwise."""
     from derive.suggest import did_you_mean
-    raise KeyError(f"unknown {kind} '{name}'{did_you_mean(name, entries)} (known: {', '.join(entries)})")
+    if name not in entries:
+        folded = {k.lower(): k for k in entries}
+        if name.lower() in folded:
+            return entries[folded[name.lower()]]
+        raise KeyError(f"unknown {kind} '{name}'{did_you_mean(name, entries)} (known: {', '.join(entries)})")
+    return entries[name]
 
 
 def index_source(package: str) -> str:

@@ -224,7 +224,7 @@ class CheckReport(Document):
 
 
 @dataclass
-class StudyReport:
+class StudyReport(Document):
     """A study-loop report (``progress``, ``review``): paragraphs, tables and, for review, the
     exercises to do next. ``data`` is its JSON form (the exercises are added to it)."""
 

@@ -117,9 +117,16 @@ def check_program(program: Program, loss: str, grads: dict[str, str], sample: Sa
     def loss_fn(point: dict[str, Any]) -> float:
         return float(np.asarray(fwd.run(point)[loss]).reshape(-1)[0])
 
-    gradients = {p: (lambda point, k=k: program.run(point)[k]) for p, k in grads.items()}
+    last: dict[str, Any] = {}  # one program run per point serves every gradient (the point is restored exactly after each FD)
+
+    def run(point: dict[str, Any]) -> dict[str, Any]:
+        if last.get("point") is not point:
+            last.update(point=point, env=program.run(point))
+        return last["env"]
+
+    gradients = {p: (lambda point, k=k: run(point)[k]) for p, k in grads.items()}
     return check_gradients(loss_fn, gradients, sample, points=points, seed=seed, torch_loss=torch_loss,
-                           use_torch=use_torch, fd_floor=fd_floor)
+                           use_torch=use_torch, fd_floor=fd_floor, steps_per_loss=len(fwd.outputs))
 
 
 def roundtrip(expr: Any, names: Iterable[str]) -> Any:
@@ -219,6 +226,15 @@ def evaluate(doc: Any, d: Any, values: dict[str, Any]) -> Any:
     return doc
 
 
+def guard_checks(graph: Any, d: Any, names: Iterable[str], points: int) -> None:
+    """Refuse (``--points``) before compiling anything a check whose central differences would
+    exceed ``numcheck.MAX_FD_WORK``: sizes from the graph's leaves, steps from ``d.forward``."""
+    from derive.numcheck import guard_work
+    shapes = {x.name: x.shape for x in graph.leaves}
+    steps = sum(1 for s in d.forward if s.lhs is not None and s.formula is not None and not isinstance(s.formula, str))
+    guard_work(points, {n: np.empty(shapes.get(n, ())) for n in names}, list(names), steps)
+
+
 def verify_steps(graph: Any, d: Any, sample: Sampler, points: int, seed: int,
                  torch_loss: Callable[[dict[str, Any]], Any] | None = None,
                  wrt: Iterable[str] | None = None) -> list[Check]:
@@ -226,7 +242,9 @@ def verify_steps(graph: Any, d: Any, sample: Sampler, points: int, seed: int,
     differences of the forward steps, the NumPy reverse-mode engine, and torch autograd of
     ``torch_loss`` (an independent implementation; skipped when torch is missing or it is None).
     ``wrt`` names the leaves to check instead of the parameters (e.g. the inputs Q, K, V)."""
+    names = list(wrt) if wrt is not None else [p.name for p in graph.params]
+    guard_checks(graph, d, names, points)
     program, forward = Program(d.steps), Program(d.forward)
-    grads = {name: d.gradient(name) for name in (wrt if wrt is not None else [p.name for p in graph.params])}
+    grads = {name: d.gradient(name) for name in names}
     checks = check_program(program, d.loss, grads, sample, points, seed, torch_loss, True, forward, FD_FLOOR)
     return checks + check_engine(graph, program, grads, sample, points, seed)

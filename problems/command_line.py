@@ -70,6 +70,14 @@ def options(values: Mapping[str, Any], names: Iterable[str], set_items: Iterable
     return {**named, **pairs(set_items, "--set")}
 
 
+def typed_options(ctx: Any) -> dict[str, str]:
+    """The parameters of click context ``ctx`` the user typed (not defaults) → how they are
+    written (``--count``, ``FILE``), so that options that do not go together can be refused."""
+    typed = ("COMMANDLINE", "ENVIRONMENT", "PROMPT")
+    return {p.name: p.opts[0] if p.param_type_name == "option" else p.name.upper()
+            for p in ctx.command.params if p.name and getattr(ctx.get_parameter_source(p.name), "name", None) in typed}
+
+
 def exclusive(given: Mapping[str, str], option: str, others: Iterable[str], why: str = "") -> None:
     """Refuse ``option`` and any of ``others`` given together (``given``: the names given on the
     command line → how they are written, e.g. ``{"count": "--count"}``): one would be ignored."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from derive.errors import UserError
 from derive.steps import Table, TrainReport
+from numeric.datasets import text as text_data
 from numeric.layers import gru
 from numeric.layers._buffers import Workspace
 from numeric.models import _recurrent
@@ -130,7 +131,7 @@ def _text_history(cols: tuple[str, ...], rows: tuple[tuple[Any, ...], ...]) -> t
 
 def _notes(model: str, cfg: dict[str, Any], task: Any) -> list[str]:
     if cfg["data"] == "text":
-        notes = [f"data: {task.source}, {len(task.ids)} characters, {len(task.vocab)} distinct",
+        notes = [f"data: {task.source}, {len(task.ids)} characters, {task.distinct} distinct",
                  f"network: embedding {cfg['embed']} → {model} H={cfg['hidden']} → dense {len(task.vocab)}; "
                  f"windows of {cfg['seq_len']} characters, batch {cfg['batch_size']}, Adam lr {cfg['lr']:g}, "
                  f"clip ‖g‖ ≤ {cfg['clip']:g}",
@@ -140,6 +141,11 @@ def _notes(model: str, cfg: dict[str, Any], task: Any) -> list[str]:
                  f"history: each row is one step's training minibatch ({cfg['batch_size']} windows of "
                  f"{cfg['seq_len']} characters), per character, taken before that step's update, so it is noisier "
                  "and usually higher than the final figure"]
+        distinct_out, chars_out = task.unknown
+        if distinct_out:
+            notes.insert(1, f"vocabulary: {len(task.vocab) - 1} most frequent of the {task.distinct} distinct characters "
+                            f"(at most {text_data.MAX_VOCAB} symbols); the other {distinct_out} ({chars_out} characters, "
+                            f"{chars_out / len(task.ids):.1%} of the text) read as the unknown symbol {text_data.UNKNOWN}")
     else:
         notes = [f"data: {cfg['train_size']} training and {cfg['test_size']} test noisy sines (σ = {cfg['noise']:g}), "
                  f"{cfg['seq_len']} steps each",
