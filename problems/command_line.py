@@ -201,6 +201,7 @@ def start_here(version: bool, no_command: bool) -> bool:
 
 
 GRAPH_FORMATS = ("dot", "mermaid", "png", "svg")
+GRAPH_FILES = {"dot": (".dot", ".gv"), "mermaid": (".mmd", ".mermaid"), "png": (".png",), "svg": (".svg",)}
 
 
 def graph_file(graph: str, out: Path | None) -> Path | None:
@@ -208,9 +209,11 @@ def graph_file(graph: str, out: Path | None) -> Path | None:
     file, and Graphviz present for an image (exit 2 naming the option otherwise)."""
     if graph not in GRAPH_FORMATS:
         raise UserError(f"expected one of {', '.join(GRAPH_FORMATS)}, got '{graph}'", "--graph")
+    if graph in ("png", "svg") and out is None:
+        raise UserError(f"--graph {graph} writes an image: give --out FILE.{graph}", "--graph")
+    if out is not None and out.suffix.lower() not in GRAPH_FILES[graph]:
+        raise UserError(f"'{out}': --graph {graph} writes a {' or '.join(GRAPH_FILES[graph])} file", "--out")
     if graph in ("png", "svg"):
-        if out is None:
-            raise UserError(f"--graph {graph} writes an image: give --out FILE.{graph}", "--graph")
         graphviz_program(graph)
     return out
 
