@@ -118,7 +118,7 @@ def derive_command(
 ) -> None:
     """Derive TOPIC step by step: forward pass, local derivatives, chain-rule products, gradients."""
     cl.exclusive(cl.typed_options(ctx), "graph", ["fmt"], " (the graph is printed as a graph)")
-    options, out = cl.options(locals(), Topic.NAMES, set_), cl.document_file(out) if graph is None else out
+    options, out = cl.options(locals(), Topic.NAMES, set_), cl.document_file(out) if graph is None else cl.graph_file(graph, out)
     doc = derive.derive(topic, options, given=cl.given_values(given), seed=seed, values=values)
     if graph is not None:
         sys.stdout.write(cl.graph_output(doc, graph, topic, out))

@@ -201,32 +201,51 @@ def start_here(version: bool, no_command: bool) -> bool:
 
 
 GRAPH_FORMATS = ("dot", "mermaid", "png", "svg")
+GRAPH_FILES = {"dot": (".dot", ".gv"), "mermaid": (".mmd", ".mermaid"), "png": (".png",), "svg": (".svg",)}
+
+
+def graph_file(graph: str, out: Path | None) -> Path | None:
+    """``--graph`` and its ``--out`` checked before any work: a known format, an image only to a
+    file, and Graphviz present for an image (exit 2 naming the option otherwise)."""
+    if graph not in GRAPH_FORMATS:
+        raise UserError(f"expected one of {', '.join(GRAPH_FORMATS)}, got '{graph}'", "--graph")
+    if graph in ("png", "svg") and out is None:
+        raise UserError(f"--graph {graph} writes an image: give --out FILE.{graph}", "--graph")
+    if out is not None and out.suffix.lower() not in GRAPH_FILES[graph]:
+        raise UserError(f"'{out}': --graph {graph} writes a {' or '.join(GRAPH_FILES[graph])} file", "--out")
+    if graph in ("png", "svg"):
+        graphviz_program(graph)
+    return out
 
 
 def graph_output(doc: Any, graph: str, topic: str, out: Path | None) -> str:
     """``--graph dot|mermaid`` (printed, or written to ``--out``) and ``--graph png|svg --out FILE``
     (drawn by Graphviz's ``dot``; exit 2 naming --graph when it is not installed). Returns what
     to print: the graph's text, or the line saying which file was written."""
-    if graph not in GRAPH_FORMATS:
-        raise UserError(f"expected one of {', '.join(GRAPH_FORMATS)}, got '{graph}'", "--graph")
+    graph_file(graph, out)
     if doc.graph is None:
         raise UserError(f"topic '{topic}' is an analytic derivation without a computational graph", "--graph")
     text = str(doc.graph.to_mermaid() if graph == "mermaid" else doc.graph.to_dot())
     if graph in ("dot", "mermaid"):
         return text if out is None else f"wrote {atomic_write(out, text, '--out')}\n"
-    if out is None:
-        raise UserError(f"--graph {graph} writes an image: give --out FILE.{graph}", "--graph")
+    assert out is not None  # graph_file refused an image without --out
     return f"wrote {atomic_write(out, graphviz_image(text, graph), '--out')}\n"
 
 
-def graphviz_image(dot: str, image: str) -> bytes:
-    """The graph drawn by Graphviz's ``dot -T<image>``; UserError when Graphviz is missing or fails."""
+def graphviz_program(image: str) -> str:
+    """The path of Graphviz's ``dot``; UserError naming --graph when it is not installed."""
     import shutil
-    import subprocess
     program = shutil.which("dot")
     if program is None:
         raise UserError(f"--graph {image} needs Graphviz's 'dot' program, which is not installed (apt install graphviz, "
                         "brew install graphviz); --graph mermaid renders on GitHub and in Jupyter without it", "--graph")
+    return program
+
+
+def graphviz_image(dot: str, image: str) -> bytes:
+    """The graph drawn by Graphviz's ``dot -T<image>``; UserError when Graphviz is missing or fails."""
+    import subprocess
+    program = graphviz_program(image)
     try:
         run = subprocess.run([program, f"-T{image}"], input=dot.encode(), capture_output=True, timeout=120, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:

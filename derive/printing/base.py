@@ -318,3 +318,9 @@ def _latex_nested(cells: Any) -> str:
         return r"\left[" + ", ".join(_latex_nested(c) for c in cells) + r"\right]"
     rows = cells if cells and isinstance(cells[0], list) else [cells]
     return r"\begin{bmatrix} " + r" \\ ".join(" & ".join(r) for r in rows) + r" \end{bmatrix}"
+
+
+def product_latex(factors: tuple[tuple[Any, ...], ...]) -> str:
+    """A step's chain-product numbers in LaTeX (``0.741365 \\times 0.186816``), for printers
+    that write their formulas from LaTeX (HTML's MathML, Typst)."""
+    return LatexMathPrinter().product_numbers(factors)

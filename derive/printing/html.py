@@ -13,7 +13,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from derive.printing import mathml
-from derive.printing.base import DocumentPrinter, LatexMathPrinter
+from derive.printing.base import DocumentPrinter, LatexMathPrinter, product_latex
 from derive.printing.fragments import Fragments
 from derive.printing.math import shape_latex, to_latex, value_latex
 from derive.printing.statement import segments
@@ -82,9 +82,12 @@ class HtmlPrinter(DocumentPrinter):
         s = shape_latex(shape)
         return self.formulas.keep(mathml.math(mathml.inner(rf"\in {s}"))) if s else ""
 
-    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None, display: bool = False) -> str:
-        """One ``<math>``: lhs = formula = value ∈ shape (the parts given)."""
+    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None, display: bool = False,
+                 factors: Any = None) -> str:
+        """One ``<math>``: lhs = formula = numbers of the chain product = value ∈ shape (the parts given)."""
         parts = [self._inner(x) for x in (lhs, formula) if x is not None and (not isinstance(x, str) or x)]
+        if factors:
+            parts.append(mathml.inner(product_latex(factors)))
         if value is not None:
             parts.append(self._inner_value(value))
         if not parts:
@@ -95,10 +98,10 @@ class HtmlPrinter(DocumentPrinter):
         return self.formulas.keep(mathml.math(f"<mrow>{body}</mrow>", display))
 
     def labelled_math(self, label: str, expr: Any) -> str:
-        return f"<p>{escape(label)}: {self.math(expr)}</p>"
+        return f"<p>{self.escape(label)}: {self.math(expr)}</p>"
 
     def step(self, number: int, step: S.Step) -> str:
-        body = self.equation(step.lhs, step.formula, step.value, step.shape, display=True)
+        body = self.equation(step.lhs, step.formula, step.value, step.shape, display=True, factors=step.factors)
         because = f'\n<div class="because"><em>because</em> {self.inline(step.because)}</div>' if step.because else ""
         return f"<li><strong>{self.escape(step.title)}</strong> (<code>{self.escape(step.id)}</code>){body}{because}</li>"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from derive.printing.base import DocumentPrinter, LatexMathPrinter
+from derive.printing.base import DocumentPrinter, LatexMathPrinter, product_latex
 from derive.printing.fragments import Fragments
 from derive.printing.math import as_plain, number_text, shape_latex, shape_text, to_latex, to_text
 from derive.printing.statement import is_number, segments
@@ -117,8 +117,10 @@ class TypstPrinter(DocumentPrinter):
             return ""
         return f" ∈ {string(shape_text(shape)) if self.plain_formulas else convert(s)}"
 
-    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None) -> str:
+    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None, factors: Any = None) -> str:
         parts = [self._math(x) for x in (lhs, formula) if x is not None and x != ""]
+        if factors:
+            parts.append(convert(product_latex(factors)))
         if value is not None:
             parts.append(value_math(value))
         if not parts:
@@ -127,7 +129,7 @@ class TypstPrinter(DocumentPrinter):
 
     def step(self, number_: int, step: S.Step) -> str:
         head = f"*{number_}.* {self.text(step.title)} #raw({string(step.id)})"
-        body = self.equation(step.lhs, step.formula, step.value, step.shape)
+        body = self.equation(step.lhs, step.formula, step.value, step.shape, step.factors)
         because = f"\n\n_because_ {self.inline(step.because)}" if step.because else ""
         return head + (f"\n{body}" if body else "") + because
 

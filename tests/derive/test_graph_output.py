@@ -49,7 +49,8 @@ def test_png_without_graphviz_is_a_clear_exit_2(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("args, names", [
-    (["--graph", "png"], "--out"), (["--out", "x.svg"], "--out"), (["--graph", "jpeg"], "--graph")])
+    (["--graph", "png"], "--out"), (["--out", "x.svg"], "--out"), (["--graph", "jpeg"], "--graph"),
+    (["--graph", "dot", "--out", "m.pdf"], "--out"), (["--graph", "svg", "--out", "m.png"], "--out")])
 def test_graph_option_misuse_is_exit_2(args, names):
     out = run_cli("derive", "mlp", *args)
     assert out.returncode == 2 and names in out.stderr
