@@ -101,7 +101,8 @@ def train(model: str, options: dict[str, Any], config: dict[str, Any], progress:
         params = load_params(cfg["load"], model, params, cfg, SPEC_KEYS)
     make = _torch_trainer if cfg["backend"] == "torch" else _numpy_trainer
     gates = {"rnn": 1, "gru": 3, "lstm": 4}[model]
-    with threads_for(cfg["batch_size"] * cfg["hidden"] * gates * cfg["hidden"], cfg["backend"]):
+    with threads_for(cfg["batch_size"] * cfg["hidden"] * gates * cfg["hidden"], cfg["backend"],
+                     cfg.get("cpu_threads")):
         trainer = make(spec, params, cfg, task)
         history = fit(trainer, task.epochs(batch_rng), task.total, progress, task.after_epoch(trainer), task.unit,
                       task.per_epoch)
