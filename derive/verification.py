@@ -11,6 +11,7 @@ forward pass and with torch autograd of an independently written loss (``derive.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any, Callable, Iterable
 
@@ -177,11 +178,49 @@ def draw_leaves(graph: Any, rng: np.random.Generator, decimals: int | None = 2,
     return out
 
 
+def chain_factors(formula: Any, env: dict[str, Any]) -> tuple[tuple[Any, ...], ...] | None:
+    """The value of each factor of a chain-rule product, per term of a sum of products; a factor
+    that is itself such a sum is given as its terms (δ_h1 = (0.138499 × 0.4 − 0.0380982 × 0.5) ×
+    0.241301). None unless the formula is a product of scalars or a sum with numbers to show."""
+    from derive.notation import Chain, ChainSum
+    if not isinstance(formula, (Chain, ChainSum)):
+        return None
+    terms = _terms_at(formula, env)
+    if terms is None or (len(terms) == 1 and len(terms[0]) == 1):
+        return None
+    return terms
+
+
+def _terms_at(formula: Any, env: dict[str, Any]) -> tuple[tuple[Any, ...], ...] | None:
+    from derive.notation import Chain, ChainSum
+    out = []
+    for term in formula.args if isinstance(formula, ChainSum) else (formula,):
+        factors = term.args if isinstance(term, Chain) else (term,)
+        if len(factors) > 1 and factors[0] == -1:
+            factors = (sp.Mul(-1, factors[1], evaluate=False), *factors[2:])
+        numbers = tuple(_terms_at(f, env) if isinstance(f, ChainSum) else _scalar_at(f, env) for f in factors)
+        if any(n is None for n in numbers):
+            return None
+        out.append(numbers)
+    return tuple(out)
+
+
+def _scalar_at(expr: Any, env: dict[str, Any]) -> float | None:
+    """A scalar factor's value at the program's numbers (None for a matrix or a missing name)."""
+    from derive.notation import plain
+    try:
+        subs = {s: env[s.name] for s in expr.free_symbols}
+        value = complex(plain(expr).xreplace({k: sp.Float(float(v)) for k, v in subs.items()}).evalf())
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return value.real if value.imag == 0 and math.isfinite(value.real) else None
+
+
 def evaluate(doc: Any, d: Any, values: dict[str, Any]) -> Any:
     """Fill a Derivation (built from GraphDerivation ``d``) with numbers: every step's value, every
     result's value and ``inputs`` (the leaves' values), by running ``d``'s steps as a Program."""
     env = Program(d.steps).run(values)
-    doc.steps = with_values(doc.steps, env)
+    doc.steps = [replace(s, factors=chain_factors(s.formula, env)) for s in with_values(doc.steps, env)]
     doc.results = results_with_values(doc.results, env, d.variables)
     doc.inputs = {k: rounded(v) for k, v in values.items()}
     return doc

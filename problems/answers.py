@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from derive.errors import UserError
+from derive.suggest import did_you_mean
 from derive.parse import Answer, ParseError, answer_from_number, parse_answer
 from derive.steps import Step, StepSpec
 from problems import compare as C
@@ -96,10 +97,11 @@ def read_answers(module: ModuleType, raw: dict[str, Any], present: list[str] | N
         step_id = aliases.get(key, key)
         spec = spec_for(module, step_id)
         if spec is None:
-            raise AnswerError(f"answer '{key}': {module.NAME} has no such step (see chainrule practice {module.NAME} --list-steps)")
+            hint = did_you_mean(key, [sp.id for sp in module.STEPS] + list(present or []))
+            raise AnswerError(f"answer '{key}': {module.NAME} has no such step{hint} (see chainrule practice {module.NAME} --list-steps)")
         if present is not None and step_id not in present:
             shown = ", ".join(present[:12]) + (", …" if len(present) > 12 else "")
-            raise AnswerError(f"answer '{key}': this exercise has no step {step_id} (its steps: {shown})")
+            raise AnswerError(f"answer '{key}': this exercise has no step {step_id}{did_you_mean(step_id, present)} (its steps: {shown})")
         try:
             out[step_id] = read_one(spec, value)
         except ParseError as exc:

@@ -55,7 +55,8 @@ def diagnose(module: ModuleType, givens: dict[str, Any], steps: list[Step], rule
     ``carried``: the student's values the solver was replayed on; ``own``: the follow-through
     values; ``marks``: one per step, in step order.
     """
-    replays = MistakeReplays(module, givens, carried)
+    wrong = [m.id for m in marks if m.status == "incorrect"]
+    replays = MistakeReplays(module, givens, carried, until=wrong[-1] if wrong else None)
     exact = {s.id: s.value for s in steps}
     out = []
     for step, mark in zip(steps, marks):

@@ -25,33 +25,38 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from problems.work import Work
+from problems.work import ReplayDone, Work
 
 
-def replay(module: ModuleType, givens: dict[str, Any], overrides: dict[str, Any], mistake: str | None) -> dict[str, Any]:
-    """Values (step id → value) of the solver run on ``overrides`` with ``mistake``; steps after a
-    crash are left out. NumPy's floating-point warnings are silenced (odd values are expected)."""
-    work = Work(overrides, mistake)
+def replay(module: ModuleType, givens: dict[str, Any], overrides: dict[str, Any], mistake: str | None,
+           until: str | None = None) -> dict[str, Any]:
+    """Values (step id → value) of the solver run on ``overrides`` with ``mistake``, stopped after
+    step ``until`` when given (the later steps are not needed); steps after a crash are left out.
+    NumPy's floating-point warnings are silenced (odd values are expected)."""
+    work = Work(overrides, mistake, stop_after=until)
     with np.errstate(all="ignore"):
         try:
             module.solve(givens, work)
+        except ReplayDone:
+            pass
         except Exception:  # noqa: BLE001 - any failure on the student's values ends the replay only
             pass
     return work.values
 
 
 @lru_cache(maxsize=1024)
-def _scratch_replay(module: ModuleType, givens_json: str, mistake: str) -> dict[str, Any]:
+def _scratch_replay(module: ModuleType, givens_json: str, mistake: str, until: str | None) -> dict[str, Any]:
     """One known mistake replayed from scratch (independent of the answers, so cached)."""
-    return replay(module, json.loads(givens_json), {}, mistake)
+    return replay(module, json.loads(givens_json), {}, mistake, until)
 
 
 class MistakeReplays:
     """The type's known mistakes replayed on demand: each once on the student's carried values
     and once from scratch, the first time a step's value under the mistakes is asked for."""
 
-    def __init__(self, module: ModuleType, givens: dict[str, Any], carried: dict[str, Any]):
-        self.module, self.givens, self.carried = module, givens, carried
+    def __init__(self, module: ModuleType, givens: dict[str, Any], carried: dict[str, Any], until: str | None = None):
+        """``until``: the last step whose values will be asked for (the replays stop after it)."""
+        self.module, self.givens, self.carried, self.until = module, givens, carried, until
         self.givens_json = json.dumps(givens, sort_keys=True)
         self.on_student: dict[str, dict[str, Any]] = {}
 
@@ -59,10 +64,10 @@ class MistakeReplays:
         """(description, value of ``step_id``) for every mistake: on the student's values, then from scratch."""
         for name, description in self.module.MISTAKES.items():
             if name not in self.on_student:
-                self.on_student[name] = replay(self.module, self.givens, self.carried, name)
+                self.on_student[name] = replay(self.module, self.givens, self.carried, name, self.until)
             yield description, self.on_student[name].get(step_id)
         for name, description in self.module.MISTAKES.items():
-            yield description, _scratch_replay(self.module, self.givens_json, name).get(step_id)
+            yield description, _scratch_replay(self.module, self.givens_json, name, self.until).get(step_id)
 
 
 MAX_SPREAD_ENTRIES = 200  # carried entries moved one at a time; more than this: no spread (written values only)

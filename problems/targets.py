@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from derive.errors import UserError
+from derive.suggest import did_you_mean
 from derive.options import find
 from derive.steps import Exercise
 from problems import engine
@@ -173,7 +174,7 @@ def refuse_unknown_givens(module: ModuleType, givens: Mapping[str, Any], from_op
     for key in givens:
         if key not in known:
             shown = ", ".join(sorted(known, key=str.lower))
-            raise UserError(f"given '{key}': {module.NAME} has no such given (its givens: {shown})",
+            raise UserError(f"given '{key}': {module.NAME} has no such given{did_you_mean(key, known)} (its givens: {shown})",
                             "--given" if key in from_options else f"{file}: givens")
 
 

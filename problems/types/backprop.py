@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.shared.checked_math import ln
+from problems.shared.checked_math import log_probability
 from problems.shared.clear_mistakes import generate_clear, this
 from problems.shared.mistake_replay import idle
 from problems.shared.random_givens import pick
 from problems.shared.step_labels import Label
-from problems.shared.unit_functions import DERIV_FROM_OUT, DERIV_TEXT, FORWARD, sigmoid, softmax
+from problems.shared.unit_functions import DERIV_FROM_OUT, DERIV_TEXT, FORWARD, log_softmax, sigmoid, softmax
 from problems.types import _backprop_givens as io
 
 NAME = "backprop"
@@ -87,9 +87,14 @@ def _output(g: dict[str, Any], net_o: np.ndarray) -> np.ndarray:
     return FORWARD[g["activation"]](net_o)
 
 
-def _error(g: dict[str, Any], o: np.ndarray, t: np.ndarray, work: Any) -> float:
+def _error(g: dict[str, Any], o: np.ndarray, t: np.ndarray, net_o: np.ndarray, work: Any) -> float:
+    """The error of outputs ``o``; cross-entropy takes ln o (and ln(1 − o)) from the logits ``net_o``
+    where an output saturated to 0 or 1 (log-softmax, ln σ(z) = −softplus(−z))."""
     if g["loss"] == "ce":
-        return float(-(t * ln(o)).sum() if len(o) > 1 else -(t * ln(o) + (1 - t) * ln(1 - o)).sum())
+        if len(o) > 1:
+            return float(-(t * log_probability(o, log_softmax(net_o))).sum())
+        return float(-(t * log_probability(o, -np.logaddexp(0.0, -net_o))
+                       + (1 - t) * log_probability(1 - o, -np.logaddexp(0.0, net_o))).sum())
     return float(((t - o) ** 2).sum() * (1.0 if work.mistake("no-half") else 0.5))
 
 
@@ -121,7 +126,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
     out_h = work.put("out_h", "Hidden outputs", FORWARD[act](net_h), f"{act}(net_h)", depends_on=("net_h",), lhs=_L["out_h"])
     net_o = work.put("net_o", "Output net inputs", W2 @ out_h + b2, "W2·out_h + b2", depends_on=("out_h",), lhs=_L["net_o"])
     out_o = work.put("out_o", "Network outputs", _output(g, net_o), io.out_text(g), depends_on=("net_o",), lhs=_L["out_o"])
-    work.put("E", "Error", _error(g, out_o, t, work), io.error_text(g), depends_on=("out_o",), lhs=_L["E"])
+    work.put("E", "Error", _error(g, out_o, t, net_o, work), io.error_text(g), depends_on=("out_o",), lhs=_L["E"])
     d_o = work.put("delta_o", "Output deltas ∂E/∂net_o", _delta_o(g, out_o, t, work),
                    "o − t" if g["loss"] == "ce" else f"(o − t) ⊙ {DERIV_TEXT[act]}", depends_on=("out_o",), lhs=_L["delta_o"])
     dW2 = np.outer(d_o, out_h)

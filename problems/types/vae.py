@@ -16,7 +16,7 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import GivenError
-from problems.givens import choice, vector
+from problems.givens import MAX_GIVEN, choice, vector
 from problems.shared.array_steps import put
 from problems.shared.clear_mistakes import distinct, this
 from problems.shared.random_givens import dec, pick, variant_of
@@ -72,11 +72,14 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
             return g
 
 
+MAX_LOGVAR = 50.0  # |log σ²|: σ² = e^{log σ²} stays a float with digits to show
+
+
 def validate(givens: dict[str, Any]) -> dict[str, Any]:
     """Check lengths and ranges; canonical lists."""
     v = choice(givens, "variant", VARIANTS, default="logvar" if "logvar" in givens else "sigma")
     mu = vector(givens, "mu", (1, 8))
-    spread = vector(givens, v, (len(mu), len(mu)))
+    spread = vector(givens, v, (len(mu), len(mu)), limit=MAX_LOGVAR if v == "logvar" else MAX_GIVEN)
     if v == "sigma" and min(spread) <= 0:
         raise GivenError("sigma", "standard deviations must be positive")
     recon = choice(givens, "recon", ("bce", "sse"), default="bce")

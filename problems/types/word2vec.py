@@ -24,7 +24,8 @@ from problems.shared.clear_mistakes import distinct, this
 from problems.shared.given_readers import text, words
 from problems.shared.random_givens import dec, pick
 from problems.shared.statement_text import mat_g
-from problems.shared.unit_functions import softmax
+from problems.shared.checked_math import log_probability
+from problems.shared.unit_functions import log_softmax, softmax
 
 NAME = "word2vec"
 SUMMARY = "word2vec: tokens without stop words, vocabulary, one-hot, skip-gram context pairs, CBOW h, scores, softmax"
@@ -149,8 +150,11 @@ def solve(g: dict[str, Any], work: Any) -> None:
     work.put("V", "Vocabulary size", len(vocab), "|vocabulary|", depends_on=("vocab",))
     work.put("onehot", f"One-hot of '{g['target']}'", [float(w == g["target"]) for w in vocab], "x_target", depends_on=("vocab",))
     c, ctx = g["window"], []
-    sentence = (sentence_ids(g["corpus"], g["stopwords"], work.mistake("stopwords-kept"))
-                if g.get("windows") == "sentence" and not work.mistake("window-crosses-sentences") else [0] * len(toks))
+    sentence = [0] * len(toks)
+    if g.get("windows") == "sentence" and not work.mistake("window-crosses-sentences"):
+        # the sentence of each token as used (the student's own tokens may keep or drop the stop words)
+        sentence = next((ids for keep in (work.mistake("stopwords-kept"), not work.mistake("stopwords-kept"))
+                         if len(ids := sentence_ids(g["corpus"], g["stopwords"], keep)) == len(toks)), sentence)
     for k in range(len(toks)):
         lo = k + 1 if work.mistake("one-sided") else max(0, k - c)
         near = " ".join(toks[j] for j in range(lo, min(len(toks), k + c + 1)) if j != k and sentence[j] == sentence[k])
@@ -170,7 +174,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
     u = work.put("u", "Scores u = W'ᵀh", out @ h, "W'ᵀ h", depends_on=("h",))
     y = work.put("yhat", "ŷ = softmax(u)", softmax(u), "e^{u_j} / Σ_k e^{u_k}", depends_on=("u",))
     work.put("pred", "Predicted word", vocab[int(np.argmax(y))], "argmax ŷ", depends_on=("yhat", "vocab"))
-    work.put("loss", f"−log ŷ('{g['target']}')", -float(np.log(y[vocab.index(g["target"])])), "−log ŷ_target",
+    k = vocab.index(g["target"])  # −log ŷ_k from log-softmax where ŷ_k underflows to 0
+    work.put("loss", f"−log ŷ('{g['target']}')", -float(log_probability(y[k], log_softmax(u)[k], np.log)), "−log ŷ_target",
              depends_on=("yhat", "vocab"))
 
 
