@@ -707,3 +707,20 @@ def test_sign_and_step_values_in_the_float_check(text, value):
                 read_formula(formula, ["x"])
         else:
             read_formula(formula, ["x"])
+
+
+def test_empty_input_is_named():
+    for text in ("", "   ", "\n\t"):
+        with pytest.raises(ParseError, match="^empty input$"):
+            parse_value(text)
+
+
+def test_unreadable_text_is_quoted_up_to_40_characters():
+    whole = "(" + "1" * 39                      # 40 characters, a bracket left open
+    with pytest.raises(ParseError) as caught:
+        parse_value(whole)
+    assert f"cannot read {whole!r}" in str(caught.value)
+    longer = "(" + "1" * 40                     # 41: the first 37 and '...'
+    with pytest.raises(ParseError) as caught:
+        parse_value(longer)
+    assert f"cannot read {longer[:37] + '...'!r}" in str(caught.value)
