@@ -724,3 +724,18 @@ def test_unreadable_text_is_quoted_up_to_40_characters():
     with pytest.raises(ParseError) as caught:
         parse_value(longer)
     assert f"cannot read {longer[:37] + '...'!r}" in str(caught.value)
+
+
+@pytest.mark.parametrize("text, decimals", [
+    ("1.5E-10", 11), ("1.5e-10", 11), ("0.12_5", 3), ("1e-3", 3), ("1E-3", 3), ("5e2", 0), ("1.5e3", 0),
+    ("1.25e1", 1), ("-2.50e0", 2), ("[1e-2, 2.5E1]", [2, 0]),
+])
+def test_decimals_written_with_exponents_and_underscores(text, decimals):
+    """The places a number was written to, counted by hand: 1.5E-10 = 0.00000000015 (11 places)."""
+    assert parse_answer(text).decimals == decimals
+
+
+def test_typed_numbers_count_places_from_their_shortest_form():
+    assert answer_from_number(0.00001).decimals == 5       # repr '1e-05'
+    assert answer_from_number(1.5e20).decimals == 0        # repr '1.5e+20'
+    assert answer_from_number(-0.125).decimals == 3
