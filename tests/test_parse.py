@@ -739,3 +739,26 @@ def test_typed_numbers_count_places_from_their_shortest_form():
     assert answer_from_number(0.00001).decimals == 5       # repr '1e-05'
     assert answer_from_number(1.5e20).decimals == 0        # repr '1.5e+20'
     assert answer_from_number(-0.125).decimals == 3
+
+
+@pytest.mark.parametrize("text, message", [
+    ("foo + 1", "unknown name 'foo'"), ("[1] + 1", "a list cannot be used inside arithmetic"),
+    ("2 ^ 3", r"'\^' is not a power here; write \*\*"), ("1e200 ** 2", r"number too large \(at most ±1.8e308\)"),
+    ("foo(1)", "function 'foo' is not allowed"), ("[[[1, 2], [3]], [[1, 2], [3, 4]]]", "equal length"),
+])
+def test_numbers_refused_with_their_reason(text, message):
+    with pytest.raises(ParseError, match=message):
+        parse_value(text)
+    with pytest.raises(ParseError, match=message):
+        parse_answer(text)
+
+
+def test_typed_values_at_their_bounds():
+    assert len(answer_from_number([0.5] * P.MAX_ELEMENTS).value) == 10_000
+    with pytest.raises(ParseError, match="too many elements"):
+        answer_from_number([0.5] * (P.MAX_ELEMENTS + 1))
+    assert answer_from_number([[[[1.0]]]]).value == [[[[1.0]]]]           # 4 levels
+    with pytest.raises(ParseError, match="nested too deeply"):
+        answer_from_number([[[[[1.0]]]]])
+    with pytest.raises(ParseError, match="equal length"):
+        answer_from_number([[1.0, 2.0], [3.0]])
