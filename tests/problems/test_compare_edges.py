@@ -39,6 +39,8 @@ def test_the_noise_allowance_never_reaches_a_real_digit():
     # 12 significant digits, 1.5e-9 of a unit below a half: a real 4 in the 3rd place, not noise
     assert C.compare_number(0.15, 0.144999999985, 2, atol=0) is None
     assert C.compare_number(0.14, 0.144999999985, 2, atol=0) == "rounded"
+    # 0.7e-9 of a unit below: within the allowance (at least 1e-9 of the last place), read as a half
+    assert C.compare_number(0.15, 0.144999999993, 2, atol=0) == "rounded"
 
 
 @pytest.mark.parametrize("expected, decimals, rounded, truncated", [
