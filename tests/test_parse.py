@@ -762,3 +762,18 @@ def test_typed_values_at_their_bounds():
         answer_from_number([[[[[1.0]]]]])
     with pytest.raises(ParseError, match="equal length"):
         answer_from_number([[1.0, 2.0], [3.0]])
+
+
+def test_each_sum_adds_log10_2_to_the_digit_estimate():
+    """D((11x)^957) = 957·log10(11) + log10(957) ≈ 999.59; each + adds log10 2 ≈ 0.30 (a sum of two
+    numbers of D digits has at most D + log10 2): one sum fits under 1000, two do not."""
+    read_formula("(11*x)**957 + 1", ["x"])
+    with pytest.raises(ParseError, match="exact numbers of at most 1000 digits"):
+        read_formula("(11*x)**957 + 1 + 1", ["x"])
+
+
+def test_typed_integers_up_to_40_digits():
+    assert answer_from_number(10**40 - 1).value == float(10**40 - 1)
+    assert answer_from_number(-(10**40 - 1)).value == -float(10**40 - 1)
+    with pytest.raises(ParseError, match="number too long"):
+        answer_from_number(10**40)
