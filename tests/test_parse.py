@@ -777,3 +777,20 @@ def test_typed_integers_up_to_40_digits():
     assert answer_from_number(-(10**40 - 1)).value == -float(10**40 - 1)
     with pytest.raises(ParseError, match="number too long"):
         answer_from_number(10**40)
+
+
+def test_digit_estimate_of_products_powers_calls_and_zero():
+    """D((11x)^957) ≈ 999.59 (see above): a product adds the factors' digits (·2 fits, ·10 does not;
+    0 has none), a power of 1 adds log10 1 = 0, max() has its largest argument's digits."""
+    read_formula("(11*x)**957 * 2", ["x"])
+    read_formula("(11*x)**957 * 0", ["x"])
+    read_formula("((11*x)**957 + 1)**1", ["x"])
+    for text in ("(11*x)**957 * 10", "max((11*x)**957 + 1, 1) + 1"):
+        with pytest.raises(ParseError, match="exact numbers of at most 1000 digits"):
+            read_formula(text, ["x"])
+
+
+def test_notes_and_tilde():
+    assert read_formula("x(1-x)**2", ["x"]).notes == ("'x(1-x)' read as x*(1-x)",)
+    with pytest.raises(ParseError, match="'~' is not allowed"):
+        read_formula("~x", ["x"], derivatives=True)
