@@ -8,8 +8,8 @@ ratio numpy/torch of both, and each backend's final quality figure. The best of 
 alternating runs is the figure least disturbed by other work on a shared machine.
 
 By default both backends run these small problems on one thread (numeric.models._sequence.
-threads_for, what ``chainrule train`` does); ``--library-threads`` leaves OpenBLAS and torch
-at their own thread counts instead.
+threads_for, what ``chainrule train`` does; also larger ones when the load average has reached the
+core count); ``--library-threads`` leaves OpenBLAS and torch at their own thread counts instead.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ def main() -> None:
     from numeric.registry import get
     if args.library_threads:
         _sequence.SMALL_WORK = 0
+        _sequence.cores_busy = lambda: False
     mode = "library defaults" if args.library_threads else "1 for small problems"
     print(f"torch {torch.__version__}, cores {os.cpu_count()}, threads: {mode} (torch default {torch.get_num_threads()})")
     print(f"{'model':10} {'numpy s':>8} {'torch s':>8} {'ratio':>6} {'np cpu':>7} {'t cpu':>7} {'ratio':>6}  quality numpy / torch")

@@ -13,7 +13,11 @@ the whole-run ratio is printed too.
 
 torch is timed twice: as the model runs it, and with its default intra-op thread count (for
 models that accept the bench-only ``cpu_threads`` config key); the ratio is NumPy's time over
-the *faster* torch time, so it never flatters NumPy.
+the *faster* torch time, so it never flatters NumPy. On a busy machine (1-minute load average ≥
+cores) the default-threads variant is skipped (``--torch-default-threads always`` keeps it): there
+every product waits for a descheduled helper thread and a step takes ten times as long (LSTM
+H=256 at load 17 on 2 cores: 0.5–6 s per batch on two threads against 0.07 s on one), so it is
+never the faster setting and would only stretch the run by many minutes.
 
 Printed per model: time per epoch (or per step) for numpy and torch, the ratio numpy/torch,
 the final quality figure of each (``QUALITY`` attribute of the module, else the first known
@@ -98,7 +102,8 @@ def warm_config(config: dict[str, Any]) -> dict[str, Any]:
     return warm
 
 
-def bench_model(module: Any, repeat: int, torch_ok: bool, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+def bench_model(module: Any, repeat: int, torch_ok: bool, overrides: dict[str, Any] | None = None,
+                default_threads: bool = True) -> dict[str, Any]:
     """Time one model under both backends; returns a result row."""
     base = {**getattr(module, "OPTIONS", {}), **getattr(module, "BENCH", {}), **(overrides or {}), "seed": 0,
             "device": "cpu", "plot": None, "save": None, "load": None}
@@ -107,7 +112,8 @@ def bench_model(module: Any, repeat: int, torch_ok: bool, overrides: dict[str, A
     if torch_ok:
         import torch
         variants["torch"] = {**base, "backend": "torch"}
-        variants["torch (default threads)"] = {**base, "backend": "torch", "cpu_threads": torch.get_num_threads()}
+        if default_threads:
+            variants["torch (default threads)"] = {**base, "backend": "torch", "cpu_threads": torch.get_num_threads()}
     best: dict[str, float] = {}
     median: dict[str, list[float]] = {name: [] for name in variants}
     metrics: dict[str, dict[str, Any]] = {}
@@ -132,9 +138,9 @@ def bench_model(module: Any, repeat: int, torch_ok: bool, overrides: dict[str, A
         row[f"{name} {q_key}"] = q
         row["quality"] = q_key
     if torch_ok:
-        torch_best = min(row[f"torch s/{unit}"], row[f"torch (default threads) s/{unit}"])
-        row["ratio"] = row[f"numpy s/{unit}"] / torch_best
-        row["wall ratio"] = best["numpy"] / min(best["torch"], best["torch (default threads)"])
+        torch_names = [name for name in variants if name != "numpy"]
+        row["ratio"] = row[f"numpy s/{unit}"] / min(row[f"{name} s/{unit}"] for name in torch_names)
+        row["wall ratio"] = best["numpy"] / min(best[name] for name in torch_names)
     flops = getattr(module, "flops_per_epoch", None)
     if flops is not None and unit == "epoch":
         row["gflops"] = flops(base) / row["numpy s/epoch"] / 1e9
@@ -149,22 +155,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a model option for this run (text, as the CLI's --set)")
+    parser.add_argument("--torch-default-threads", choices=("auto", "always", "never"), default="auto",
+                        help="also time torch on its default thread count (auto: unless the machine is busy)")
     args = parser.parse_args(argv)
+    import os
+    from numeric.models._sequence import cores_busy
     from numeric.registry import all_models
     from derive.numcheck import torch_available
     models = all_models()
     names = args.models.split(",") if args.models else list(models)
     torch_ok = torch_available()
+    default_threads = args.torch_default_threads == "always" or (args.torch_default_threads == "auto" and not cores_busy())
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f} on {} cores".format(*os.getloadavg(), os.cpu_count())
+          + ("" if default_threads else "; busy: torch's default-threads variant skipped"))
     peak_all, peak_one = matmul_peak(None), matmul_peak(1)
     print(f"NumPy float32 matmul peak (1024×1024): {peak_all:.1f} GFLOP/s all threads, {peak_one:.1f} GFLOP/s one thread")
     rows = []
     for name in names:
         try:
-            row = bench_model(models[name], args.repeat, torch_ok, dict(kv.split("=", 1) for kv in args.set))
+            row = bench_model(models[name], args.repeat, torch_ok, dict(kv.split("=", 1) for kv in args.set),
+                              default_threads)
         except Exception as exc:  # report and continue: one broken model must not hide the others
             row = {"model": name, "error": f"{type(exc).__name__}: {exc}"}
         rows.append(row)
         print(format_row(row, peak_all, peak_one), flush=True)
+    print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     if args.json:
         args.json.write_text(json.dumps({"peak_gflops": peak_all, "peak_gflops_1thread": peak_one, "models": rows},
                                         indent=2, default=str))
@@ -179,7 +194,9 @@ def format_row(row: dict[str, Any], peak_all: float, peak_one: float) -> str:
     q = row["quality"]
     parts = [f"{row['model']:<12}", f"numpy {row[f'numpy s/{u}'] * 1e3:9.3f} ms/{u}"]
     if "ratio" in row:
-        parts += [f"torch {row[f'torch s/{u}'] * 1e3:9.3f} ms/{u} (default threads {row[f'torch (default threads) s/{u}'] * 1e3:9.3f})",
+        default = row.get(f"torch (default threads) s/{u}")
+        parts += [f"torch {row[f'torch s/{u}'] * 1e3:9.3f} ms/{u} (default threads "
+                  + (f"{default * 1e3:9.3f})" if default is not None else "skipped)"),
                   f"numpy/torch {row['ratio']:.3f} (whole runs {row['wall ratio']:.3f})"]
     parts.append(f"{q}: numpy {_fmt(row.get(f'numpy {q}'))}" + (f" torch {_fmt(row.get(f'torch {q}'))}" if "ratio" in row else ""))
     if "gflops" in row:

@@ -86,20 +86,37 @@ def _plain_floats(a: np.ndarray) -> Any:
 
 def solve(module: ModuleType, givens: dict[str, Any], overrides: dict[str, Any] | None = None,
           mistake: str | None = None) -> list[Step]:
-    """Run the type's solver; returns its steps (values recomputed from overrides, if any)."""
+    """Run the type's solver; returns its steps (values recomputed from overrides, if any).
+
+    The key (no overrides, no mistake) is computed under ``problems.finite_key``: a warning or a
+    non-finite value there is the givens' fault, a UserError."""
     work = Work(overrides, mistake)
-    module.solve(givens, work)
-    return work.steps
+    if overrides or mistake:
+        module.solve(givens, work)
+        return work.steps
+    from problems.finite_key import computed_finitely
+
+    def key() -> list[Step]:
+        module.solve(givens, work)
+        return work.steps
+    return computed_finitely(key)
+
+
+class ReplayDone(BaseException):
+    """Raised by ``Work.put`` right after the step a replay was asked to stop at (not an
+    ``Exception``, so no solver's own error handling can swallow it)."""
 
 
 class Work:
     """Records steps; hands back overrides (the student's values) when checking."""
 
-    def __init__(self, overrides: dict[str, Any] | None = None, mistake: str | None = None):
+    def __init__(self, overrides: dict[str, Any] | None = None, mistake: str | None = None,
+                 stop_after: str | None = None):
         self.steps: list[Step] = []
         self.values: dict[str, Any] = {}
         self.overrides = overrides or {}
         self.active_mistake = mistake
+        self.stop_after = stop_after
 
     def mistake(self, name: str) -> bool:
         """True while the engine replays the solver with the known mistake ``name``."""
@@ -113,6 +130,8 @@ class Work:
         self.steps.append(Step(id=id, title=title, formula=formula, value=value, because=because,
                                depends_on=tuple(depends_on), lhs=lhs))
         self.values[id] = value
+        if id == self.stop_after:
+            raise ReplayDone
         if not numeric:
             return _like(self.overrides.get(id, value), value)
         # a numeric array needs no word checks: it comes back as itself or the student's same-shaped values

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from derive.printing.base import DocumentPrinter, LatexMathPrinter
-from derive.printing.math import as_plain, number_text, shape_latex, to_latex
+from derive.printing.base import DocumentPrinter, LatexMathPrinter, product_latex
+from derive.printing.fragments import Fragments
+from derive.printing.math import as_plain, number_text, shape_latex, shape_text, to_latex, to_text
 from derive.printing.statement import is_number, segments
 from derive.printing.typst_math import convert, string
 
@@ -30,15 +31,6 @@ PREAMBLE = """#set document(title: {title}, date: none)
 """
 
 
-class Markup(str):
-    """Typst source already written (a formula, a value): tables keep it as it is."""
-
-
-def text(words: Any) -> str:
-    """Prose as Typst: a string literal, or Markup unchanged."""
-    return words if isinstance(words, Markup) else "#" + string(str(words))
-
-
 def number(x: Any) -> str:
     """A number in Typst math: ``−0.25``, ``1.5 times 10^(-7)``."""
     written = number_text(x).replace("−", "-")
@@ -51,6 +43,8 @@ def number(x: Any) -> str:
 def value_math(value: Any) -> str:
     """Typst math for a value: a number, a bracketed ``mat`` for vectors and matrices, text for words."""
     value = as_plain(value)
+    if isinstance(value, bool):
+        return string(str(value).lower())
     if isinstance(value, str):
         return string(value)
     if isinstance(value, list):
@@ -70,16 +64,22 @@ def entry_math(entry: str) -> str:
 class TypstPrinter(DocumentPrinter):
     """A complete Typst document (compiled by ``typst.compile``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, plain_formulas: bool = False) -> None:
         self.tex = LatexMathPrinter()
+        self.formulas = Fragments()
+        self.plain_formulas = plain_formulas  # formulas as their one-line text: the fallback that always compiles
 
     def doprint(self, doc: Any) -> str:
-        body = super().doprint(doc)
+        body = self.formulas.restore(super().doprint(doc))
         title = getattr(doc, "title", "") or f"chainrule: {getattr(doc, 'topic', type(doc).__name__)}"
         return PREAMBLE.format(title=string(title)) + "\n" + body
 
+    def text(self, words: Any) -> str:
+        """Prose as Typst string literals, the formulas written into it put back as math."""
+        return self.formulas.weave(str(words), lambda part: "#" + string(part) if part else "")
+
     def heading(self, text_: str, level: int = 1) -> str:
-        return f"#heading(level: {level})[{text(text_)}]"
+        return f"#heading(level: {level})[{self.text(text_)}]"
 
     def para(self, text_: str) -> str:
         return self.inline(text_)
@@ -89,38 +89,47 @@ class TypstPrinter(DocumentPrinter):
         out = []
         for part in segments(words):
             if isinstance(part, str):
-                out.append(text(part))
+                out.append(self.text(part))
             else:
                 out.append('$mat(delim: "[", ' + "; ".join(", ".join(entry_math(e) for e in row) for row in part) + ")$")
         return "".join(out)
+
+    def labelled_math(self, label: str, expr: Any) -> str:
+        return self.inline(label + ": ") + self.math(expr)
 
     def bullet(self, items: list[str]) -> str:
         return "\n".join(f"- {self.inline(i)}" for i in items)
 
     def _math(self, expr: Any) -> str:
-        return string(expr) if isinstance(expr, str) else convert(to_latex(expr))
+        if isinstance(expr, str) or self.plain_formulas:
+            return string(to_text(expr))
+        return convert(to_latex(expr))
 
     def math(self, expr: Any) -> str:
-        return Markup(f"${self._math(expr)}$") if expr is not None else ""
+        return self.formulas.keep(f"${self._math(expr)}$") if expr is not None else ""
 
     def value(self, value: Any) -> str:
-        return Markup(f"${value_math(value)}$") if value is not None else ""
+        return self.formulas.keep(f"${value_math(value)}$") if value is not None else ""
 
     def shape(self, shape: Any) -> str:
         s = shape_latex(shape)
-        return f" ∈ {convert(s)}" if s else ""
+        if not s:
+            return ""
+        return f" ∈ {string(shape_text(shape)) if self.plain_formulas else convert(s)}"
 
-    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None) -> str:
+    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None, factors: Any = None) -> str:
         parts = [self._math(x) for x in (lhs, formula) if x is not None and x != ""]
+        if factors:
+            parts.append(convert(product_latex(factors)))
         if value is not None:
             parts.append(value_math(value))
         if not parts:
             return ""
-        return Markup("#fit[$ " + " = ".join(parts) + (self.shape(shape) if shape else "") + " $]")
+        return self.formulas.keep("#fit[$ " + " = ".join(parts) + (self.shape(shape) if shape else "") + " $]")
 
     def step(self, number_: int, step: S.Step) -> str:
-        head = f"*{number_}.* {text(step.title)} #raw({string(step.id)})"
-        body = self.equation(step.lhs, step.formula, step.value, step.shape)
+        head = f"*{number_}.* {self.text(step.title)} #raw({string(step.id)})"
+        body = self.equation(step.lhs, step.formula, step.value, step.shape, step.factors)
         because = f"\n\n_because_ {self.inline(step.because)}" if step.because else ""
         return head + (f"\n{body}" if body else "") + because
 
@@ -128,15 +137,17 @@ class TypstPrinter(DocumentPrinter):
         return "\n\n".join(self.step(i, s) for i, s in enumerate(steps, 1))
 
     def table(self, table: S.Table) -> str:
-        cells = [f"[*{text(c)}*]" for c in table.columns]
-        cells += [f"[{text(c)}]" for row in table.rows for c in row]
-        caption = f"{text(table.title)}\n\n" if table.title else ""
+        cells = [f"[*{self.text(c)}*]" for c in table.columns]
+        cells += [f"[{self.text(c)}]" for row in table.rows for c in row]
+        caption = f"{self.text(table.title)}\n\n" if table.title else ""
         return caption + f"#table(columns: {len(table.columns)}, stroke: 0.4pt, " + ", ".join(cells) + ")"
 
     def given_cell(self, m: S.Mark) -> str:
         if m.given is None:
             return "—"
-        return Markup(f"${convert(self.tex.given_cell(m))}$")
+        if self.plain_formulas:
+            return super().given_cell(m)
+        return self.formulas.keep(f"${convert(self.tex.given_cell(m))}$")
 
     def _latex_values(self) -> bool:
         return True  # wrong entries are boxed, as in LaTeX

@@ -68,14 +68,17 @@ class _Parser:
         self.at = 0
 
     def peek(self) -> str | None:
+        """The next token (None at the end), not taken."""
         return self.tokens[self.at] if self.at < len(self.tokens) else None
 
     def take(self) -> str | None:
+        """The next token, taken (None at the end)."""
         token = self.peek()
         self.at += token is not None
         return token
 
     def skip_space(self) -> None:
+        """Past any whitespace tokens."""
         while (t := self.peek()) is not None and t.isspace():
             self.at += 1
 
@@ -117,6 +120,7 @@ class _Parser:
         return "".join(out)
 
     def item(self) -> str:
+        """One token and what it takes (a group, a command's arguments) as Typst math."""
         t = self.take()
         assert t is not None
         if t.isspace():
@@ -136,18 +140,20 @@ class _Parser:
         if t.startswith("\\"):
             return self.command(t[1:])
         if t.isalpha():
-            return t if t.isascii() else t
+            return t  # one letter: letters stand apart, so ``hx`` is h times x, not a variable
         if t.isdigit() or t == ".":
             return self.number(t)
         return ESCAPED.get(t, t)
 
     def number(self, first: str) -> str:
+        """A number: ``first`` and the digits and points after it."""
         out = first
         while (t := self.peek()) is not None and (t.isdigit() or t == "."):
             out += self.take() or ""
         return out
 
     def command(self, name: str) -> str:  # noqa: C901 - one branch per kind of command, flat
+        """``\\name`` and its arguments: a symbol, an operator, a structure or, unknown, its name as text."""
         if name in SYMBOLS:
             return SYMBOLS[name]
         if name in OPERATORS:

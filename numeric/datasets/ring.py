@@ -12,6 +12,8 @@ mode k when ‖x − c_k‖ ≤ 3σ; mode k is *covered* when at least ``min_sha
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 MODES, RADIUS, STD = 8, 2.0, 0.05
@@ -24,11 +26,21 @@ def centres(modes: int = MODES, radius: float = RADIUS) -> np.ndarray:
     return radius * np.stack([np.cos(angle), np.sin(angle)], axis=1)
 
 
+@lru_cache(maxsize=8)
+def _fixed_centres(modes: int, radius: float) -> np.ndarray:
+    """centres(modes, radius), computed once and read-only (sample() is called every training step)."""
+    c = centres(modes, radius)
+    c.flags.writeable = False
+    return c
+
+
 def sample(rng: np.random.Generator, n: int, modes: int = MODES, radius: float = RADIUS,
            std: float = STD, dtype: type = np.float32) -> np.ndarray:
     """n points x = c_k + σε with a uniformly drawn mode k: (n, 2)."""
     k = rng.integers(0, modes, size=n)
-    return (centres(modes, radius)[k] + std * rng.standard_normal((n, 2))).astype(dtype)
+    x = _fixed_centres(modes, radius)[k]
+    x += std * rng.standard_normal((n, 2))
+    return x.astype(dtype, copy=False)
 
 
 def coverage(x: np.ndarray, modes: int = MODES, radius: float = RADIUS, std: float = STD,

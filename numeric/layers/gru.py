@@ -152,14 +152,6 @@ def _local_factors(gates: np.ndarray, hs: np.ndarray, side: np.ndarray, reset: s
     return dz, dn, dr, keep
 
 
-def _rows(ws: Workspace | None, name: str, a: np.ndarray) -> np.ndarray:
-    """(T, K, N) → (T·N, K) copy with rows in (t, n) order."""
-    T, K, N = a.shape
-    out = empty(ws, name, (T, N, K), a.dtype)
-    np.copyto(out, a.transpose(0, 2, 1))
-    return out.reshape(T * N, K)
-
-
 def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (+ "h0" if h0 was given)."""
     x, hs, gates, side, params, reset, convention, has_h0, ws = cache
@@ -171,42 +163,42 @@ def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarr
     r = gates[:, :H]
     dhs = empty(ws, "dhs", (T, H, N), dtype)
     np.copyto(dhs, dh.transpose(1, 2, 0))
-    dax = empty(ws, "dax", (T, 3 * H, N), dtype)                         # [da_r; da_z; da_n]
-    dah = empty(ws, "dah", (T, 3 * H, N), dtype) if reset == "after" else None   # [da_r; da_z; du]
+    dax = empty(ws, "dax", (3 * H, T, N), dtype)                         # [da_r; da_z; da_n], time inside
+    dah = empty(ws, "dah", (3 * H, T, N), dtype) if reset == "after" else None   # [da_r; da_z; du]
     carry, dht = np.zeros((H, N), dtype=dtype), np.empty((H, N), dtype=dtype)
     tmp, drh = np.empty((H, N), dtype=dtype), np.empty((H, N), dtype=dtype)
     for t in range(T - 1, -1, -1):
         np.add(dhs[t], carry, out=dht)
-        dan = np.multiply(dht, dn_loc[t], out=dax[t, 2 * H:])
+        dan = np.multiply(dht, dn_loc[t], out=dax[2 * H:, t])
         if reset == "after":
-            np.multiply(dht, dz_loc[t], out=dah[t, H:2 * H])
-            np.multiply(dan, dr_loc[t], out=dah[t, :H])
-            np.multiply(dan, r[t], out=dah[t, 2 * H:])
-            np.matmul(Wh, dah[t], out=carry)                             # W_h [da_r; da_z; du]
+            np.multiply(dht, dz_loc[t], out=dah[H:2 * H, t])
+            np.multiply(dan, dr_loc[t], out=dah[:H, t])
+            np.multiply(dan, r[t], out=dah[2 * H:, t])
+            np.matmul(Wh, dah[:, t], out=carry)                          # W_h [da_r; da_z; du]
         else:
-            np.multiply(dht, dz_loc[t], out=dax[t, H:2 * H])
+            np.multiply(dht, dz_loc[t], out=dax[H:2 * H, t])
             np.matmul(Wh[:, 2 * H:], dan, out=drh)                       # d(r ⊙ h_{t−1})
-            np.multiply(drh, dr_loc[t], out=dax[t, :H])
-            np.matmul(Wh[:, :2 * H], dax[t, :2 * H], out=carry)
+            np.multiply(drh, dr_loc[t], out=dax[:H, t])
+            np.matmul(Wh[:, :2 * H], dax[:2 * H, t], out=carry)
             carry += np.multiply(drh, r[t], out=tmp)
         carry += np.multiply(dht, keep[t], out=tmp)
     if reset == "after":
-        dax[:, :2 * H] = dah[:, :2 * H]
-    flat = _rows(ws, "flat", dax)                                        # (T·N, 3H)
+        dax[:2 * H] = dah[:2 * H]
+    flat = dax.reshape(3 * H, T * N)                                     # columns (t, n): no copy
     h_prev = empty(ws, "h_prev", (H, T, N), dtype)
     np.copyto(h_prev, hs[:-1].transpose(1, 0, 2))
     h_prev = h_prev.reshape(H, T * N)
     if reset == "after":
-        dWh = h_prev @ _rows(ws, "flat_h", dah)
+        dWh = h_prev @ dah.reshape(3 * H, T * N).T
     else:
         rh = empty(ws, "rh", (H, T, N), dtype)
         np.copyto(rh, side.transpose(1, 0, 2))
-        dWh = np.concatenate([h_prev @ flat[:, :2 * H], rh.reshape(H, T * N) @ flat[:, 2 * H:]], axis=1)
-    xs = x.transpose(1, 0, 2).reshape(T * N, D)
-    grads = {"W_x": xs.T @ flat, "W_h": dWh, "b": dax.sum(axis=(0, 2))}
+        dWh = np.concatenate([h_prev @ flat[:2 * H].T, rh.reshape(H, T * N) @ flat[2 * H:].T], axis=1)
+    xs = x.transpose(2, 1, 0).reshape(D, T * N)                          # columns (t, n)
+    grads = {"W_x": xs @ flat.T, "W_h": dWh, "b": dax.sum(axis=(1, 2))}
     if reset == "after":
-        grads["b_hn"] = dah[:, 2 * H:].sum(axis=(0, 2))
+        grads["b_hn"] = dah[2 * H:].sum(axis=(1, 2))
     if has_h0:
         grads["h0"] = carry.T.copy()
-    dx = (flat @ params["W_x"].T).reshape(T, N, D).transpose(1, 0, 2)
+    dx = (params["W_x"] @ flat).reshape(D, T, N).transpose(2, 1, 0)
     return dx, grads

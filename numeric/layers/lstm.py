@@ -100,17 +100,17 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None 
     dtype = np.result_type(x, params["W_x"])
     perm = _order(H)
     WT = np.ascontiguousarray(_stacked(params, perm, dtype).T)           # (4H, H+D+1)
-    z = empty(ws, "z", (T + 1, K, N), dtype)                             # z[t] = [h_{t−1}; x_t; 1], z[T, :H] = h_T
-    np.copyto(z[:T, H:H + D], x.transpose(1, 2, 0))
-    z[:, K - 1] = 1.0
-    z[0, :H] = 0.0 if h0 is None else h0.T
+    z = empty(ws, "z", (K, T + 1, N), dtype)                             # z[:, t] = [h_{t−1}; x_t; 1], z[:H, T] = h_T
+    np.copyto(z[H:H + D, :T], x.transpose(2, 1, 0))                      # time inside: z[:, :T] is one (K, T·N) matrix
+    z[K - 1] = 1.0
+    z[:H, 0] = 0.0 if h0 is None else h0.T
     gates = empty(ws, "gates", (T, 4 * H, N), dtype)                     # [o, i, f, g] per step
     cs = empty(ws, "cs", (T + 1, H, N), dtype)                           # cs[t+1] = c_tᵀ
     tc = empty(ws, "tc", (T, H, N), dtype)                               # tanh(c_t)ᵀ
     cs[0] = 0.0 if c0 is None else c0.T
     ig = np.empty((H, N), dtype=dtype)
     for t in range(T):
-        a = np.matmul(WT, z[t], out=gates[t])                            # all gates: (4H, N)
+        a = np.matmul(WT, z[:, t], out=gates[t])                         # all gates: (4H, N)
         np.tanh(a, out=a)                                                # g = tanh(a_g); rows 0:3H hold tanh(a/2)
         sig = a[:3 * H]
         sig *= 0.5
@@ -118,15 +118,15 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None 
         np.multiply(a[2 * H:3 * H], cs[t], out=cs[t + 1])                # f ⊙ c_{t−1}
         cs[t + 1] += np.multiply(a[H:2 * H], a[3 * H:], out=ig)          # + i ⊙ c̃
         np.tanh(cs[t + 1], out=tc[t])
-        np.multiply(a[:H], tc[t], out=z[t + 1, :H])                      # h_t = o ⊙ tanh(c_t)
+        np.multiply(a[:H], tc[t], out=z[:H, t + 1])                      # h_t = o ⊙ tanh(c_t)
     cache = (x, z, cs, tc, gates, params, perm, h0 is not None, c0 is not None, ws)
-    return z[1:, :H].transpose(2, 0, 1), cache
+    return z[:H, 1:].transpose(2, 1, 0), cache
 
 
 def cache_state(cache: Any) -> tuple[np.ndarray, np.ndarray]:
     """(h_T, c_T): (N, H) each, the final states of a forward pass, from its cache."""
     H = cache[2].shape[1]
-    return cache[1][-1, :H].T.copy(), cache[2][-1].T.copy()
+    return cache[1][:H, -1].T.copy(), cache[2][-1].T.copy()
 
 
 def _local_factors(gates: np.ndarray, cs: np.ndarray, tc: np.ndarray, ws: Workspace | None) -> tuple[np.ndarray, ...]:
@@ -168,7 +168,8 @@ def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarr
     partner, via_c, via_o, f = _local_factors(gates, cs, tc, ws)
     dhs = empty(ws, "dhs", (T, H, N), dtype)
     np.copyto(dhs, dh.transpose(1, 2, 0))
-    da = empty(ws, "da", (T, 4 * H, N), dtype)                           # [da_o, da_i, da_f, da_g]
+    da = empty(ws, "da", (4 * H, T, N), dtype)                           # [da_o; da_i; da_f; da_g], time inside
+    da4 = da.reshape(4, H, T, N)
     dh_next = np.zeros((H, N), dtype=dtype)                              # W_h da_{t+1}
     dc = np.zeros((H, N), dtype=dtype)                                   # dc_{t+1} ⊙ f_{t+1}, then dc_t
     dht, tmp = np.empty((H, N), dtype=dtype), np.empty((H, N), dtype=dtype)
@@ -176,20 +177,16 @@ def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarr
     for t in range(T - 1, -1, -1):
         np.add(dhs[t], dh_next, out=dht)                                 # dh_t
         dc += np.multiply(dht, via_c[t], out=tmp)                        # dc_t
-        np.multiply(partner[t], dc, out=da[t, H:].reshape(3, H, N))
-        np.multiply(dht, via_o[t], out=da[t, :H])
+        np.multiply(partner[t], dc, out=da4[1:, :, t])
+        np.multiply(dht, via_o[t], out=da4[0, :, t])
         dc *= f[t]                                                       # carried to step t−1
-        np.matmul(Wh, da[t], out=dh_next)
-    flat = empty(ws, "flat", (T, N, 4 * H), dtype)                       # da with rows (t, n)
-    np.copyto(flat, da.transpose(0, 2, 1))
-    flat = flat.reshape(T * N, 4 * H)
-    zt = empty(ws, "zt", (H + D + 1, T, N), dtype)                       # [h_{t−1}; x_t; 1] with columns (t, n)
-    np.copyto(zt, z[:T].transpose(1, 0, 2))
-    dW = _unpermute(zt.reshape(H + D + 1, T * N) @ flat, perm)           # Σ_t z_t da_tᵀ = ∂L/∂[W_h; W_x; b]
+        np.matmul(Wh, da[:, t], out=dh_next)
+    flat = da.reshape(4 * H, T * N)                                      # columns (t, n): no copies needed
+    dW = _unpermute(z[:, :T].reshape(H + D + 1, T * N) @ flat.T, perm)   # Σ_t z_t da_tᵀ = ∂L/∂[W_h; W_x; b]
     grads = {"W_x": dW[H:H + D], "W_h": dW[:H], "b": dW[H + D]}
     if has_h0:
         grads["h0"] = dh_next.T.copy()
     if has_c0:
         grads["c0"] = dc.T.copy()
-    dx = (flat @ params["W_x"][:, perm].T).reshape(T, N, D).transpose(1, 0, 2)
+    dx = (params["W_x"][:, perm] @ flat).reshape(D, T, N).transpose(2, 1, 0)
     return dx, grads

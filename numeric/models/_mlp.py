@@ -53,15 +53,25 @@ class Flat:
 
 
 def forward(params: dict[str, np.ndarray], x: np.ndarray, layers: tuple[Layer, ...]) -> tuple[np.ndarray, list[Any]]:
-    """Run the stack: hₗ = act(hₗ₋₁ Wₗ + bₗ); returns (h_L, caches)."""
+    """Run the stack: hₗ = act(hₗ₋₁ Wₗ + bₗ); returns (h_L, caches).
+
+    ReLU is applied in place and its cache is the output itself (ReLU'(a) = [h > 0]): no copy of
+    the pre-activation, no float mask.
+    """
     caches, h = [], x
     for name, _, _, act in layers:
         h, dc = dense.forward(params, h, w=f"W_{name}", b=f"b_{name}")
-        ac = None
-        if act is not None:
+        ac: Any = None
+        if act == "relu":
+            np.maximum(h, 0.0, out=h)
+            ac = RELU, h
+        elif act is not None:
             h, ac = activations.forward(h, act)
         caches.append((dc, ac))
     return h, caches
+
+
+RELU = "relu (output cached)"
 
 
 def backward(dout: np.ndarray, caches: list[Any], grads: dict[str, np.ndarray] | None,
@@ -70,18 +80,23 @@ def backward(dout: np.ndarray, caches: list[Any], grads: dict[str, np.ndarray] |
 
     With ``grads`` (a dict of arrays keyed like the parameters) each ∂L/∂W = hᵀḠ and ∂L/∂b = Σₙ Ḡₙ
     is *written* into it in place (no temporaries); with None only ∂L/∂x is computed (e.g.
-    through D for the generator step).
+    through D for the generator step). ``dout`` itself is never modified.
     """
-    d = dout
+    d, owned = dout, False
     for i, (dc, ac) in enumerate(reversed(caches)):
-        if ac is not None:
+        if ac is not None and ac[0] is RELU:
+            if owned:
+                np.multiply(d, ac[1] > 0, out=d)                          # Ḡ ⊙ [h > 0], in place
+            else:
+                d = np.multiply(d, ac[1] > 0, dtype=d.dtype)
+        elif ac is not None:
             d = activations.backward(d, ac)
         x, W, w, b = dc
         if grads is not None:
             np.matmul(x.T, d, out=grads[w])
             d.sum(axis=0, out=grads[b])
         if i < len(caches) - 1 or need_dx:
-            d = d @ W.T
+            d, owned = d @ W.T, True
     return d if need_dx else None
 
 

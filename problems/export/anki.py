@@ -7,16 +7,18 @@ Formulas are LaTeX between ``\\(`` and ``\\)``, which Anki typesets with its Mat
 Each note's GUID comes from the exercise id, or from the topic, its options and the step id, so
 importing a newer deck updates the notes already there instead of adding copies (Anki updates
 a note whose incoming modification time is newer: the notes are stamped with the time of the
-export, or with ``SOURCE_DATE_EPOCH`` when set, for reproducible builds).
+export, or with ``SOURCE_DATE_EPOCH`` when set, which then gives the same bytes every time).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import io
 import os
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +103,19 @@ def apkg_bytes(doc: Any) -> bytes:
     deck = genanki.Deck(stable_id(name), name)
     for key, fields, tags in items:
         deck.add_note(genanki.Note(model=model, fields=fields, tags=tags, guid=genanki.guid_for("chainrule", key)))
+    stamp = timestamp()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "deck.apkg"
-        genanki.Package(deck).write_to_file(str(path), timestamp=timestamp())
-        return path.read_bytes()
+        genanki.Package(deck).write_to_file(str(path), timestamp=stamp)
+        return restamped(path.read_bytes(), stamp)
+
+
+def restamped(apkg: bytes, stamp: float) -> bytes:
+    """The same archive with every entry dated ``stamp`` (genanki dates them by its temporary
+    files), so one ``SOURCE_DATE_EPOCH`` gives the same bytes."""
+    date = max(time.gmtime(stamp)[:6], (1980, 1, 1, 0, 0, 0))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(apkg)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            target.writestr(zipfile.ZipInfo(entry.filename, date_time=date), source.read(entry.filename))
+    return out.getvalue()

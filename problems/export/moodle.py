@@ -23,7 +23,7 @@ from typing import Any
 
 from derive.printing.values import as_plain
 from problems import specs
-from problems.export.anki import mathjax, prose, worked
+from problems.export.anki import prose, worked
 
 CLOZE_SPECIALS = "\\}#~/\""
 
@@ -105,5 +105,3 @@ def moodle_xml(sheet: Any) -> str:
     ET.indent(quiz)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
 
-
-__all__ = ["moodle_xml", "mathjax"]

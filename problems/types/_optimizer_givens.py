@@ -83,7 +83,16 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
         out.update(beta1=number(g, "beta1", 0.0, 0.9999, default=0.9), beta2=number(g, "beta2", 0.0, 0.9999, default=0.999))
     if opt in _ADAPTIVE:
         out.update(eps=number(g, "eps", 0.0, 1.0, default=1e-8), eps_inside=flag(g, "eps_inside", False))
+        first = np.array(out["grads"][0]) if "grads" in out else np.array(out["curvature"]) * np.array(w0)
+        if out["eps"] < MIN_EPS and np.min(np.abs(first)) < MIN_GRAD_WITHOUT_EPS:
+            key = "grads" if "grads" in out else "curvature"
+            raise GivenError(key, f"with ε below {MIN_EPS:g} every first gradient entry must be at least {MIN_GRAD_WITHOUT_EPS:g} "
+                             "in size (the step divides by √s, s the running mean of g²): give ε > 0")
     return out
+
+
+MIN_EPS = 1e-12              # an ε this small does not keep √s + ε away from 0
+MIN_GRAD_WITHOUT_EPS = 0.01  # then the first gradients keep s ≥ (1 − β)·1e-4 ≥ 1e-8
 
 
 def statement(g: dict[str, Any]) -> str:

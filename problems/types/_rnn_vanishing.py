@@ -55,7 +55,15 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
     W = matrix(g, "Whh", rows=(2, 2), cols=(2, 2))
     if not np.any(W):
         raise GivenError("Whh", "expected a non-zero matrix")
-    return {"Whh": W, "activation": choice(g, "activation", FMAX, default="tanh"), "k": integer(g, "k", 1, 200)}
+    out = {"Whh": W, "activation": choice(g, "activation", FMAX, default="tanh"), "k": integer(g, "k", 1, 200)}
+    gamma = float(np.linalg.norm(np.array(W), 2)) * FMAX[out["activation"]]
+    if out["k"] * np.log10(gamma) > MAX_FACTOR_DIGITS:
+        raise GivenError("k", f"makes the bound γᵏ = {gamma:.4g}^{out['k']} larger than 1e{MAX_FACTOR_DIGITS} "
+                         "(not a float): fewer steps or a smaller W_hh")
+    return out
+
+
+MAX_FACTOR_DIGITS = 300  # γᵏ stays a float (the key shows it)
 
 
 def statement(g: dict[str, Any]) -> str:

@@ -74,6 +74,9 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     return generate_clear(this(__name__), draw)
 
 
+MIN_VAR_EPS = 1e-12  # σ² + ε: √(σ² + ε) ≥ 1e-6 stays a number the key can show and divide by
+
+
 def validate(g: dict[str, Any]) -> dict[str, Any]:
     """A batch of at least 2 values per feature with non-zero spread or ε > 0; γ, β per feature."""
     raw = g.get("x")
@@ -84,6 +87,9 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"x": x, "gamma": side("gamma", 1.0), "beta": side("beta", 0.0), "eps": number(g, "eps", 0.0, 1.0, default=1e-5)}
     if out["eps"] == 0 and np.any(np.ptp(np.array(x), axis=0) == 0):
         raise GivenError("x", "a batch with zero variance needs ε > 0")
+    if np.min(np.var(np.array(x), axis=0)) + out["eps"] < MIN_VAR_EPS:
+        raise GivenError("eps", f"σ² + ε must be at least {MIN_VAR_EPS:g} (√(σ² + ε) divides every x̂): give a larger ε "
+                         "or values that vary more")
     if "dy" in g:
         out["dy"] = matrix(g, "dy", rows=(len(x), len(x)), cols=(d, d)) if nested else vector(g, "dy", (len(x), len(x)))
     return out

@@ -95,7 +95,7 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
     """n ≥ 2, sd > 0, 0 < α < 1, a claim; the quantity is free text."""
     q = str(g.get("quantity") or "value").strip()[:40]
     return {"claim": choice(g, "claim", TAIL), "sigma_known": flag(g, "sigma_known"), "n": integer(g, "n", 2, 10**6),
-            "mean": number(g, "mean"), "sd": number(g, "sd", 1e-9), "mu0": number(g, "mu0"), "alpha": number(g, "alpha", 1e-6, 0.5),
+            "mean": number(g, "mean"), "sd": number(g, "sd", S.MIN_SD), "mu0": number(g, "mu0"), "alpha": number(g, "alpha", 1e-6, 0.5),
             "quantity": "".join(ch for ch in q if ch.isascii() and (ch.isalnum() or ch in " -")) or "value"}
 
 

@@ -65,18 +65,40 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     return generate_clear(this(__name__), lambda: E.draw(rng, v, difficulty), tries=60)
 
 
+MAX_CONDITION = 1e8  # of X Xᵀ + λI: its determinant a·d − b·c keeps 8 significant digits
+MIN_DET = 1e-8       # of X Xᵀ + λI: above the 1e-10 a step shows as 0, so its inverse is defined
+
+
 def validate(g: dict[str, Any]) -> dict[str, Any]:
     """A 2-unit reservoir, 2–8 time steps, λ > 0 (so X Xᵀ + λI is invertible)."""
     v = choice(g, "variant", VARIANTS, default="reservoir" if "W" in g else "readout")
     lam = number(g, "lam", 1e-6, 1000)
     if v == "readout":
         X = matrix(g, "X", rows=(2, 2), cols=(2, 8))
+        _solvable("X", np.array(X), lam)
         return {"variant": v, "X": X, "y": vector(g, "y", (len(X[0]), len(X[0]))), "lam": lam}
     u = vector(g, "u", (2, 8))
     W = matrix(g, "W", rows=(2, 2), cols=(2, 2))
     if max(abs(np.linalg.eigvals(np.array(W)))) >= 1:
         raise GivenError("W", "ρ(W) ≥ 1: the reservoir would not have echo states; scale W down")
-    return {"variant": v, "Win": vector(g, "Win", (2, 2)), "W": W, "u": u, "y": vector(g, "y", (len(u), len(u))), "lam": lam}
+    Win = vector(g, "Win", (2, 2))
+    x, columns = np.zeros(2), []
+    for ut in u:  # the states the solver will compute, x_t = tanh(W_in u_t + W x_(t−1))
+        x = np.tanh(np.array(Win) * ut + np.array(W) @ x)
+        columns.append(x)
+    _solvable("u", np.array(columns).T, lam)
+    return {"variant": v, "Win": Win, "W": W, "u": u, "y": vector(g, "y", (len(u), len(u))), "lam": lam}
+
+
+def _solvable(key: str, X: np.ndarray, lam: float) -> None:
+    """GivenError unless X Xᵀ + λI is well conditioned and its determinant shows (≥ 1e-8)."""
+    A = X @ X.T + lam * np.eye(2)
+    if np.linalg.cond(A) > MAX_CONDITION:
+        raise GivenError(key, f"makes X Xᵀ + λI nearly singular (condition number above {MAX_CONDITION:g}): "
+                         "its determinant by hand would be rounding noise; use smaller states or a larger λ")
+    if abs(np.linalg.det(A)) < MIN_DET:
+        raise GivenError(key, f"makes det(X Xᵀ + λI) smaller than {MIN_DET:g} (it would show as 0): "
+                         "use larger states or a larger λ")
 
 
 def statement(g: dict[str, Any]) -> str:

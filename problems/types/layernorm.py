@@ -67,6 +67,9 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     return generate_clear(this(__name__), lambda: Nm.draw(rng, v, difficulty, step))
 
 
+MIN_VAR_EPS = 1e-12  # σ² + ε: √(σ² + ε) ≥ 1e-6 stays a number the key can show and divide by
+
+
 def validate(g: dict[str, Any]) -> dict[str, Any]:
     """Shapes agree, G divides C, every statistic has spread (or ε > 0); γ, β per feature/channel."""
     v = choice(g, "variant", VARIANTS, default="group" if "groups" in g else "layer")
@@ -85,8 +88,12 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
         out["groups"] = G
     out |= {"gamma": vector(g, "gamma", (C, C), default=[1.0] * C), "beta": vector(g, "beta", (C, C), default=[0.0] * C),
             "eps": number(g, "eps", 0.0, 1.0, default=1e-5)}
-    if out["eps"] == 0 and np.any(Nm.stats(np.array(out["x"]), v, out.get("groups", 1))[1] == 0):
+    variances = Nm.stats(np.array(out["x"]), v, out.get("groups", 1))[1]
+    if out["eps"] == 0 and np.any(variances == 0):
         raise GivenError("x", "a group of equal values has zero variance: give ε > 0")
+    if np.min(variances) + out["eps"] < MIN_VAR_EPS:
+        raise GivenError("eps", f"σ² + ε must be at least {MIN_VAR_EPS:g} (√(σ² + ε) divides every x̂): give a larger ε "
+                         "or values that vary more")
     return out
 
 

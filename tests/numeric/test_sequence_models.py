@@ -292,3 +292,36 @@ def test_default_text_model_learns_the_zen():
     r = get("lstm").train(_config("lstm", data="text"))
     assert r.metrics["bits_per_char"] < 0.5 and math.isfinite(r.metrics["loss"])
     assert "better than" in "\n".join(r.metrics["sample"])
+
+
+@pytest.mark.parametrize("busy", [True, False])
+def test_busy_cores_put_large_problems_on_one_blas_thread(monkeypatch, busy):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    monkeypatch.setattr(_sequence, "cores_busy", lambda: busy)
+
+    def blas_threads() -> int:
+        return min(info["num_threads"] for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas")
+    before = blas_threads()
+    with _sequence.threads_for(_sequence.SMALL_WORK * 4, "numpy"):
+        inside = blas_threads()
+    assert inside == (1 if busy else before)
+    assert blas_threads() == before
+
+
+def test_lstm_and_gru_give_the_same_numbers_on_one_and_two_blas_threads():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from numeric.layers import gru, lstm
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((32, 6, 5)).astype(np.float32)
+    dh = rng.standard_normal((32, 6, 128)).astype(np.float32)
+    results = []
+    for threads in (1, 2):
+        with threadpoolctl.threadpool_limits(threads):
+            out = []
+            for cell in (lstm, gru):
+                params = cell.init(np.random.default_rng(0), 5, 128, dtype=np.float32)
+                h, cache = cell.forward(params, x)
+                out += [h.copy(), *cell.backward(dh, cache)[1].values()]
+            results.append(out)
+    for a, b in zip(*results):
+        assert np.array_equal(a, b)

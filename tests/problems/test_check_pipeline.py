@@ -124,9 +124,12 @@ def test_mistakes_are_replayed_only_when_a_step_is_wrong(monkeypatch):
     runs: list[str | None] = []
     real = replay.replay
 
-    def counted(module, givens, overrides, mistake):
+    stops: list[str | None] = []
+
+    def counted(module, givens, overrides, mistake, until=None):
         runs.append(mistake)
-        return real(module, givens, overrides, mistake)
+        stops.append(until)
+        return real(module, givens, overrides, mistake, until)
 
     monkeypatch.setattr(replay, "replay", counted)
     ex = engine.make_exercise(ttest, 5)
@@ -137,3 +140,18 @@ def test_mistakes_are_replayed_only_when_a_step_is_wrong(monkeypatch):
     wrong = dict(right, **{ex.steps[0].id: ex.steps[0].value + 1})
     engine.check(ttest, ex.givens, wrong)
     assert runs[0] is None and set(runs[1:]) <= set(ttest.MISTAKES) and len(runs) > 1
+    mistaken = {u for r, u in zip(runs, stops) if r is not None}
+    assert mistaken - {None} == {ex.steps[0].id}  # the first step is wrong: the catalogue replays stop after it
+
+
+def test_a_replay_stops_after_the_step_asked_for():
+    """``replay(..., until=ID)`` records the steps up to ID and no further, with the values a
+    whole replay gives them."""
+    from problems import engine, replay
+    from problems.types import som
+    ex = engine.make_exercise(som, 3)
+    ids = [s.id for s in ex.steps]
+    name = next(iter(som.MISTAKES))
+    whole = replay.replay(som, ex.givens, {}, name)
+    part = replay.replay(som, ex.givens, {}, name, until=ids[2])
+    assert list(part) == ids[:3] and all(part[k] == whole[k] for k in part)

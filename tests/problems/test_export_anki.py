@@ -77,3 +77,14 @@ def test_a_derivation_deck_has_a_note_per_step_with_formula_and_because(tmp_path
     assert [n["guid"] for n in notes] == [n["guid"] for n in again] and len({n["guid"] for n in notes}) == len(notes)
     other = export(tmp_path, "lstm3.apkg", "derive", "lstm", "--steps", "3")  # other options: other notes
     assert not {n["guid"] for n in notes} & {n["guid"] for n in other}
+
+
+def test_a_fixed_source_date_gives_the_same_deck_bytes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    a, b = tmp_path / "a.apkg", tmp_path / "b.apkg"
+    for path in (a, b):
+        assert run_cli("practice", "som", "--seed", "7", "--out", str(path)).returncode == 0
+    assert a.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(a) as archive:
+        assert all(i.date_time == (2023, 11, 14, 22, 13, 20) for i in archive.infolist())
+    assert read_notes(a, tmp_path)[0]["fields"][2] == "som@7"

@@ -118,3 +118,17 @@ def test_html_is_refused_without_its_package(monkeypatch, tmp_path):
     with pytest.raises(derive.errors.UserError, match="needs the 'latex2mathml' package") as caught:
         export.save(derive.derive("mlp"), tmp_path / "mlp.html")
     assert caught.value.arg == "--out" and not (tmp_path / "mlp.html").exists()
+
+
+def test_a_sheet_without_its_key_has_no_key_section(tmp_path):
+    path = tmp_path / "plain.html"
+    assert run_cli("practice", "som", "--seed", "3", "--no-solutions", "--out", str(path)).returncode == 0
+    text = path.read_text(encoding="utf-8")
+    assert "som@3" in text and ">Answer key<" not in text and "<section" not in text
+
+
+def test_notebooks_fall_back_to_markdown_without_latex2mathml(monkeypatch):
+    from derive.printing import mathml
+    monkeypatch.setattr(mathml, "available", lambda: False)
+    doc = derive.derive("mlp")
+    assert doc._repr_html_() is None and doc._repr_markdown_().startswith("#")

@@ -102,3 +102,18 @@ def test_tex_statements_set_matrices_as_bmatrix_not_python_lists(tmp_path):
     w1 = problems.practice("backprop", seed=1).exercises[0].givens["W1"]
     row = " & ".join(f"{x:g}" for x in w1[0])
     assert row in statement
+
+
+def test_a_formula_typst_cannot_read_falls_back_to_its_text(monkeypatch):
+    import io
+
+    from derive.printing import typst as typst_printer
+    from problems.export.pdf import pdf_bytes
+    monkeypatch.setattr(typst_printer, "convert", lambda latex: "frac(")  # Typst math that cannot compile
+    doc = derive.derive("lstm")  # formulas with shapes, too
+    reader = pypdf.PdfReader(io.BytesIO(pdf_bytes(doc)))
+    text = "".join(p.extract_text() for p in reader.pages).replace(" ", "").replace("\n", "")
+    from derive.printing.math import to_text
+    step = doc.steps[len(doc.steps) // 2]
+    assert to_text(step.formula).replace(" ", "") in text  # the formula, as its one-line text
+    assert doc.steps[-1].id in text
