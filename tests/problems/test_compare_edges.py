@@ -226,3 +226,21 @@ def test_compare_within_tolerances_and_cap():
     assert C.compare_within(0.6, 0.5, 0.01, None, atol=0) is None              # nothing written: no rounding
     assert C.compare_within(1.23e-10, 1.2345e-10, 0.0, 12, atol=0) == "rounded"  # 12 places: [1.225, 1.235]e-10
     assert C.compare_within(1.235e-10, 1.2345e-10, 0.0, 13, atol=0) is None      # 13: beyond the cap
+
+
+def test_compare_within_rounding_and_truncation_spans():
+    assert C.compare_within(0.5, 0.496, 0.0, 2, atol=0) == "rounded"     # 0.50 stands for [0.495, 0.505]
+    assert C.compare_within(0.5, 0.494, 0.0, 2, atol=0) is None
+    assert C.compare_within(0.0, 0.07, 0.0, 1, atol=0) == "rounded"      # 0.0 truncated stands for [0, 0.1]
+    assert C.compare_within(0.0, 0.3, 0.01, 0, atol=0) == "rounded"      # 0 truncated: [0, 1]; no minimum by default
+    assert C.compare_within(0.4, 0.5, 0.01, 1, min_decimals=1, atol=0) == "rounded"   # at the minimum: truncation too
+    assert C.compare_within(0.4, 0.5, 0.01, 1, min_decimals=2, atol=0) is None        # short of it: rounding only
+
+
+def test_match_within_minimum_places_and_one_decimals_for_all():
+    free, two = StepSpec("x", "x", "number"), StepSpec("x", "x", "number", 2)
+    assert C.match_within(free, Answer(0.0, 0, "0"), 0.3, 0.01, 1e-6) == ("rounded", None)
+    assert C.match_within(two, Answer(0.5, 1, "0.5"), 0.52, 0.001, 1e-6) == (None, None)   # needs 2 places
+    assert C.match_within(free, Answer(0.5, 1, "0.5"), 0.52, 0.001, 1e-6) == ("rounded", None)
+    vec = StepSpec("v", "v", "vector")
+    assert C.match_within(vec, Answer([0.5, 1.0], 1, "…"), [0.5, 1.0], [0.01, 0.01], 1e-6) == ("rounded", ["rounded", "rounded"])
