@@ -794,3 +794,13 @@ def test_notes_and_tilde():
     assert read_formula("x(1-x)**2", ["x"]).notes == ("'x(1-x)' read as x*(1-x)",)
     with pytest.raises(ParseError, match="'~' is not allowed"):
         read_formula("~x", ["x"], derivatives=True)
+
+
+def test_more_nesting_and_derivative_names_by_hand():
+    assert P.text_nesting("[-(1), 2]") == 3      # the chain -(1) (one operator over a group) ends at the comma
+    name = "a" * P.NAME_RE_MAX                    # 40 characters: allowed after d/d too
+    x = sp.Symbol(name, real=True)
+    assert read_formula(f"d/d{name} {name}**2", derivatives=True).expr == sp.Derivative(x**2, x)
+    y = sp.Symbol("x", real=True)
+    # d/dx binds one term, and the literal after it is read from the right place of the text: 1/2
+    assert read_formula("d/dx 0.5*x**2", ["x"], derivatives=True).expr == y**2 * sp.Derivative(sp.Rational(1, 2), y)
