@@ -804,3 +804,10 @@ def test_more_nesting_and_derivative_names_by_hand():
     y = sp.Symbol("x", real=True)
     # d/dx binds one term, and the literal after it is read from the right place of the text: 1/2
     assert read_formula("d/dx 0.5*x**2", ["x"], derivatives=True).expr == y**2 * sp.Derivative(sp.Rational(1, 2), y)
+
+
+def test_digit_estimate_of_a_power_with_a_variable_exponent():
+    """With a variable exponent the estimate is D(base) + D(exponent): 999.89 + 1 (the 10) > 1000."""
+    read_formula("((11*x)**957)**y", ["x", "y"])
+    with pytest.raises(ParseError, match="exact numbers of at most 1000 digits"):
+        read_formula("((11*x)**957 + 1)**(10*y)", ["x", "y"])
