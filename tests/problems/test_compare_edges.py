@@ -244,3 +244,12 @@ def test_match_within_minimum_places_and_one_decimals_for_all():
     assert C.match_within(free, Answer(0.5, 1, "0.5"), 0.52, 0.001, 1e-6) == ("rounded", None)
     vec = StepSpec("v", "v", "vector")
     assert C.match_within(vec, Answer([0.5, 1.0], 1, "…"), [0.5, 1.0], [0.01, 0.01], 1e-6) == ("rounded", ["rounded", "rounded"])
+
+
+def test_compare_within_spans_touching_up_to_float_noise():
+    """A span that misses the interval by float noise (1e-12 here, near 0) still meets it; by more, it does not.
+    0 at one place stands for [−0.05, 0.05] (rounded) or [0, 0.1] (truncated)."""
+    assert C.compare_within(0.0, 0.1 + 1e-12, 0.0, 1, atol=0) == "rounded"
+    assert C.compare_within(0.0, 0.1 + 1.5e-12, 0.0, 1, atol=0) is None
+    assert C.compare_within(0.0, -0.05 - 1e-12, 0.0, 1, atol=0) == "rounded"
+    assert C.compare_within(0.0, -0.05 - 1.5e-12, 0.0, 1, atol=0) is None
