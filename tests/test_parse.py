@@ -707,3 +707,107 @@ def test_sign_and_step_values_in_the_float_check(text, value):
                 read_formula(formula, ["x"])
         else:
             read_formula(formula, ["x"])
+
+
+def test_empty_input_is_named():
+    for text in ("", "   ", "\n\t"):
+        with pytest.raises(ParseError, match="^empty input$"):
+            parse_value(text)
+
+
+def test_unreadable_text_is_quoted_up_to_40_characters():
+    whole = "(" + "1" * 39                      # 40 characters, a bracket left open
+    with pytest.raises(ParseError) as caught:
+        parse_value(whole)
+    assert f"cannot read {whole!r}" in str(caught.value)
+    longer = "(" + "1" * 40                     # 41: the first 37 and '...'
+    with pytest.raises(ParseError) as caught:
+        parse_value(longer)
+    assert f"cannot read {longer[:37] + '...'!r}" in str(caught.value)
+
+
+@pytest.mark.parametrize("text, decimals", [
+    ("1.5E-10", 11), ("1.5e-10", 11), ("0.12_5", 3), ("1e-3", 3), ("1E-3", 3), ("5e2", 0), ("1.5e3", 0),
+    ("1.25e1", 1), ("-2.50e0", 2), ("[1e-2, 2.5E1]", [2, 0]),
+])
+def test_decimals_written_with_exponents_and_underscores(text, decimals):
+    """The places a number was written to, counted by hand: 1.5E-10 = 0.00000000015 (11 places)."""
+    assert parse_answer(text).decimals == decimals
+
+
+def test_typed_numbers_count_places_from_their_shortest_form():
+    assert answer_from_number(0.00001).decimals == 5       # repr '1e-05'
+    assert answer_from_number(1.5e20).decimals == 0        # repr '1.5e+20'
+    assert answer_from_number(-0.125).decimals == 3
+
+
+@pytest.mark.parametrize("text, message", [
+    ("foo + 1", "unknown name 'foo'"), ("[1] + 1", "a list cannot be used inside arithmetic"),
+    ("2 ^ 3", r"'\^' is not a power here; write \*\*"), ("1e200 ** 2", r"number too large \(at most ±1.8e308\)"),
+    ("foo(1)", "function 'foo' is not allowed"), ("[[[1, 2], [3]], [[1, 2], [3, 4]]]", "equal length"),
+])
+def test_numbers_refused_with_their_reason(text, message):
+    with pytest.raises(ParseError, match=message):
+        parse_value(text)
+    with pytest.raises(ParseError, match=message):
+        parse_answer(text)
+
+
+def test_typed_values_at_their_bounds():
+    assert len(answer_from_number([0.5] * P.MAX_ELEMENTS).value) == 10_000
+    with pytest.raises(ParseError, match="too many elements"):
+        answer_from_number([0.5] * (P.MAX_ELEMENTS + 1))
+    assert answer_from_number([[[[1.0]]]]).value == [[[[1.0]]]]           # 4 levels
+    with pytest.raises(ParseError, match="nested too deeply"):
+        answer_from_number([[[[[1.0]]]]])
+    with pytest.raises(ParseError, match="equal length"):
+        answer_from_number([[1.0, 2.0], [3.0]])
+
+
+def test_each_sum_adds_log10_2_to_the_digit_estimate():
+    """D((11x)^957) = 957·log10(11) + log10(957) ≈ 999.59; each + adds log10 2 ≈ 0.30 (a sum of two
+    numbers of D digits has at most D + log10 2): one sum fits under 1000, two do not."""
+    read_formula("(11*x)**957 + 1", ["x"])
+    with pytest.raises(ParseError, match="exact numbers of at most 1000 digits"):
+        read_formula("(11*x)**957 + 1 + 1", ["x"])
+
+
+def test_typed_integers_up_to_40_digits():
+    assert answer_from_number(10**40 - 1).value == float(10**40 - 1)
+    assert answer_from_number(-(10**40 - 1)).value == -float(10**40 - 1)
+    with pytest.raises(ParseError, match="number too long"):
+        answer_from_number(10**40)
+
+
+def test_digit_estimate_of_products_powers_calls_and_zero():
+    """D((11x)^957) ≈ 999.59 (see above): a product adds the factors' digits (·2 fits, ·10 does not;
+    0 has none), a power of 1 adds log10 1 = 0, max() has its largest argument's digits."""
+    read_formula("(11*x)**957 * 2", ["x"])
+    read_formula("(11*x)**957 * 0", ["x"])
+    read_formula("((11*x)**957 + 1)**1", ["x"])
+    for text in ("(11*x)**957 * 10", "max((11*x)**957 + 1, 1) + 1"):
+        with pytest.raises(ParseError, match="exact numbers of at most 1000 digits"):
+            read_formula(text, ["x"])
+
+
+def test_notes_and_tilde():
+    assert read_formula("x(1-x)**2", ["x"]).notes == ("'x(1-x)' read as x*(1-x)",)
+    with pytest.raises(ParseError, match="'~' is not allowed"):
+        read_formula("~x", ["x"], derivatives=True)
+
+
+def test_more_nesting_and_derivative_names_by_hand():
+    assert P.text_nesting("[-(1), 2]") == 3      # the chain -(1) (one operator over a group) ends at the comma
+    name = "a" * P.NAME_RE_MAX                    # 40 characters: allowed after d/d too
+    x = sp.Symbol(name, real=True)
+    assert read_formula(f"d/d{name} {name}**2", derivatives=True).expr == sp.Derivative(x**2, x)
+    y = sp.Symbol("x", real=True)
+    # d/dx binds one term, and the literal after it is read from the right place of the text: 1/2
+    assert read_formula("d/dx 0.5*x**2", ["x"], derivatives=True).expr == y**2 * sp.Derivative(sp.Rational(1, 2), y)
+
+
+def test_digit_estimate_of_a_power_with_a_variable_exponent():
+    """With a variable exponent the estimate is D(base) + D(exponent): 999.89 + 1 (the 10) > 1000."""
+    read_formula("((11*x)**957)**y", ["x", "y"])
+    with pytest.raises(ParseError, match="exact numbers of at most 1000 digits"):
+        read_formula("((11*x)**957 + 1)**(10*y)", ["x", "y"])

@@ -39,6 +39,8 @@ def test_the_noise_allowance_never_reaches_a_real_digit():
     # 12 significant digits, 1.5e-9 of a unit below a half: a real 4 in the 3rd place, not noise
     assert C.compare_number(0.15, 0.144999999985, 2, atol=0) is None
     assert C.compare_number(0.14, 0.144999999985, 2, atol=0) == "rounded"
+    # 0.7e-9 of a unit below: within the allowance (at least 1e-9 of the last place), read as a half
+    assert C.compare_number(0.15, 0.144999999993, 2, atol=0) == "rounded"
 
 
 @pytest.mark.parametrize("expected, decimals, rounded, truncated", [
@@ -186,3 +188,68 @@ def test_equal_up_to_noise():
     assert not C.equal_up_to_noise(1.0, [1.0]) and not C.equal_up_to_noise([1.0, 2.0], [1.0, 2.5])
     assert C.equal_up_to_noise("reject", "reject") and not C.equal_up_to_noise("reject", "retain")
     assert not C.equal_up_to_noise(True, 1.0 + 1e-13)
+
+
+# --- a value known only to a width (follow-through from rounded earlier answers) -----------------
+
+def test_compare_within_a_width():
+    """Centre 0.5 ± 0.01, i.e. [0.49, 0.51], worked by hand: a written number counts when the values
+    it can stand for (± half a unit rounded; one unit towards zero truncated) meet the interval."""
+    assert C.compare_within(0.505, 0.5, 0.01, 3, atol=0) == "rounded"     # inside the width
+    assert C.compare_within(0.51, 0.5, 0.01, 2, atol=0) == "rounded"
+    assert C.compare_within(0.52, 0.5, 0.01, 2, atol=0) is None           # [0.515, 0.525] and [0.52, 0.53] miss
+    assert C.compare_within(0.48, 0.5, 0.01, 2, atol=0) == "rounded"      # truncated: [0.48, 0.49] touches 0.49
+    assert C.compare_within(0.485, 0.5, 0.01, 3, atol=0) is None          # [0.4845, 0.4855], [0.485, 0.486] miss
+    assert C.compare_within(0.4, 0.5, 0.01, 1, atol=0) == "rounded"       # truncated: [0.4, 0.5]
+    assert C.compare_within(0.6, 0.5, 0.01, 1, atol=0) is None            # [0.55, 0.65], [0.6, 0.7] miss
+    assert C.compare_within(-0.4, -0.5, 0.01, 1, atol=0) == "rounded"     # towards zero: [−0.5, −0.4]
+    assert C.compare_within(-0.6, -0.5, 0.01, 1, atol=0) is None
+    assert C.compare_within(0.5, 0.5, 0.0, None) == "rounded"
+    assert C.compare_within(float("inf"), 0.5, 0.1, 1) is None and C.compare_within("0.5", 0.5, 0.1, 1) is None
+
+
+def test_match_within_shapes_and_kinds():
+    vec = StepSpec("v", "v", "vector")
+    assert C.match_within(vec, Answer([0.5, 1.0], [1, 1], "…"), [0.5, 1.0], [0.01, 0.01], 1e-6) == ("rounded", ["rounded", "rounded"])
+    assert C.match_within(vec, Answer([0.5], [1], "…"), 0.5, 0.01, 1e-6) == (None, None)        # a list for a number
+    assert C.match_within(vec, Answer(0.5, 1, "0.5"), [0.5], [0.01], 1e-6) == (None, None)      # a number for a list
+    assert C.match_within(vec, Answer([0.5], [1], "…"), [0.5], 0.01, 1e-6) == (None, None)      # widths not alike
+    assert C.match_within(StepSpec("k", "k", "integer"), Answer(3.0, 0, "3"), 3.0, 0.5, 1e-6) == (None, None)
+    assert C.match_within(StepSpec("x", "x", "number"), Answer(0.5, 1, "0.5"), None, 0.1, 1e-6) == (None, None)
+
+
+def test_compare_within_tolerances_and_cap():
+    assert C.compare_within(1e9 + 1, 1e9, 0.0, None, atol=0) == "rounded"      # 1e-9 relative of the centre
+    assert C.compare_within(1e9 + 2, 1e9, 0.0, None, atol=0) is None
+    assert C.compare_within(0.25, 0.0, 0.25, None, atol=0) == "rounded"        # the width's bound counts
+    assert C.compare_within(0.2500001, 0.0, 0.25, None, atol=0) is None
+    assert C.compare_within(0.6, 0.5, 0.01, None, atol=0) is None              # nothing written: no rounding
+    assert C.compare_within(1.23e-10, 1.2345e-10, 0.0, 12, atol=0) == "rounded"  # 12 places: [1.225, 1.235]e-10
+    assert C.compare_within(1.235e-10, 1.2345e-10, 0.0, 13, atol=0) is None      # 13: beyond the cap
+
+
+def test_compare_within_rounding_and_truncation_spans():
+    assert C.compare_within(0.5, 0.496, 0.0, 2, atol=0) == "rounded"     # 0.50 stands for [0.495, 0.505]
+    assert C.compare_within(0.5, 0.494, 0.0, 2, atol=0) is None
+    assert C.compare_within(0.0, 0.07, 0.0, 1, atol=0) == "rounded"      # 0.0 truncated stands for [0, 0.1]
+    assert C.compare_within(0.0, 0.3, 0.01, 0, atol=0) == "rounded"      # 0 truncated: [0, 1]; no minimum by default
+    assert C.compare_within(0.4, 0.5, 0.01, 1, min_decimals=1, atol=0) == "rounded"   # at the minimum: truncation too
+    assert C.compare_within(0.4, 0.5, 0.01, 1, min_decimals=2, atol=0) is None        # short of it: rounding only
+
+
+def test_match_within_minimum_places_and_one_decimals_for_all():
+    free, two = StepSpec("x", "x", "number"), StepSpec("x", "x", "number", 2)
+    assert C.match_within(free, Answer(0.0, 0, "0"), 0.3, 0.01, 1e-6) == ("rounded", None)
+    assert C.match_within(two, Answer(0.5, 1, "0.5"), 0.52, 0.001, 1e-6) == (None, None)   # needs 2 places
+    assert C.match_within(free, Answer(0.5, 1, "0.5"), 0.52, 0.001, 1e-6) == ("rounded", None)
+    vec = StepSpec("v", "v", "vector")
+    assert C.match_within(vec, Answer([0.5, 1.0], 1, "…"), [0.5, 1.0], [0.01, 0.01], 1e-6) == ("rounded", ["rounded", "rounded"])
+
+
+def test_compare_within_spans_touching_up_to_float_noise():
+    """A span that misses the interval by float noise (1e-12 here, near 0) still meets it; by more, it does not.
+    0 at one place stands for [−0.05, 0.05] (rounded) or [0, 0.1] (truncated)."""
+    assert C.compare_within(0.0, 0.1 + 1e-12, 0.0, 1, atol=0) == "rounded"
+    assert C.compare_within(0.0, 0.1 + 1.5e-12, 0.0, 1, atol=0) is None
+    assert C.compare_within(0.0, -0.05 - 1e-12, 0.0, 1, atol=0) == "rounded"
+    assert C.compare_within(0.0, -0.05 - 1.5e-12, 0.0, 1, atol=0) is None
