@@ -19,20 +19,19 @@ import derive
 import numeric
 import problems
 from derive.errors import UserError
-from problems import command_line as cl, practice_command as practice_cli
+from problems import check_command as check_cli
+from problems import command_line as cl
+from problems import practice_command as practice_cli
 
-try:  # typer ≥ 0.29 vendors click
+try:  # typer ≥ 0.26 vendors click
     from typer._click import exceptions as click
-    from typer._click.core import ParameterSource
 except ImportError:  # pragma: no cover - older typer with click as a dependency
     from click import exceptions as click  # type: ignore[no-redef]
-    from click.core import ParameterSource  # type: ignore[no-redef]
 
 app = typer.Typer(
     name="chainrule",
     help="Learn deep learning by deriving it: derivations, numeric checks, training and checked exercises.",
-    add_completion=False,
-    no_args_is_help=True,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -54,46 +53,36 @@ TriesOpt = Annotated[int, typer.Option("--tries", help="--interactive: answers p
 NoRecordOpt = Annotated[bool, typer.Option("--no-record", help="Do not record this attempt in the progress store.")]
 
 
-class TopicOptions:
-    """The options of a derivation topic, declared once for ``derive`` and ``verify``.
-
-    ``verify --help`` has always listed them without descriptions; ``described=False`` keeps it so.
-    """
+class Topic:
+    """The options of a derivation topic, declared once for ``derive`` and ``verify``."""
 
     NAMES = ("hidden", "outputs", "inputs", "layers", "activation", "loss", "matrix", "steps", "heads", "mask",
              "form", "convention", "which")
-
-    def __init__(self, described: bool) -> None:
-        def option(*decls: str, help: str, **limits: Any) -> Any:
-            return typer.Option(*decls, help=help if described else None, **limits)
-        self.hidden = Annotated[Optional[int], option(min=1, max=16, help="Hidden units (mlp).")]
-        self.outputs = Annotated[Optional[int], option(min=1, max=16, help="Output units (mlp).")]
-        self.inputs = Annotated[Optional[int], option(min=1, max=16, help="Input units (mlp).")]
-        self.layers = Annotated[Optional[int], option(min=1, max=50, help="Number of layers L (mlp --matrix).")]
-        self.activation = Annotated[Optional[str], option(help="Activation: sigmoid, tanh, relu, ….")]
-        self.loss = Annotated[Optional[str], option(help="Loss: mse, cross-entropy, ….")]
-        self.matrix = Annotated[bool, option("--matrix", help="Matrix (vectorised) form.")]
-        self.steps = Annotated[Optional[int], option("--steps", min=1, max=100, help="Time steps T for BPTT.")]
-        self.heads = Annotated[Optional[int], option(min=1, max=16, help="Attention heads.")]
-        self.mask = Annotated[Optional[str], option(help="Attention mask: none or causal.")]
-        self.form = Annotated[Optional[str], option(help="Weight form: concat or split (lstm, gru).")]
-        self.convention = Annotated[Optional[str], option(help="Convention variant (e.g. gru: course or pytorch).")]
-        self.which = Annotated[Optional[str], option(help="Pick one item of a catalogue topic (e.g. one activation).")]
+    hidden = Annotated[Optional[int], typer.Option(min=1, max=16, help="Hidden units (mlp).")]
+    outputs = Annotated[Optional[int], typer.Option(min=1, max=16, help="Output units (mlp).")]
+    inputs = Annotated[Optional[int], typer.Option(min=1, max=16, help="Input units (mlp).")]
+    layers = Annotated[Optional[int], typer.Option(min=1, max=50, help="Number of layers L (mlp --matrix).")]
+    activation = Annotated[Optional[str], typer.Option(help="Activation: sigmoid, tanh, relu, ….")]
+    loss = Annotated[Optional[str], typer.Option(help="Loss: mse, cross-entropy, ….")]
+    matrix = Annotated[bool, typer.Option("--matrix", help="Matrix (vectorised) form.")]
+    steps = Annotated[Optional[int], typer.Option("--steps", min=1, max=100, help="Time steps T for BPTT.")]
+    heads = Annotated[Optional[int], typer.Option(min=1, max=16, help="Attention heads.")]
+    mask = Annotated[Optional[str], typer.Option(help="Attention mask: none or causal.")]
+    form = Annotated[Optional[str], typer.Option(help="Weight form: concat or split (lstm, gru).")]
+    convention = Annotated[Optional[str], typer.Option(help="Convention variant (e.g. gru: course or pytorch).")]
+    which = Annotated[Optional[str], typer.Option(help="Pick one item of a catalogue topic (e.g. one activation).")]
 
 
-Described, Bare = TopicOptions(described=True), TopicOptions(described=False)
 TRAIN_OPTIONS = ("epochs", "steps", "lr", "batch_size", "hidden", "data", "text")
-DIFF_OPTIONS = ("f", "wrt", "answer", "fmt")
-
-
-def given_on_command_line(ctx: typer.Context) -> dict[str, str]:
-    """The parameters the user typed (not defaults) → how they are written (``--count``, ``FILE``)."""
-    typed = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT, ParameterSource.PROMPT)
-    return {p.name: p.opts[0] if p.param_type_name == "option" else p.name.upper()
-            for p in ctx.command.params if p.name and ctx.get_parameter_source(p.name) in typed}
 
 
 # --- commands (each body: options in, one pillar call, result out) ---------------------------
+
+@app.callback(invoke_without_command=True)
+def start(ctx: typer.Context, version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False) -> None:
+    """The app's own options: --version, and a start-here panel when no command is given."""
+    if cl.start_here(version, ctx.invoked_subcommand is None):
+        raise typer.Exit()
 
 @app.command("topics")
 def topics_command(fmt: FormatOpt = None) -> None:
@@ -109,30 +98,30 @@ def derive_command(
     given: GivenOpt = None,
     values: Annotated[bool, typer.Option("--values", help="Evaluate every step at random numbers (seeded).")] = False,
     seed: SeedOpt = None,
-    hidden: Described.hidden = None,
-    outputs: Described.outputs = None,
-    inputs: Described.inputs = None,
-    layers: Described.layers = None,
-    activation: Described.activation = None,
-    loss: Described.loss = None,
-    matrix: Described.matrix = False,
-    steps: Described.steps = None,
-    heads: Described.heads = None,
-    mask: Described.mask = None,
-    form: Described.form = None,
-    convention: Described.convention = None,
-    which: Described.which = None,
-    graph: Annotated[Optional[str], typer.Option(help="Print the computational graph instead: dot.")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Write it to a file, the format by extension: .md .tex .json .txt .html .pdf .apkg.")] = None,
+    hidden: Topic.hidden = None,
+    outputs: Topic.outputs = None,
+    inputs: Topic.inputs = None,
+    layers: Topic.layers = None,
+    activation: Topic.activation = None,
+    loss: Topic.loss = None,
+    matrix: Topic.matrix = False,
+    steps: Topic.steps = None,
+    heads: Topic.heads = None,
+    mask: Topic.mask = None,
+    form: Topic.form = None,
+    convention: Topic.convention = None,
+    which: Topic.which = None,
+    graph: Annotated[Optional[str], typer.Option(help="Print the computational graph instead: dot or mermaid; png or svg with --out (needs Graphviz).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write it to a file, the format by extension: .md .tex .json .txt .html .pdf .apkg (with --graph: the graph's file).")] = None,
     set_: SetOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Derive TOPIC step by step: forward pass, local derivatives, chain-rule products, gradients."""
-    cl.exclusive(given_on_command_line(ctx), "graph", ["fmt", "out"], " (the graph is printed in dot)")
-    options, out = cl.options(locals(), TopicOptions.NAMES, set_), cl.document_file(out)
+    cl.exclusive(cl.typed_options(ctx), "graph", ["fmt"], " (the graph is printed as a graph)")
+    options, out = cl.options(locals(), Topic.NAMES, set_), cl.document_file(out) if graph is None else out
     doc = derive.derive(topic, options, given=cl.given_values(given), seed=seed, values=values)
     if graph is not None:
-        sys.stdout.write(cl.dot_graph(doc, graph, topic))
+        sys.stdout.write(cl.graph_output(doc, graph, topic, out))
     else:
         cl.show_or_write(doc, fmt, out)
 
@@ -144,24 +133,24 @@ def verify_command(
     seed: SeedOpt = None,
     points: Annotated[int, typer.Option(min=1, max=100, help="Random points per check.")] = 3,
     torch: Annotated[Optional[bool], typer.Option("--torch/--no-torch", help="Cross-check with torch autograd (default: when torch is installed).")] = None,
-    hidden: Bare.hidden = None,
-    outputs: Bare.outputs = None,
-    inputs: Bare.inputs = None,
-    layers: Bare.layers = None,
-    activation: Bare.activation = None,
-    loss: Bare.loss = None,
-    matrix: Bare.matrix = False,
-    steps: Bare.steps = None,
-    heads: Bare.heads = None,
-    mask: Bare.mask = None,
-    form: Bare.form = None,
-    convention: Bare.convention = None,
-    which: Bare.which = None,
+    hidden: Topic.hidden = None,
+    outputs: Topic.outputs = None,
+    inputs: Topic.inputs = None,
+    layers: Topic.layers = None,
+    activation: Topic.activation = None,
+    loss: Topic.loss = None,
+    matrix: Topic.matrix = False,
+    steps: Topic.steps = None,
+    heads: Topic.heads = None,
+    mask: Topic.mask = None,
+    form: Topic.form = None,
+    convention: Topic.convention = None,
+    which: Topic.which = None,
     set_: SetOpt = None,
     fmt: FormatOpt = None,
 ) -> int:
     """Check every derived gradient against finite differences (and torch autograd if installed)."""
-    options = cl.options(locals(), TopicOptions.NAMES, set_)
+    options = cl.options(locals(), Topic.NAMES, set_)
     result = derive.verify(topic, options, seed=seed, backend=backend.value, points=points, torch=torch)
     cl.show(result, fmt)
     return cl.EXIT_OK if result.passed else cl.EXIT_FAILED
@@ -172,8 +161,8 @@ def train_command(
     model: Annotated[str, typer.Argument(help="Model to train, e.g. xor, mlp, cnn, lstm (see `chainrule topics`).")],
     backend: Annotated[Backend, typer.Option(help="numpy (default) or torch.")] = Backend.numpy,
     device: Annotated[str, typer.Option(help="cpu or cuda (torch backend).")] = "cpu",
-    epochs: Annotated[Optional[int], typer.Option(min=1, max=1_000_000, help="Training epochs.")] = None,
-    steps: Annotated[Optional[int], typer.Option("--steps", min=1, max=10_000_000, help="Training steps (models counted in steps).")] = None,
+    epochs: Annotated[Optional[int], typer.Option(min=0, max=1_000_000, help="Training epochs.")] = None,
+    steps: Annotated[Optional[int], typer.Option("--steps", min=0, max=10_000_000, help="Training steps (models counted in steps).")] = None,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Random seed.")] = 0,
     lr: Annotated[Optional[float], typer.Option(min=0.0, max=100.0, help="Learning rate.")] = None,
     batch_size: Annotated[Optional[int], typer.Option(min=1, max=100_000)] = None,
@@ -201,19 +190,24 @@ def practice_command(
     ctx: typer.Context,
     topic: Annotated[Optional[str], typer.Argument(help="Problem type (see `chainrule topics`), or an exercise id TOPIC@SEED.")] = None,
     topics_: Annotated[Optional[str], typer.Option("--topics", help="Several types, comma-separated, mixed into one sheet.")] = None,
-    seed: SeedOpt = None, count: Annotated[int, typer.Option(min=1, max=500, help="Number of exercises.")] = 1,
-    difficulty: DifficultyOpt = Difficulty.exam, variant: VariantOpt = None, solve_weights: SolveWeightsOpt = False,
+    seed: SeedOpt = None,
+    count: Annotated[int, typer.Option(min=1, max=500, help="Number of exercises.")] = 1,
+    difficulty: DifficultyOpt = Difficulty.exam,
+    variant: VariantOpt = None,
+    solve_weights: SolveWeightsOpt = False,
     key: Annotated[bool, typer.Option("--key", help="Print the worked answer keys too (an --out sheet has them unless --no-solutions).")] = False,
     no_solutions: Annotated[bool, typer.Option("--no-solutions", help="No answer key, not even in an --out sheet.")] = False,
     key_out: Annotated[Optional[Path], typer.Option("--key-out", help="Write the answer key (with the exercises) to this second file.")] = None,
     focus: Annotated[Optional[str], typer.Option(help="mistakes: exercises of the types/variants of your most frequent named mistakes.")] = None,
-    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve it here, step by step, with hints.")] = False, tries: TriesOpt = 3, no_record: NoRecordOpt = False,
+    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve it here, step by step, with hints.")] = False,
+    tries: TriesOpt = 3,
+    no_record: NoRecordOpt = False,
     out: Annotated[Optional[Path], typer.Option(help="Write a sheet, the format by extension: .md .tex .json .txt .html .pdf .apkg (Anki) .xml (Moodle), or an answer file (.toml).")] = None,
     list_steps: Annotated[bool, typer.Option("--list-steps", help="Show the type's step ids, givens, variants and mistakes.")] = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Generate randomized, reproducible exercises (ids TOPIC@SEED); --key adds the worked solutions."""
-    given = given_on_command_line(ctx)
+    given = cl.typed_options(ctx)
     doc = problems.practice(topic, topics=topics_, seed=seed, count=count, difficulty=difficulty.value if "difficulty" in given else None,
                             variant=cl.variant(variant, solve_weights), solutions=practice_cli.sheet_has_keys(given, out, key_out, count),
                             steps=list_steps, tries=tries, record=not no_record, focus=focus, **practice_cli.prompt(interactive))
@@ -232,47 +226,47 @@ def check_command(
     given_items: Annotated[Optional[list[str]], typer.Option("--given", "-g", help="KEY=VALUE, repeatable (numbers, fractions, exp(-0.5), [[…],[…]]).")] = None,
     answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", help="STEP=VALUE, repeatable (for diff: the derivative).")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Enter the answers step by step.")] = False,
-    reveal: Annotated[bool, typer.Option("--reveal", help="Show the expected values of the steps left blank too.")] = False, tries: TriesOpt = 3, no_record: NoRecordOpt = False,
+    reveal: Annotated[bool, typer.Option("--reveal", help="Show the expected values of the steps left blank too.")] = False,
+    tries: TriesOpt = 3,
+    no_record: NoRecordOpt = False,
     f: Annotated[Optional[str], typer.Option("--f", "-f", help="check diff: the function, e.g. 'tanh(w*x+b)'.")] = None,
     wrt: Annotated[Optional[str], typer.Option(help="check diff: the variable to differentiate by (optional when the function has one).")] = None,
     fmt: FormatOpt = None,
 ) -> int | None:
     """Check a hand calculation step by step: correct, rounded, follow-through, incorrect, missing.
 
-    check diff exits 0 when the derivative is equivalent, 1 when it is not, 2 for bad input or
-    when it cannot be decided within the time limit; check derivation FILE (a hand derivation,
-    docs/derivations/) likewise: 0 every line equivalent to the one before, 1 a line is not.
+    Exits 0 when every answered step is correct, rounded or follow-through, 1 when any is
+    incorrect (as linters do), 2 for bad input. check diff exits 0 when the derivative is
+    equivalent, 1 when it is not, 2 for bad input or when it cannot be decided in time; check
+    derivation FILE (a hand derivation, docs/derivations/) likewise: 0 every line equivalent to
+    the one before, 1 a line is not.
     """
-    given = given_on_command_line(ctx)
-    if target == "derivation":
-        cl.exclusive({**given, "target": "check derivation"}, "target", [k for k in given if k not in ("target", "file", "fmt")], " (it takes FILE and --format)")
-        return cl.show_verdict(derive.check_derivation(file), fmt, "check derivation")
-    if target == "diff":
-        cl.exclusive({**given, "target": "check diff"}, "target", [k for k in given if k not in ("target", *DIFF_OPTIONS)],
-                     " (it takes --f, --wrt, --answer and --format)")
-        from derive.check_diff import EXIT_STATUS, check_derivative
-        report = check_derivative(*cl.diff_arguments(f, wrt, answer))
-        cl.show(report, fmt)
-        if EXIT_STATUS[report.verdict] == cl.EXIT_USAGE:
-            sys.stderr.write(f"chainrule: error: check diff: undecided: {cl.one_line(report.method)}\n")
-        return EXIT_STATUS[report.verdict]
-    cl.exclusive({**given, "target": "TARGET"}, "target", ["f", "wrt"], f" '{target}' (--f and --wrt are for check diff)")
-    report = problems.check(target, toml=file, seed=seed, difficulty=difficulty.value if "difficulty" in given else None,
-                            variant=cl.variant(variant, solve_weights), givens=cl.given_values(given_items), answers=cl.answer_values(answer), reveal=reveal, tries=tries, record=not no_record, **practice_cli.prompt(interactive))
-    cl.show(report, fmt)
+    given = cl.typed_options(ctx)
+    exercise = dict(seed=seed, difficulty=difficulty.value if "difficulty" in given else None, variant=cl.variant(variant, solve_weights),
+                    givens=cl.given_values(given_items), reveal=reveal, tries=tries, record=not no_record, **practice_cli.prompt(interactive))
+    return check_cli.run(target, given, fmt, file=file, f=f, wrt=wrt, answers=answer, exercise=exercise)
 
 
 @app.command("progress")
-def progress_command(plot: Annotated[Optional[Path], typer.Option(help="Draw accuracy over time to this PNG.")] = None, export: Annotated[Optional[Path], typer.Option(help="Write the whole history to this JSON file.")] = None,
-                     import_: Annotated[Optional[Path], typer.Option("--import", help="Add the attempts of an exported JSON file (never twice).")] = None,
-                     fmt: FormatOpt = None) -> None:
+def progress_command(
+    plot: Annotated[Optional[Path], typer.Option(help="Draw accuracy over time to this PNG.")] = None,
+    export: Annotated[Optional[Path], typer.Option(help="Write the whole history to this JSON file.")] = None,
+    import_: Annotated[Optional[Path], typer.Option("--import", help="Add the attempts of an exported JSON file (never twice).")] = None,
+    fmt: FormatOpt = None,
+) -> None:
     """What the progress store says, per type: attempts, accuracy and trend, last seen, frequent mistakes."""
     cl.show(problems.progress(plot, export, import_), fmt)
 
 
 @app.command("review")
-def review_command(count: Annotated[int, typer.Option(help="Exercises to review (1 to 50).")] = 3, topics: Annotated[Optional[str], typer.Option(help="Only these types, comma-separated.")] = None,
-                   interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve them here, step by step.")] = False, tries: TriesOpt = 3, no_record: NoRecordOpt = False, fmt: FormatOpt = None) -> None:
+def review_command(
+    count: Annotated[int, typer.Option(help="Exercises to review (1 to 50).")] = 3,
+    topics: Annotated[Optional[str], typer.Option(help="Only these types, comma-separated.")] = None,
+    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve them here, step by step.")] = False,
+    tries: TriesOpt = 3,
+    no_record: NoRecordOpt = False,
+    fmt: FormatOpt = None,
+) -> None:
     """The next exercises by spaced repetition (fsrs) over the steps you got wrong: due and weakest first."""
     cl.show(problems.review(count, topics, tries=tries, record=not no_record, **practice_cli.prompt(interactive)), fmt)
 
@@ -288,9 +282,6 @@ def _invoke(argv: list[str] | None) -> int:
     """The app's exit status; click's own outcomes become a status, a UserError or an interrupt."""
     try:
         rv = typer.main.get_command(app).main(args=argv, prog_name="chainrule", standalone_mode=False)
-    except getattr(click, "NoArgsIsHelpError", ()) as exc:
-        sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx is not None else "")
-        return cl.EXIT_OK
     except click.UsageError as exc:
         raise UserError(exc.format_message(), exc.ctx.command_path if exc.ctx is not None else None) from None
     except typer.Abort:

@@ -15,9 +15,10 @@ Docstrings, f-strings (messages), annotations and ``TYPE_CHECKING`` blocks are l
 The runner imports pytest and the heavy libraries once and traces one run of the unmutated
 module to learn which tests run which lines. Then it forks one child per mutant (at ``nice`` 10;
 ``--jobs`` children at a time); the child serves the mutated source for the module (an import
-hook: the file on disk is never changed) and runs, with ``-x``, the tests that run the mutated
-statement (all of the module's test files for a module-level line; a line no test runs is a
-survivor without a run), each hypothesis property at most MAX_EXAMPLES examples. A mutant is *killed* when the tests fail
+hook: the file on disk is never changed) and runs, with ``-x`` and fastest first, the tests that
+run the mutated statement (every test for a line run only at import, such as a module constant;
+a line no test runs is a survivor without a run), each hypothesis property at most MAX_EXAMPLES
+examples. A mutant is *killed* when the tests fail
 (or exceed the time limit: a mutant that loops forever counts as killed); else it *survives*.
 Prints killed/total per module and every survivor with its line. Run on demand, not in CI:
 it is CPU-heavy (``nice -n 10``); every survivor is explained in docs/testing.md.
@@ -41,9 +42,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # module file → the test files that speak for it (kept small: each mutant runs them all)
 MODULES = {
-    "derive/parse.py": ["tests/test_parse.py"],
+    "derive/parse.py": ["tests/test_parse.py", "tests/derive/test_derivation_check.py",
+                        "tests/test_docstring_examples.py"],
     "problems/compare.py": ["tests/problems/test_compare_edges.py", "tests/problems/test_compare.py",
-                            "tests/problems/test_plain_rounding.py"],
+                            "tests/problems/test_plain_rounding.py", "tests/test_docstring_examples.py"],
     "problems/marking.py": ["tests/problems/test_marking.py", "tests/problems/test_checking.py"],
     "problems/checking.py": ["tests/problems/test_checking.py", "tests/problems/test_check_pipeline.py"],
 }
@@ -251,7 +253,7 @@ class _LinesPerTest:
     run outside any test (module level, at import)."""
 
     def __init__(self, path: Path):
-        self.path, self.current, self.by_test, self.outside = str(path), set(), {}, set()
+        self.path, self.current, self.by_test, self.outside, self.seconds = str(path), set(), {}, set(), {}
 
     def _local(self, frame, event, arg):
         if event == "line":
@@ -272,6 +274,9 @@ class _LinesPerTest:
     def pytest_runtest_protocol(self, item, nextitem):  # noqa: D102 (pytest hook)
         self.outside |= self.current
         self.current = set()
+
+    def pytest_runtest_logreport(self, report):  # noqa: D102 (pytest hook)
+        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
 
     def pytest_runtest_logfinish(self, nodeid, location):  # noqa: D102 (pytest hook)
         self.by_test[nodeid] = self.by_test.get(nodeid, set()) | self.current
@@ -295,7 +300,8 @@ def coverage_map(module_file: str, tests: list[str]) -> tuple[dict[str, set[int]
         import pytest
         code = pytest.main([*tests, "-q", "-p", "no:cacheprovider", "-W", "ignore"], plugins=[plugin])
         sys.settrace(None)
-        data = json.dumps({"by_test": {k: sorted(v) for k, v in plugin.by_test.items()},
+        order = sorted(plugin.by_test, key=lambda k: plugin.seconds.get(k, 0.0))  # fastest first
+        data = json.dumps({"by_test": {k: sorted(plugin.by_test[k]) for k in order},
                            "outside": sorted(plugin.outside | plugin.current), "ok": int(code) == 0})
         with os.fdopen(write, "w") as f:
             f.write(data)
@@ -309,13 +315,13 @@ def coverage_map(module_file: str, tests: list[str]) -> tuple[dict[str, set[int]
     return {k: set(v) for k, v in data["by_test"].items()}, set(data["outside"]), data["ok"]
 
 
-def tests_for(m: Mutant, by_test: dict[str, set[int]], outside: set[int], tests: list[str]) -> list[str]:
-    """The tests that run the mutant's statement; all ``tests`` for a line run only at import
-    (a module constant is read by whatever uses it); none when no test runs it."""
+def tests_for(m: Mutant, by_test: dict[str, set[int]], outside: set[int]) -> list[str]:
+    """The tests that run the mutant's statement, fastest first (a killing test then ends the run
+    early); every test for a line run only at import (a module constant is read by whatever uses
+    it); none when no test runs it."""
     span = set(range(m.lines[0], m.lines[1] + 1))
-    if span & outside:
-        return list(tests)
-    return [t for t, lines in by_test.items() if lines & span]
+    chosen = [t for t, lines in by_test.items() if lines & span]
+    return chosen or (list(by_test) if span & outside else [])
 
 
 def _start(module_file: str, source: str | None, tests: list[str]) -> int:
@@ -373,7 +379,11 @@ def _run_all(module_file: str, jobs: list[tuple[Mutant | None, str | None, list[
                 done, status = pid, 1 << 8  # a mutant that hangs is killed by the time limit
             if done:
                 del running[pid]
-                report(mutant, os.waitstatus_to_exitcode(status) == 0, took)
+                code = os.waitstatus_to_exitcode(status)
+                if code in (4, 5):  # pytest could not find the tests asked for: not a kill
+                    print(f"  runner error (pytest exit {code}) on mutant {getattr(mutant, 'index', None)}: counted as a survivor",
+                          flush=True)
+                report(mutant, code in (0, 4, 5), took)
 
 
 def run_module(module_file: str, tests: list[str], only: list[int] | None = None,
@@ -403,7 +413,7 @@ def run_module(module_file: str, tests: list[str], only: list[int] | None = None
               f"({took:.1f} s{note}) {m.what}", flush=True)
     jobs, counts = [], {}
     for m in found:
-        chosen = tests_for(m, by_test, outside, tests)
+        chosen = tests_for(m, by_test, outside)
         if chosen:
             jobs.append((m, mutated(source, m.index), chosen))
             counts[m.index] = len(chosen)

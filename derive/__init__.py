@@ -19,7 +19,8 @@ def derive(topic: str, options: Mapping[str, Any] | None = None, /, *, given: Ma
     ``options`` and ``named`` are the topic's options (``derive("lstm", steps=2)``; the mapping
     also takes names that clash with this function's own, as ``--set`` does). With ``values``,
     a ``seed`` or ``given`` values every step is also evaluated at numbers: the ``given`` ones,
-    the rest drawn from ``seed`` (default 0).
+    the rest drawn from ``seed`` (default 0). Given numbers are at most 10⁶ in size, and values
+    that would make a step overflow are refused (``derive.given_bounds``).
     """
     from derive.options import SEED_MAX, find, require_whole, resolve
     from derive.registry import get
@@ -27,7 +28,9 @@ def derive(topic: str, options: Mapping[str, Any] | None = None, /, *, given: Ma
     module = find(get, topic, "TOPIC")
     opts = resolve(module, {**(options or {}), **named})
     if values or seed is not None or given:
-        return module.derive(opts, dict(given or {}), seed if seed is not None else 0)
+        from derive.given_bounds import bounded_givens, evaluated
+        numbers = bounded_givens(dict(given or {}), getattr(module, "GIVEN_RANGES", None))
+        return evaluated(lambda: module.derive(opts, numbers, seed if seed is not None else 0))
     return module.derive(opts, None, None)
 
 

@@ -291,12 +291,19 @@ def _tidy(expr: Any) -> Any:
     return plain if sp.count_ops(plain) < before else expr
 
 
-def scalar_derivation(graph: Graph, showcase: tuple[str, ...] = (), eta: str = "eta") -> GraphDerivation:
+def scalar_derivation(graph: Graph, showcase: tuple[str, ...] = (), eta: str = "eta",
+                      deltas: tuple[str, ...] = ()) -> GraphDerivation:
     """Steps of a scalar graph: forward; for each ``showcase`` parameter every chain-rule factor;
-    then ∂E/∂P in node symbols for every parameter P, and P_new = P − η ∂E/∂P.
+    then ∂E/∂P for every parameter P, and P_new = P − η ∂E/∂P.
+
+    With ``deltas`` (the units' net inputs, nearest the loss first) each δ_n = ∂E/∂n gets a step
+    written with the δs after it (δ_h1 = (δ_o1·w5 + δ_o2·w7)·out_h1·(1 − out_h1)) and every ∂E/∂P is
+    written with them (∂E/∂w5 = δ_o1·out_h1), as the course does; without, ∂E/∂P is multiplied
+    out in node symbols. The results are in node symbols either way.
 
     Step ids: a node's name (forward); ``d<c>_d<v>`` for a local derivative ∂c/∂v and
-    ``d<E>_d<v>`` for ∂E/∂v (chains); ``dE_d<P>`` for the gradient of P; ``<P>_new``.
+    ``d<E>_d<v>`` for ∂E/∂v (chains); ``delta_<unit>`` for δ of the unit whose net input is
+    ``net_<unit>``; ``dE_d<P>`` for the gradient of P; ``<P>_new``.
     """
     sc, E = ScalarChain(graph), graph.output
     out = GraphDerivation([], [], [], loss=E)
@@ -306,11 +313,21 @@ def scalar_derivation(graph: Graph, showcase: tuple[str, ...] = (), eta: str = "
     for p in showcase:
         for v in [*sc.path(p), p]:
             out.backward += _chain_steps(sc, v, p, done)
+    named = {n: delta_symbol(n) for n in deltas}
+    for n in deltas:
+        sym = named[n]
+        out.backward.append(Step(sym.name, f"δ notation: {_greek_text(sym.name)} = ∂{E}/∂{n}", _tidy(in_deltas(sc, n, named)),
+                                 because=_delta_because(sc, n, named), lhs=sym))
+        out.symbols[sym.name] = SymbolInfo(f"{_greek_text(sym.name)} = ∂{E}/∂{n}, the error signal at {n}", ())
     for p in graph.params:
         lhs = Partial.of(E, p.name)
-        out.backward.append(Step(f"dE_d{p.name}", f"gradient: ∂{E}/∂{p.name} in node values", sc.expanded(p.name),
-                                 because="the chain-rule products multiplied out, old weights throughout",
-                                 lhs=lhs))
+        if named:
+            formula, title = in_deltas(sc, p.name, named), f"gradient: ∂{E}/∂{p.name} in δ notation"
+            because = f"δ of each unit {p.name} feeds, times what {p.name} multiplies there (1 for a bias)"
+        else:
+            formula, title = sc.expanded(p.name), f"gradient: ∂{E}/∂{p.name} in node values"
+            because = "the chain-rule products multiplied out, old weights throughout"
+        out.backward.append(Step(f"dE_d{p.name}", title, formula, because=because, lhs=lhs))
         new = ChainSum(sp.Symbol(p.name), Chain(-1, sp.Symbol(eta), lhs))
         out.updates.append(Step(f"{p.name}_new", f"update: {p.name} by gradient descent", new,
                                 because=f"{p.name} ← {p.name} − η·∂{E}/∂{p.name}",
@@ -329,6 +346,36 @@ def scalar_derivation(graph: Graph, showcase: tuple[str, ...] = (), eta: str = "
         num, den = _num_den(s.lhs.name)
         out.symbols.setdefault(s.lhs.name, SymbolInfo(f"∂{num}/∂{den}", ()))
     return out
+
+
+def delta_symbol(node: str) -> sp.Symbol:
+    """δ of a unit from its net input's name: net_o1 → delta_o1 (shown δ_o1)."""
+    return sp.Symbol("delta_" + node.split("_", 1)[-1])
+
+
+def _greek_text(name: str) -> str:
+    return "δ" + name[len("delta"):] if name.startswith("delta") else name
+
+
+def in_deltas(sc: ScalarChain, v: str, named: dict[str, Any]) -> Any:
+    """∂E/∂v by the chain rule, stopping at the next δ on every path (a δ symbol stands for the rest)."""
+    terms = []
+    for c in sc.consumers(v):
+        loc = sc.local(c, v)
+        if c == sc.E:
+            terms.append(loc)
+        elif c in named:
+            terms.append(_chain(named[c], *_flat(loc)))
+        else:
+            terms.append(_chain(*_flat(in_deltas(sc, c, named)), *_flat(loc)))
+    return terms[0] if len(terms) == 1 else ChainSum(*terms)
+
+
+def _delta_because(sc: ScalarChain, n: str, named: dict[str, Any]) -> str:
+    after = sorted({_greek_text(named[c].name) for c in named if c != n and c in sc.path(n)})
+    if after:
+        return f"chain rule back from {', '.join(after)} (δ of the units {n} feeds), times the unit's local derivative"
+    return f"∂{sc.E}/∂out times the unit's local derivative ∂out/∂{n}"
 
 
 def _num_den(name: str) -> tuple[str, str]:

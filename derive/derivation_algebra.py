@@ -31,12 +31,57 @@ def _bounded_size(expr: Any) -> Any:
     return expr
 
 
-class Definitions:
-    """The ``where:`` definitions, expanded on demand (acyclic: checked by the reader)."""
+MAX_MOMENT = 12  # highest power of x under E(…)
 
-    def __init__(self, definitions: dict[str, Any]):
+
+class Expectation(sp.Function):
+    """E(g(x)) = ∫ g(x) N(x; μ, s²) dx, unevaluated as written (``expect: x ~ normal(mu, s)``)."""
+
+    nargs = 1
+
+    def _sympystr(self, printer: Any) -> str:
+        return f"E({printer.doprint(self.args[0])})"
+
+    def _latex(self, printer: Any) -> str:
+        return rf"\mathbb{{E}}\left[{printer.doprint(self.args[0])}\right]"
+
+
+class NotPolynomial(Exception):
+    """E(…) of something that is not a polynomial in x of degree ≤ MAX_MOMENT after expanding logs."""
+
+
+def normal_moment(k: int, mean: Any, sd: Any) -> Any:
+    """E[x^k] for x ~ N(mean, sd²): Σ over even j of C(k, j)·mean^(k−j)·sd^j·(j − 1)!!."""
+    return sp.Add(*[sp.binomial(k, j) * mean ** (k - j) * sd ** j * sp.factorial2(j - 1) for j in range(0, k + 1, 2)])
+
+
+class Definitions:
+    """The ``where:`` definitions, expanded on demand (acyclic: checked by the reader), and the
+    distribution of ``expect:`` (variable, mean, standard deviation) or None."""
+
+    def __init__(self, definitions: dict[str, Any], expectation: tuple[Any, Any, Any] | None = None):
         self.raw = {sp.Symbol(name, real=True): value for name, value in definitions.items()}
         self.cache: dict[Any, dict[Any, Any]] = {}
+        self.expectation = expectation
+
+    def expected(self, expr: Any) -> Any:
+        """``expr`` with each E(g) replaced by ∫ g N(x; μ, s²) dx, for g a polynomial in x (logs expanded)."""
+        if not contains(expr, Expectation):
+            return expr
+        if self.expectation is None:
+            raise NotPolynomial("E(…) needs the header 'expect: x ~ normal(mean, sd)'")
+        x, mean, sd = self.expectation
+
+        def mean_of(g: Any) -> Any:
+            g = sp.expand(sp.expand_log(g, force=True))
+            try:
+                poly = sp.Poly(g, x)
+            except sp.PolynomialError:
+                raise NotPolynomial(f"E(…) of something that is not a polynomial in {x} (after expanding logs)") from None
+            if poly.degree() > MAX_MOMENT:
+                raise NotPolynomial(f"E(…) of a polynomial of degree {poly.degree()} in {x} (at most {MAX_MOMENT})")
+            return sp.Add(*[c * normal_moment(k, mean, sd) for (k,), c in poly.terms()])
+        return expr.replace(lambda n: isinstance(n, Expectation), lambda n: mean_of(n.args[0]))
 
     def expanded(self, expr: Any, keep: Any = None) -> Any:
         """``expr`` with every defined name replaced by its (recursively expanded) definition,
@@ -62,10 +107,6 @@ class Definitions:
         """``expr`` with each defined name's expansion written as the name again (for display)."""
         return expr.xreplace({self.expanded(symbol): symbol for symbol in self.raw})
 
-    def is_defined(self, name: str) -> bool:
-        """True when ``name`` has a ``where:`` definition."""
-        return sp.Symbol(name, real=True) in self.raw
-
 
 def differentiated(expr: Any, definitions: Definitions, cache: dict[Any, Any] | None = None) -> Any:
     """``expr`` with its d/dNAME parts done (innermost first); defined names elsewhere kept.
@@ -88,7 +129,7 @@ def differentiated(expr: Any, definitions: Definitions, cache: dict[Any, Any] | 
 def evaluate(expr: Any, definitions: Definitions) -> Any:
     """The step ``expr`` in base variables: derivatives done (innermost first), names expanded;
     :class:`TooLarge` when a part would have more than MAX_PARTS parts written out."""
-    out = _bounded_size(definitions.expanded(differentiated(expr, definitions)))
+    out = _bounded_size(definitions.expected(definitions.expanded(differentiated(expr, definitions))))
     if contains(out, sp.DiracDelta):
         out = out.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
     return out

@@ -28,13 +28,14 @@ from derive.analytic.bounded import TooComplex, bounded
 from derive.analytic.pointwise import close, precise_function, precise_value_at
 from derive.analytic.timeguard import Timeout, time_limit
 from derive.check_diff import BOXES, MAX_CONFIRM, MIN_DEFINED, POINTS, SEED, exact_equal
-from derive.derivation_algebra import Definitions, TooLarge, contains, evaluate
+from derive.derivation_algebra import Definitions, NotPolynomial, TooLarge, contains, evaluate
 from derive.derivation_points import values
 from derive.derivation_reader import WrittenDerivation, read_derivation, read_source
 from derive.steps import DerivationCheck, DerivationLine
 
 SECONDS_PER_LINE = 8.0
 TOTAL_SECONDS = 30.0
+EXACT_SECONDS = 3.0  # the exact rewrites of one line (check diff's whole budget): then "equivalent (numeric)"
 EXIT_STATUS = {"equivalent": 0, "not-equivalent": 1, "undecided": 2}
 _SLOW = (Timeout, TooComplex, SyntaxError, RecursionError, MemoryError, ArithmeticError, ValueError, TypeError)
 
@@ -107,13 +108,13 @@ def compare(before: Any, line: Any, clock: _Clock) -> Comparison:
             where = ", ".join(f"{k} = {p:g}" for k, p in counter.items()) or "every point"
             return Comparison("not-equivalent", f"differs at {where}: this line = {v:.6g}, the line before = {b:.6g} "
                               "(confirmed in 30-digit arithmetic)", rows, variables, counter)
-    how = exact_equal(line, before, seconds=clock.left()) if clock.left() > 0.05 else None
+    how = exact_equal(line, before, seconds=min(EXACT_SECONDS, clock.left())) if clock.left() > 0.05 else None
     if how is not None:
         return Comparison("equivalent", f"exact: {how}", rows, variables)
     if len(rows) < MIN_DEFINED:
         return Comparison("undecided", f"only {len(rows)} of {POINTS} random points are defined on both lines; "
                           f"no exact proof in {SECONDS_PER_LINE:g} s", rows, variables)
-    return Comparison("equivalent", f"numeric: equal at all {len(rows)} random points ({domain}); no exact proof found in time",
+    return Comparison("equivalent", f"numeric: equal at all {len(rows)} random points ({domain}); no exact proof in {EXACT_SECONDS:g} s",
                       rows, variables)
 
 
@@ -122,7 +123,7 @@ def _value_if_usable(expr: Any, definitions: Definitions) -> tuple[Any, str]:
     than MAX_PARTS parts written out (definitions that double at each level)."""
     try:
         value = evaluate(expr, definitions)
-    except TooLarge as exc:
+    except (TooLarge, NotPolynomial) as exc:
         return None, str(exc)
     if contains(value, sp.zoo, sp.oo, sp.S.NegativeInfinity, sp.nan):
         return None, "undefined (division by zero, log(0), …)"
@@ -152,7 +153,7 @@ def check_written(written: WrittenDerivation) -> DerivationCheck:
     """Every step of ``written`` compared with the line before; the first wrong one named."""
     from derive.derivation_slips import describe, name_slip
     end = time.monotonic() + TOTAL_SECONDS
-    definitions = Definitions(written.definitions)
+    definitions = Definitions(written.definitions, written.expectation)
     before_written, before, start = None, None, None
     if written.function is not None:
         before_written = sp.Derivative(written.function, sp.Symbol(written.wrt, real=True)) if written.wrt else written.function

@@ -7,6 +7,7 @@ The file (or stdin, ``-``) is plain UTF-8 text::
     wrt: w                                 (optional: differentiate f by w; then line 1 is ∂f/∂w)
     where: out = sigmoid(net)              (definitions, one or more per line separated by ';')
     where: net = w*x + b
+    expect: x ~ normal(mu, s)              (optional: E(g) in a line is ∫ g(x) N(x; mu, s²) dx)
     = (out - t) * d/dw out                 (one expression per line; a leading '=' continues)
     = (out - t) * out*(1 - out) * x
 
@@ -19,6 +20,7 @@ work they protect.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +34,8 @@ MAX_LINES = 1_000
 MAX_STEPS = 60
 MAX_DEFINITIONS = 40
 MAX_LINE_CHARS = MAX_FORMULA_CHARS
-HEADERS = ("f", "wrt", "where", "at")
+HEADERS = ("f", "wrt", "where", "expect", "at")
+EXPECT_RE = re.compile(r"^([^\W\d]\w*)\s*~\s*normal\s*\((.*)\)$")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class WrittenDerivation:
     definitions: dict[str, Any] = field(default_factory=dict)
     definition_texts: list[str] = field(default_factory=list)
     steps: list[WrittenStep] = field(default_factory=list)
+    expectation: tuple[Any, Any, Any] | None = None  # expect: x ~ normal(mean, sd)
 
 
 def read_source(path: str | Path) -> tuple[str, str]:
@@ -98,9 +102,11 @@ def _name(text: str, source: str, number: int, what: str) -> str:
     return name
 
 
-def _parse(text: str, source: str, number: int, symbols: set[str] | None = None, derivatives: bool = False) -> Any:
+def _parse(text: str, source: str, number: int, symbols: set[str] | None = None, derivatives: bool = False,
+           expectation: bool = False) -> Any:
+    from derive.derivation_algebra import Expectation
     try:
-        return read_formula(text, symbols, derivatives=derivatives).expr
+        return read_formula(text, symbols, derivatives=derivatives, functions={"E": Expectation} if expectation else None).expr
     except ParseError as exc:
         raise _error(source, number, str(exc)) from None
 
@@ -133,6 +139,7 @@ def read_derivation(text: str, source: str = "FILE") -> WrittenDerivation:
     lines = _lines(text, source)
     out = WrittenDerivation(source)
     headers, body = [], []
+    function_header = None
     for number, line in lines:
         head = _header(line)
         if head and head[0] != "at":
@@ -145,16 +152,23 @@ def read_derivation(text: str, source: str = "FILE") -> WrittenDerivation:
         if not rest:
             raise _error(source, number, f"'{key}:' needs a value")
         if key == "f":
-            if out.function is not None:
+            if function_header is not None:
                 raise _error(source, number, "'f:' given twice")
-            out.function_text, out.function = rest, _parse(rest, source, number)
+            function_header = (number, rest)
         elif key == "wrt":
             if out.wrt is not None:
                 raise _error(source, number, "'wrt:' given twice")
             out.wrt = _name(rest, source, number, "wrt")
+        elif key == "expect":
+            if out.expectation is not None:
+                raise _error(source, number, "'expect:' given twice")
+            out.expectation = _expectation(rest, source, number)
         else:
             for part in rest.split(";"):
                 _define(out, part, source, number)
+    if function_header is not None:  # after the loop: it may use E(…) of an 'expect:' further down
+        out.function_text = function_header[1]
+        out.function = _parse(function_header[1], source, function_header[0], expectation=out.expectation is not None)
     if out.wrt is not None and out.function is None:
         raise UserError("'wrt:' needs 'f:' (the function to differentiate)", source)
     symbols = _known_names(out)
@@ -176,7 +190,7 @@ def read_derivation(text: str, source: str = "FILE") -> WrittenDerivation:
             raise _error(source, number, "a step starts with '=' (only the chain's first line may leave it out, when there is no 'f:')")
         if len(out.steps) >= MAX_STEPS:
             raise _error(source, number, f"too many steps (at most {MAX_STEPS})")
-        expr = _parse(expr_text, source, number, symbols, derivatives=True)
+        expr = _parse(expr_text, source, number, symbols, derivatives=True, expectation=out.expectation is not None)
         at = (pending_at[0], pending_at[1]) if pending_at else None
         out.steps.append(WrittenStep(number, expr_text, expr, at, pending_at[2] if pending_at else ""))
         pending_at = None
@@ -188,6 +202,27 @@ def read_derivation(text: str, source: str = "FILE") -> WrittenDerivation:
     if out.function is None and len(out.steps) < 2:
         raise UserError("nothing to compare: write 'f:' (and 'wrt:') or at least two steps", source)
     return out
+
+
+def _expectation(text: str, source: str, number: int) -> tuple[Any, Any, Any]:
+    """(x, mean, sd) of ``expect: x ~ normal(mean, sd)``: E(…) in the steps integrates against it."""
+    match = EXPECT_RE.match(text.strip())
+    args = _top_level_split(match.group(2)) if match else []
+    if not match or len(args) != 2:
+        raise _error(source, number, "expected 'expect: x ~ normal(mean, sd)'")
+    name = _name(match.group(1), source, number, "expect")
+    return _parse(name, source, number), _parse(args[0], source, number), _parse(args[1], source, number)
+
+
+def _top_level_split(text: str) -> list[str]:
+    """``text`` split at the commas outside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch in "([" and 1 or -(ch in ")]")
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
 
 
 def _define(out: WrittenDerivation, part: str, source: str, number: int) -> None:
@@ -222,7 +257,7 @@ def _known_names(out: WrittenDerivation) -> set[str] | None:
     if out.function is None:
         return None
     names = {s.name for s in out.function.free_symbols} | set(out.definitions)
-    for value in out.definitions.values():
+    for value in [*out.definitions.values(), *(out.expectation or ())]:
         names |= {s.name for s in value.free_symbols}
     return names
 

@@ -27,7 +27,9 @@ import numpy as np
 from derive.derivation_points import close, values
 from derive.analytic.slips import named_candidates, power_candidates
 from derive.analytic.timeguard import Timeout, time_limit
-from derive.derivation_algebra import Definitions, TooLarge, derivative_nodes, differentiated, evaluate
+from derive.derivation_algebra import (
+    Definitions, Expectation, NotPolynomial, TooLarge, contains, derivative_nodes, differentiated, evaluate,
+)
 from derive.printing.math import to_text
 from derive.scalar_functions import sigmoid
 
@@ -102,6 +104,9 @@ class _Values:
         self.cache: dict[Any, Any] = {}
 
     def of_written(self, written: Any) -> np.ndarray:
+        """The values of ``written`` (a step as written, or a mistaken version of one) at the points."""
+        if contains(written, Expectation):  # E(…) needs its argument expanded: the full value
+            return values(evaluate(written, self.definitions), self.variables, self.points)
         partial = differentiated(written, self.definitions, self.cache)
         symbols = sorted(partial.free_symbols, key=lambda s: s.name)
         columns = []
@@ -140,7 +145,7 @@ def name_slip(before_written: Any, line_written: Any, definitions: Definitions, 
                     target, other = line_values, before_values
                 if not np.isnan(w).any() and not close(w, other).all() and close(w, target).all():
                     return kind, text
-    except (Timeout, TooLarge, SyntaxError, RecursionError, MemoryError, ArithmeticError, ValueError, TypeError):
+    except (Timeout, TooLarge, NotPolynomial, SyntaxError, RecursionError, MemoryError, ArithmeticError, ValueError, TypeError):
         return None
     return None
 
@@ -178,14 +183,29 @@ def describe(before: Any, line: Any, definitions: Definitions, seconds: float) -
         return None
 
 
+def _without_leading_minus(expr: Any) -> Any:
+    """−1·(a − b)ⁿ·… written (b − a)ⁿ·… for one factor with an odd power, as a student would:
+    ``-1/(out - 1)`` becomes ``1/(1 - out)``."""
+    if not (isinstance(expr, sp.Mul) and expr.args[0] == -1):
+        return expr
+    rest = list(expr.args[1:])
+    for i, factor in enumerate(rest):
+        base, exponent = factor.as_base_exp()
+        if isinstance(base, sp.Add) and exponent.is_integer and exponent.is_odd:
+            rest[i] = sp.Pow(sp.expand(-base), exponent, evaluate=False)
+            return sp.Mul(*rest, evaluate=False)
+    return expr
+
+
 def _describe(before: Any, line: Any, definitions: Definitions) -> str | None:
     from derive.check_diff import tree_size
+    before, line = sp.expand_log(before, force=True), sp.expand_log(line, force=True)  # log(s²) and 2·log(s) alike
     options = []
     if before != 0:
-        ratio = definitions.folded(sp.factor(sp.cancel(line / before)))
+        ratio = _without_leading_minus(definitions.folded(sp.factor(sp.cancel(line / before))))
         if ratio.free_symbols or ratio != 1:
             options.append((tree_size(ratio), f"differs by a factor {to_text(ratio)} (this line = the line before × that)"))
-    term = definitions.folded(sp.factor(sp.cancel(line - before)))
+    term = _without_leading_minus(definitions.folded(sp.factor(sp.cancel(line - before))))
     options.append((tree_size(term) + 2, f"differs by the term {to_text(term)} (this line = the line before + that)"))
     size, text = min(options, key=lambda o: o[0])
     return text if size <= MAX_DESCRIBED else None

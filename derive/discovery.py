@@ -54,9 +54,14 @@ def load(package: str, name: str, kind: str) -> ModuleType:
 
 
 def lookup(entries: dict[str, ModuleType], name: str, kind: str) -> ModuleType:
-    """``entries[name]``; a KeyError "unknown KIND 'name' (known: …)" listing the names otherwise."""
+    """``entries[name]``, the case ignored (``MLP`` is ``mlp``); a KeyError "unknown KIND 'name'
+    — did you mean 'mlp'? (known: …)" listing the names otherwise."""
+    from derive.suggest import did_you_mean
     if name not in entries:
-        raise KeyError(f"unknown {kind} '{name}' (known: {', '.join(entries)})")
+        folded = {k.lower(): k for k in entries}
+        if name.lower() in folded:
+            return entries[folded[name.lower()]]
+        raise KeyError(f"unknown {kind} '{name}'{did_you_mean(name, entries)} (known: {', '.join(entries)})")
     return entries[name]
 
 

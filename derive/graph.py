@@ -184,6 +184,30 @@ class Graph:
             lines += [f'  "{_esc(i)}" -> "{_esc(n.name)}";' for i in n.inputs]
         return "\n".join(lines) + "\n}\n"
 
+    def to_mermaid(self) -> str:
+        """The graph as a Mermaid flowchart (GitHub and Jupyter draw it in a ```mermaid block):
+        leaves rounded (parameters shaded), named nodes as boxes with their formula, the rest as
+        circles, edges from inputs to the node they feed, the loss at the top."""
+        formulas = self.formulas()
+        ids = {x.name: f"n{k}" for k, x in enumerate([*self.leaves, *self.nodes])}
+        lines = ["flowchart BT"]
+        for x in self.leaves:
+            lines.append(f"  {ids[x.name]}([{_mermaid_label(x.name)}])" + (":::param" if x.kind == "param" else ""))
+        for n in self.nodes:
+            if n.named:
+                lines.append(f"  {ids[n.name]}[{_mermaid_label(self.label(n.name, formulas))}]")
+            else:
+                lines.append(f"  {ids[n.name]}(({_mermaid_label(n.op.label())}))")
+        for n in self.nodes:
+            lines += [f"  {ids[i]} --> {ids[n.name]}" for i in n.inputs]
+        lines.append("  classDef param fill:#ffe9a8")
+        return "\n".join(lines) + "\n"
+
+
+def _mermaid_label(text: str) -> str:
+    """A Mermaid label in quotes: its own quotes and angle brackets as entity codes."""
+    return '"' + text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;") + '"'
+
 
 def _esc(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')

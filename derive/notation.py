@@ -136,6 +136,23 @@ class ChainSum(sp.Add):
         return f"ChainSum({', '.join(printer._print(a) for a in self.args)})"
 
 
+class WrittenSum(sp.Add):
+    """A sum printed in the order the course writes it (``1 + log σ² − μ² − σ²``), not SymPy's;
+    once evaluated (``doit``, ``diff``) it is SymPy's ordinary sum."""
+
+    def __new__(cls, *args: Any, evaluate: bool = False) -> Any:
+        return sp.Add(*args) if evaluate else sp.Add.__new__(cls, *args, evaluate=False)
+
+    def _sympystr(self, printer: Any) -> str:
+        return _signed_join([printer._print(a) for a in self.args])
+
+    def _latex(self, printer: Any) -> str:
+        return _signed_join([printer._print(a) for a in self.args])
+
+    def _sympyrepr(self, printer: Any) -> str:
+        return f"WrittenSum({', '.join(printer._print(a) for a in self.args)})"
+
+
 def plain(expr: Any) -> Any:
     """The same expression with ``Chain`` / ``ChainSum`` rebuilt as SymPy's canonical Mul / Add
     (what ``parse_expr`` gives back from a JSON ``sympy`` string)."""
@@ -381,7 +398,7 @@ class Part(MatrixSlice):
         return "{" + _mwrap(printer, self.parent, True, tight=True) + r"}_{[" + span + "]}"
 
 
-DISPLAY_CLASSES: dict[str, Any] = {c.__name__: c for c in (Partial, PartialMatrix, Chain, ChainSum, MMul, MAdd, Had,
+DISPLAY_CLASSES: dict[str, Any] = {c.__name__: c for c in (Partial, PartialMatrix, Chain, ChainSum, WrittenSum, MMul, MAdd, Had,
                                                            Transposed, Ones, MatFunc, Cat, Part)}
 
 

@@ -57,6 +57,25 @@ def rel_error(a: Any, b: Any, floor: float = 1e-8) -> float:
     return float(np.max(np.abs(a - b), initial=0.0) / scale)
 
 
+MAX_FD_WORK = 400_000  # forward-program steps of central differences in one check: about 2 s here (docs/limits.md)
+
+
+def guard_work(points: int, point: Point, names: list[str], steps_per_loss: int) -> int:
+    """The central differences' work, ``points × 2 × (values differentiated) × steps_per_loss``;
+    above :data:`MAX_FD_WORK` a UserError naming ``--points`` (the largest count that fits, or a
+    smaller configuration when even one point is too much)."""
+    from derive.errors import UserError
+    per_point = 2 * sum(int(np.size(point[n])) for n in names) * max(1, steps_per_loss)
+    work = points * per_point
+    if work > MAX_FD_WORK:
+        fits = MAX_FD_WORK // per_point
+        advice = f"use --points {fits} or fewer" if fits else "use a smaller configuration (fewer --layers, --steps or units)"
+        raise UserError(f"verification too large: {points} points × 2 × {per_point // 2 // max(1, steps_per_loss)} values × "
+                        f"{max(1, steps_per_loss)} forward steps = {work:,} steps of central differences "
+                        f"(at most {MAX_FD_WORK:,}, about 2 s); {advice}", "--points")
+    return work
+
+
 _TORCH_CROSS_CHECK: ContextVar[bool] = ContextVar("torch_cross_check", default=True)
 
 
@@ -84,7 +103,8 @@ def torch_available() -> bool:
 def check_gradients(loss: Callable[[Point], float], gradients: dict[str, Callable[[Point], Any]],
                     sample: Callable[[np.random.Generator], Point], points: int = 3, seed: int = 0,
                     torch_loss: Callable[[dict[str, Any]], Any] | None = None, use_torch: bool = True,
-                    fd_tol: float = 1e-6, torch_tol: float = 1e-9, fd_floor: float = 1e-8) -> list[Check]:
+                    fd_tol: float = 1e-6, torch_tol: float = 1e-9, fd_floor: float = 1e-8,
+                    steps_per_loss: int = 1) -> list[Check]:
     """Compare each derived gradient with central differences (and torch autograd) at random points.
 
     ``loss(point)`` is the scalar loss in NumPy; ``gradients[name](point)`` the derived gradient
@@ -92,7 +112,10 @@ def check_gradients(loss: Callable[[Point], float], gradients: dict[str, Callabl
     ``torch_loss(tensors)`` is the same loss on torch tensors (optional). ``fd_floor`` is the
     smallest scale of the finite-difference comparison: central differences resolve gradients
     only to about 1e-10 absolute, so tiny (vanishing) gradients need a floor above 1e-8.
+    ``steps_per_loss`` (the steps of the forward program ``loss`` runs) sizes the work that
+    :func:`guard_work` bounds before anything is computed.
     """
+    guard_work(points, sample(np.random.default_rng(seed)), list(gradients), steps_per_loss)
     rng = np.random.default_rng(seed)
     fd_err = {name: 0.0 for name in gradients}
     torch_err = {name: 0.0 for name in gradients}

@@ -435,9 +435,9 @@ class _FormulaBuilder:
     """
 
     def __init__(self, tree: ast.Expression, source: _Source, allowed: set[str] | None, variables: set[str],
-                 derivatives: dict[int, str] | None = None):
+                 derivatives: dict[int, str] | None = None, functions: dict[str, Any] | None = None):
         import sympy as sp
-        self.sp, self.source, self.allowed, self.funcs = sp, source, allowed, _sympy_functions()
+        self.sp, self.source, self.allowed, self.funcs = sp, source, allowed, {**_sympy_functions(), **(functions or {})}
         self.derivatives = derivatives or {}  # id of a ``~`` node → the variable of the d/dNAME it stands for
         self.euler = allowed is None or "e" not in allowed
         self.constants = {"pi": math.pi, **({"e": math.e} if self.euler else {})}
@@ -600,7 +600,7 @@ def _derivative_nodes(tree: ast.Expression, names: list[str]) -> dict[int, str]:
 
 
 def read_formula(text: str, symbols: Iterable[str] | None = None, variables: Iterable[str] = (),
-                 derivatives: bool = False) -> Formula:
+                 derivatives: bool = False, functions: dict[str, Any] | None = None) -> Formula:
     """A SymPy expression from user text, with notes on how it was read.
 
     ``symbols``: the names allowed as variables (all identifiers when None). A variable written
@@ -611,7 +611,8 @@ def read_formula(text: str, symbols: Iterable[str] | None = None, variables: Ite
     ``derivatives=True`` (``check derivation`` only) allows the operator ``d/dNAME`` (or
     ``∂/∂NAME``) before one term: a bracket, a call, a name or a number, with its power. It
     becomes an unevaluated ``sympy.Derivative`` (NAME must be an allowed variable); the
-    caller evaluates it (``doit``) under its own time bound.
+    caller evaluates it (``doit``) under its own time bound. ``functions`` adds calls the
+    caller defines (SymPy functions of one argument, e.g. ``check derivation``'s expectation E).
 
     >>> read_formula("x(1-x)").notes
     ("'x(1-x)' read as x*(1-x)",)
@@ -642,7 +643,7 @@ def read_formula(text: str, symbols: Iterable[str] | None = None, variables: Ite
     callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     plain = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in callees}
     declared = set(variables) | (allowed if allowed is not None else plain) | set(names)
-    builder = _FormulaBuilder(tree, _Source(source_text), allowed, declared, marks)
+    builder = _FormulaBuilder(tree, _Source(source_text), allowed, declared, marks, functions)
     builder.notes.extend(notes)
     try:
         expr = builder.node(tree.body)[0]

@@ -25,7 +25,9 @@ class Step:
 
     ``formula`` and ``lhs`` are SymPy expressions (or plain strings for prose-like quantities);
     ``value`` is a number, a nested list / ndarray, a string (a decision or class) or None.
-    ``depends_on`` names earlier step ids; the checker uses it for follow-through.
+    ``depends_on`` names earlier step ids; the checker uses it for follow-through. ``factors``
+    holds, when the formula is a chain-rule product (or a sum of them) and numbers are known,
+    the value of every factor of every term: ∂E/∂w5 = 0.741365 × 0.186816 × 0.59327.
     """
 
     id: str
@@ -36,6 +38,7 @@ class Step:
     depends_on: tuple[str, ...] = ()
     lhs: Any = None
     shape: tuple[Any, ...] | None = None
+    factors: tuple[tuple[float, ...], ...] | None = None  # a chain product's factors at the numbers, per term
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,11 @@ class CheckReport(Document):
     def answered(self) -> int:
         """How many steps were answered (not ``missing``)."""
         return sum(m.status != "missing" for m in self.marks)
+
+    @property
+    def exit_status(self) -> int:
+        """``chainrule check``'s exit status: 1 when any answered step is incorrect, else 0."""
+        return int(self.first_error is not None)
 
 
 @dataclass

@@ -11,6 +11,7 @@ forward pass and with torch autograd of an independently written loss (``derive.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any, Callable, Iterable
 
@@ -116,9 +117,16 @@ def check_program(program: Program, loss: str, grads: dict[str, str], sample: Sa
     def loss_fn(point: dict[str, Any]) -> float:
         return float(np.asarray(fwd.run(point)[loss]).reshape(-1)[0])
 
-    gradients = {p: (lambda point, k=k: program.run(point)[k]) for p, k in grads.items()}
+    last: dict[str, Any] = {}  # one program run per point serves every gradient (the point is restored exactly after each FD)
+
+    def run(point: dict[str, Any]) -> dict[str, Any]:
+        if last.get("point") is not point:
+            last.update(point=point, env=program.run(point))
+        return last["env"]
+
+    gradients = {p: (lambda point, k=k: run(point)[k]) for p, k in grads.items()}
     return check_gradients(loss_fn, gradients, sample, points=points, seed=seed, torch_loss=torch_loss,
-                           use_torch=use_torch, fd_floor=fd_floor)
+                           use_torch=use_torch, fd_floor=fd_floor, steps_per_loss=len(fwd.outputs))
 
 
 def roundtrip(expr: Any, names: Iterable[str]) -> Any:
@@ -170,14 +178,61 @@ def draw_leaves(graph: Any, rng: np.random.Generator, decimals: int | None = 2,
     return out
 
 
+def chain_factors(formula: Any, env: dict[str, Any]) -> tuple[tuple[Any, ...], ...] | None:
+    """The value of each factor of a chain-rule product, per term of a sum of products; a factor
+    that is itself such a sum is given as its terms (δ_h1 = (0.138499 × 0.4 − 0.0380982 × 0.5) ×
+    0.241301). None unless the formula is a product of scalars or a sum with numbers to show."""
+    from derive.notation import Chain, ChainSum
+    if not isinstance(formula, (Chain, ChainSum)):
+        return None
+    terms = _terms_at(formula, env)
+    if terms is None or (len(terms) == 1 and len(terms[0]) == 1):
+        return None
+    return terms
+
+
+def _terms_at(formula: Any, env: dict[str, Any]) -> tuple[tuple[Any, ...], ...] | None:
+    from derive.notation import Chain, ChainSum
+    out = []
+    for term in formula.args if isinstance(formula, ChainSum) else (formula,):
+        factors = term.args if isinstance(term, Chain) else (term,)
+        if len(factors) > 1 and factors[0] == -1:
+            factors = (sp.Mul(-1, factors[1], evaluate=False), *factors[2:])
+        numbers = tuple(_terms_at(f, env) if isinstance(f, ChainSum) else _scalar_at(f, env) for f in factors)
+        if any(n is None for n in numbers):
+            return None
+        out.append(numbers)
+    return tuple(out)
+
+
+def _scalar_at(expr: Any, env: dict[str, Any]) -> float | None:
+    """A scalar factor's value at the program's numbers (None for a matrix or a missing name)."""
+    from derive.notation import plain
+    try:
+        subs = {s: env[s.name] for s in expr.free_symbols}
+        value = complex(plain(expr).xreplace({k: sp.Float(float(v)) for k, v in subs.items()}).evalf())
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return value.real if value.imag == 0 and math.isfinite(value.real) else None
+
+
 def evaluate(doc: Any, d: Any, values: dict[str, Any]) -> Any:
     """Fill a Derivation (built from GraphDerivation ``d``) with numbers: every step's value, every
     result's value and ``inputs`` (the leaves' values), by running ``d``'s steps as a Program."""
     env = Program(d.steps).run(values)
-    doc.steps = with_values(doc.steps, env)
+    doc.steps = [replace(s, factors=chain_factors(s.formula, env)) for s in with_values(doc.steps, env)]
     doc.results = results_with_values(doc.results, env, d.variables)
     doc.inputs = {k: rounded(v) for k, v in values.items()}
     return doc
+
+
+def guard_checks(graph: Any, d: Any, names: Iterable[str], points: int) -> None:
+    """Refuse (``--points``) before compiling anything a check whose central differences would
+    exceed ``numcheck.MAX_FD_WORK``: sizes from the graph's leaves, steps from ``d.forward``."""
+    from derive.numcheck import guard_work
+    shapes = {x.name: x.shape for x in graph.leaves}
+    steps = sum(1 for s in d.forward if s.lhs is not None and s.formula is not None and not isinstance(s.formula, str))
+    guard_work(points, {n: np.empty(shapes.get(n, ())) for n in names}, list(names), steps)
 
 
 def verify_steps(graph: Any, d: Any, sample: Sampler, points: int, seed: int,
@@ -187,7 +242,9 @@ def verify_steps(graph: Any, d: Any, sample: Sampler, points: int, seed: int,
     differences of the forward steps, the NumPy reverse-mode engine, and torch autograd of
     ``torch_loss`` (an independent implementation; skipped when torch is missing or it is None).
     ``wrt`` names the leaves to check instead of the parameters (e.g. the inputs Q, K, V)."""
+    names = list(wrt) if wrt is not None else [p.name for p in graph.params]
+    guard_checks(graph, d, names, points)
     program, forward = Program(d.steps), Program(d.forward)
-    grads = {name: d.gradient(name) for name in (wrt if wrt is not None else [p.name for p in graph.params])}
+    grads = {name: d.gradient(name) for name in names}
     checks = check_program(program, d.loss, grads, sample, points, seed, torch_loss, True, forward, FD_FLOOR)
     return checks + check_engine(graph, program, grads, sample, points, seed)

@@ -24,10 +24,12 @@ def train(model: str, options: Mapping[str, Any] | None = None, /, *, progress: 
     also takes names that clash with this function's own, as ``--set`` does). ``progress(done,
     total, metrics)`` is called once with ``(0, None, {})`` when the checks have passed and
     training starts, then as training advances. ``plot``/``save``/``load`` are file paths
-    (PNG plots, ``.npz`` parameters).
+    (PNG plots, ``.npz`` parameters). Every numeric option is checked against ``numeric.bounds``
+    and the run's memory and work against ``numeric.budget`` before anything is allocated.
     """
     from derive.errors import UserError
     from derive.options import SEED_MAX, find, require_backend, require_whole, resolve
+    from numeric import bounds, budget
     from numeric.registry import get
     require_whole(seed, 0, SEED_MAX, "--seed")
     module = find(get, model, "MODEL")
@@ -37,6 +39,9 @@ def train(model: str, options: Mapping[str, Any] | None = None, /, *, progress: 
         raise UserError("cuda needs --backend torch", "--device")
     require_backend(backend)
     config = resolve(module, {**(options or {}), **named})
+    supplied = bounds.check(module.NAME, {k: v for k, v in {**(options or {}), **named}.items() if k in config and v is not None})
+    config.update(supplied)  # every numeric option within the bounds of its named option (numeric.bounds)
+    budget.check(module.NAME, config, supplied, getattr(module, "OPTIONS", {}))  # memory and work estimated before anything is allocated
     paths = {key: None if value is None else Path(value) for key, value in (("plot", plot), ("save", save), ("load", load))}
     config.update(backend=backend, device=device, seed=seed, **paths)
     if progress is not None:

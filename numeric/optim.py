@@ -10,7 +10,7 @@ clipping and penalties; η may be changed between steps, e.g. by a schedule):
     RMSProp:        s ← βs + (1 − β)g²,  w ← w − ηg/(√s + ε)     (eps_inside: /√(s + ε))
     Adam:           m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²,
                     m̂ = m/(1 − β₁ᵗ),  v̂ = v/(1 − β₂ᵗ),  w ← w − ηm̂/(√v̂ + ε)
-                    (bias_correction=False uses m, v directly — the notes' mistake)
+                    (bias_correction=False uses m, v directly — a common mistake)
     L2 (coupled):   g ← g + λw   (penalty ½λ‖w‖²);  decoupled (AdamW): w ← w − ηλw
     L1:             g ← g + λ sign(w)
     clipping:       by value g ← clip(g, −c, c), then by norm g ← θg/‖g‖ if ‖g‖ > θ (‖·‖ over all parameters)

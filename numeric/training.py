@@ -76,7 +76,7 @@ def load_into(config: dict[str, Any], model: str, params: dict[str, np.ndarray],
     if not config.get("load"):
         return False
     from numeric import persist
-    loaded, _ = persist.load(config["load"], model, shapes)
+    loaded, _ = persist.load(config["load"], model, shapes, extra_ok=True)
     for name, value in params.items():
         params[name] = loaded[name].astype(value.dtype, copy=False)
     return True

@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from derive.errors import UserError
+from derive.suggest import did_you_mean
 from derive.parse import Answer, ParseError, answer_from_number, parse_answer
 from derive.steps import Step, StepSpec
 from problems import compare as C
@@ -38,7 +39,24 @@ class Reading:
 def read(module: ModuleType, raw: dict[str, Any], steps: list[Step], rules: dict[str, StepRule]) -> Reading:
     """Read the raw answers to the solved ``steps`` (refusing any other step) and pick the carried values."""
     answers = read_answers(module, raw, [s.id for s in steps])
-    return Reading(answers, carried_values(module, answers, {s.id: s.value for s in steps}, rules))
+    exact = {s.id: s.value for s in steps}
+    answers = {k: as_shape_of(a, exact.get(k), rules[k].spec) if k in rules else a for k, a in answers.items()}
+    return Reading(answers, carried_values(module, answers, exact, rules))
+
+
+def as_shape_of(answer: Answer, expected: Any, spec: StepSpec) -> Answer:
+    """A one-element answer in the nesting of a one-element expected value: ``0.6`` for ``[0.6]``,
+    ``[0.44]`` for ``0.44`` (the same answer wherever the shape is not itself what is asked: a
+    step whose id names a shape keeps the answer as written)."""
+    if "shape" in spec.id or C.shape_of(answer.value) == C.shape_of(expected):
+        return answer
+    values, places = C.flatten(answer.value), C.flatten(answer.decimals)
+    if len(values) != 1 or len(C.flatten(expected)) != 1 or len(places) != 1:
+        return answer
+
+    def nest(template: Any, leaf: Any) -> Any:
+        return [nest(template[0], leaf)] if isinstance(template, list) else leaf
+    return Answer(nest(expected, values[0]), nest(expected, places[0]), answer.text)
 
 
 def carried_values(module: ModuleType, answers: dict[str, Answer], exact: dict[str, Any],
@@ -79,10 +97,11 @@ def read_answers(module: ModuleType, raw: dict[str, Any], present: list[str] | N
         step_id = aliases.get(key, key)
         spec = spec_for(module, step_id)
         if spec is None:
-            raise AnswerError(f"answer '{key}': {module.NAME} has no such step (see chainrule practice {module.NAME} --list-steps)")
+            hint = did_you_mean(key, [sp.id for sp in module.STEPS] + list(present or []))
+            raise AnswerError(f"answer '{key}': {module.NAME} has no such step{hint} (see chainrule practice {module.NAME} --list-steps)")
         if present is not None and step_id not in present:
             shown = ", ".join(present[:12]) + (", …" if len(present) > 12 else "")
-            raise AnswerError(f"answer '{key}': this exercise has no step {step_id} (its steps: {shown})")
+            raise AnswerError(f"answer '{key}': this exercise has no step {step_id}{did_you_mean(step_id, present)} (its steps: {shown})")
         try:
             out[step_id] = read_one(spec, value)
         except ParseError as exc:

@@ -12,7 +12,9 @@ calls back into an earlier one, and each module imports only modules listed befo
                                                     (unknown or absent steps refused) and the values
                                                     the solver can be replayed on (``carried``)
     3. replay     problems.replay.follow_through    carried values → the follow-through values: each
-                                                    step recomputed from the student's own answers
+                                                    step recomputed from the student's own answers,
+                                                    and how far each may move when the student carried
+                                                    more digits than written (computed only if asked)
     4. compare    problems.comparisons.compare_answers  answers, exact and follow-through values →
                                                     one Comparison per step (None: unanswered)
     5. mark       problems.marking.mark_steps       comparisons, in step order with depends_on →
@@ -42,8 +44,10 @@ def check(module: ModuleType, givens: dict[str, Any], raw_answers: dict[str, Any
     steps = solve(module, givens)                                                   # 1. key
     rules = specs.step_rules(module, steps)
     reading = answers.read(module, raw_answers, steps, rules)                       # 2. read
-    own = replay.follow_through(module, givens, reading.carried)                    # 3. replay
-    compared = comparisons.compare_answers(steps, rules, reading.answers, own)      # 4. compare
+    follow = replay.follow_through(module, givens, reading.carried,                 # 3. replay
+                                   {k: a.decimals for k, a in reading.answers.items()})
+    own = follow.values
+    compared = comparisons.compare_answers(steps, rules, reading.answers, own, follow.spread.of)  # 4. compare
     marks = marking.mark_steps(steps, rules, compared, own)                         # 5. mark
     marks = diagnosis.diagnose(module, givens, steps, rules, reading.answers,      # 6. diagnose
                                reading.carried, own, marks)

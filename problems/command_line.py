@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from derive.errors import UserError
+from derive.files import atomic_write
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -67,6 +68,14 @@ def options(values: Mapping[str, Any], names: Iterable[str], set_items: Iterable
     None too), then the ``--set KEY=VALUE`` items, in that order."""
     named = {name: None if values[name] is False else values[name] for name in names}
     return {**named, **pairs(set_items, "--set")}
+
+
+def typed_options(ctx: Any) -> dict[str, str]:
+    """The parameters of click context ``ctx`` the user typed (not defaults) → how they are
+    written (``--count``, ``FILE``), so that options that do not go together can be refused."""
+    typed = ("COMMANDLINE", "ENVIRONMENT", "PROMPT")
+    return {p.name: p.opts[0] if p.param_type_name == "option" else p.name.upper()
+            for p in ctx.command.params if p.name and getattr(ctx.get_parameter_source(p.name), "name", None) in typed}
 
 
 def exclusive(given: Mapping[str, str], option: str, others: Iterable[str], why: str = "") -> None:
@@ -159,13 +168,72 @@ def show_verdict(report: Any, fmt: Any, command: str) -> int:
     return report.exit_status
 
 
-def dot_graph(doc: Any, graph: str, topic: str) -> str:
-    """``--graph dot``: the derivation's computational graph in Graphviz dot."""
-    if graph != "dot":
-        raise UserError(f"expected 'dot', got '{graph}'", "--graph")
+START_HERE = (
+    ("chainrule derive mlp --set preset=mazur", "backprop on the textbook 2-2-2 net, δ notation, every number"),
+    ("chainrule practice backprop", "an exercise with its worked solution (check yours with chainrule check)"),
+    ("chainrule train xor", "train a small net and watch the loss fall"),
+)
+
+
+def start_here(version: bool, no_command: bool) -> bool:
+    """``chainrule --version`` prints the version; ``chainrule`` alone prints three commands to
+    try. True when one of them was printed (the run is then over, exit 0)."""
+    if version:
+        from importlib.metadata import PackageNotFoundError, version as installed
+        try:
+            number = installed("chainrule")
+        except PackageNotFoundError:  # run from a source tree that is not installed
+            number = "unknown (not installed)"
+        sys.stdout.write(f"chainrule {number}\n")
+        return True
+    if not no_command:
+        return False
+    width = max(len(c) for c, _ in START_HERE)
+    lines = [f"  {c.ljust(width)}   {what}" for c, what in START_HERE]
+    footer = "chainrule topics lists everything; chainrule COMMAND --help shows a command's options."
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.panel import Panel
+        Console(highlight=False).print(Panel("\n".join(lines) + "\n\n" + footer, title="Start here", expand=False))
+    else:
+        sys.stdout.write("Start here: three commands to try\n\n" + "\n".join(lines) + "\n\n" + footer + "\n")
+    return True
+
+
+GRAPH_FORMATS = ("dot", "mermaid", "png", "svg")
+
+
+def graph_output(doc: Any, graph: str, topic: str, out: Path | None) -> str:
+    """``--graph dot|mermaid`` (printed, or written to ``--out``) and ``--graph png|svg --out FILE``
+    (drawn by Graphviz's ``dot``; exit 2 naming --graph when it is not installed). Returns what
+    to print: the graph's text, or the line saying which file was written."""
+    if graph not in GRAPH_FORMATS:
+        raise UserError(f"expected one of {', '.join(GRAPH_FORMATS)}, got '{graph}'", "--graph")
     if doc.graph is None:
         raise UserError(f"topic '{topic}' is an analytic derivation without a computational graph", "--graph")
-    return str(doc.graph.to_dot())
+    text = str(doc.graph.to_mermaid() if graph == "mermaid" else doc.graph.to_dot())
+    if graph in ("dot", "mermaid"):
+        return text if out is None else f"wrote {atomic_write(out, text, '--out')}\n"
+    if out is None:
+        raise UserError(f"--graph {graph} writes an image: give --out FILE.{graph}", "--graph")
+    return f"wrote {atomic_write(out, graphviz_image(text, graph), '--out')}\n"
+
+
+def graphviz_image(dot: str, image: str) -> bytes:
+    """The graph drawn by Graphviz's ``dot -T<image>``; UserError when Graphviz is missing or fails."""
+    import shutil
+    import subprocess
+    program = shutil.which("dot")
+    if program is None:
+        raise UserError(f"--graph {image} needs Graphviz's 'dot' program, which is not installed (apt install graphviz, "
+                        "brew install graphviz); --graph mermaid renders on GitHub and in Jupyter without it", "--graph")
+    try:
+        run = subprocess.run([program, f"-T{image}"], input=dot.encode(), capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UserError(f"Graphviz 'dot' failed: {one_line(str(exc))}", "--graph") from None
+    if run.returncode != 0 or not run.stdout:
+        raise UserError(f"Graphviz 'dot' failed (exit {run.returncode}): {one_line(run.stderr.decode(errors='replace'))}", "--graph")
+    return run.stdout
 
 
 def sheet_file(path: Path, count: int = 1, arg: str = "--out") -> Path:

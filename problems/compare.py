@@ -2,8 +2,11 @@
 
 A number is ``correct`` when it equals the expected value within ``atol`` (an absolute floor,
 1e-6 unless the type asks for more) or a relative 1e-9; ``rounded`` when it equals the expected
-value rounded (half away from zero, as by hand) *or* truncated to the decimal places written,
-and at least ``min_decimals`` places were written. Arrays are compared element by element
+value rounded (half away from zero, as by hand) *or* truncated to the decimal places written or,
+when fewer than the step's ``min_decimals`` were written, equals it rounded to ``min_decimals``
+places: trailing zeros left off lose nothing (0.754 for 0.75399… = 0.7540 at 4 places), so only
+a value that loses information at the minimum precision fails it (0.6 for 0.6065 at 2 places,
+which is 0.61; a truncation written short, 0.6 for 0.60, cannot be told from a rounding to 1 place). Arrays are compared element by element
 (``compare_array`` returns the nested element statuses). Words (decisions, class labels) are
 compared after normalising case, spaces, ``-`` and ``_``; integers (unit numbers, classes)
 must be exact. ``match_answer`` applies these to a student's ``Answer`` under a step's spec.
@@ -17,6 +20,8 @@ values, importing no other module of the pipeline.
 'rounded'
 >>> compare_number(0.1, 0.145, decimals=1, min_decimals=2) is None
 True
+>>> compare_number(0.754, 0.753996, decimals=3, min_decimals=4)
+'rounded'
 """
 
 from __future__ import annotations
@@ -63,7 +68,8 @@ def compare_number(given: Any, expected: Any, decimals: int | None, min_decimals
     Equations::
 
         correct  ⇔ |g − e| ≤ max(atol, 1e-9·|e|)
-        rounded  ⇔ d ≥ min_decimals and g ∈ {round(e, d), trunc(e, d)}   (d = decimals written)
+        rounded  ⇔ d ≥ min_decimals and g ∈ {round(e, d), trunc(e, d)}     d = decimals written
+                 or d < min_decimals and g = round(e, min_decimals)    (trailing zeros dropped)
     """
     if not (_is_number(given) and _is_number(expected)):
         return None
@@ -71,10 +77,12 @@ def compare_number(given: Any, expected: Any, decimals: int | None, min_decimals
         return "correct" if given == expected else None
     if abs(given - expected) <= max(atol, 1e-9 * abs(expected)):
         return "correct"
-    if decimals is None or decimals < min_decimals or decimals > 12:
+    if decimals is None or decimals > 12:
         return None
-    slack = 10.0 ** (-decimals) * 1e-6 + 1e-12
-    for candidate in (_round_half_away(expected, decimals), _truncate(expected, decimals)):
+    places = max(decimals, min_decimals)
+    slack = 10.0 ** (-places) * 1e-6 + 1e-12
+    truncated = (_truncate(expected, places),) if decimals >= min_decimals else ()
+    for candidate in (_round_half_away(expected, places), *truncated):
         if abs(given - candidate) <= slack:
             return "rounded"
     return None
@@ -183,6 +191,56 @@ def match_answer(spec: StepSpec, answer: Answer, target: Any, synonyms: dict[str
     except (ValueError, TypeError):
         return None, None
     if isinstance(target, list):
+        return summarize(elements), elements
+    return elements, None
+
+
+def compare_within(given: Any, centre: Any, width: float, decimals: int | None, min_decimals: int = 0,
+                   atol: float = ATOL) -> str | None:
+    """``rounded`` when a number written at ``decimals`` places can come from a value in
+    [centre − width, centre + width] (rounded or truncated as ``compare_number`` allows), else None.
+
+    Equations (u = 10^(−D), D = max(d, min_decimals))::
+
+        rounded ⇔ |g − c| ≤ width + atol
+               or [c − width, c + width] meets [g − u/2, g + u/2]            (rounded to D places)
+               or d ≥ min_decimals and it meets [g, g + u] (g ≥ 0; [g − u, g] for g < 0)  (truncated)
+    """
+    if not (_is_number(given) and _is_number(centre) and math.isfinite(given) and math.isfinite(centre)):
+        return None
+    lo, hi = centre - width, centre + width
+    if abs(given - centre) <= width + max(atol, 1e-9 * abs(centre)):
+        return "rounded"
+    if decimals is None or decimals > 12:
+        return None
+    unit, eps = 10.0 ** (-max(decimals, min_decimals)), 1e-12 * max(1.0, abs(given))
+    spans = [(given - unit / 2, given + unit / 2)]
+    if decimals >= min_decimals:
+        spans.append((given, given + unit) if given >= 0 else (given - unit, given))
+    return "rounded" if any(a - eps <= hi and lo <= b + eps for a, b in spans) else None
+
+
+def match_within(spec: StepSpec, answer: Answer, centre: Any, width: Any, atol: float) -> tuple[str | None, Any]:
+    """(status, element statuses) of ``answer`` against ``centre`` ± ``width`` (nested alike), as
+    ``match_answer`` gives them; words and whole numbers (decisions) never match this way."""
+    if spec.kind in ("choice", "integer") or centre is None or width is None:
+        return None, None
+    md = spec.min_decimals or 0
+
+    def walk(g: Any, c: Any, w: Any, d: Any) -> Any:
+        if isinstance(c, list):
+            if not (isinstance(g, list) and isinstance(w, list) and len(g) == len(c) == len(w)):
+                raise ValueError("shape")
+            ds = d if isinstance(d, list) else [d] * len(c)
+            return [walk(*t) for t in zip(g, c, w, ds)]
+        if isinstance(g, list) or isinstance(w, list):
+            raise ValueError("shape")
+        return compare_within(g, c, w, d, md, atol)
+    try:
+        elements = walk(answer.value, centre, width, answer.decimals)
+    except ValueError:
+        return None, None
+    if isinstance(centre, list):
         return summarize(elements), elements
     return elements, None
 

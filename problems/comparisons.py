@@ -9,7 +9,7 @@ decides from these comparisons alone; nothing here depends on the order of the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from derive.parse import Answer
 from derive.steps import Step
@@ -39,19 +39,28 @@ class Comparison:
 
 
 def compare_answers(steps: list[Step], rules: dict[str, StepRule], answers: dict[str, Answer],
-                    own: dict[str, Any]) -> list[Comparison | None]:
-    """The comparison of each step's answer, in step order (None for an unanswered step)."""
-    return [None if (answer := answers.get(step.id)) is None else compare_one(step, rules[step.id], answer, own.get(step.id))
+                    own: dict[str, Any], spread: Callable[[str], Any] | None = None) -> list[Comparison | None]:
+    """The comparison of each step's answer, in step order (None for an unanswered step).
+
+    ``spread(step_id)``: the half-widths of a follow-through value when the student may have
+    carried more digits than written (``problems.replay.CarrySpread.of``), or None.
+    """
+    return [None if (answer := answers.get(step.id)) is None
+            else compare_one(step, rules[step.id], answer, own.get(step.id), spread)
             for step in steps]
 
 
-def compare_one(step: Step, rule: StepRule, answer: Answer, own: Any) -> Comparison:
-    """The comparison of one answer with the exact ``step.value`` and the follow-through ``own``."""
+def compare_one(step: Step, rule: StepRule, answer: Answer, own: Any,
+                spread: Callable[[str], Any] | None = None) -> Comparison:
+    """The comparison of one answer with the exact ``step.value`` and the follow-through ``own``
+    (widened by ``spread`` when the written follow-through value alone does not match)."""
     spec, synonyms, atol = rule.spec, rule.synonyms, rule.atol
     status, exact = C.match_answer(spec, answer, step.value, synonyms, atol)
     if status:
         return Comparison(answer, status, exact)
     own_status, own_elements = C.match_answer(spec, answer, own, synonyms, atol)
+    if not own_status and spread is not None and own is not None and not C.equal_up_to_noise(own, step.value):
+        own_status, own_elements = C.match_within(spec, answer, own, spread(step.id), atol)
     own_differs = bool(own_status) and not C.equal_up_to_noise(own, step.value)
     right_as_written = False
     if (not own_differs and spec.min_decimals and spec.kind not in ("choice", "integer")

@@ -1,4 +1,9 @@
-"""Validators for givens: each returns the canonical value or raises GivenError naming the key."""
+"""Validators for givens: each returns the canonical value or raises GivenError naming the key.
+
+Every number a given holds is finite and, unless a type states its own range, at most
+``MAX_GIVEN`` (10⁶) in size: the solvers square, multiply and exponentiate givens, and within
+±10⁶ every step stays a finite float (docs/limits.md, "Problem givens").
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from typing import Any, Iterable
 
 from derive.parse import ParseError, parse_value
 from derive.errors import UserError
+
+MAX_GIVEN = 1e6  # the size of any given number unless the type states its own range
 
 
 class GivenError(UserError):
@@ -31,15 +38,17 @@ def _raw(givens: dict[str, Any], key: str, default: Any = ...) -> Any:
     return value
 
 
-def _finite(key: str, v: Any) -> float:
+def _finite(key: str, v: Any, limit: float = math.inf) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
         raise GivenError(key, f"expected a finite number, got {v!r}")
-    return float(v)
+    if abs(v) > limit:
+        raise GivenError(key, f"{v:g} is too large (at most ±{limit:g})")
+    return float(v) + 0.0  # -0.0 → 0.0: a sign on zero means nothing in a given
 
 
-def number(givens: dict[str, Any], key: str, low: float = -math.inf, high: float = math.inf,
+def number(givens: dict[str, Any], key: str, low: float = -MAX_GIVEN, high: float = MAX_GIVEN,
            default: Any = ...) -> float:
-    """A finite number in [low, high]."""
+    """A finite number in [low, high] (by default ±``MAX_GIVEN``)."""
     v = _raw(givens, key, default)
     v = _finite(key, v)
     if not low <= v <= high:
@@ -56,19 +65,20 @@ def integer(givens: dict[str, Any], key: str, low: int, high: int, default: Any 
 
 
 def vector(givens: dict[str, Any], key: str, length: tuple[int, int] = (1, 10_000),
-           default: Any = ...) -> list[float]:
-    """A list of finite numbers with length in the given range."""
+           default: Any = ..., limit: float = MAX_GIVEN) -> list[float]:
+    """A list of finite numbers, each at most ``limit`` in size, with length in the given range."""
     v = _raw(givens, key, default)
     if not isinstance(v, list) or any(isinstance(x, list) for x in v):
         raise GivenError(key, "expected a list of numbers like [0.1, 0.2]")
     if not length[0] <= len(v) <= length[1]:
         raise GivenError(key, f"expected {length[0]}–{length[1]} numbers, got {len(v)}")
-    return [_finite(key, x) for x in v]
+    return [_finite(key, x, limit) for x in v]
 
 
 def matrix(givens: dict[str, Any], key: str, rows: tuple[int, int] = (1, 1000),
-           cols: tuple[int, int] = (1, 1000), default: Any = ...) -> list[list[float]]:
-    """A rectangular nested list ``[[…], […]]`` with rows and columns in the given ranges."""
+           cols: tuple[int, int] = (1, 1000), default: Any = ..., limit: float = MAX_GIVEN) -> list[list[float]]:
+    """A rectangular nested list ``[[…], […]]`` with rows and columns in the given ranges, each
+    number at most ``limit`` in size."""
     v = _raw(givens, key, default)
     if isinstance(v, list) and v and not any(isinstance(r, list) for r in v):
         v = [v]  # a single row given as a flat list
@@ -79,7 +89,7 @@ def matrix(givens: dict[str, Any], key: str, rows: tuple[int, int] = (1, 1000),
     if not rows[0] <= len(v) <= rows[1] or not cols[0] <= len(v[0]) <= cols[1]:
         want = f"{rows[0]}–{rows[1]} rows × {cols[0]}–{cols[1]} columns" if cols[0] != cols[1] else f"{rows[0]}–{rows[1]} rows of {cols[0]} numbers"
         raise GivenError(key, f"expected {want}, got {len(v)}×{len(v[0])}")
-    return [[_finite(key, x) for x in r] for r in v]
+    return [[_finite(key, x, limit) for x in r] for r in v]
 
 
 def choice(givens: dict[str, Any], key: str, options: Iterable[str], default: Any = ...) -> str:

@@ -30,7 +30,8 @@ from problems import compare as C
 from problems.comparisons import Comparison
 from problems.specs import StepRule
 
-PRECISION_MESSAGE = "right to the decimal places you wrote, but this step asks for at least {} decimal places"
+PRECISION_MESSAGE = ("right to the decimal places you wrote, but this step asks for at least {} decimal places "
+                     "and the digits you left off are not zeros (information lost)")
 FLIPPED_MESSAGE = ("your rounded earlier values flip this decision: the margin is small, so keep more "
                    "decimal places before deciding")
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from derive.errors import UserError
+from derive.suggest import did_you_mean
 from derive.options import find
 from derive.steps import Exercise
 from problems import engine
@@ -93,7 +95,51 @@ def check_target(target: str, file: Path | None, seed: int | None, difficulty: s
     if not explicit:
         raise UserError(f"give the exercise's givens (--given KEY=VALUE or [givens] in a TOML file) or --seed N; "
                         f"{module.NAME} needs: {', '.join(module.GIVENS)}", "--given")
-    return module, engine.make_exercise(module, 0, difficulty, variant, explicit), raw, None
+    return module, engine.make_exercise(module, 0, difficulty, variant, with_variant(module, variant, explicit)), raw, None
+
+
+def with_variant(module: ModuleType, variant: str | None, givens: Mapping[str, Any]) -> dict[str, Any]:
+    """``givens`` completed with what makes them the exercise of ``variant``: ``check rbf-xor
+    --solve-weights --given …`` means ``solve_weights = true``. A given that names another variant
+    (``--variant adam --given optimizer=sgd``) is a UserError."""
+    out = dict(givens)
+    for key, value in variant_selectors(module, variant).items():
+        if key in out and _canonical(module, {key: out[key]}, key) != value:
+            raise UserError(f"given '{key}' = {out[key]} is not variant {variant} ({key} = {value!r} there)", "--given")
+        out.setdefault(key, value)
+    return out
+
+
+def _canonical(module: ModuleType, givens: dict[str, Any], key: str) -> Any:
+    """A given as the type reads it (``"true"`` → True), compared with a selector's value."""
+    value = givens[key]
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=256)
+def variant_selectors(module: ModuleType, variant: str | None) -> dict[str, Any]:
+    """The givens (words and flags) that make an exercise the ``variant`` one: those every generated
+    exercise of the variant has, with one value, that the type's other exercises do not all share
+    (``{"solve_weights": True}`` for rbf-xor's solve-weights, ``{"optimizer": "adam"}``)."""
+    import json
+
+    import numpy as np
+    if variant is None:
+        return {}
+
+    def samples(v: str | None) -> list[dict[str, Any]]:
+        return [module.generate(np.random.default_rng(seed), d, v) for seed in range(3) for d in ("easy", "exam", "hard")]
+    mine = samples(variant)
+    others = [g for v in (None, *getattr(module, "VARIANTS", {})) if v != variant for g in samples(v)]
+    out = {}
+    for key, value in mine[0].items():
+        if not isinstance(value, (str, bool)) or any(json.dumps(g.get(key)) != json.dumps(value) for g in mine):
+            continue
+        if not others or any(json.dumps(g.get(key)) != json.dumps(value) for g in others):
+            out[key] = value
+    return out
 
 
 def agree(what: str, sources: list[tuple[str, Any]]) -> Any:
@@ -128,7 +174,7 @@ def refuse_unknown_givens(module: ModuleType, givens: Mapping[str, Any], from_op
     for key in givens:
         if key not in known:
             shown = ", ".join(sorted(known, key=str.lower))
-            raise UserError(f"given '{key}': {module.NAME} has no such given (its givens: {shown})",
+            raise UserError(f"given '{key}': {module.NAME} has no such given{did_you_mean(key, known)} (its givens: {shown})",
                             "--given" if key in from_options else f"{file}: givens")
 
 

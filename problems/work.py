@@ -86,10 +86,20 @@ def _plain_floats(a: np.ndarray) -> Any:
 
 def solve(module: ModuleType, givens: dict[str, Any], overrides: dict[str, Any] | None = None,
           mistake: str | None = None) -> list[Step]:
-    """Run the type's solver; returns its steps (values recomputed from overrides, if any)."""
+    """Run the type's solver; returns its steps (values recomputed from overrides, if any).
+
+    The key (no overrides, no mistake) is computed under ``problems.finite_key``: a warning or a
+    non-finite value there is the givens' fault, a UserError."""
     work = Work(overrides, mistake)
-    module.solve(givens, work)
-    return work.steps
+    if overrides or mistake:
+        module.solve(givens, work)
+        return work.steps
+    from problems.finite_key import computed_finitely
+
+    def key() -> list[Step]:
+        module.solve(givens, work)
+        return work.steps
+    return computed_finitely(key)
 
 
 class Work:

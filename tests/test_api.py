@@ -17,10 +17,10 @@ from derive.printing import render
 from tests.conftest import ROOT, run_cli
 
 
-def printed(*args: str) -> str:
-    """stdout of a successful ``chainrule ARGS``."""
+def printed(*args: str, status: int = 0) -> str:
+    """stdout of ``chainrule ARGS``, which exits with ``status`` (1: a check found a wrong step)."""
     out = run_cli(*args)
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == status, out.stderr
     return out.stdout
 
 
@@ -49,7 +49,7 @@ def error_line(exc: UserError) -> str:
 def test_the_api_returns_the_document_the_cli_prints(call, args, fmt, capsys):
     doc = call()
     assert capsys.readouterr().out == ""  # pillar code never prints
-    assert render(doc, fmt) == printed(*args, "--format", fmt)
+    assert render(doc, fmt) == printed(*args, "--format", fmt, status=getattr(doc, "exit_status", 0))
 
 
 def problems_type(name):
@@ -61,8 +61,11 @@ def test_check_reads_a_toml_answer_file_like_the_cli(tmp_path):
     path = tmp_path / "mywork.toml"
     printed("practice", "som@3", "--out", str(path))
     path.write_text(path.read_text() + 'winner.1 = 2\n')
-    assert render(problems.check("som", toml=path), "json") == printed("check", "som", str(path), "--format", "json")
-    assert render(problems.check(str(path)), "json") == printed("check", str(path), "--format", "json")
+    report = problems.check("som", toml=path)
+    status = int(any(m.status == "incorrect" for m in report.marks))
+    assert report.exit_status == status
+    assert render(report, "json") == printed("check", "som", str(path), "--format", "json", status=status)
+    assert render(problems.check(str(path)), "json") == printed("check", str(path), "--format", "json", status=status)
 
 
 def test_an_interactive_session_asks_and_says_what_the_cli_shows():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import doctest
 import math
+import re
 import time
 
 import mpmath
@@ -564,3 +565,145 @@ def test_typed_values_never_crash(value):
     except ParseError:
         return
     assert _finite(answer.value) or answer.value == []
+
+
+# --- the limits are the documented ones ---------------------------------------------------------
+
+def _documented_parser_limits() -> dict[str, int]:
+    """``{MAX_NAME: number}`` from the Parser table of docs/limits.md (the contract the tests above
+    exercise at the module's own constants: this pins the constants to the documented values)."""
+    from tests.conftest import ROOT
+    text = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8").split("## Parser", 1)[1].split("\n## ", 1)[0]
+    found = {}
+    for row in text.splitlines():
+        cells = row.split(" | ")
+        m = re.search(r"`(MAX_\w+)", row)
+        if m and len(cells) >= 3:
+            found[m.group(1)] = int(re.search(r"\d[\d,]*", cells[1]).group().replace(",", ""))
+    return found
+
+
+def test_the_parser_limits_are_the_documented_ones():
+    documented = _documented_parser_limits()
+    assert set(documented) == {n for n in dir(P) if n.startswith("MAX_")}
+    assert {n: getattr(P, n) for n in documented} == documented
+    assert P.NAME_RE_MAX == 40  # "variable names in formulas: at most 40 characters"
+
+
+def test_choice_answers_up_to_100_characters():
+    assert parse_answer("x" * 100, "choice").value == "x" * 100
+    with pytest.raises(ParseError, match="at most 100 characters"):
+        parse_answer("x" * 101, "choice")
+
+
+@pytest.mark.parametrize("call", [lambda: parse_value(3), lambda: parse_answer(None), lambda: parse_answer(2, "choice"),
+                                  lambda: read_formula(["x"])])
+def test_only_text_is_read(call):
+    with pytest.raises(ParseError, match="expected text"):
+        call()
+
+
+def test_max_and_min_take_up_to_eight_numbers_and_four_formula_arguments():
+    assert parse_value("max(1, 2, 3, 4, 5, 6, 7, 8)") == 8.0 and parse_value("min(8, 7, 6, 5, 4, 3, 2, 1)") == 1.0
+    for name in ("max", "min"):
+        with pytest.raises(ParseError, match="one or a few numbers"):
+            parse_value(f"{name}(1, 2, 3, 4, 5, 6, 7, 8, 9)")
+        assert read_formula(f"{name}(x, 1, 2, 3)").expr is not None
+        with pytest.raises(ParseError, match="one to 4 arguments"):
+            read_formula(f"{name}(x, 1, 2, 3, 4)")
+    with pytest.raises(ParseError, match="one number"):
+        parse_value("exp(1, 2)")
+    x = sp.Symbol("x", real=True)
+    assert read_formula("Heaviside(x, 1)", ["x"]).expr.subs(x, 0) == 1   # H(0) given as the 2nd argument
+    with pytest.raises(ParseError, match="one to 2 arguments"):
+        read_formula("Heaviside(x, 1, 2)")
+    with pytest.raises(ParseError, match="one argument"):
+        read_formula("exp(x, 1)")
+
+
+def test_formula_number_digits_of_decimal_literals():
+    """0.1 is exactly 1/10: one digit, so 0.1**1000 could need 1003 > 1000 digits; 0.1**990 fits."""
+    read_formula("x*0.1**990", ["x"])
+    with pytest.raises(ParseError, match="exact numbers of at most 1000 digits"):
+        read_formula("x*0.1**1000", ["x"])
+    assert read_formula("x*0.125", ["x"]).expr == sp.Rational(1, 8) * sp.Symbol("x", real=True)
+    assert isinstance(read_formula("x*1e-3", ["x"]).expr.args[0], sp.Float)  # written with an exponent: a float
+
+
+def test_formula_operators_and_calls_outside_the_table_are_refused():
+    with pytest.raises(ParseError, match="operator Mod is not allowed in a formula"):
+        read_formula("x % 2", ["x"])
+    with pytest.raises(ParseError, match="only named functions can be called"):
+        read_formula("(x + 1)(2)", ["x"])
+
+
+def test_heaviside_at_zero_is_one_half_in_the_numbers_check():
+    # the float check of a part without variables uses H(0) = 1/2, as SymPy does: so this is a
+    # division by zero found before SymPy is asked
+    with pytest.raises(ParseError, match="^division by zero$"):
+        read_formula("x + 1/(Heaviside(0) - 1/2)", ["x"])
+
+
+def test_a_failure_inside_sympy_is_a_parse_error(monkeypatch):
+    table = P._sympy_functions()
+
+    def broken(*args):
+        raise TypeError("SymPy could not build this")
+    monkeypatch.setattr(P, "_sympy_functions", lambda: {**table, "exp": broken})
+    with pytest.raises(ParseError, match="cannot build 'exp\\(x\\)' as a formula"):
+        read_formula("exp(x)", ["x"])
+
+
+@pytest.mark.parametrize("text, what", [("[x, 1]", "List"), ("not x", "Not"), ("~x", "Invert"), ("x if x else 1", "IfExp")])
+def test_formula_nodes_outside_the_whitelist_are_named(text, what):
+    with pytest.raises(ParseError, match=f"{what}"):
+        read_formula(text, ["x"])
+
+
+def test_derivative_operator_edges():
+    x = sp.Symbol("x", real=True)
+    long = "a" * (P.NAME_RE_MAX + 1)
+    with pytest.raises(ParseError, match="is not allowed"):
+        read_formula(f"d/d{long} {long}", derivatives=True)
+    # an unreadable derivation line is reported in the words the user typed, not with the internal '~'
+    with pytest.raises(ParseError, match=r"cannot read 'd/dx \(x'") as caught:
+        read_formula("d/dx (x", ["x"], derivatives=True)
+    assert "~" not in str(caught.value)
+    assert read_formula("∂/∂x x**3", ["x"], derivatives=True).expr == sp.Derivative(x**3, x)
+
+
+@pytest.mark.parametrize("text, depth", [
+    ("[1, -2]", 2), ("-(-(1))", 4), ("1+1+1", 2), ("-exp(1)+1", 3), ("(1+1)", 2), ("((1))", 2),
+    ("[1, [2, [3]]]", 3), ("1, 2+3", 1), ("(1+2+3, 4)", 3), ("[[1,2],[3,-4]]", 3), ("]1+1", 1),
+    ("(((1", 3), ("((1+1", 3), ("(1", 1), ("1+(2", 2), ("-[1", 2),   # brackets left open still count
+])
+def test_text_nesting_by_hand(text, depth):
+    """Worked by the rule in its docstring: a chain of k operators is k above its deepest operand,
+    a bracket one above its contents, a comma ends a chain (a stray closer is ignored)."""
+    assert P.text_nesting(text) == depth
+
+
+def test_answers_and_formulas_are_immutable():
+    import dataclasses
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        parse_answer("0.5").value = 1.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        read_formula("x").expr = None
+
+
+_SIGN_AND_STEP = [("sign(2)", 1), ("sign(0.5)", 1), ("sign(0)", 0), ("sign(-0.5)", -1), ("sign(-2)", -1),
+                  ("Heaviside(2)", 1), ("Heaviside(0.5)", 1), ("Heaviside(0)", 0.5), ("Heaviside(-0.5)", 0),
+                  ("Heaviside(-2)", 0), ("Heaviside(0, 1)", 1), ("Heaviside(0, 0)", 0)]
+
+
+@pytest.mark.parametrize("text, value", _SIGN_AND_STEP)
+def test_sign_and_step_values_in_the_float_check(text, value):
+    """A part without variables is evaluated in floats first; exp(a·v) overflows exactly when
+    a·v > 709.78, so four factors read v back: v ≥ 1, v ≥ 1/2, v ≤ −1/2, v ≤ −1."""
+    for factor, overflows in ((710, value >= 1), (1420, value >= 0.5), (-1420, value <= -0.5), (-710, value <= -1)):
+        formula = f"x*exp({factor}*{text})"
+        if overflows:
+            with pytest.raises(ParseError, match="too large"):
+                read_formula(formula, ["x"])
+        else:
+            read_formula(formula, ["x"])

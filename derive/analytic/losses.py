@@ -54,7 +54,7 @@ def mse_steps(s: Script) -> None:
     s.fact("mse.grad", "Every output (all three checked)", sp.Derivative(E, o(k)), o(k) - t(k),
            "the ½ cancels the 2 from the square", left=sp.Matrix([sp.Derivative(explicit, oi) for oi in O]),
            right=sp.Matrix([oi - ti for oi, ti in zip(O, T)]))
-    s.fact("mse.sign", "The notes' error t − o has the opposite sign", sp.Derivative(E, o(k)), sp.Mul(-1, t(k) - o(k), evaluate=False),
+    s.fact("mse.sign", "Written with the error t − o (the other common convention), the sign is opposite", sp.Derivative(E, o(k)), sp.Mul(-1, t(k) - o(k), evaluate=False),
            "with δ = t − o the descent step is w ← w + η δ ∂o/∂w; mixing the two flips the update", left=o(k) - t(k))
     mean = sum((ti - oi) ** 2 for ti, oi in zip(T, O)) / 3
     s.define("mse.mean", "Mean squared error without the ½ (n = 3)", sp.Symbol("MSE"), mean)
@@ -129,16 +129,16 @@ def _l2(s: Script, tag: str, penalty: Any, factor: Any, label: str) -> Any:
 
 
 def l2_steps(s: Script) -> None:
-    """L2: ½λ‖w‖² gives w ← (1 − ηλ)w − η∇J₀; λ‖w‖² gives (1 − 2ηλ)w − η∇J₀ (the notes mix them)."""
+    """L2: ½λ‖w‖² gives w ← (1 − ηλ)w − η∇J₀; λ‖w‖² gives (1 − 2ηλ)w − η∇J₀ (a common mix-up)."""
     half = _l2(s, "l2half", lam * w ** 2 / 2, 1, "½λ‖w‖²")
     full = _l2(s, "l2", lam * w ** 2, 2, "λ‖w‖²")
     notes = (1 - eta * lam) * w - eta * g
-    s.fact("l2.mistake", "The notes' update with the penalty λ‖w‖² is off by", full - notes, -eta * lam * w,
-           "the notes apply (1 − ηλ), which belongs to ½λ‖w‖²: they decay w half as fast as their penalty says")
+    s.fact("l2.mistake", "Applying (1 − ηλ)w with the penalty λ‖w‖² (a common mix-up) is off by", full - notes, -eta * lam * w,
+           "(1 − ηλ) belongs to ½λ‖w‖²: with λ‖w‖² it decays w half as fast as the penalty says")
     at = ((eta, 0.1, 0.1), (lam, 0.5, 0.5), (w, 1.0, 1.0), (g, 0.0, 0.0))
     s.show("l2.correct.at", "At η = 0.1, λ = 0.5, w = 1, g = 0 with λ‖w‖²: correct step", w_new, sp.Rational(9, 10),
            "(1 − 2ηλ)w", left=full, domain=at)
-    s.show("l2.notes.at", "The notes' step at the same numbers", w_new, sp.Rational(19, 20),
+    s.show("l2.notes.at", "The (1 − ηλ)w step at the same numbers", w_new, sp.Rational(19, 20),
            "(1 − ηλ)w: w decays half as fast as the penalty λ‖w‖² asks", left=notes, domain=at)
     s.result("w_new_l2half", half, "update for J₀ + ½λ‖w‖²")
     s.result("w_new_l2", full, "update for J₀ + λ‖w‖²")

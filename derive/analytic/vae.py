@@ -19,6 +19,7 @@ from typing import Any
 import sympy as sp
 
 from derive.analytic.script import Script
+from derive.notation import WrittenSum
 
 x, u, eps = sp.symbols("x u epsilon", real=True)
 mu = sp.Symbol("mu", real=True)
@@ -47,7 +48,7 @@ def closed_form() -> Any:
 
 def course_form(m: Any = mu, s: Any = sigma) -> Any:
     """−½(1 + log σ² − μ² − σ²), the course's form."""
-    return sp.Mul(-sp.Rational(1, 2), sp.Add(1, _log2(s), -m ** 2, -s ** 2, evaluate=False), evaluate=False)
+    return sp.Mul(-sp.Rational(1, 2), WrittenSum(1, _log2(s), -m ** 2, -s ** 2), evaluate=False)
 
 
 def kl_steps(s: Script) -> None:
@@ -93,7 +94,7 @@ def multi_steps(s: Script) -> None:
 
 def gradient_steps(s: Script) -> None:
     """Gradients of one dimension's KL with respect to μ and ℓ = log σ² (what the encoder outputs)."""
-    in_l = sp.Mul(-sp.Rational(1, 2), sp.Add(1, logvar, -mu ** 2, -sp.exp(logvar), evaluate=False), evaluate=False)
+    in_l = sp.Mul(-sp.Rational(1, 2), WrittenSum(1, logvar, -mu ** 2, -sp.exp(logvar)), evaluate=False)
     s.fact("kl.logvar", "In terms of ℓ = log σ² (the encoder's output; σ² = e^ℓ > 0 for any ℓ)", KL, in_l,
            left=course_form(), assume=((sigma, sp.exp(logvar / 2)),))
     s.derive("kl.dmu", "Gradient with respect to μ", sp.Derivative(KL, mu), in_l, mu)
@@ -147,10 +148,10 @@ def elbo_steps(s: Script) -> None:
 
 
 def mistake_steps(s: Script) -> None:
-    """The notes' two wrong forms, shown wrong with numbers."""
-    w1 = sp.Symbol("notes_1")
+    """Two wrong forms of the KL that circulate, shown wrong with numbers."""
+    w1 = sp.Symbol("wrong_1")
     form1 = sigma ** 2 + mu ** 2 - sp.log(sigma) - 1
-    s.define("notes1.def", "The notes' form Σ(σ² + μ² − log σ − 1), one dimension", w1, form1)
+    s.define("notes1.def", "A wrong form in circulation: Σ(σ² + μ² − log σ − 1) (log σ where log σ² belongs), one dimension", w1, form1)
     s.derive("notes1.dsigma", "Its derivative in σ", sp.Derivative(w1, sigma), form1, sigma)
     root = sp.solve(sp.diff(form1, sigma), sigma)[0]
     s.show("notes1.argmin", "Zero at (SymPy solve)", sp.Symbol("sigma_min"), root, left=root, method="symbolic")
@@ -159,8 +160,8 @@ def mistake_steps(s: Script) -> None:
            "a KL divergence is never negative, so this cannot be the KL", left=form1, domain=at)
     s.show("notes1.true", "The true KL at the same point", KL, closed_form().subs({mu: 0, sigma: root}).doit(),
            left=closed_form(), domain=at)
-    w2 = sp.Symbol("notes_2")
-    s.fact("notes2", "The notes' form ½Σ(1 + log σ² − μ² − σ²) is −KL (sign dropped)", w2,
+    w2 = sp.Symbol("wrong_2")
+    s.fact("notes2", "A second wrong form: ½Σ(1 + log σ² − μ² − σ²), the course's form with its minus sign dropped, is −KL", w2,
            sp.Mul(-1, KL, evaluate=False), "≤ 0 everywhere; minimising it would push q away from the prior",
            left=sp.Mul(sp.Rational(1, 2), sp.Add(1, _log2(sigma), -mu ** 2, -sigma ** 2, evaluate=False), evaluate=False),
            right=-closed_form())

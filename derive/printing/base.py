@@ -17,6 +17,10 @@ if TYPE_CHECKING:  # annotations only: printers dispatch on the class name, so d
     from derive import steps as S
 
 
+SYMBOLIC_ONLY = ("Symbolic only: no numbers were given, so no step has a value. Add --values (numbers drawn "
+                 "from a seed), --seed N or --given KEY=VALUE to evaluate every step.")
+
+
 class DocumentPrinter:
     """Turns a chainrule document (Derivation, Sheet, CheckReport, …) into a string."""
 
@@ -59,15 +63,37 @@ class DocumentPrinter:
         out = [line(cols), line(["-" * w for w in widths])] + [line(r) for r in rows]
         return (f"{table.title}\n" if table.title else "") + "\n".join(out)
 
-    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None) -> str:
+    TIMES = " × "
+
+    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None, factors: Any = None) -> str:
         parts = [self.math(x) for x in (lhs, formula) if x is not None and self.math(x) != ""]
+        if factors:
+            parts.append(self.product_numbers(factors))
         if value is not None and self.value(value) not in parts:
             parts.append(self.value(value))
         return " = ".join(parts) + (self.shape(shape) if shape else "")
 
+    def product_numbers(self, factors: tuple[tuple[Any, ...], ...]) -> str:
+        """A chain product with its numbers: ``0.741365 × 0.186816 × 0.59327``; terms of a sum
+        joined by + or −, a factor that is a sum in brackets, a negative factor in brackets."""
+        out = ""
+        for i, term in enumerate(factors):
+            negative = not isinstance(term[0], tuple) and term[0] < 0
+            sign = "-" if negative and i else ""
+            cells = [self._factor(abs(term[0]) if sign else term[0], bracket=len(term) > 1 or i > 0)]
+            cells += [self._factor(f, bracket=True) for f in term[1:]]
+            text = self.TIMES.join(cells)
+            out += text if not i else (f" - {text}" if sign else f" + {text}")
+        return out
+
+    def _factor(self, f: Any, bracket: bool) -> str:
+        if isinstance(f, tuple):
+            return f"({self.product_numbers(f)})"
+        return f"({self.value(f)})" if f < 0 and bracket else self.value(f)
+
     def step(self, number: int, step: S.Step) -> str:
         head = f"{number}. [{step.id}] {step.title}"
-        body = self.equation(step.lhs, step.formula, step.value, step.shape)
+        body = self.equation(step.lhs, step.formula, step.value, step.shape, step.factors)
         lines = [head] + ([f"   {body}"] if body else []) + ([f"   because: {step.because}"] if step.because else [])
         return "\n".join(lines)
 
@@ -83,6 +109,8 @@ class DocumentPrinter:
             blocks += [self.heading("Conventions", 2), self.bullet(d.notes)]
         if d.inputs:
             blocks.append(self.para("Evaluated at: " + ", ".join(f"{k} = {self.value(v)}" for k, v in d.inputs.items())))
+        elif not any(s.value is not None for s in d.steps):
+            blocks.append(self.para(SYMBOLIC_ONLY))
         blocks += [self.heading("Steps", 2), self.steps(d.steps)]
         if d.results:
             rows = tuple((n, self.math(r.expr), self.value(r.value) if r.value is not None else "") for n, r in d.results.items())
@@ -254,6 +282,8 @@ DERIVATION_MARKS = {"start": "·", "equivalent": "✓", "not-equivalent": "✗",
 
 class LatexMathPrinter(DocumentPrinter):
     """A document printer that writes formulas, values and shapes as LaTeX (the markdown and latex formats)."""
+
+    TIMES = r" \times "
 
     def labelled_math(self, label: str, expr: Any) -> str:
         return self.para(f"{label}: ") + f"${self.math(expr)}$"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from derive.printing.values import latex_escape
+from derive.printing.values import math_text
 
 
 def formula_text(expr: Any) -> str:
@@ -22,9 +22,9 @@ def formula_text(expr: Any) -> str:
 
 def formula_latex(expr: Any) -> str:
     """``derive.printing.math.to_latex`` of ``expr``, loading SymPy's printers only for a SymPy
-    expression (``None`` is empty, a string becomes ``\\text{…}``)."""
+    expression (``None`` is empty, a string becomes ``\\text{…}`` runs with its mathematics between)."""
     if expr is None or isinstance(expr, str):
-        return "" if expr is None else r"\text{" + latex_escape(expr) + "}"
+        return "" if expr is None else math_text(expr)
     from derive.printing.math import to_latex
     return to_latex(expr)
 

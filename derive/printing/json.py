@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
 from derive.printing.formulas import formula_latex as to_latex
@@ -23,6 +24,8 @@ def _step(step: S.Step) -> dict[str, Any]:
         out["value"] = as_plain(step.value)
     if step.shape:
         out["shape"] = list(step.shape)
+    if step.factors:
+        out["factors"] = as_plain(step.factors)
     if step.because:
         out["because"] = step.because
     if step.depends_on:
@@ -94,7 +97,7 @@ def to_json(doc: Any) -> Any:
     if kind == "CheckReport":
         return {"topic": doc.topic, "exercise": doc.exercise_id, "givens": as_plain(doc.givens),
                 "steps": [mark_json(m) for m in doc.marks], "first_error": doc.first_error, "score": doc.score,
-                "answered": doc.answered}
+                "answered": doc.answered, "conventions": list(doc.conventions)}
     if kind == "EquivalenceReport":
         return {"function": doc.function, "wrt": doc.wrt, "answer": doc.answer, "verdict": doc.verdict,
                 "method": doc.method, "expected": to_sympy_string(doc.expected) if doc.expected is not None else None,
@@ -154,5 +157,28 @@ class JsonPrinter:
     """Deterministic JSON in the documented shapes (UTF-8 kept, no NaN)."""
 
     def doprint(self, doc: Any) -> str:
-        """Serialize ``doc`` with :func:`to_json`."""
-        return dumps(to_json(doc)) + "\n"
+        """Serialize ``doc`` with :func:`to_json`; a NaN or ±∞ anywhere in it is refused first
+        (UserError naming where), so the JSON never holds one and the printer never crashes."""
+        data = to_json(doc)
+        where = nonfinite_path(data)
+        if where is not None:
+            from derive.errors import UserError
+            raise UserError(f"{where} is not a finite number (JSON output holds finite numbers only)", "--format json")
+        return dumps(data) + "\n"
+
+
+def nonfinite_path(data: Any, path: str = "") -> str | None:
+    """The path (``steps[3].value``) of the first NaN or ±∞ float in ``data``, or None."""
+    if isinstance(data, float):
+        return None if math.isfinite(data) else (path or "the value")
+    if isinstance(data, dict):
+        items: Any = ((f"{path}.{k}" if path else str(k), v) for k, v in data.items())
+    elif isinstance(data, (list, tuple)):
+        items = ((f"{path}[{i}]", v) for i, v in enumerate(data))
+    else:
+        return None
+    for sub, value in items:
+        found = nonfinite_path(value, sub)
+        if found is not None:
+            return found
+    return None

@@ -44,7 +44,7 @@ class LatexPrinter(LatexMathPrinter):
         return "\\begin{itemize}\n" + "\n".join(f"\\item {self.inline(i)}" for i in items) + "\n\\end{itemize}"
 
     def step(self, number: int, step: S.Step) -> str:
-        body = self.equation(step.lhs, step.formula, step.value, step.shape)
+        body = self.equation(step.lhs, step.formula, step.value, step.shape, step.factors)
         out = f"\\noindent\\textbf{{{number}. {latex_escape(step.title)}}} (\\texttt{{{latex_escape(step.id)}}})"
         if body:
             out += "\n\\begin{equation*}\n" + body + "\n\\end{equation*}"

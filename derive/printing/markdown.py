@@ -16,12 +16,12 @@ class MarkdownPrinter(LatexMathPrinter):
     def heading(self, text: str, level: int = 1) -> str:
         return "#" * level + " " + text
 
-    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None) -> str:
-        body = super().equation(lhs, formula, value, shape)
+    def equation(self, lhs: Any, formula: Any, value: Any, shape: Any = None, factors: Any = None) -> str:
+        body = super().equation(lhs, formula, value, shape, factors)
         return f"${body}$" if body else ""
 
     def step(self, number: int, step: S.Step) -> str:
-        body = self.equation(step.lhs, step.formula, step.value, step.shape)
+        body = self.equation(step.lhs, step.formula, step.value, step.shape, step.factors)
         text = f"{number}. **{step.title}** (`{step.id}`)" + (f": {body}" if body else "")
         return text + (f"  \n   *because* {step.because}" if step.because else "")
 
@@ -35,5 +35,9 @@ class MarkdownPrinter(LatexMathPrinter):
         return (f"**{table.title}**\n\n" if table.title else "") + "\n".join(rows)
 
     def _cell(self, c: Any) -> str:
-        text = str(c).replace("|", r"\|")
-        return f"${text}$" if "\\" in text and not text.startswith("$") else text
+        """A table cell: LaTeX (a formula or value the printer wrote) in ``$…$`` with ``|`` as
+        ``\\vert``; prose (symbol meanings, titles) as text with ``|`` escaped for the table."""
+        text = str(c)
+        if "\\" in text and not text.startswith("$"):
+            return "$" + text.replace("|", r"\vert ") + "$"
+        return text.replace("|", r"\|")

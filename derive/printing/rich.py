@@ -61,7 +61,7 @@ class RichPrinter(DocumentPrinter):
         return text
 
     def step(self, number: int, step: S.Step) -> str:
-        body = self.equation(step.lhs, step.formula, step.value, step.shape)
+        body = self.equation(step.lhs, step.formula, step.value, step.shape, step.factors)
         out = f"[bold]{number}.[/] [dim]\\[{escape(step.id)}][/] {escape(step.title)}"
         if body:
             out += f"\n   {escape(body)}"

@@ -90,6 +90,30 @@ def latex_escape(text: str) -> str:
     return "".join(out) + ("$" if in_math else "")
 
 
+def math_text(text: str) -> str:
+    """Plain text inside a formula: runs of words as ``\\text{…}``, the Unicode mathematics
+    between them (Greek, operators, super/subscripts) as math, so no ``$`` is ever nested in
+    ``\\text{}`` (GitHub's and Jupyter's Markdown end the formula at such a ``$``)."""
+    out: list[str] = []
+    run: list[str] = []
+    i = 0
+    while i < len(text):
+        token, j = _math_token(text, i)
+        if token is None:
+            ch = text[i]
+            run.append(TEXT_SPECIALS.get(ch, ch if ord(ch) < 128 else "?"))
+            i += 1
+            continue
+        if run:
+            out.append(r"\text{" + "".join(run) + "}")
+            run = []
+        out.append(("{}" if token[0] in "^_" and not out else "") + token + (" " if token[-1].isalpha() else ""))
+        i = j
+    if run:
+        out.append(r"\text{" + "".join(run) + "}")
+    return "".join(out).rstrip() or r"\text{}"
+
+
 def number_text(x: float, digits: int = DIGITS) -> str:
     """A number with ``digits`` significant digits, no trailing zeros, no ``-0``."""
     if isinstance(x, bool):
@@ -154,7 +178,7 @@ def value_latex(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return r"\text{" + latex_escape(value) + "}"
+        return math_text(value)
     if isinstance(value, list):
         rows = value if value and isinstance(value[0], list) else [value]
         body = r" \\ ".join(" & ".join(value_latex(v) for v in row) for row in rows)

@@ -20,11 +20,12 @@ from derive.errors import UserError
 from derive.graph import Graph
 from derive.steps import Check, Derivation, Step, SymbolInfo, Verification
 from derive.topics._graph_topic import whole
-from derive.verification import (FD_FLOOR, METRIC, Program, check_engine, check_program, draw_leaves,
+from derive.verification import (FD_FLOOR, METRIC, Program, check_engine, check_program, draw_leaves, guard_checks,
                                  results_with_values, rounded, with_values)
 
 ETA, THETA = 0.5, 1.0
 MAX_STEPS, MAX_UNITS, MAX_GIVEN = 100, 16, 1e6
+MAX_VERIFY_STEPS = 50  # verify compiles sequences of T, T and T + 2 steps: about 1 s each at 50 here (docs/limits.md)
 JACOBIAN_NOTE = ("Jacobians ∂u/∂v of one vector by another are written in numerator layout (row i is ∂u_i/∂v), so "
                  "the reverse walk applies their transposes: ∂L/∂v = (∂u/∂v)ᵀ ∂L/∂u.")
 RANGE_NOTE = "parameters uniform on [−1, 1], inputs, initial states and targets on [0, 1]"
@@ -164,6 +165,7 @@ def case_checks(case: Case, points: int, seed: int) -> list[Check]:
     """Every derived gradient of ``case`` (the displayed formulas, lambdified) against central
     differences, the NumPy reverse-mode engine, torch autograd and the torch.nn module."""
     d, graph = case.derivation, case.graph
+    guard_checks(graph, d, differentiated(graph), points)
     program, forward = Program(d.steps), Program(d.forward)
     grads = {p: d.gradient(p) for p in differentiated(graph)}
     sample = _sampler(graph)
@@ -203,6 +205,13 @@ def summarise(label: str, checks: list[Check]) -> list[Check]:
         worst = c.max_rel_error if prev is None else max(prev.max_rel_error, c.max_rel_error)
         out[c.method] = Check(f"all gradients ({label})", worst, c.method, c.tolerance, c.points)
     return list(out.values())
+
+
+def verifiable(steps: int) -> None:
+    """Refuse (``--steps``) a sequence longer than ``verify`` compiles in its time (``derive`` takes up to MAX_STEPS)."""
+    if steps > MAX_VERIFY_STEPS:
+        raise UserError(f"verify checks sequences of at most {MAX_VERIFY_STEPS} steps (derive shows up to {MAX_STEPS}), "
+                        f"got {steps}", "--steps")
 
 
 def verification(doc: Derivation, cases: list[Case], points: int, seed: int) -> Verification:

@@ -27,6 +27,7 @@ SUMMARY = ("batch normalisation: μ_B, σ_B², x̂, y = γx̂ + β and the full 
 OPTIONS: dict[str, Any] = {"m": 4, "features": 3, "loss": "upstream"}
 LOSSES = {"upstream": "upstream", "sum": "upstream", "g": "upstream", "mse": "mse", "sse": "mse"}
 EPS, MAX_BATCH, MAX_FEATURES = 1e-5, 16, 8
+GIVEN_RANGES = {"epsilon": (1e-12, 1.0)}  # ε > 0 keeps √(σ_B² + ε) and (σ_B² + ε)^(−3/2) finite for any batch
 INTERMEDIATE = ("dL_dxhat", "dL_dsigma_B^2", "dL_dmu_B")
 
 

@@ -122,6 +122,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
     """Every derived gradient against central differences, the NumPy engine, torch autograd and
     (pytorch convention) torch.nn.GRUCell, for the requested configuration and two others."""
     cfg = config(options)
+    R.verifiable(cfg.T)
     swap = {"course": "pytorch", "cho": "course", "pytorch": "course"}[cfg.convention]
     others = [Config(cfg.T, cfg.n_h + 1, cfg.n_x, "split" if swap == "pytorch" else "concat", swap, cfg.loss),
               Config(cfg.T + 2, cfg.n_h, cfg.n_x + 1, cfg.form, cfg.convention, "last" if cfg.loss == "sum" else "sum")]

@@ -143,6 +143,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
     """Every derived gradient against central differences, the NumPy engine, torch autograd and
     torch.nn.LSTMCell, for the requested configuration, the other form and a longer sequence."""
     cfg = config(options)
+    R.verifiable(cfg.T)
     other = "split" if cfg.form == "concat" else "concat"
     others = [Config(cfg.T, cfg.n_h + 1, cfg.n_x, other, cfg.loss),
               Config(cfg.T + 2, cfg.n_h, cfg.n_x + 1, cfg.form, "last" if cfg.loss == "sum" else "sum")]

@@ -127,7 +127,15 @@ def showcase(cfg: Config) -> tuple[str, str]:
 
 
 def _derive_symbolic(cfg: Config, graph: Graph) -> GraphDerivation:
-    return derive_graph(graph) if cfg.matrix else scalar_derivation(graph, showcase(cfg))
+    if cfg.matrix:
+        return derive_graph(graph)
+    return scalar_derivation(graph, showcase(cfg), deltas=units(cfg))
+
+
+def units(cfg: Config) -> tuple[str, ...]:
+    """The net inputs whose δ the textbook derivation names, outputs first (net_o1, …, net_h1, …)."""
+    _, n_hid, n_out = cfg.sizes
+    return (*(f"net_o{k}" for k in range(1, n_out + 1)), *(f"net_h{j}" for j in range(1, n_hid + 1)))
 
 
 # --- notes ----------------------------------------------------------------------------------------
@@ -186,7 +194,8 @@ def leaf_values(graph: Graph, cfg: Config, given: dict[str, Any], seed: int) -> 
     known = [x.name for x in graph.leaves] + ["eta"]
     unknown = [k for k in given if k not in known]
     if unknown:
-        raise UserError(f"unknown name '{unknown[0]}' (this net's givens: {', '.join(known)})", "--given")
+        from derive.suggest import did_you_mean
+        raise UserError(f"unknown name '{unknown[0]}'{did_you_mean(unknown[0], known)} (this net's givens: {', '.join(known)})", "--given")
     values = draw_leaves(graph, np.random.default_rng(seed))
     values["eta"] = ETA
     preset = (MAZUR_MATRIX if cfg.matrix else MAZUR) if cfg.preset else {}

@@ -123,6 +123,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
     """Every derived gradient against central differences, the NumPy engine, torch autograd and
     torch.nn.RNN (tanh, relu), for the requested configuration and two other shapes/lengths."""
     cfg = config(options)
+    R.verifiable(cfg.T)
     others = [Config(1 if cfg.T > 1 else 2, cfg.n_h + 1, cfg.n_x, cfg.n_y + 1, cfg.activation, "sum"),
               Config(cfg.T + 2, max(1, cfg.n_h - 1), cfg.n_x + 1, cfg.n_y, cfg.activation,
                      "last" if cfg.loss == "sum" else "sum")]

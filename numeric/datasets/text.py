@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import codecs
 import importlib.util
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,8 @@ from derive.errors import UserError
 from derive.files import read_text
 
 MAX_BYTES = 2_000_000
+MAX_VOCAB = 256          # symbols of the character vocabulary (docs/limits.md, Numeric)
+UNKNOWN = "\ufffd"       # what the characters beyond the vocabulary read as
 
 
 def zen_of_python() -> str:
@@ -42,14 +45,32 @@ def read(path: str | Path | None, min_chars: int = 2) -> tuple[str, str]:
     return text, p.name
 
 
+def vocabulary(text: str, cap: int = MAX_VOCAB) -> str:
+    """The text's characters, sorted; beyond ``cap`` distinct ones, the ``cap − 1`` most frequent
+    (ties by code point) and :data:`UNKNOWN`, which every other character is read as."""
+    counts = Counter(text)
+    if len(counts) <= cap:
+        return "".join(sorted(counts))
+    kept = sorted(counts, key=lambda c: (-counts[c], c))[:cap - 1]
+    return "".join(sorted({*kept, UNKNOWN}))
+
+
 def encode(text: str, chars: str | None = None) -> tuple[np.ndarray, str]:
-    """(ids, vocabulary): ids[k] = index of text[k] in the sorted character set (or ``chars``)."""
-    vocab = chars if chars is not None else "".join(sorted(set(text)))
+    """(ids, vocabulary): ids[k] = index of text[k] in :func:`vocabulary` (or ``chars``, a loaded
+    model's); a character outside it is read as :data:`UNKNOWN` when the vocabulary has that symbol."""
+    vocab = chars if chars is not None else vocabulary(text)
     index = {c: i for i, c in enumerate(vocab)}
+    unknown = index.get(UNKNOWN)
     missing = sorted(set(text) - set(index))
-    if missing:
+    if missing and unknown is None:
         raise UserError(f"the text has characters the loaded model does not know: {''.join(missing)[:20]!r}", "--text")
-    return np.fromiter((index[c] for c in text), dtype=np.int64, count=len(text)), vocab
+    return np.fromiter((index.get(c, unknown) for c in text), dtype=np.int64, count=len(text)), vocab
+
+
+def unknown_share(text: str, vocab: str) -> tuple[int, int]:
+    """(distinct characters, characters) of ``text`` that ``vocab`` does not hold (read as UNKNOWN)."""
+    outside = set(text) - set(vocab)
+    return len(outside), sum(1 for c in text if c in outside) if outside else 0
 
 
 def windows(rng: np.random.Generator, ids: np.ndarray, count: int, length: int) -> tuple[np.ndarray, np.ndarray]:

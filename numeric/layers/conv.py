@@ -23,7 +23,7 @@ from numpy.lib.stride_tricks import as_strided
 
 
 def output_size(n: int, k: int, stride: int = 1, pad: int = 0) -> int:
-    """⌊(n − k + 2P)/S⌋ + 1 (the floor the notes forget)."""
+    """⌊(n − k + 2P)/S⌋ + 1 (the floor is easy to forget)."""
     if stride < 1:
         raise ValueError(f"stride must be ≥ 1, got {stride}")
     return (n - k + 2 * pad) // stride + 1

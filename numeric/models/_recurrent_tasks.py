@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from derive.errors import UserError
+
 from numeric.datasets import sine
 from numeric.datasets import text as text_data
 from numeric.layers import losses
@@ -80,7 +82,8 @@ class SineTask:
 
 
 class TextTask:
-    """A character model on random windows of a text; the vocabulary is the text's character set."""
+    """A character model on random windows of a text; the vocabulary is the text's character set
+    (at most ``text_data.MAX_VOCAB`` symbols: beyond that the rarest characters read as one unknown)."""
 
     unit = "step"
 
@@ -88,7 +91,12 @@ class TextTask:
         self.cfg = cfg
         text, self.source = text_data.read(cfg.get("text"), min_chars=cfg["seq_len"] + 2)
         vocab = manifest_config(cfg["load"], cfg["model"]).get("vocab") if cfg.get("load") else None
+        if vocab is not None and (not isinstance(vocab, str) or not 2 <= len(vocab) <= text_data.MAX_VOCAB
+                                  or len(set(vocab)) != len(vocab)):
+            raise UserError(f"'{cfg['load']}': its vocabulary must be 2 to {text_data.MAX_VOCAB} distinct characters",
+                            "--load")
         self.ids, self.vocab = text_data.encode(text, vocab)
+        self.distinct, self.unknown = len(set(text)), text_data.unknown_share(text, self.vocab)
         per_epoch = max(1, len(self.ids) // (cfg["batch_size"] * cfg["seq_len"]))
         self.total = cfg["steps"] if cfg.get("steps") is not None else cfg["epochs"] * per_epoch
         self.per_epoch, self.n_epochs = per_epoch, math.ceil(self.total / per_epoch)

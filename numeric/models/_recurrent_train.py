@@ -10,12 +10,15 @@ The modules ``rnn``, ``lstm`` and ``gru`` are the registry's entries; each calls
 
 from __future__ import annotations
 
+import math
+
 from typing import Any
 
 import numpy as np
 
 from derive.errors import UserError
 from derive.steps import Table, TrainReport
+from numeric.datasets import text as text_data
 from numeric.layers import gru
 from numeric.layers._buffers import Workspace
 from numeric.models import _recurrent
@@ -108,18 +111,41 @@ def train(model: str, options: dict[str, Any], config: dict[str, Any], progress:
         extra = {"vocab": task.vocab} if cfg["data"] == "text" else {}
         save_params(cfg["save"], model, trainer.params(), {**{k: cfg.get(k) for k in SPEC_KEYS}, **extra})
     cols, rows = history_table(history)
+    if cfg["data"] == "text":
+        cols, rows = _text_history(cols, rows)
     return TrainReport(model=model, backend=cfg["backend"], device=cfg["device"], seed=cfg["seed"], metrics=metrics,
                        table=Table("Training history", cols, rows), history=history, plots=plots,
                        summary=summary, notes=_notes(model, cfg, task))
 
 
+def _text_history(cols: tuple[str, ...], rows: tuple[tuple[Any, ...], ...]) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
+    """The character model's history labelled as what it is: the step, and the training
+    minibatch's cross-entropy per character in nats and in bits (comparable with bits_per_char)."""
+    if "loss" not in cols:
+        return cols, rows
+    at = cols.index("loss")
+    labels = {"epoch": "step", "loss": "train loss per char (nats, batch)"}
+    return ((*(labels.get(c, c) for c in cols), "train bits per char (batch)"),
+            tuple((*r, round(r[at] / math.log(2), 6)) for r in rows))
+
+
 def _notes(model: str, cfg: dict[str, Any], task: Any) -> list[str]:
     if cfg["data"] == "text":
-        notes = [f"data: {task.source}, {len(task.ids)} characters, {len(task.vocab)} distinct",
+        notes = [f"data: {task.source}, {len(task.ids)} characters, {task.distinct} distinct",
                  f"network: embedding {cfg['embed']} → {model} H={cfg['hidden']} → dense {len(task.vocab)}; "
                  f"windows of {cfg['seq_len']} characters, batch {cfg['batch_size']}, Adam lr {cfg['lr']:g}, "
                  f"clip ‖g‖ ≤ {cfg['clip']:g}",
-                 "loss: next-character cross-entropy in nats (bits_per_char = loss / ln 2), read over the text"]
+                 "final metrics: loss = next-character cross-entropy per character in nats, bits_per_char = "
+                 "loss / ln 2 and accuracy (next character right), all read over the training text (its first "
+                 "20 000 characters as one sequence) after the last step; there is no test split",
+                 f"history: each row is one step's training minibatch ({cfg['batch_size']} windows of "
+                 f"{cfg['seq_len']} characters), per character, taken before that step's update, so it is noisier "
+                 "and usually higher than the final figure"]
+        distinct_out, chars_out = task.unknown
+        if distinct_out:
+            notes.insert(1, f"vocabulary: {len(task.vocab) - 1} most frequent of the {task.distinct} distinct characters "
+                            f"(at most {text_data.MAX_VOCAB} symbols); the other {distinct_out} ({chars_out} characters, "
+                            f"{chars_out / len(task.ids):.1%} of the text) read as the unknown symbol {text_data.UNKNOWN}")
     else:
         notes = [f"data: {cfg['train_size']} training and {cfg['test_size']} test noisy sines (σ = {cfg['noise']:g}), "
                  f"{cfg['seq_len']} steps each",

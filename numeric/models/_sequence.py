@@ -215,7 +215,7 @@ def load_params(path: str | Path, model: str, expected: Params, config: dict[str
 
 def manifest_config(path: str | Path, model: str) -> dict[str, Any]:
     """The ``config`` a parameter file was saved with (its shapes are checked later)."""
-    return persist.load(path, model)[1].get("config", {})
+    return persist.manifest(path, model).get("config", {})
 
 
 def save_params(path: str | Path, model: str, params: Params, config: dict[str, Any]) -> None:

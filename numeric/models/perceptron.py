@@ -96,7 +96,7 @@ def _loaded(config: dict[str, Any], gates: tuple[str, ...]) -> dict[str, np.ndar
         return {}
     from numeric import persist
     shapes = {k: s for g in gates for k, s in ((f"w_{g}", (2,)), (f"b_{g}", (1,)))}
-    return persist.load(config["load"], NAME, shapes)[0]
+    return persist.load(config["load"], NAME, shapes, extra_ok=True)[0]
 
 
 def train(config: dict[str, Any], progress: Any = None) -> TrainReport:

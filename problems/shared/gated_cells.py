@@ -104,6 +104,8 @@ PARAM_MISTAKES = {
     "recurrent-forgotten": "recurrent weights forgotten: h·x + h per gate instead of h(h + x) + h",
     "gate-count": "wrong number of gates (LSTM has 4: f, i, o, c̃; GRU has 3: z, r, h̃)",
     "bidir-not-doubled": "bidirectional layer counted once: it has two independent directions",
+    "bias-convention": ("bias vectors per gate miscounted for the stated convention: one (course, Keras) or two "
+                        "(PyTorch's b_ih and b_hh)"),
 }
 
 
@@ -114,13 +116,30 @@ def gen_params(rng: np.random.Generator, d: str) -> dict[str, Any]:
 
 
 def val_params(g: dict[str, Any]) -> dict[str, Any]:
-    """The hidden size h and the input size x, whole numbers ≥ 1."""
-    return {"hidden": integer(g, "hidden", 1, 100_000), "inputs": integer(g, "inputs", 1, 100_000)}
+    """The hidden size h and the input size x, whole numbers ≥ 1; ``biases`` two for PyTorch's
+    convention (b_ih and b_hh per gate), else one (kept out of the givens when one)."""
+    out = {"hidden": integer(g, "hidden", 1, 100_000), "inputs": integer(g, "inputs", 1, 100_000)}
+    if choice(g, "biases", ("one", "two"), default="one") == "two":
+        out["biases"] = "two"
+    return out
+
+
+def bias_vectors(g: dict[str, Any]) -> int:
+    """Bias vectors per gate: 2 under PyTorch's convention (``biases = two``), else 1."""
+    return 2 if g.get("biases") == "two" else 1
+
+
+def params_convention(g: dict[str, Any], gates: int) -> str:
+    """The bias convention line of the params variant (``gates``: 4 for LSTM, 3 for GRU)."""
+    if bias_vectors(g) == 2:
+        return f"Two bias vectors per gate, as PyTorch keeps them (b_ih and b_hh): h(h + x) + 2h per gate, {gates}h more per direction than Keras."
+    return f"One bias vector per gate (course, Keras); PyTorch keeps two (b_ih and b_hh), {gates}h more per direction."
 
 
 def say_params(g: dict[str, Any], name: str) -> str:
     """The statement of the params variant for a ``name`` (LSTM or GRU) layer."""
-    return (f"A {name} layer has h = {g['hidden']} hidden units and x = {g['inputs']} inputs per step. Count the "
+    torch = " in PyTorch's convention (two bias vectors per gate, b_ih and b_hh)" if bias_vectors(g) == 2 else ""
+    return (f"A {name} layer{torch} has h = {g['hidden']} hidden units and x = {g['inputs']} inputs per step. Count the "
             "weights and parameters of one gate, of the layer, and of a bidirectional version; give the size "
             "of the bidirectional output per step.")
 
@@ -130,8 +149,10 @@ def solve_params(g: dict[str, Any], work: Any, gates: int, wrong_gates: int) -> 
     h, x = g["hidden"], g["inputs"]
     w = work.put("weights", "Weights of one gate", h * (x if work.mistake("recurrent-forgotten") else h + x), "h(h + x)",
                  because=f"{h}·({h} + {x})")
-    per = work.put("per-gate", "Parameters of one gate", w + (0 if work.mistake("bias-forgotten") else h), "h(h + x) + h",
-                   depends_on=("weights",))
+    nb = bias_vectors(g)
+    nb = 3 - nb if work.mistake("bias-convention") else nb
+    per = work.put("per-gate", "Parameters of one gate", w + (0 if work.mistake("bias-forgotten") else nb * h),
+                   "h(h + x) + 2h" if bias_vectors(g) == 2 else "h(h + x) + h", depends_on=("weights",))
     n = wrong_gates if work.mistake("gate-count") else gates
     total = work.put("total", "Parameters of the layer", n * per, f"{gates}·[h(h + x) + h]", depends_on=("per-gate",))
     work.put("bidir", "Bidirectional layer", total * (1 if work.mistake("bidir-not-doubled") else 2), "2 · total",
@@ -142,18 +163,19 @@ def solve_params(g: dict[str, Any], work: Any, gates: int, wrong_gates: int) -> 
 def cross_params(g: dict[str, Any], torch: Any, kind: str) -> dict[str, Any]:
     """torch nn.LSTM/nn.GRU counts minus the second bias vector PyTorch keeps; else NumPy shapes."""
     h, x, n = g["hidden"], g["inputs"], {"lstm": 4, "gru": 3}[kind]
+    two_biases = str(g.get("biases", "one")).strip().lower() == "two"  # read here, not with the solver's helper
     if torch is not None:
         cls = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind]
         one = cls(x, h, device="meta")
         both = cls(x, h, bidirectional=True, device="meta")
-        extra = one.bias_hh_l0.numel()
+        extra = 0 if two_biases else one.bias_hh_l0.numel()
         total = sum(p.numel() for p in one.parameters()) - extra
         bidir = sum(p.numel() for p in both.parameters()) - 2 * extra
         out_size = both(torch.empty(1, 1, x, device="meta"))[0].shape[-1]
         return {"weights": one.weight_hh_l0.numel() // n + one.weight_ih_l0.numel() // n, "per-gate": total // n,
                 "total": total, "bidir": bidir, "out-size": out_size}
     W = np.zeros((n, h, h + x))
-    total = W.size + np.zeros((n, h)).size
+    total = W.size + np.zeros((n, h)).size * (2 if two_biases else 1)
     return {"weights": W[0].size, "per-gate": total // n, "total": total, "bidir": 2 * total, "out-size": 2 * h}
 
 

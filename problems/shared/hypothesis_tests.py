@@ -121,29 +121,47 @@ def decision_because(stat: float, crit: float, tail: str, decision: str, name: s
     return f"{shown} {rel} {edge}, so {decision} H₀"
 
 
+MIN_ALPHA = 1e-6  # below it the critical value leaves the tables (and, far below, the floats)
+MIN_SD = 1e-6     # a standard deviation (given or of the data) at least this: SE and t stay finite floats
+MIN_SPREAD = 1e-6  # data vary by at least this fraction of their largest |value| (Σx² − (Σx)²/n keeps 4+ digits)
+
+
 def test_givens(givens: dict[str, Any]) -> dict[str, Any]:
-    """``alpha`` in (0, 0.5] and ``tail`` (two, left, right)."""
+    """``alpha`` in [10⁻⁶, 0.5] and ``tail`` (two, left, right)."""
     alpha = number(givens, "alpha", low=0.0, high=0.5, default=0.05)
-    if alpha == 0:
-        raise GivenError("alpha", "a significance level with 0 < α ≤ 0.5")
+    if alpha < MIN_ALPHA:
+        raise GivenError("alpha", f"a significance level with {MIN_ALPHA:g} ≤ α ≤ 0.5, got {alpha:g}")
     return {"alpha": alpha, "tail": choice(givens, "tail", TAILS, default="two")}
 
 
 def nonzero_sd(givens: dict[str, Any], key: str,
                zero: str = "is zero: with no variance the test statistic is undefined") -> float:
-    """A standard deviation (s or σ) given as a number > 0; GivenError ``zero`` for 0."""
+    """A standard deviation (s or σ) given as a number ≥ 10⁻⁶; GivenError ``zero`` for 0."""
     value = number(givens, key, low=0.0)
     if value == 0:
         raise GivenError(key, zero)
+    if value < MIN_SD:
+        raise GivenError(key, f"{value:g} is too small: a standard deviation is at least {MIN_SD:g} "
+                         "(rescale the data, e.g. to other units)")
     return value
 
 
+def varies(key: str, data: Any, what: str = "has zero variance (all values equal)") -> None:
+    """GivenError unless ``data`` vary by at least 10⁻⁶, absolutely and relative to their largest
+    |value| (less leaves no significant digits in Σx² − (Σx)²/n, or an SE that is not a float)."""
+    spread, size = float(max(data) - min(data)), float(max(abs(x) for x in data))
+    if spread == 0:
+        raise GivenError(key, f"{what}: the test statistic is undefined")
+    if spread < MIN_SD or spread < MIN_SPREAD * size:
+        raise GivenError(key, f"varies too little (by {spread:g} at a size of {size:g}; at least {MIN_SD:g} and "
+                         f"{MIN_SPREAD:g} of the largest value): rescale or centre the data")
+
+
 def sample(givens: dict[str, Any], key: str, low: int = 2) -> list[float]:
-    """A data list of at least ``low`` finite numbers with non-zero variance."""
+    """A data list of at least ``low`` finite numbers that vary (``varies``)."""
     from problems.givens import vector
     data = vector(givens, key, (low, 200))
-    if max(data) - min(data) == 0:
-        raise GivenError(key, "has zero variance (all values equal): the test statistic is undefined")
+    varies(key, data)
     return data
 
 

@@ -5,7 +5,7 @@ Equations::
     σ(z) = 1/(1 + e^{−z}),  σ′ = σ(1 − σ)
     tanh′ = 1 − tanh²
     ReLU(z) = max(0, z),  ReLU′(z) = 1 if z > 0 else 0   (ReLU′(0) = 0)
-    softmax(z)_i = e^{z_i − max z} / Σ_j e^{z_j − max z}
+    softmax(z)_i = e^{z_i − max z} / Σ_j e^{z_j − max z},  ln softmax(z)_i = z_i − max z − ln Σ_j e^{z_j − max z}
 
 ``DERIV_FROM_OUT`` writes each derivative from the unit's *output* (as hand solutions do:
 o(1 − o)), so a step that needs f′(net) reads only the output step. ``VALUE`` holds f(x; α) of
@@ -20,8 +20,10 @@ import numpy as np
 
 
 def sigmoid(z: Any) -> Any:
-    """σ(z) = 1/(1 + e^{−z}), elementwise: an array for an array, a float for a number."""
-    out = 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+    """σ(z) = 1/(1 + e^{−z}), elementwise: an array for an array, a float for a number
+    (``scipy.special.expit``: no overflow for any finite z)."""
+    from scipy.special import expit
+    out = np.asarray(expit(np.asarray(z, dtype=float)))
     return float(out) if out.ndim == 0 else out
 
 
@@ -35,6 +37,13 @@ def softmax(z: Any, axis: int = -1) -> np.ndarray:
     z = np.asarray(z, dtype=float)
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(z: Any) -> np.ndarray:
+    """ln softmax(z) = z − max z − ln Σ_j e^{z_j − max z}: finite where softmax underflows to 0."""
+    z = np.asarray(z, dtype=float)
+    shifted = z - z.max()
+    return shifted - np.log(np.exp(shifted).sum())
 
 
 FORWARD: dict[str, Callable[[Any], Any]] = {"sigmoid": sigmoid, "tanh": np.tanh, "relu": relu}

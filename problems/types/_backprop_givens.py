@@ -26,7 +26,10 @@ GIVENS = {
     "lr": "learning rate η", "activation": "sigmoid, tanh or relu (default sigmoid)",
     "loss": "mse (E = (1/2)Σ(t − o)², default) or ce (softmax/sigmoid output with cross-entropy)",
     "update_biases": "true to update the biases too (default: false for shared scalar biases, true for vectors)",
+    "i1, i2": "textbook names of the inputs (as in derive mlp): x = [i1, i2]",
+    "t1, t2": "textbook names of the targets: t = [t1, t2]", "eta": "textbook name of the learning rate lr (η)",
 }
+ALIASES = {"x": ("i1", "i2"), "t": ("t1", "t2"), "lr": ("eta",)}  # derive mlp's textbook names
 ORDER = {"easy": ["textbook", "sigmoid"], "exam": ["textbook", "sigmoid", "tanh", "ce"],
           "hard": ["textbook", "sigmoid", "tanh", "relu", "ce"]}
 TEXTBOOK = [f"w{n}" for n in range(1, 9)]
@@ -73,8 +76,29 @@ def _bias(g: dict[str, Any], key: str, n: int) -> Any:
     return number(g, key, default=0.0)
 
 
+def textbook_names(g: dict[str, Any]) -> dict[str, Any]:
+    """The givens with derive mlp's textbook names read as this type's: i1, i2 → x; t1, t2 → t;
+    eta → lr (both names for one given, or a name without its partner, is a GivenError)."""
+    g = dict(g)
+    for key, names in ALIASES.items():
+        present = [n for n in names if n in g]
+        if not present:
+            continue
+        if key in g:
+            raise GivenError(present[0], f"is the textbook name of '{key}': give one of them, not both")
+        if len(present) != len(names):
+            raise GivenError(next(n for n in names if n not in g), f"is needed with {', '.join(present)} (they make up '{key}')")
+        values = [g.pop(n) for n in names]
+        g[key] = values[0] if len(names) == 1 else values
+    return g
+
+
 def validate(g: dict[str, Any]) -> dict[str, Any]:
-    """Check shapes (W1 hidden × inputs, W2 outputs × hidden), biases, targets; canonical givens."""
+    """Check shapes (W1 hidden × inputs, W2 outputs × hidden), biases, targets; canonical givens.
+
+    derive mlp's textbook names are accepted too: i1, i2 for x, t1, t2 for t, eta for lr.
+    """
+    g = textbook_names(g)
     act = choice(g, "activation", ("sigmoid", "tanh", "relu"), default="sigmoid")
     loss = choice(g, "loss", ("mse", "ce"), default="mse")
     lr = number(g, "lr", 0.0, 10.0)

@@ -135,7 +135,8 @@ def solve_pool(g: dict[str, Any], work: Any) -> None:
     work.put("min", "Min pooling", pool(X, F, S, np.min), "min over each window")
     work.put("gap", "Global average pooling", X.mean(), "(1/N²) Σ X")
     work.put("gmp", "Global max pooling", X.max(), "max X")
-    flat = size * size * (1 if work.mistake("flatten-no-channels") else g["C"])
+    side = len(X) if work.mistake("flatten-unpooled") else size
+    flat = side * side * (1 if work.mistake("flatten-no-channels") else g["C"])
     work.put("flat", "Flattened size of the pooled map", flat, "H·W·C", depends_on=("size",))
 
 

@@ -150,14 +150,41 @@ _COUNT = {"conv": "(F·F·C_in + 1)·K", "maxpool": "0", "avgpool": "0", "flatte
 def solve_network(g: dict[str, Any], work: Any) -> None:
     """Every step of the network variant, each known mistake replayed where it happens."""
     shape: list[Any] = list(g["input"])
-    counts = []
+    counts, unpooled = [], None  # the input of a pooling layer just passed (a slip flattens it instead)
     for l, text in enumerate(g["layers"], 1):
         prev = (f"shape.{l - 1}",) if l > 1 else ()
         layer = parse_layer(text)
-        new, count = forward(layer, shape, work)
+        skip_pool = layer[0] == "flatten" and unpooled is not None and work.mistake("flatten-unpooled")
+        new, count = forward(layer, unpooled if skip_pool else shape, work)
+        unpooled = list(shape) if layer[0] in ("maxpool", "avgpool") else None
         why = explain(layer, shape)
         out = work.put(f"shape.{l}", f"Output shape of layer {l} ({text})", new, _SHAPE[layer[0]], why[0], prev)
         counts.append(work.put(f"params.{l}", f"Parameters of layer {l} ({text})", count, _COUNT[layer[0]], why[1], prev))
         shape = [int(x) if float(x).is_integer() else x for x in out.tolist()]
-    work.put("total", "Total parameters", sum(counts), "Σ_l params_l",
-             depends_on=tuple(f"params.{l}" for l in range(1, len(counts) + 1)))
+    total = work.put("total", "Total parameters", sum(counts), "Σ_l params_l",
+                     depends_on=tuple(f"params.{l}" for l in range(1, len(counts) + 1)))
+    if [g["input"], g["layers"]] == [LENET5[0], LENET5[1]]:
+        published = work.put("lenet.published", "LeNet-5 as published: trainable parameters", lenet5_published(),
+                             "C1 + S2 + C3 + S4 + C5 + F6", PUBLISHED_WHY)
+        work.put("lenet.difference", "Modern simplification minus LeNet-5 as published", total - published,
+                 "total − published", DIFFERENCE_WHY, ("total", "lenet.published"))
+
+
+# LeNet-5 as published (LeCun, Bottou, Bengio, Haffner 1998): C3's 16 maps read 3, 4 or all 6 of S2's maps
+# (Table I: six read 3 contiguous maps, six 4 contiguous, three 4 discontinuous, one all 6); each
+# subsampling map has a trainable coefficient and bias; the output is 10 RBF units whose 84-entry
+# parameter vectors were set by hand and kept fixed.
+C3_INPUTS = [3] * 6 + [4] * 6 + [4] * 3 + [6]
+PUBLISHED_WHY = ("C1 6·(25 + 1) = 156; S2 6·2 = 12 (a coefficient and a bias per map); C3 25·60 + 16 = 1516 "
+                 "(60 map connections in the partial table); S4 16·2 = 32; C5 120·(400 + 1) = 48120; F6 84·(120 + 1) "
+                 "= 10164; the RBF output's 10·84 = 840 parameters are fixed, not trained")
+DIFFERENCE_WHY = ("the modern simplification connects C3 fully (+900: 25·96 weights instead of 25·60), gives pooling "
+                  "no parameters (−44) and replaces the fixed RBF output by a trained dense 10 (+850)")
+
+
+def lenet5_published() -> int:
+    """Trainable parameters of LeNet-5 as published: 60 000."""
+    c1, s2 = 6 * (5 * 5 + 1), 6 * 2
+    c3 = 5 * 5 * sum(C3_INPUTS) + 16
+    s4, c5, f6 = 16 * 2, 120 * (5 * 5 * 16 + 1), 84 * (120 + 1)
+    return c1 + s2 + c3 + s4 + c5 + f6

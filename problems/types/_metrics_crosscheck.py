@@ -8,7 +8,8 @@ import numpy as np
 
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:
-    """Every step value, from sklearn.metrics on label arrays expanded from the matrix."""
+    """Every step value, from sklearn.metrics on label arrays expanded from the matrix; an undefined
+    ratio is 0 (``zero_division=0``, the convention the type states)."""
     from sklearn import metrics as M
     if "cm" in g:
         cm = np.array(g["cm"])
@@ -23,9 +24,10 @@ def cross_check(g: dict[str, Any]) -> dict[str, Any]:
         out["cm"] = C.tolist()
     if len(labels) == 2:
         tn, fp, fn, tp = C.ravel()
-        return {**out, "tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn), "precision": M.precision_score(yt, yp),
-                "recall": M.recall_score(yt, yp), "specificity": M.recall_score(yt, yp, pos_label=0), "f1": M.f1_score(yt, yp)}
+        return {**out, "tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn), "precision": M.precision_score(yt, yp, zero_division=0),
+                "recall": M.recall_score(yt, yp, zero_division=0),
+                "specificity": M.recall_score(yt, yp, pos_label=0, zero_division=0), "f1": M.f1_score(yt, yp, zero_division=0)}
     mcm = M.multilabel_confusion_matrix(yt, yp, labels=labels)  # per class [[tn, fp], [fn, tp]]
-    p, r, f, _ = M.precision_recall_fscore_support(yt, yp, labels=labels, average=None)
+    p, r, f, _ = M.precision_recall_fscore_support(yt, yp, labels=labels, average=None, zero_division=0)
     return {**out, "tp": mcm[:, 1, 1].tolist(), "fp": mcm[:, 0, 1].tolist(), "fn": mcm[:, 1, 0].tolist(), "precision": p.tolist(),
-            "recall": r.tolist(), "f1": f.tolist(), "macro_f1": M.f1_score(yt, yp, labels=labels, average="macro")}
+            "recall": r.tolist(), "f1": f.tolist(), "macro_f1": M.f1_score(yt, yp, labels=labels, average="macro", zero_division=0)}

@@ -14,10 +14,15 @@ def word2vec_cross(g: dict[str, Any]) -> dict[str, Any]:
     """Independent values (tests only): pairs enumerated explicitly; torch EmbeddingBag(mean),
     Linear and cross_entropy for CBOW (NumPy without torch)."""
     stop = set(g["stopwords"])
-    toks = [w for w in re.split(r"[^a-z']+", g["corpus"].lower()) if w and w not in stop]
+    sentences = re.split(r"[.!?;]", g["corpus"].lower()) if g.get("windows") == "sentence" else [g["corpus"].lower()]
+    tagged = [(w, s) for s, part in enumerate(sentences) for w in re.split(r"[^a-z']+", part) if w and w not in stop]
+    toks = [w for w, _ in tagged]
     vocab = sorted(set(toks), key=toks.index)
-    pairs = [(toks[i], toks[j]) for i in range(len(toks)) for j in range(len(toks)) if 0 < abs(i - j) <= g["window"]]
-    ctx = {f"context.{i + 1}": " ".join(toks[j] for j in range(len(toks)) if 0 < abs(i - j) <= g["window"]) for i in range(len(toks))}
+
+    def near(i: int, j: int) -> bool:
+        return 0 < abs(i - j) <= g["window"] and tagged[i][1] == tagged[j][1]
+    pairs = [(toks[i], toks[j]) for i in range(len(toks)) for j in range(len(toks)) if near(i, j)]
+    ctx = {f"context.{i + 1}": " ".join(toks[j] for j in range(len(toks)) if near(i, j)) for i in range(len(toks))}
     t = toks.index(g["target"])
     ids = [vocab.index(w) for w in ctx[f"context.{t + 1}"].split()]
     W, Wo, tgt = np.array(g["W"], dtype=float), np.array(g["W_out"], dtype=float), vocab.index(g["target"])

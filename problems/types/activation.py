@@ -147,7 +147,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
         df = 1 - f if work.mistake("tanh-not-squared") else 1 - f * f
     elif fn in ("relu", "leaky-relu", "prelu", "elu"):
         slope = 0.0 if work.mistake("leaky-slope-forgotten") and fn != "relu" else a
-        left = np.exp(x) if work.mistake("elu-alpha-dropped") else slope * np.exp(x) if fn == "elu" else slope
+        e = np.exp(np.minimum(x, 0.0))  # used for x ≤ 0 only: no overflow from the other side
+        left = e if work.mistake("elu-alpha-dropped") else slope * e if fn == "elu" else slope
         df = np.where(pos, 1.0, np.where((x == 0) & work.mistake("relu-derivative-at-zero"), 1.0, left))
     elif fn == "relu6":
         df = np.where(pos & ((x < 6) | work.mistake("relu6-cap-forgotten")), 1.0, 0.0)

@@ -103,8 +103,10 @@ def conventions(g: dict[str, Any]) -> list[str]:
         return ["PE(pos, 2i) = sin(pos/10000^{2i/d}), PE(pos, 2i+1) = cos(pos/10000^{2i/d}); components counted from 0; radians."]
     if g["variant"] == "multihead":
         return ["Shapes are [rows, columns]; X is n × d_model; each of W^Q, W^K, W^V, W^O is d_model × d_model with a bias."]
+    mask = ("Causal mask: entries j > i get −∞ before the softmax, hence weight 0." if g["mask"] == "causal"
+            else "No mask: every query attends to every key.")
     return ["Attention(Q, K, V) = softmax(QKᵀ/√d_k) V; row i of QKᵀ belongs to query i; softmax over each row (the keys).",
-            "Causal mask: entries j > i get −∞ before the softmax, hence weight 0."]
+            mask]
 
 
 def solve(g: dict[str, Any], work: Any) -> None:

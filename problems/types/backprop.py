@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.shared.checked_math import ln
+from problems.shared.checked_math import log_probability
 from problems.shared.clear_mistakes import generate_clear, this
 from problems.shared.mistake_replay import idle
 from problems.shared.random_givens import pick
 from problems.shared.step_labels import Label
-from problems.shared.unit_functions import DERIV_FROM_OUT, DERIV_TEXT, FORWARD, sigmoid, softmax
+from problems.shared.unit_functions import DERIV_FROM_OUT, DERIV_TEXT, FORWARD, log_softmax, sigmoid, softmax
 from problems.types import _backprop_givens as io
 
 NAME = "backprop"
@@ -61,9 +61,14 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "ce-times-derivative": "multiplied o − t by the sigmoid derivative although softmax/sigmoid + cross-entropy gives δ_o = o − t",
     "value-for-derivative": "used the unit's output f(net) instead of its derivative f′(net) (o instead of o(1 − o))",
     "sign-t-minus-o": "error sign: used (t − o) where ∂E/∂o = o − t",
+    "hidden-derivative-in-output": ("derivative factor of the wrong node: the hidden unit's out_h(1 − out_h) used in an output "
+                                    "weight's gradient instead of the output's o(1 − o)"),
+    "other-output-derivative": "derivative factor of the wrong node: the other output's o(1 − o) used in δ_o",
 }
 APPLIES = {"ce-times-derivative": lambda g: g["loss"] == "ce", "no-half": lambda g: g["loss"] == "mse",
-           "no-sum-over-outputs": lambda g: len(g["t"]) > 1}
+           "no-sum-over-outputs": lambda g: len(g["t"]) > 1,
+           "hidden-derivative-in-output": lambda g: g["loss"] == "mse",
+           "other-output-derivative": lambda g: g["loss"] == "mse" and len(g["t"]) == 2}
 validate, statement, conventions = io.validate, io.statement, io.conventions
 _L = {k: Label(k, v) for k, v in {"net_h": r"\mathrm{net_h}", "out_h": r"\mathrm{out_h}", "net_o": r"\mathrm{net_o}",
                                    "out_o": r"\mathrm{out_o}", "E": "E", "delta_o": r"\delta_o", "delta_h": r"\delta_h",
@@ -82,9 +87,14 @@ def _output(g: dict[str, Any], net_o: np.ndarray) -> np.ndarray:
     return FORWARD[g["activation"]](net_o)
 
 
-def _error(g: dict[str, Any], o: np.ndarray, t: np.ndarray, work: Any) -> float:
+def _error(g: dict[str, Any], o: np.ndarray, t: np.ndarray, net_o: np.ndarray, work: Any) -> float:
+    """The error of outputs ``o``; cross-entropy takes ln o (and ln(1 − o)) from the logits ``net_o``
+    where an output saturated to 0 or 1 (log-softmax, ln σ(z) = −softplus(−z))."""
     if g["loss"] == "ce":
-        return float(-(t * ln(o)).sum() if len(o) > 1 else -(t * ln(o) + (1 - t) * ln(1 - o)).sum())
+        if len(o) > 1:
+            return float(-(t * log_probability(o, log_softmax(net_o))).sum())
+        return float(-(t * log_probability(o, -np.logaddexp(0.0, -net_o))
+                       + (1 - t) * log_probability(1 - o, -np.logaddexp(0.0, net_o))).sum())
     return float(((t - o) ** 2).sum() * (1.0 if work.mistake("no-half") else 0.5))
 
 
@@ -92,7 +102,8 @@ def _delta_o(g: dict[str, Any], o: np.ndarray, t: np.ndarray, work: Any) -> np.n
     err = (t - o) if work.mistake("sign-t-minus-o") else (o - t)
     if g["loss"] == "ce":
         return err * o * (1 - o) if work.mistake("ce-times-derivative") else err
-    return err * (o if work.mistake("value-for-derivative") else DERIV_FROM_OUT[g["activation"]](o))
+    factor = o if work.mistake("value-for-derivative") else DERIV_FROM_OUT[g["activation"]](o)
+    return err * (factor[::-1] if work.mistake("other-output-derivative") else factor)
 
 
 def _entries(work: Any, step: str, value: np.ndarray, first: int, title: str, deps: tuple[str, ...], text: str) -> np.ndarray:
@@ -115,10 +126,12 @@ def solve(g: dict[str, Any], work: Any) -> None:
     out_h = work.put("out_h", "Hidden outputs", FORWARD[act](net_h), f"{act}(net_h)", depends_on=("net_h",), lhs=_L["out_h"])
     net_o = work.put("net_o", "Output net inputs", W2 @ out_h + b2, "W2·out_h + b2", depends_on=("out_h",), lhs=_L["net_o"])
     out_o = work.put("out_o", "Network outputs", _output(g, net_o), io.out_text(g), depends_on=("net_o",), lhs=_L["out_o"])
-    work.put("E", "Error", _error(g, out_o, t, work), io.error_text(g), depends_on=("out_o",), lhs=_L["E"])
+    work.put("E", "Error", _error(g, out_o, t, net_o, work), io.error_text(g), depends_on=("out_o",), lhs=_L["E"])
     d_o = work.put("delta_o", "Output deltas ∂E/∂net_o", _delta_o(g, out_o, t, work),
                    "o − t" if g["loss"] == "ce" else f"(o − t) ⊙ {DERIV_TEXT[act]}", depends_on=("out_o",), lhs=_L["delta_o"])
     dW2 = np.outer(d_o, out_h)
+    if work.mistake("hidden-derivative-in-output"):  # ∂E/∂w_kj = (o_k − t_k)·out_hj(1 − out_hj)·out_hj
+        dW2 = np.outer(out_o - t, df(out_h) * out_h)
     if tb:
         dW2 = _entries(work, "dE", dW2, 5, "∂E/∂w{n}", ("delta_o", "out_h"), "δ_o{i} · out_h{j}")
     dW2 = work.put("dE_dW2", "Gradient for W2", dW2, "δ_o · out_hᵀ", lhs=_L["dE_dW2"],

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.givens import choice, matrix, number, vector
+from problems.givens import GivenError, choice, matrix, number, vector
 from problems.shared.clear_mistakes import generate_clear, this
 from problems.shared.mistake_replay import idle
 from problems.shared.optional_torch import load_torch
@@ -63,12 +63,18 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     return generate_clear(this(__name__), draw)
 
 
+MIN_NORM = 1e-6  # value mode: the cosine of the angle divides by ‖g‖
+
+
 def validate(g: dict[str, Any]) -> dict[str, Any]:
     """A vector or matrix gradient, θ > 0, the mode."""
     raw = g.get("g")
     nested = isinstance(raw, list) and raw and isinstance(raw[0], list) or isinstance(raw, str) and raw.strip().startswith("[[")
     grad = matrix(g, "g", rows=(1, 16), cols=(1, 16)) if nested else vector(g, "g", (1, 64))
-    return {"g": grad, "threshold": number(g, "threshold", 1e-9, 1e9), "mode": choice(g, "mode", VARIANTS, default="norm")}
+    out = {"g": grad, "threshold": number(g, "threshold", 1e-9, 1e9), "mode": choice(g, "mode", VARIANTS, default="norm")}
+    if out["mode"] == "value" and np.sqrt(np.sum(np.square(grad))) < MIN_NORM:
+        raise GivenError("g", f"has a norm below {MIN_NORM:g}: value clipping's cosine needs a direction")
+    return out
 
 
 def statement(g: dict[str, Any]) -> str:
@@ -100,8 +106,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
         n = (grad ** 2).sum() if work.mistake("no-sqrt") else np.sqrt((grad ** 2).sum())
     n = work.put("norm", "‖g‖", float(n), "√(Σ g_i²)")
     if g["mode"] == "norm":
-        f = n / theta if work.mistake("factor-inverted") else theta / n
-        f = f if n > theta or work.mistake("clip-always") else 1.0
+        clips = n > theta or work.mistake("clip-always")
+        f = (n / theta if work.mistake("factor-inverted") else theta / n) if clips else 1.0
         f = work.put("factor", "Clip factor", f, "θ/‖g‖ if ‖g‖ > θ else 1", depends_on=("norm",))
         c = np.clip(grad, -theta, theta) if work.mistake("per-component") else f * grad
         c = work.put("clipped", "Clipped gradient", c, "factor · g", depends_on=("factor",))

@@ -65,6 +65,10 @@ STEPS = [
     StepSpec("shape.l", "Output shape of layer l ([H, W, C] or [n])", "vector", None, "⌊(N − F + 2P)/S⌋ + 1, H·W·C"),
     StepSpec("params.l", "Parameters of layer l", "integer", None, "(F·F·C_in + 1)·K, (n_in + 1)·n_out, 4C, 0"),
     StepSpec("total", "Total parameters of the network", "integer", None, "Σ_l params_l"),
+    StepSpec("lenet.published", "LeNet-5 as published (LeCun et al. 1998): trainable parameters", "integer", None,
+             "C1 156 + S2 12 + C3 1516 (partial table) + S4 32 + C5 48120 + F6 10164; RBF output fixed"),
+    StepSpec("lenet.difference", "Modern simplification minus LeNet-5 as published", "integer", None,
+             "+900 full C3, −44 parameter-free pooling, +850 dense output instead of the fixed RBF"),
 ]
 GIVENS = {
     "variant": "output-size, correlate, pool, params or network",
@@ -88,6 +92,7 @@ MISTAKES = {
     "bias-forgotten": "bias forgotten in the parameter count: F·F·C_in·C_out or n_in·n_out",
     "channels-forgotten": "input channels forgotten: F·F·C_out instead of F·F·C_in·C_out",
     "bn-trainable-only": "batch norm counted as 2C: the moving mean and variance (2C more) are parameters too",
+    "flatten-unpooled": "flattened size computed without the pooling layer: the map before pooling was flattened",
 }
 
 
@@ -118,15 +123,16 @@ def conventions(g: dict[str, Any]) -> list[str]:
                    "moving mean and variance not) and the total counts all of them (Keras 'Total params').")
     if g["variant"] == "network":
         out.append("Shapes are [H, W, C] (channels last), [n] once flat; pooling, flatten and gap have no parameters; "
-                   "LeNet-5 is taken with full C3 connectivity and parameter-free pooling.")
+                   "LeNet-5 is taken with full C3 connectivity and parameter-free pooling (the modern simplification; "
+                   "lenet.published counts it as published).")
     return out
 
 
 _SIZE = ("floor-omitted", "padding-once", "plus-one-omitted")
 _OWN = {"output-size": _SIZE + ("same-total", "causal-halved"), "correlate": _SIZE + ("flipped", "map-bias-omitted"),
-        "pool": _SIZE + ("pool-stride-one", "avg-divisor", "flatten-no-channels"),
+        "pool": _SIZE + ("pool-stride-one", "avg-divisor", "flatten-no-channels", "flatten-unpooled"),
         "params": ("bias-forgotten", "channels-forgotten", "flatten-no-channels", "bn-trainable-only"),
-        "network": _SIZE + ("pool-stride-one", "flatten-no-channels", "bias-forgotten", "bn-trainable-only")}
+        "network": _SIZE + ("pool-stride-one", "flatten-no-channels", "bias-forgotten", "bn-trainable-only", "flatten-unpooled")}
 
 
 def solve(g: dict[str, Any], work: Any) -> None:

@@ -46,6 +46,7 @@ MISTAKES = {  # later steps first: an earlier-listed mistake wins a tie in the d
     "stop-early": "patience off by one: stopped when wait = patience − 1 (one epoch too early)",
     "min-delta-ignored": "min_delta ignored: any decrease counted as an improvement",
     "wait-not-reset": "counter not reset on improvement: counted all non-improving epochs so far",
+    "reversed-rule": "rule reversed: saved (reset the counter) whenever the validation loss rose, instead of when it fell",
 }
 APPLIES = {"min-delta-ignored": lambda g: g["min_delta"] > 0}
 
@@ -92,8 +93,10 @@ def conventions(g: dict[str, Any]) -> list[str]:
 
 def _improved(g: dict[str, Any], work: Any) -> list[bool]:
     delta, best, out = (0.0 if work and work.mistake("min-delta-ignored") else g["min_delta"]), np.inf, []
+    rises = bool(work and work.mistake("reversed-rule"))
+    best = -np.inf if rises else np.inf
     for v in g["val"]:
-        out.append(v < best - delta - 1e-12)
+        out.append(v > best + delta + 1e-12 if rises else v < best - delta - 1e-12)
         best = v if out[-1] else best
     return out
 

@@ -65,12 +65,19 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     return generate_clear(this(__name__), lambda: E.draw(rng, v, difficulty), tries=60)
 
 
+MAX_CONDITION = 1e8  # of X Xᵀ + λI: its determinant a·d − b·c keeps 8 significant digits
+
+
 def validate(g: dict[str, Any]) -> dict[str, Any]:
     """A 2-unit reservoir, 2–8 time steps, λ > 0 (so X Xᵀ + λI is invertible)."""
     v = choice(g, "variant", VARIANTS, default="reservoir" if "W" in g else "readout")
     lam = number(g, "lam", 1e-6, 1000)
     if v == "readout":
         X = matrix(g, "X", rows=(2, 2), cols=(2, 8))
+        A = np.array(X) @ np.array(X).T + lam * np.eye(2)
+        if np.linalg.cond(A) > MAX_CONDITION:
+            raise GivenError("X", f"makes X Xᵀ + λI nearly singular (condition number above {MAX_CONDITION:g}): "
+                             "its determinant by hand would be rounding noise; use smaller states or a larger λ")
         return {"variant": v, "X": X, "y": vector(g, "y", (len(X[0]), len(X[0]))), "lam": lam}
     u = vector(g, "u", (2, 8))
     W = matrix(g, "W", rows=(2, 2), cols=(2, 2))

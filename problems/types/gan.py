@@ -78,6 +78,9 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
             return g
 
 
+D_EDGE = 1e-9  # discriminator outputs stay this far from 0 and 1
+
+
 def validate(givens: dict[str, Any]) -> dict[str, Any]:
     """Probabilities strictly inside (0, 1); distributions sum to 1."""
     v = choice(givens, "variant", VARIANTS, default="optimal" if "p_data" in givens else "losses")
@@ -87,6 +90,9 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
     for key, vals in zip(keys, (a, b)):
         if min(vals) <= 0 or (max(vals) >= 1 and v == "losses"):
             raise GivenError(key, "expected values strictly between 0 and 1")
+        if v == "losses" and not all(D_EDGE <= x <= 1 - D_EDGE for x in vals):
+            raise GivenError(key, f"expected discriminator outputs from {D_EDGE:g} to 1 − {D_EDGE:g} "
+                             "(the slopes −1/D and −1/(1 − D) must stay finite)")
         if v == "optimal" and abs(sum(vals) - 1) > 1e-6:
             raise GivenError(key, f"probabilities must sum to 1 (they sum to {sum(vals):g})")
     return {"variant": v, keys[0]: a, keys[1]: b}

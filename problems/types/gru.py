@@ -46,7 +46,8 @@ STEPS = [StepSpec(i, t, "matrix" if i == "dWz" else "vector", 3, f) for i, t, f 
 GIVENS = {"variant": "forward, backward or params", "convention": "course: (1 − z)⊙h_{t−1} + z⊙h̃; pytorch: z⊙h_{t−1} + (1 − z)⊙h̃",
           "Wz, Wr, Wh": "gate weights, H × (H + D), acting on [h_{t−1}, x_t] ([r ⊙ h_{t−1}, x_t] for W_h)",
           "bz, br, bh": "gate biases (H)", "h_prev, x": "previous state (H) and input (D)",
-          "dh": "backward: ∂L/∂h_t", "hidden, inputs": "params: h and x"}
+          "dh": "backward: ∂L/∂h_t", "hidden, inputs": "params: h and x",
+          "biases": "params: one bias vector per gate (default, course/Keras) or two (PyTorch: b_ih and b_hh)"}
 _FWD = {"bias-omitted": "gate biases left out of the pre-activations",
         "sigmoid-candidate": "σ used for the candidate h̃: it is tanh(W_h[r ⊙ h_{t−1}, x_t] + b_h)",
         "reset-omitted": "reset gate left out: h̃ computed from h_{t−1} instead of r ⊙ h_{t−1}",
@@ -88,7 +89,7 @@ def statement(g: dict[str, Any]) -> str:
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
     if g["variant"] == "params":
-        return ["One bias vector per gate; PyTorch (and Keras reset_after=True) keep two, 3h more per direction."]
+        return [G.params_convention(g, 3)]
     form = {"course": "h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃ (course)", "pytorch": "h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃ (PyTorch/Cho)"}
     return [f"Update: {form[g['convention']]}.",
             "Reset inside the product: h̃ = tanh(W_h[r ⊙ h_{t−1}, x_t] + b_h); the first H columns of each W multiply h_{t−1}; "

@@ -87,7 +87,7 @@ def _names(g: dict[str, Any], k: int) -> list[str]:
     raw = g.get("names")
     if raw is None:
         return [f"hyperparameter {i}" for i in range(1, k + 1)]
-    items = [s.strip() for s in (raw.split(",") if isinstance(raw, str) else raw)]
+    items = [str(s).strip() for s in (raw.split(",") if isinstance(raw, str) else raw if isinstance(raw, list) else [raw])]
     if len(items) != k or any(not re.fullmatch(r"[A-Za-z][A-Za-z0-9 \-]{0,24}", str(s)) for s in items):
         raise GivenError("names", f"expected {k} names (letters, digits, spaces), one per entry of levels")
     return [str(s) for s in items]

@@ -18,11 +18,12 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, vector
-from problems.shared.checked_math import ln
+from problems.shared.checked_math import ln, log_probability
 from problems.shared.clear_mistakes import generate_clear, this
 from problems.shared.mistake_replay import idle
 from problems.shared.random_givens import pick
 from problems.shared.statement_text import vec
+from problems.shared.unit_functions import log_softmax
 
 NAME = "loss"
 SUMMARY = "Loss values and gradients: MSE ((1/2)Σ or mean), binary cross-entropy, softmax cross-entropy"
@@ -74,6 +75,9 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     return generate_clear(this(__name__), draw)
 
 
+P_EDGE = 1e-9  # BCE outputs stay this far from 0 and 1
+
+
 def validate(g: dict[str, Any]) -> dict[str, Any]:
     """Loss name, outputs/logits and targets of equal length with the ranges each loss needs."""
     loss = choice(g, "loss", VARIANTS)
@@ -88,6 +92,8 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
     if loss == "bce":
         if not all(0 < v < 1 for v in o) or not all(0 <= v <= 1 for v in t):
             raise GivenError("o", "probabilities strictly between 0 and 1, targets in [0, 1]")
+        if not all(P_EDGE <= v <= 1 - P_EDGE for v in o):
+            raise GivenError("o", f"probabilities from {P_EDGE:g} to 1 − {P_EDGE:g} (∂E/∂o divides by o(1 − o))")
         return {"loss": loss, "o": o, "t": t}
     return {"loss": loss, "o": o, "t": t, "form": choice(g, "form", ("half-sum", "mean"), default="half-sum")}
 
@@ -123,7 +129,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
         e = work.put("exp", "e^(z − max z)", np.exp(z - z.max()), "e^(z_k − max z)")
         p = work.put("softmax", "Softmax", e if work.mistake("softmax-not-normalised") else e / e.sum(), "e_k / Σ e_j",
                      because=f"Σ e = {e.sum():.6g}", depends_on=("exp",))
-        work.put("E", "Cross-entropy", float(minus * (t * log(np.where(t > 0, p, 1.0))).sum()), "−Σ t_k ln p_k", depends_on=("softmax",))
+        log_p = log_probability(np.where(t > 0, p, 1.0), np.where(t > 0, log_softmax(z), 0.0), log)  # finite where p_k underflows
+        work.put("E", "Cross-entropy", float(minus * (t * log_p).sum()), "−Σ t_k ln p_k", depends_on=("softmax",))
         grad = (t - p) if work.mistake("sign") else -t / p if work.mistake("ce-grad-wrt-p") else p - t
         work.put("grad", "∂E/∂z", grad, "p − t", depends_on=("softmax",))
         return

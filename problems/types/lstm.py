@@ -47,7 +47,8 @@ STEPS += G.PARAM_STEPS
 GIVENS = {"variant": "forward, backward or params", "Wf, Wi, Wc, Wo": "gate weights, H × (H + D), acting on [h_{t−1}, x_t]",
           "bf, bi, bc, bo": "gate biases (H)", "h_prev, c_prev, x": "previous states (H) and input (D)",
           "dh, dc_next": "backward: ∂L/∂h_t and ∂L/∂c_t from step t + 1 (default 0)",
-          "hidden, inputs": "params: h and x"}
+          "hidden, inputs": "params: h and x",
+          "biases": "params: one bias vector per gate (default, course/Keras) or two (PyTorch: b_ih and b_hh)"}
 _FWD = {"bias-omitted": "gate biases left out of the pre-activations",
         "sigmoid-candidate": "σ used for the candidate c̃: it is tanh(W_c[h_{t−1}, x_t] + b_c)",
         "gates-swapped": "forget and input gates swapped: i ⊙ c_{t−1} + f ⊙ c̃",
@@ -86,7 +87,7 @@ def statement(g: dict[str, Any]) -> str:
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
     if g["variant"] == "params":
-        return ["One bias vector per gate (Keras); PyTorch keeps two (b_ih and b_hh), 4h more per direction."]
+        return [G.params_convention(g, 4)]
     return ["Concatenated form: W_g[h_{t−1}, x_t] + b_g, the first H columns of W_g multiply h_{t−1}.",
             "Gate order f, i, c̃, c, o, h; σ for gates, tanh for c̃ and for the cell in h_t; 1-unit values are numbers."]
 

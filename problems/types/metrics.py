@@ -8,6 +8,8 @@ Equations::
     specificity = TN/(TN + FP),  F1 = 2PR/(P + R)
     K classes: per class k, TP_k = C_kk, FP_k = Σ_i C_ik − C_kk, FN_k = Σ_j C_kj − C_kk;
     macro-F1 = mean_k F1_k
+    a ratio whose denominator is 0 (a class never predicted, never present) is 0: scikit-learn's
+    zero_division=0 convention (precision_score, recall_score, f1_score)
 """
 
 from __future__ import annotations
@@ -94,6 +96,8 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
         cm = matrix(g, "cm", rows=(2, 6), cols=(2, 6))
         if len(cm) != len(cm[0]) or any(v < 0 or v != int(v) for r in cm for v in r):
             raise GivenError("cm", "a square matrix of non-negative whole counts")
+        if sum(map(sum, cm)) == 0:
+            raise GivenError("cm", "holds no samples (every count is 0): there is nothing to score")
         return {"cm": [[int(v) for v in r] for r in cm]}
     yt = vector(g, "y_true", (2, 500))
     yp = vector(g, "y_pred", (len(yt), len(yt)))
@@ -118,8 +122,22 @@ def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
     out = ["Confusion matrix rows are the actual class, columns the predicted class (sklearn's layout)."]
     k = 2 if "y_true" in g else len(g["cm"])
-    return out + (["Class 1 is the positive class: C = [[TN, FP], [FN, TP]]."] if k == 2 else
-                  ["Per-class vectors are in class order 0, 1, 2, …; macro-F1 is the plain mean of the per-class F1."])
+    out += (["Class 1 is the positive class: C = [[TN, FP], [FN, TP]]."] if k == 2 else
+            ["Per-class vectors are in class order 0, 1, 2, …; macro-F1 is the plain mean of the per-class F1."])
+    if not _valid(np.array(g["cm"]) if "cm" in g else _from_labels(g["y_true"], g["y_pred"], 2)):
+        out.append(ZERO_DIVISION)
+    return out
+
+
+ZERO_DIVISION = ("A ratio with denominator 0 (a class never predicted or never present; F1 with P + R = 0) is 0, "
+                 "scikit-learn's zero_division=0 convention.")
+
+
+def _ratio(num: Any, den: Any) -> Any:
+    """num/den, and 0 where den is 0 (zero_division=0); a float for numbers, an array for arrays."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    out = np.divide(num, den, out=np.zeros(np.broadcast(num, den).shape), where=den != 0)
+    return float(out) if out.ndim == 0 else out
 
 
 def solve(g: dict[str, Any], work: Any) -> None:
@@ -139,7 +157,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
         tp, fp, fn, tn = (work.put(k, k.upper(), int(v), f, depends_on=dep) for k, v, f in
                           (("tp", tp, "C[1][1]"), ("fp", fp, "C[0][1]"), ("fn", fn, "C[1][0]"), ("tn", tn, "C[0][0]")))
         right = tp if work.mistake("accuracy-without-tn") else tp + tn
-        work.put("accuracy", "Accuracy", right / (tp + fp + fn + tn),
+        work.put("accuracy", "Accuracy", _ratio(right, tp + fp + fn + tn),
                  "(TP + TN)/N", depends_on=("tp", "fp", "fn", "tn"))
     else:
         d = np.diag(cm)
@@ -148,16 +166,16 @@ def solve(g: dict[str, Any], work: Any) -> None:
         fn = work.put("fn", "FN per class", cm.sum(axis=1) - d, "row sum − C_kk")
         work.put("accuracy", "Accuracy", float(np.sum(tp) / cm.sum()), "Σ TP_k / N", depends_on=("tp",))
     swap = work.mistake("precision-recall-swapped")
-    p = work.put("precision", "Precision", tp / (tp + (fn if swap else fp)), "TP/(TP + FP)", depends_on=("tp", "fp"))
-    r = work.put("recall", "Recall", tp / (tp + (fp if swap else fn)), "TP/(TP + FN)", depends_on=("tp", "fn"))
+    p = work.put("precision", "Precision", _ratio(tp, tp + (fn if swap else fp)), "TP/(TP + FP)", depends_on=("tp", "fp"))
+    r = work.put("recall", "Recall", _ratio(tp, tp + (fp if swap else fn)), "TP/(TP + FN)", depends_on=("tp", "fn"))
     if len(cm) == 2:
-        work.put("specificity", "Specificity", tn / (tn + (fn if work.mistake("specificity-wrong-denominator") else fp)), "TN/(TN + FP)",
+        work.put("specificity", "Specificity", _ratio(tn, tn + (fn if work.mistake("specificity-wrong-denominator") else fp)), "TN/(TN + FP)",
                  depends_on=("tn", "fp"))
-    f1 = (p + r) / 2 if work.mistake("f1-arithmetic-mean") else 2 * p * r / (p + r)
+    f1 = (p + r) / 2 if work.mistake("f1-arithmetic-mean") else _ratio(2 * p * r, p + r)
     f1 = work.put("f1", "F1", f1, "2PR/(P + R)", depends_on=("precision", "recall"))
     if len(cm) > 2:
         mp, mr = float(np.mean(p)), float(np.mean(r))
-        work.put("macro_f1", "Macro-F1", 2 * mp * mr / (mp + mr) if work.mistake("f1-of-means") else float(np.mean(f1)), "mean_k F1_k",
+        work.put("macro_f1", "Macro-F1", _ratio(2 * mp * mr, mp + mr) if work.mistake("f1-of-means") else float(np.mean(f1)), "mean_k F1_k",
                  depends_on=("f1",))
 
 

@@ -63,6 +63,10 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     return generate_clear(this(__name__), draw)
 
 
+MIN_SCALE = 1e-4     # spread (max-abs: largest |x|): the variance step (≥ 1e-10) is not shown as 0
+MIN_RELATIVE = 1e-6  # spread relative to the data's size: x − min keeps 6+ significant digits
+
+
 def validate(g: dict[str, Any]) -> dict[str, Any]:
     """At least two values per feature, not all equal (min-max, z-score) nor all zero (max-abs)."""
     method = choice(g, "method", VARIANTS)
@@ -72,6 +76,12 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
     a = np.array(x)
     if method != "max-abs" and np.any(np.ptp(a, axis=0) == 0) or np.any(np.abs(a).max(axis=0) == 0):
         raise GivenError("x", "values that are not all equal (the scale would be 0)")
+    size = np.abs(a).max(axis=0)
+    scale = size if method == "max-abs" else np.ptp(a, axis=0)
+    if np.any(scale < MIN_SCALE) or np.any(scale < MIN_RELATIVE * size):
+        what = "largest |value|" if method == "max-abs" else "spread (max − min)"
+        raise GivenError("x", f"a {what} of at least {MIN_SCALE:g} and {MIN_RELATIVE:g} of the largest |value| in "
+                         "every column (less and the scale is lost to rounding): rescale the data")
     return {"x": x, "method": method}
 
 

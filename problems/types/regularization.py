@@ -88,7 +88,7 @@ def statement(g: dict[str, Any]) -> str:
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
     omega, grad, factor = FORMS[g["penalty"]]
-    out = [f"J = J₀ + λR with the penalty R = {omega} (Omega in some notes; step id omega), so ∇(λR) = {grad}."]
+    out = [f"J = J₀ + λR with the penalty R = {omega} (often written Ω; step id omega), so ∇(λR) = {grad}."]
     return out + ([f"Weight decay: w ← {factor}w − η∇J₀ (the same as w − η∇J)."] if factor else ["sign(0) = 0."])
 
 

@@ -70,6 +70,9 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
     return generate_clear(this(__name__), draw)
 
 
+RHOHAT_EDGE = 1e-6  # mean activations stay this far from 0 and 1
+
+
 def validate(g: dict[str, Any]) -> dict[str, Any]:
     """Activations strictly inside (0, 1) (or X, W, b of matching shapes); 0 < ρ < 1; β > 0."""
     out: dict[str, Any] = {"rho": number(g, "rho", 1e-4, 0.9999), "beta": number(g, "beta", 1e-6, 1e6)}
@@ -82,6 +85,11 @@ def validate(g: dict[str, Any]) -> dict[str, Any]:
         if any(not 0 < a < 1 for row in A for a in row):
             raise GivenError("A", "sigmoid activations lie strictly between 0 and 1")
         out["A"] = A
+    A = out["A"] if "A" in out else sigmoid(np.array(out["X"]) @ np.array(out["W"]).T + np.array(out["b"]))
+    rhohat = np.mean(A, axis=0)
+    if np.any(rhohat < RHOHAT_EDGE) or np.any(rhohat > 1 - RHOHAT_EDGE):
+        raise GivenError("A" if "A" in out else "X", f"give mean activations ρ̂ from {RHOHAT_EDGE:g} to 1 − {RHOHAT_EDGE:g} "
+                         "(the KL penalty takes ln ρ̂ and ln(1 − ρ̂)); these saturate")
     if g.get("J0") is not None:
         out["J0"] = number(g, "J0", 0, 1e6)
     return out

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from derive.steps import StepSpec
-from problems.givens import GivenError
 from problems.givens import integer, number, vector
 from problems.shared import hypothesis_tests as S
 
@@ -98,8 +97,7 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
         out["data1"] = vector(givens, "data1", (2, 200))
         out["data2"] = vector(givens, "data2", (len(out["data1"]), len(out["data1"])))
         d = np.array(out["data1"]) - np.array(out["data2"])
-        if np.ptp(d) == 0:
-            raise GivenError("data2", "gives differences that are all equal (zero variance): t is undefined")
+        S.varies("data2", d.tolist(), "gives differences that are all equal (zero variance)")
     else:
         out["n"] = integer(givens, "n", 2, 100_000)
         out["mean_d"] = number(givens, "mean_d")

@@ -16,7 +16,7 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import GivenError
-from problems.givens import choice, vector
+from problems.givens import MAX_GIVEN, choice, vector
 from problems.shared.array_steps import put
 from problems.shared.clear_mistakes import distinct, this
 from problems.shared.random_givens import dec, pick, variant_of
@@ -51,6 +51,8 @@ MISTAKES = {  # formula mistakes first: where two mistakes give the same number,
     "z-variance": "z = μ + σ² ⊙ ε: the standard deviation σ multiplies ε, not the variance",
     "bce-sign": "BCE without its minus sign (a log-likelihood, negative, instead of a loss)",
     "elbo-sign": "ELBO given as reconstruction + KL: the ELBO is the negative of the loss",
+    "log10": "log₁₀ used instead of the natural log in log σ² (natural logarithms throughout)",
+    "kl-no-half": "KL without the (1/2): Σ(σ² + μ² − log σ² − 1) instead of (1/2)Σ(σ² + μ² − log σ² − 1)",
 }
 
 
@@ -70,11 +72,14 @@ def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | 
             return g
 
 
+MAX_LOGVAR = 50.0  # |log σ²|: σ² = e^{log σ²} stays a float with digits to show
+
+
 def validate(givens: dict[str, Any]) -> dict[str, Any]:
     """Check lengths and ranges; canonical lists."""
     v = choice(givens, "variant", VARIANTS, default="logvar" if "logvar" in givens else "sigma")
     mu = vector(givens, "mu", (1, 8))
-    spread = vector(givens, v, (len(mu), len(mu)))
+    spread = vector(givens, v, (len(mu), len(mu)), limit=MAX_LOGVAR if v == "logvar" else MAX_GIVEN)
     if v == "sigma" and min(spread) <= 0:
         raise GivenError("sigma", "standard deviations must be positive")
     recon = choice(givens, "recon", ("bce", "sse"), default="bce")
@@ -112,12 +117,13 @@ def solve(g: dict[str, Any], work: Any) -> None:
     else:
         s = np.array(g["sigma"], dtype=float)
         var = put(work, "var", "σ²", s if work.mistake("sigma-as-var") else s ** 2, "σ²")
-        lv = put(work, "logvar", "log σ²", 2 * np.log(s), "log σ² = 2 log σ")
+        lv = put(work, "logvar", "log σ²", 2 * (np.log10(s) if work.mistake("log10") else np.log(s)), "log σ² = 2 log σ")
     deps = ("var", "logvar") if g["variant"] == "sigma" else ("var",)
     if work.mistake("log-sigma"):
         terms = var + mu ** 2 - np.log(np.abs(s)) - 1
     else:
-        terms = (-1 if work.mistake("sign-dropped") else 1) * 0.5 * (var + mu ** 2 - lv - 1)
+        half = 1.0 if work.mistake("kl-no-half") else 0.5
+        terms = (-1 if work.mistake("sign-dropped") else 1) * half * (var + mu ** 2 - lv - 1)
     terms = put(work, "kl-terms", "KL per dimension", terms, "(1/2)(σ² + μ² − log σ² − 1)", deps)
     kl = work.put("kl", "KL term", float(terms.sum()), "Σ_j (1/2)(σ_j² + μ_j² − log σ_j² − 1)", depends_on=("kl-terms",))
     put(work, "z", "z = μ + σ ⊙ ε", mu + (var if work.mistake("z-variance") else s) * eps, "μ + σ ⊙ ε",

@@ -19,12 +19,13 @@ import numpy as np
 
 from derive.steps import StepSpec
 from problems.givens import GivenError
-from problems.givens import integer, matrix
+from problems.givens import choice, integer, matrix
 from problems.shared.clear_mistakes import distinct, this
 from problems.shared.given_readers import text, words
 from problems.shared.random_givens import dec, pick
 from problems.shared.statement_text import mat_g
-from problems.shared.unit_functions import softmax
+from problems.shared.checked_math import log_probability
+from problems.shared.unit_functions import log_softmax, softmax
 
 NAME = "word2vec"
 SUMMARY = "word2vec: tokens without stop words, vocabulary, one-hot, skip-gram context pairs, CBOW h, scores, softmax"
@@ -45,7 +46,8 @@ STEPS = [
 ]
 GIVENS = {"corpus": "the text", "stopwords": "words to drop", "window": "context size c on each side",
           "target": "the CBOW target word (occurs once)", "W": "input embeddings, one row per vocabulary word (V × N)",
-          "W_out": "output weights W' (N × V)"}
+          "W_out": "output weights W' (N × V)",
+          "windows": "corpus (default: a window runs across sentence ends) or sentence (per-line contexts: it stops there)"}
 MISTAKES = {
     "stopwords-kept": "stop words kept in the tokens",
     "vocab-duplicates": "vocabulary lists repeated words: each word once",
@@ -55,6 +57,7 @@ MISTAKES = {
     "center-included": "target word included in its own CBOW context average",
     "cbow-sum": "CBOW hidden layer summed instead of averaged over the C context words",
     "input-matrix-out": "scores computed with the input matrix W instead of the output matrix W'",
+    "window-crosses-sentences": "context window ran across a sentence end: here contexts stop at the end of each sentence (line)",
 }
 _NOUNS = ["cat", "dog", "bird", "fish", "king", "queen", "boy", "girl", "sun", "tree", "lake", "park", "hill", "book", "mat"]
 _VERBS = ["sat", "ran", "sang", "swam", "slept", "read", "ruled", "fell", "stood", "played"]
@@ -69,25 +72,42 @@ def tokenize(corpus: str, stop: list[str], keep_stop: bool = False) -> list[str]
     return [w for w in re.findall(r"[a-z']+", corpus.lower()) if keep_stop or w not in stop]
 
 
+def sentence_ids(corpus: str, stop: list[str], keep_stop: bool = False) -> list[int]:
+    """The sentence (0, 1, …) of each token: sentences end at . ! ? ; or a line end."""
+    return [i for i, part in enumerate(re.split(r"[.!?;\n]", corpus)) for _ in tokenize(part, stop, keep_stop)]
+
+
 def generate(rng: np.random.Generator, difficulty: str = "exam", variant: str | None = None) -> dict[str, Any]:
-    """A sentence of T content words (one repeated) with stop words; a target with a full window."""
+    """A sentence of T content words (one repeated) with stop words; a target with a full window.
+    Hard: half the time a second, short sentence too, with windows that stop at sentence ends."""
     T, c, N = {"easy": (4, 1, 2), "exam": (5, pick(rng, [1, 2]), 2), "hard": (6, 2, 3)}[difficulty]
     while True:
         nouns, verbs = rng.choice(_NOUNS, 4, replace=False), rng.choice(_VERBS, 2, replace=False)
         sent = pick(rng, _PATTERNS[T]).format(A=nouns[0], B=nouns[1], C=nouns[2], D=nouns[3], v=verbs[0], w=verbs[1])
+        text = sent.capitalize() + "."
+        if difficulty == "hard" and rng.random() < 0.5:
+            more = rng.choice([n for n in _NOUNS if n not in nouns], 2, replace=False)
+            second = pick(rng, _PATTERNS[4]).format(A=more[0], B=more[1], C=nouns[0], v=pick(rng, _VERBS), w=pick(rng, _VERBS))
+            sent, text = f"{sent} {second}", f"{text} {second.capitalize()}."
         stops = sorted({w for w in sent.split() if w in _STOP} | {pick(rng, _STOP)})
         toks = tokenize(sent, stops)
         once = [t for t in range(len(toks)) if toks.count(toks[t]) == 1]
         full = [t for t in once if c <= t < len(toks) - c]
         V = len(dict.fromkeys(toks))
-        g = {"corpus": sent.capitalize() + ".", "stopwords": stops, "window": c, "target": toks[pick(rng, full or once)],
+        g = {"corpus": text, "stopwords": stops, "window": c, "target": toks[pick(rng, full or once)],
              "W": dec(rng, (V, N), -1, 1).tolist(), "W_out": dec(rng, (N, V), -1, 1).tolist()}
+        if text.count(".") > 1:
+            g["windows"] = "sentence"
         if distinct(this(__name__), g):
             return g
 
 
 def validate(givens: dict[str, Any]) -> dict[str, Any]:
     """Corpus, stop words, window and target consistent with the weight shapes."""
+    per_sentence = choice(givens, "windows", ("corpus", "sentence"), default="corpus") == "sentence"
+    raw = givens.get("corpus")
+    if per_sentence and isinstance(raw, str) and "\n" in raw.strip():  # lines are sentences: keep their ends through the whitespace collapse
+        givens = {**givens, "corpus": ". ".join(line.strip().rstrip(".") for line in raw.splitlines() if line.strip())}
     corpus, stop = text(givens, "corpus"), words(givens, "stopwords", default=[])
     toks = tokenize(corpus, stop)
     if not 2 <= len(toks) <= 30:
@@ -97,8 +117,9 @@ def validate(givens: dict[str, Any]) -> dict[str, Any]:
         raise GivenError("target", f"'{target}' must occur exactly once among the tokens")
     V = len(dict.fromkeys(toks))
     W = matrix(givens, "W", rows=(V, V), cols=(1, 6))
-    return {"corpus": corpus, "stopwords": stop, "window": integer(givens, "window", 1, 5), "target": target, "W": W,
-            "W_out": matrix(givens, "W_out", rows=(len(W[0]),) * 2, cols=(V, V))}
+    out = {"corpus": corpus, "stopwords": stop, "window": integer(givens, "window", 1, 5), "target": target, "W": W,
+           "W_out": matrix(givens, "W_out", rows=(len(W[0]),) * 2, cols=(V, V))}
+    return {**out, "windows": "sentence"} if per_sentence else out
 
 
 def statement(g: dict[str, Any]) -> str:
@@ -112,8 +133,10 @@ def statement(g: dict[str, Any]) -> str:
 
 def conventions(g: dict[str, Any]) -> list[str]:
     """Conventions stated with every exercise and check."""
+    ends = ("; a window stops at the end of its sentence (line): contexts are per sentence"
+            if g.get("windows") == "sentence" else "")
     return ["Write word lists as words separated by spaces (no commas), e.g. 'cat sat mat'; tokens are lower case.",
-            "Vocabulary in order of first appearance; context = up to c tokens on each side, left to right.",
+            f"Vocabulary in order of first appearance; context = up to c tokens on each side, left to right{ends}.",
             "CBOW averages the rows of W of the target's context words; ŷ = softmax(W'ᵀh); natural log."]
 
 
@@ -127,9 +150,14 @@ def solve(g: dict[str, Any], work: Any) -> None:
     work.put("V", "Vocabulary size", len(vocab), "|vocabulary|", depends_on=("vocab",))
     work.put("onehot", f"One-hot of '{g['target']}'", [float(w == g["target"]) for w in vocab], "x_target", depends_on=("vocab",))
     c, ctx = g["window"], []
+    sentence = [0] * len(toks)
+    if g.get("windows") == "sentence" and not work.mistake("window-crosses-sentences"):
+        # the sentence of each token as used (the student's own tokens may keep or drop the stop words)
+        sentence = next((ids for keep in (work.mistake("stopwords-kept"), not work.mistake("stopwords-kept"))
+                         if len(ids := sentence_ids(g["corpus"], g["stopwords"], keep)) == len(toks)), sentence)
     for k in range(len(toks)):
         lo = k + 1 if work.mistake("one-sided") else max(0, k - c)
-        near = " ".join(toks[j] for j in range(lo, min(len(toks), k + c + 1)) if j != k)
+        near = " ".join(toks[j] for j in range(lo, min(len(toks), k + c + 1)) if j != k and sentence[j] == sentence[k])
         ctx.append(work.put(f"context.{k + 1}", f"Context of token {k + 1} ('{toks[k]}')", near, f"tokens within {c}",
                             depends_on=("tokens",)).split())
     n = sum(len(x) for x in ctx)
@@ -146,7 +174,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
     u = work.put("u", "Scores u = W'ᵀh", out @ h, "W'ᵀ h", depends_on=("h",))
     y = work.put("yhat", "ŷ = softmax(u)", softmax(u), "e^{u_j} / Σ_k e^{u_k}", depends_on=("u",))
     work.put("pred", "Predicted word", vocab[int(np.argmax(y))], "argmax ŷ", depends_on=("yhat", "vocab"))
-    work.put("loss", f"−log ŷ('{g['target']}')", -float(np.log(y[vocab.index(g["target"])])), "−log ŷ_target",
+    k = vocab.index(g["target"])  # −log ŷ_k from log-softmax where ŷ_k underflows to 0
+    work.put("loss", f"−log ŷ('{g['target']}')", -float(log_probability(y[k], log_softmax(u)[k], np.log)), "−log ŷ_target",
              depends_on=("yhat", "vocab"))
 
 

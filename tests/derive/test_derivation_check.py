@@ -33,7 +33,7 @@ TWINS = [
     ("tanh-prime-mistake.txt", 8, "tanh-prime"),
     ("softmax-cross-entropy-mistake.txt", 10, "sign"),
     ("bce-sigmoid-mistake.txt", 7, "sign"),
-    ("kl-gaussian-mistake.txt", 10, "half"),
+    ("kl-gaussian-mistake.txt", 13, "half"),
     ("gan-optimal-discriminator-mistake.txt", 6, "sign"),
     ("lstm-forget-gate-mistake.txt", 10, "tanh-prime"),
     ("attention-dv-mistake.txt", 10, "dropped-term"),
@@ -129,11 +129,15 @@ def test_gan_discriminator_is_stationary_at_p_over_p_plus_q() -> None:
 
 def test_kl_closed_form_matches_the_integral() -> None:
     from scipy import integrate, stats
-    definitions, _, _, steps = _numeric_model((EXAMPLES / "kl-gaussian.txt").read_text(encoding="utf-8"))
+    definitions, f, _, steps = _numeric_model((EXAMPLES / "kl-gaussian.txt").read_text(encoding="utf-8"))
     for mu, s in ((0.3, 0.7), (-1.1, 1.8)):
         q, p = stats.norm(mu, s), stats.norm(0, 1)
         kl, _ = integrate.quad(lambda x: q.pdf(x) * (q.logpdf(x) - p.logpdf(x)), -30, 30)
-        assert _value(steps[-1], definitions, {"mu": mu, "s": s}) == pytest.approx(kl, rel=1e-7)
+        assert _value(steps[-1], [], {"mu": mu, "s": s}) == pytest.approx(kl, rel=1e-7)
+        # the file's integrand, log q − log p from its definitions, is the one integrated above
+        for x in (-0.4, 1.3):
+            integrand = _value("log_q - log_p", definitions, {"mu": mu, "s": s, "x": x})
+            assert integrand == pytest.approx(q.logpdf(x) - p.logpdf(x), rel=1e-9)
 
 
 # --- the parser's derivative operator -------------------------------------------------------
@@ -188,6 +192,20 @@ def test_definitions_give_textbook_partial_derivatives() -> None:
            "= (out - t) * d/dnet out * d/dw net\n= (out - t) * out*(1 - out) * x\n"
     report = check_text(text)
     assert [ln.status for ln in report.lines] == ["equivalent", "equivalent"]
+
+
+def test_expectation_under_a_normal_uses_its_moments() -> None:
+    from derive.derivation_algebra import normal_moment
+    import sympy as sp
+    m, s = sp.Rational(3, 10), sp.Rational(7, 10)
+    for k, expected in ((1, m), (2, m**2 + s**2), (3, m**3 + 3 * m * s**2), (4, m**4 + 6 * m**2 * s**2 + 3 * s**4)):
+        assert normal_moment(k, m, s) == expected
+    report = check_text("expect: x ~ normal(mu, s)\nf: E(x**3)\n= mu**3 + 3*mu*s**2\n= mu**3 + 3*mu*s\n")
+    assert [ln.status for ln in report.lines] == ["equivalent", "not-equivalent"]
+    with pytest.raises(UserError, match="not a polynomial in x"):
+        check_text("expect: x ~ normal(mu, s)\nf: E(exp(x))\n= exp(mu + s**2/2)\n")
+    undecided = check_text("expect: x ~ normal(mu, s)\nexp(mu + s**2/2)\n= E(exp(x))\n")
+    assert undecided.lines[1].status == "undecided" and "not a polynomial" in undecided.lines[1].reason
 
 
 def test_a_chain_without_f_starts_at_its_first_line() -> None:
@@ -269,3 +287,56 @@ def test_values_in_reasons_are_finite() -> None:
     out = run_cli("check", "derivation", str(EXAMPLES / "attention-dv-mistake.txt"), "--format", "json").stdout
     assert not re.search(r"\b(nan|inf)\b", out, re.IGNORECASE)
     assert all(math.isfinite(v) for e in json.loads(out)["lines"] for v in (e["counterexample"] or {}).values())
+
+
+def test_readme_shows_real_output() -> None:
+    """The README's check derivation examples are what the command prints (exit status as noted)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```text\n\$ chainrule (check derivation \S+ --format text)\s+# exit (\d)\n(.*?)```", readme, flags=re.S)
+    assert len(blocks) == 2
+    for command, status, shown in blocks:
+        result = run_cli(*command.split())
+        assert result.returncode == int(status)
+        assert result.stdout.strip() == shown.strip()
+
+
+def test_greek_textbook_names() -> None:
+    text = "where: out = sigmoid(net); net = w*x + b; δ = (out - t)*out*(1 - out)\nf: 0.5*(t - out)**2\nwrt: w\n= δ * x\n= δ * d/dw net\n"
+    assert [ln.status for ln in check_text(text).lines] == ["equivalent", "equivalent"]
+
+
+def test_python_api_matches_the_cli_and_displays_in_notebooks() -> None:
+    import derive
+    path = EXAMPLES / "sigmoid-prime-mistake.txt"
+    report = derive.check_derivation(str(path))
+    assert report.exit_status == 1 and report.first_wrong == 7
+    assert json.loads(report.to_json()) == json.loads(run_cli("check", "derivation", str(path), "--format", "json").stdout)
+    html = report._repr_html_()
+    if html is not None:  # latex2mathml installed
+        assert "<math" in html and "&lt;math" not in html
+    with pytest.raises(UserError, match="derivation file"):
+        derive.check_derivation(None)
+
+
+@pytest.mark.parametrize("text,line,kind", [
+    # the first step against ∂f/∂wrt
+    ("f: sigmoid(w*x + b)\nwrt: w\n= sigmoid(w*x + b)*(1 - sigmoid(w*x + b))\n", 3, "chain-factor"),
+    ("f: (w*x - t)**3\nwrt: w\n= 3*(w*x - t)**3*x\n", 3, "wrong-power"),
+    ("f: 0.5*(t - w*x)**2\nwrt: w\n= 2*(w*x - t)*x\n", 3, "half"),
+    ("f: sigmoid(w*x)\nwrt: w\n= sigmoid(w*x)*(1 + sigmoid(w*x))*x\n", 3, "derivative-form"),
+    ("f: w*x**2\nwrt: w\n= 2*w*x\n", 3, "wrong-variable"),
+    ("f: tanh(w*x)\nwrt: w\n= (1 - tanh(w*x))*x\n", 3, "tanh-prime"),
+    # a later step against the line before
+    ("f: 0.5*(t - o)**2\nwrt: o\n= (t - o) * d/do (t - o)\n= (t - o)\n", 4, "sign"),
+    ("f: exp(w*x)\nwrt: w\n= d/dw exp(w*x)\n= exp(w*x)\n", 4, "chain-factor"),
+    ("where: u = w*x\nf: u**4\nwrt: w\n= d/du u**4 * d/dw u\n= 4*u**4*x\n", 5, "wrong-power"),
+    ("f: x**2*y\nwrt: x\n= 2*x*y\n= 2*x\n", 4, "dropped-factor"),
+    ("f: x**2 + x\nwrt: x\n= 2*x + 1\n= 2*x\n", 4, "dropped-term"),
+    ("f: x**4\nwrt: x\n= 4*x**3\n= 4*x**2\n", 4, "wrong-power"),
+    ("where: s = sigmoid(z)\nf: s\nwrt: z\n= s*(1 - s)\n= s\n", 5, "function-for-derivative"),
+])
+def test_each_catalogued_slip_is_named(text: str, line: int, kind: str) -> None:
+    report = check_text(text)
+    assert report.first_wrong == line
+    wrong = next(ln for ln in report.lines if ln.line == line)
+    assert wrong.slip == kind, (wrong.slip, wrong.diagnosis)

@@ -400,7 +400,7 @@ CASES += [
          env={"PYTHONIOENCODING": "ascii"}, rc=OK, stdout_match="wrote"),
     Case("encoding-ascii-with-dev-full", ["derive", "mlp"], subprocess=True, env={"PYTHONIOENCODING": "ascii"},
          stdout_path="/dev/full", rc=WRITE_FAILED, stderr_match="standard output"),
-    Case("sigint-during-train", ["train", "mlp", "--epochs", "1000000"], subprocess=True, interrupt_after=3.0,
+    Case("sigint-during-train", ["train", "mlp", "--epochs", "100000"], subprocess=True, interrupt_after=3.0,
          rc=(130,), stderr_match=r"\Achainrule: aborted\n\Z", max_seconds=8.0),
     Case("sigint-during-interactive", ["practice", "som@3", "--interactive"], subprocess=True, interrupt_after=2.5,
          rc=(130, 0), max_seconds=8.0, check_output=False),

@@ -2,7 +2,8 @@
 
 A case is a command line (``Case.args``) with, optionally, files made before it runs
 (``setup(tmp)``), text on stdin, environment variables, and the exit codes it may end with
-(0 or 2 unless told: 1 only for a failed write). Most cases run in a long-lived worker process
+(0 or 2 unless told: 1 only for a failed write, or for ``check`` of an exercise that may exit 0,
+which exits 1 when it finds a wrong step). Most cases run in a long-lived worker process
 (``tests/hostile/worker.py``) that calls ``cli.main`` in-process under an address-space limit,
 so 300+ cases cost one interpreter start-up; a case that hangs or blows the memory limit ends
 its worker, which is restarted for the next case. Cases that need a process of their own
@@ -68,13 +69,27 @@ class Outcome:
     note: str = ""
 
 
+def _is_exercise_check(case: Case) -> bool:
+    """``chainrule check`` of an exercise (not ``check diff``): it exits 1 when it finds a wrong step."""
+    return case.args[:1] == ["check"] and case.args[1:2] != ["diff"]
+
+
+def allowed_codes(case: Case) -> tuple[int, ...]:
+    """The exit codes ``case`` may end with: its own, plus 1 for an exercise check that may exit 0
+    (a check that ran exits 1 when an answer is wrong; hostile answers mostly are)."""
+    if _is_exercise_check(case) and 0 in case.rc and 1 not in case.rc:
+        return (*case.rc, 1)
+    return case.rc
+
+
 def problems(case: Case, out: Outcome) -> list[str]:
     """Everything wrong with ``out`` as the result of ``case`` (empty: the case passed)."""
     found = []
     if out.note:
         found.append(out.note)
-    if out.rc not in case.rc:
-        found.append(f"exit code {out.rc}, expected one of {case.rc}")
+    allowed = allowed_codes(case)
+    if out.rc not in allowed:
+        found.append(f"exit code {out.rc}, expected one of {allowed}")
     lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
     if len(lines) > 1:
         found.append(f"{len(lines)} lines on stderr")
@@ -86,7 +101,7 @@ def problems(case: Case, out: Outcome) -> list[str]:
         found.append("a warning reached stderr")
     if out.seconds > case.max_seconds:
         found.append(f"took {out.seconds:.1f} s (bound {case.max_seconds} s)")
-    if case.check_output and out.rc == 0:
+    if case.check_output and (out.rc == 0 or (out.rc == 1 and _is_exercise_check(case))):
         found += _nonfinite(out.stdout)
     if case.stderr_match is not None and not re.search(case.stderr_match, out.stderr):
         found.append(f"stderr does not match {case.stderr_match!r}")

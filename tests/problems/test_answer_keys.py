@@ -12,9 +12,9 @@ from problems.registry import get
 from tests.conftest import run_cli
 
 
-def ok(*args):
+def ok(*args, status=0):
     out = run_cli(*args)
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == status, out.stderr
     return out.stdout
 
 
@@ -70,17 +70,17 @@ def test_check_hides_blank_steps_keys_unless_reveal():
     k = key("som@7")
     wrong = "1" if k["winner.1"] != 1 else "2"
     args = ["check", "som@7", "--answer", f"winner.1={wrong}"]
-    text = ok(*args, "--format", "text")
+    text = ok(*args, "--format", "text", status=1)  # an incorrect step: check exits 1
     row = next(line for line in text.splitlines() if line.startswith("winner.1"))
     assert "incorrect" in row and row.split()[3] == str(k["winner.1"])  # a wrong step shows its expected value
     assert text.count("(hidden)") == 8 and value_text(k["d2.1"]) not in text
     assert "answered 1 of 9" in text and "--reveal" in text
-    data = json.loads(ok(*args, "--format", "json"))
+    data = json.loads(ok(*args, "--format", "json", status=1))
     steps = {s["id"]: s for s in data["steps"]}
     assert set(steps["d2.1"]) >= {"id", "status", "expected", "given", "diagnosis", "message", "revealed"}
     assert steps["d2.1"]["expected"] is None and steps["d2.1"]["revealed"] is False
     assert steps["winner.1"]["expected"] == k["winner.1"] and steps["winner.1"]["revealed"] is True
     assert data["answered"] == 1 and data["score"] == {"correct": 0, "total": 9} and data["first_error"] == "winner.1"
-    shown = json.loads(ok(*args, "--reveal", "--format", "json"))
+    shown = json.loads(ok(*args, "--reveal", "--format", "json", status=1))
     assert all(s["revealed"] for s in shown["steps"]) and {s["id"]: s["expected"] for s in shown["steps"]} == k
-    assert "(hidden)" not in ok(*args, "--reveal", "--format", "text")
+    assert "(hidden)" not in ok(*args, "--reveal", "--format", "text", status=1)

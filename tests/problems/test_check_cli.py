@@ -18,9 +18,10 @@ def key(topic, seed):
     return {s.id: s.value for s in engine.make_exercise(get(topic), seed).steps}
 
 
-def ok(*args):
+def ok(*args, status=0):
+    """stdout of ``chainrule ARGS``, which must exit with ``status`` (1: a check found a wrong step)."""
     out = run_cli(*args)
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == status, out.stderr
     return out.stdout
 
 
@@ -32,7 +33,7 @@ def test_check_an_exercise_id_with_answers():
     key_ = key("ttest", 12)
     args = ["check", "ttest@12", "--answer", f"mean={key_['mean']:.2f}", "--answer", f"t={key_['t'] + 1:.3f}",
             "--answer", f"df={key_['df']}", "--answer", "decision=fail to reject", "--format", "json"]
-    out = ok(*args)
+    out = ok(*args, status=1)
     data = json.loads(out)
     assert data["exercise"] == "ttest@12" and data["first_error"] == "t"
     s = statuses(out)
@@ -40,19 +41,19 @@ def test_check_an_exercise_id_with_answers():
     assert s["df"]["status"] == "correct" and s["sum"]["status"] == "missing"
     assert s["decision"]["status"] == ("correct" if key_["decision"] == "retain" else "incorrect")
     assert data["score"]["total"] == 10
-    assert out == ok(*args)
+    assert out == ok(*args, status=1)
 
 
 def test_check_with_givens_marks_the_wrong_entry_and_names_the_mistake():
     args = ["check", "som", "--given", "weights=[[0.1,0.8,0.9],[0.6,0,0.1],[0.3,0.4,0.6],[0.5,0.2,0.1]]",
             "--given", "x=[[0.7,0.8,0]]", "--given", "lr=0.2", "--answer", "d2.1=[1.17,0.66,0.70,0.41]",
             "--answer", "winner.1=4", "--answer", "weights.1=[[0.1,0.8,0.9],[0.6,0,0.1],[0.3,0.4,0.6],[0.46,0.08,0.12]]"]
-    s = statuses(ok(*args, "--format", "json"))
+    s = statuses(ok(*args, "--format", "json", status=1))
     assert s["d2.1"]["elements"] == ["correct", "correct", "incorrect", "correct"]
     assert s["weights.1"]["diagnosis"].startswith("update sign flipped")
-    text = ok(*args, "--format", "text")
+    text = ok(*args, "--format", "text", status=1)
     assert "0.7✗" in text and "Wrong entries are marked ✗." in text
-    assert "\\boxed{0.7}" in ok(*args, "--format", "latex")
+    assert "\\boxed{0.7}" in ok(*args, "--format", "latex", status=1)
 
 
 def test_toml_files_with_and_without_the_topic_argument(tmp_path):

@@ -31,9 +31,24 @@ def test_compare_number(given, expected, decimals, status):
 
 
 def test_minimum_decimals_are_required_for_rounded_credit():
-    assert C.compare_number(0.3, 0.3024, 1, min_decimals=2) is None
+    assert C.compare_number(0.3, 0.3124, 1, min_decimals=2) is None  # 0.31 at 2 places: 0.3 loses a digit
     assert C.compare_number(0.30, 0.3024, 2, min_decimals=2) == "rounded"
     assert C.compare_number(0.3, 0.3, 1, min_decimals=4) == "correct"  # exact needs no padding
+
+
+@pytest.mark.parametrize("given, expected, decimals, min_decimals, status", [
+    (0.754, 0.753996, 3, 4, "rounded"),     # issue 11: 0.7540 with its trailing zero dropped
+    (0.3, 0.3024, 1, 2, "rounded"),         # 0.30 at the 2 places asked
+    (0.3, 0.2999, 1, 3, "rounded"),         # 0.300 rounded at 3 places
+    (0.6, 0.606531, 1, 2, None),            # 0.61 at 2 places: information lost
+    (0.50, 0.5039, 2, 2, "rounded"),        # truncated at the 2 places written
+    (0.5, 0.5061, 1, 2, None),              # 0.51 at 2 places; a truncation written short is not told apart
+    (1, 0.99996, 0, 4, "rounded"),          # an integer written for 1.0000
+    (-0.2, -0.200004, 1, 4, "rounded"),
+    (-0.2, -0.20051, 1, 4, None),           # -0.2005 / -0.2005: the dropped digits are not zeros
+])
+def test_trailing_zeros_left_off_lose_nothing(given, expected, decimals, min_decimals, status):
+    assert C.compare_number(given, expected, decimals, min_decimals=min_decimals) == status
 
 
 def test_absolute_floor_is_a_parameter():
@@ -85,3 +100,32 @@ def test_shape_mismatch_is_an_error_not_a_crash():
     with pytest.raises(ValueError):
         C.compare_array([1, 2], 3.0, [0, 0])
     assert C.shape_of([[1, 2, 3], [4, 5, 6]]) == (2, 3)
+
+
+@pytest.mark.parametrize("given, centre, width, decimals, min_decimals, status", [
+    (1.1053, 1.105365, 0.0, 4, 0, "rounded"),       # truncation of the centre itself
+    (1.1052, 1.105371, 0.0, 4, 0, None),            # neither 1.1054 (rounded) nor 1.1053 (truncated)
+    (1.2158, 1.215745, 5.25e-5, 4, 0, "rounded"),   # the centre ± width reaches 1.21575 (rounds to 1.2158)
+    (1.2158, 1.215745, 1e-6, 4, 0, None),           # too narrow: 1.215746 still rounds to 1.2157
+    (-0.5, -0.4, 0.06, 1, 0, "rounded"),            # −0.46 rounds to −0.5
+    (-0.5, -0.4, 0.04, 1, 0, None),
+    (0.3, 0.2999, 0.0, 1, 2, "rounded"),            # 0.30 at the 2 places asked (zeros dropped)
+    (0.3, 0.31, 0.001, 1, 2, None),                 # 0.309–0.311 is 0.31 at 2 places: a digit lost
+    (2.0, 2.0000004, 0.0, None, 0, "rounded"),      # within the floor, whatever was written
+    ("0.5", 0.5, 0.1, 1, 0, None),
+])
+def test_compare_within_a_spread(given, centre, width, decimals, min_decimals, status):
+    assert C.compare_within(given, centre, width, decimals, min_decimals) == status
+
+
+def test_match_within_goes_entry_by_entry_and_never_for_decisions():
+    from derive.parse import parse_answer
+    from derive.steps import StepSpec
+    spec = StepSpec("net_o", "Output net inputs", "vector", 4)
+    status, elements = C.match_within(spec, parse_answer("[1.1053, 1.2158]"), [1.105365, 1.215745], [4.25e-5, 5.25e-5], C.ATOL)
+    assert status == "rounded" and elements == ["rounded", "rounded"]
+    status, elements = C.match_within(spec, parse_answer("[1.1052, 1.2158]"), [1.105365, 1.215745], [4.25e-5, 5.25e-5], C.ATOL)
+    assert status is None and elements == [None, "rounded"]
+    assert C.match_within(spec, parse_answer("[1.1, 1.2, 1.3]"), [1.1, 1.2], [0.1, 0.1], C.ATOL) == (None, None)
+    assert C.match_within(StepSpec("class.p", "Class", "integer", None), parse_answer("1"), 0.6, 0.5, C.ATOL) == (None, None)
+    assert C.match_within(spec, parse_answer("[1.1, 1.2]"), [1.1, 1.2], None, C.ATOL) == (None, None)

@@ -67,6 +67,17 @@ def test_eight_and_more_decimals_are_rounded_like_two():
     assert C.compare_number(0.0012345677, e, 10, atol=0) is None
 
 
+def test_the_slack_around_a_rounded_value_is_a_millionth_of_the_last_place():
+    """round/trunc divide by 10^d, so the candidate carries float noise; a given within 1e-6 of the
+    last place (plus 1e-12) of it counts, one further out does not (numbers typed with float noise)."""
+    assert C.compare_number(0.15 + 0.9e-8, 0.145, 2, atol=0) == "rounded"
+    assert C.compare_number(0.15 - 0.9e-8, 0.145, 2, atol=0) == "rounded"
+    assert C.compare_number(0.15 + 1.1e-8, 0.145, 2, atol=0) is None
+    e = 1.23456e-10
+    assert C.compare_number(1.23e-10 + 0.9e-12, e, 12, atol=0) == "rounded"
+    assert C.compare_number(1.23e-10 + 1.1e-12, e, 12, atol=0) is None
+
+
 def test_at_most_twelve_decimal_places_earn_rounding_credit():
     e = 1.23456e-10  # tiny, so that neither tolerance says "correct" first (atol = 0, 1e-9 relative)
     assert C.compare_number(1.23e-10, e, 12, atol=0) == "rounded"       # 12 places: 0.000000000123
@@ -101,7 +112,7 @@ def test_infinite_and_non_numbers():
 
 @pytest.mark.parametrize("given, expected, status", [
     (3, 3, "correct"), (3.0, 3, "correct"), (3 + 5e-10, 3, "correct"), (3 - 5e-10, 3, "correct"),
-    (3 + 1.5e-9, 3, None), (3 - 1.5e-9, 3, None), (3.4, 3, None), (2.6, 3, None), (2.5, 3, None), (3.5, 3, None), (3.4999, 3, None),
+    (3 + 1.5e-9, 3, None), (3 - 1.5e-9, 3, None), (1e-9, 0, None), (0.9e-9, 0, "correct"), (3.4, 3, None), (2.6, 3, None), (2.5, 3, None), (3.5, 3, None), (3.4999, 3, None),
     (2, 3, None), (4, 3, None), ("3", 3, None), (True, 1, None),
 ])
 def test_whole_numbers_must_be_exact(given, expected, status):
@@ -161,12 +172,15 @@ def test_match_answer_uses_the_steps_kind_and_minimum_places():
     word = StepSpec("d", "d", "choice")
     assert C.match_answer(word, Answer("accept", None, "accept"), "retain", {"retain": ["accept"]}, 1e-6) == ("correct", None)
     assert C.match_answer(num, Answer(0.3, 1, "0.3"), 0.3024, {}, 1e-6, min_decimals=0) == ("rounded", None)
+    free = StepSpec("n", "n", "number")  # no minimum: 3 for 3.4 is a rounding to 0 places
+    assert C.match_answer(free, Answer(3.0, 0, "3"), 3.4, {}, 1e-6) == ("rounded", None)
 
 
 def test_equal_up_to_noise():
     assert C.equal_up_to_noise(1.0, 1.0 + 5e-13) and not C.equal_up_to_noise(1.0, 1.0 + 2e-12)
     assert C.equal_up_to_noise(1e6, 1e6 + 5e-7) and not C.equal_up_to_noise(1e6, 1e6 + 2e-6)   # relative
-    assert C.equal_up_to_noise(0.0, 5e-13) and not C.equal_up_to_noise(0.0, 2e-12)
+    assert C.equal_up_to_noise(0.0, 7e-13) and not C.equal_up_to_noise(0.0, 2e-12)   # at least 1e-12 absolute
+    assert C.equal_up_to_noise(0.0, 1e-12) and C.equal_up_to_noise(-1e-12, 0.0)       # the bound itself counts
     assert C.equal_up_to_noise([1.0, [2.0]], [1.0, [2.0 + 1e-13]])
     assert not C.equal_up_to_noise([1.0, 2.0], [1.0, 2.0, 3.0]) and not C.equal_up_to_noise([1.0], 1.0)
     assert not C.equal_up_to_noise(1.0, [1.0]) and not C.equal_up_to_noise([1.0, 2.0], [1.0, 2.5])

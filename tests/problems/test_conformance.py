@@ -101,7 +101,8 @@ def _text(value, d, truncate=False):
         return "[" + ", ".join(_text(v, d, truncate) for v in value) + "]"
     if isinstance(value, float):
         q = 10 ** d
-        scaled = abs(value) * q + 1e-9 * max(1.0, abs(value) * q)
+        scaled = abs(value) * q  # + float noise far below the last place (1e-9 of a 4.6e12 product would be a digit)
+        scaled += max(1e-9, 1e-12 * scaled)
         n = math.floor(scaled) if truncate else math.floor(scaled + 0.5)
         return ("-" if value < 0 and n else "") + f"{n / q:.{d}f}"
     return str(value)
@@ -222,7 +223,7 @@ def test_perturbed_step_is_incorrect_and_later_steps_follow_through(module, exer
                     expected = "correct" if _same(replay[later.id], later.value) else "follow-through"
                     assert marks[later.id].status in (expected, "rounded"), (module.NAME, seed, step.id, later.id, marks[later.id])
                     checked_ft += expected == "follow-through"
-                    if expected == "follow-through":
+                    if marks[later.id].status == "follow-through":
                         assert "carried forward" in marks[later.id].message
     if len(ex.steps) > 1:
         assert checked_ft > 0, f"{module.NAME}: no follow-through case exercised"
@@ -277,6 +278,10 @@ def test_minimum_precision_is_enforced(module, exercise):
                 coarse = _text(s.value, spec.min_decimals - 1)
                 if _same(json.loads(coarse) if coarse.startswith("[") else float(coarse), s.value):
                     continue  # the exact value has fewer decimals: nothing lost
+                full = _text(s.value, spec.min_decimals)
+                if _same(json.loads(coarse) if coarse.startswith("[") else float(coarse),
+                         json.loads(full) if full.startswith("[") else float(full)):
+                    continue  # only trailing zeros left off (0.754 for 0.7540): nothing lost (issue 11)
                 mark = next(m for m in engine.check(module, ex.givens, {s.id: coarse}).marks if m.id == s.id)
                 assert mark.status == "incorrect", (module.NAME, s.id, coarse, mark)
                 if not isinstance(s.value, list):
@@ -303,7 +308,12 @@ def test_every_known_mistake_is_diagnosed(module, exercise):
                         continue
                     present = {s.id for s in ex.steps}  # a mistake may write extra steps (e.g. more tokens)
                     report = engine.check(module, ex.givens, {k: v for k, v in wrong.items() if k in present})
-                    mark = next(m for m in report.marks if m.id == first.id)
+                    marks = {m.id: m for m in report.marks}
+                    if marks[first.id].status == "rounded":  # only a coarser rounding (0.0 for 0.0003 at 2 places):
+                        first = next((s for s in ex.steps if marks[s.id].status == "incorrect"), None)  # judged later
+                        if first is None:
+                            continue
+                    mark = marks[first.id]
                     assert mark.status == "incorrect", (module.NAME, name, seed, mark)
                     if mark.diagnosis and mark.diagnosis.startswith(description):
                         diagnosed = True

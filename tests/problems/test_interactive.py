@@ -37,7 +37,7 @@ def test_check_interactive_shows_how_words_were_read_and_follows_through():
     k = key("ttest@12")
     answers = [f"{k['sum']}", f"{k['sumsq']}", f"{k['mean'] + 1}", "", "", "", "", "", "", "", "Fail to reject"]  # Enter after the wrong mean: no retry
     out = run_cli("check", "ttest@12", "-i", "--format", "text", input="\n".join(answers) + "\n")
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 1, out.stderr  # the mean is wrong: check exits 1
     text = out.stdout
     assert "[choice: reject / retain]" in text
     expected = "retain" if k["decision"] == "retain" else "reject"

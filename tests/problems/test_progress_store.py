@@ -40,19 +40,19 @@ def digest(path: Path) -> str:
 
 def test_a_check_is_recorded_with_its_steps_and_named_mistakes():
     out = run_cli("check", "ztest@3", "--answer", "sum=195.4", "--answer", "se=2", "--format", "json")
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 1, out.stderr  # se is wrong: check exits 1, and the attempt is still recorded
     assert rows("SELECT exercise, type, variant, difficulty, source FROM attempt") == [("ztest@3", "ztest", None, "exam", "check")]
     steps = rows("SELECT step, status, mistake, revealed, tries FROM step ORDER BY position")
     assert steps[0] == ("sum", "correct", None, 0, None) and steps[2] == ("se", "incorrect", "se-no-root", 0, None)
     assert [s[1] for s in steps].count("missing") == 5
     assert rows("PRAGMA journal_mode") == [("wal",)] and rows("PRAGMA user_version") == [(3,)]
-    assert run_cli("check", "ztest@3", "--answer", "sum=1", "--no-record").returncode == 0
+    assert run_cli("check", "ztest@3", "--answer", "sum=1", "--no-record").returncode == 1
     assert len(rows("SELECT * FROM attempt")) == 1  # --no-record added nothing
     assert run_cli("check", "ztest@3", "--reveal", "--no-record").returncode == 0
 
 
 def test_no_record_creates_no_store():
-    assert run_cli("check", "ztest@3", "--answer", "sum=1", "--no-record").returncode == 0
+    assert run_cli("check", "ztest@3", "--answer", "sum=1", "--no-record").returncode == 1
     assert not store().exists()
     assert run_cli("progress").returncode == 0 and not store().exists()  # reading creates nothing
 
@@ -89,7 +89,7 @@ def _bad_store_is_refused_and_left_alone(args: list[str], needle: str) -> None:
 
 @pytest.mark.parametrize("args", [["check", "ztest@3", "--answer", "sum=1"], ["progress"], ["review"]])
 def test_a_damaged_store_is_refused_naming_the_path_and_never_overwritten(args):
-    assert run_cli("check", "ztest@3", "--answer", "sum=1").returncode == 0
+    assert run_cli("check", "ztest@3", "--answer", "sum=1").returncode == 1
     with sqlite3.connect(store()) as conn:  # a few hundred attempts, so the file has many pages
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for i in range(3):
@@ -133,7 +133,7 @@ def test_a_version_1_store_is_migrated_and_keeps_its_attempts():
         conn.execute("INSERT INTO step VALUES (1, 0, 'd2.1', 'incorrect', 'sign-flipped')")
         conn.execute("INSERT INTO step VALUES (1, 1, 'winner.1', 'correct', NULL)")
     out = run_cli("check", "ztest@3", "--answer", "sum=1")
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 1, out.stderr  # sum=1 is wrong (exit 1); the old store was migrated first
     assert rows("PRAGMA user_version") == [(3,)]
     assert rows("SELECT uuid, type, source FROM attempt ORDER BY id")[0] == ("u-1", "som", "check")
     assert rows("SELECT step, status, mistake, revealed, tries, hints FROM step WHERE attempt = 1 ORDER BY position") == [
@@ -144,8 +144,8 @@ def test_a_version_1_store_is_migrated_and_keeps_its_attempts():
 
 
 def test_export_then_import_twice_adds_each_attempt_once(tmp_path, monkeypatch):
-    for answer in ("sum=195.4", "sum=1", "se=2"):
-        assert run_cli("check", "ztest@3", "--answer", answer).returncode == 0
+    for answer, status in (("sum=195.4", 0), ("sum=1", 1), ("se=2", 1)):
+        assert run_cli("check", "ztest@3", "--answer", answer).returncode == status
     exported = tmp_path / "history.json"
     assert "exported 3 attempt(s)" in run_cli("progress", "--export", str(exported)).stdout
     uuids = {a["uuid"] for a in json.loads(exported.read_text())["attempts"]}

@@ -34,7 +34,8 @@ def at(moment: datetime, monkeypatch) -> None:
 
 def check(*args: str) -> None:
     out = run_cli("check", *args, "--format", "json")
-    assert out.returncode == 0, out.stderr
+    wrong = json.loads(out.stdout)["first_error"] is not None
+    assert out.returncode == (1 if wrong else 0), out.stderr  # check exits 1 when a step is incorrect
 
 
 def study_day(day: int) -> None:
@@ -215,3 +216,19 @@ def test_progress_and_review_print_in_every_format(monkeypatch, fmt):
     review = run_cli("review", "--count", "1", "--format", fmt)
     assert review.returncode == 0 and review.stderr == ""
     assert "winner" in review.stdout and "Kohonen" in review.stdout  # the due item, then the exercise
+
+
+def test_progress_plot_and_review_of_new_topics(monkeypatch, tmp_path):
+    at(START, monkeypatch)
+    fresh = review(monkeypatch, START, "--topics", "ttest,ztest", "--count", "2")
+    assert fresh["due"] == [] and [e["topic"] for e in fresh["exercises"]] == ["ttest", "ztest"]  # never tried: new
+    assert review(monkeypatch, START)["exercises"] == []  # without --topics only studied types are reviewed
+    check("ztest@3", "--answer", "sum=1")
+    at(START + timedelta(days=2), monkeypatch)
+    check("ztest@4", "--answer", "sum=2")
+    plot = tmp_path / "accuracy.png"
+    out = run_cli("progress", "--plot", str(plot))
+    assert out.returncode == 0 and f"plot written: {plot}" in out.stdout
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and not list(tmp_path.glob(".*.tmp"))
+    bad = run_cli("progress", "--plot", str(tmp_path / "accuracy.pdf"))
+    assert bad.returncode == 2 and bad.stderr.startswith("chainrule: error: --plot:")
