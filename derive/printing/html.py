@@ -94,9 +94,6 @@ class HtmlPrinter(DocumentPrinter):
             body += mathml.inner(rf"\in {shape_latex(shape)}")
         return self.formulas.keep(mathml.math(f"<mrow>{body}</mrow>", display))
 
-    def labelled_math(self, label: str, expr: Any) -> str:
-        return f"<p>{escape(label)}: {self.math(expr)}</p>"
-
     def step(self, number: int, step: S.Step) -> str:
         body = self.equation(step.lhs, step.formula, step.value, step.shape, display=True)
         because = f'\n<div class="because"><em>because</em> {self.inline(step.because)}</div>' if step.because else ""
