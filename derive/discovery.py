@@ -16,7 +16,7 @@ import pkgutil
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 PACKAGES = ("derive.topics", "numeric.models", "problems.types")
 
@@ -45,15 +45,13 @@ def index(package: str) -> dict[str, Entry]:
 
 
 def load(package: str, name: str, kind: str) -> ModuleType:
-    """The module of entry ``name`` in ``package``, imported alone; a KeyError "unknown KIND 'name'
-    (known: …)" listing the names otherwise."""
+    """The module of entry ``name`` in ``package`` (the case ignored: ``MLP`` is ``mlp``), imported
+    alone; a KeyError "unknown KIND 'name' — did you mean 'mlp'? (known: …)" otherwise."""
     entries = index(package)
-    if name not in entries:
-        raise KeyError(f"unknown {kind} '{name}' (known: {', '.join(entries)})")
-    return importlib.import_module(f"{package}.{entries[name].module}")
+    return importlib.import_module(f"{package}.{lookup(entries, name, kind).module}")
 
 
-def lookup(entries: dict[str, ModuleType], name: str, kind: str) -> ModuleType:
+def lookup(entries: dict[str, Any], name: str, kind: str) -> Any:
     """``entries[name]``, the case ignored (``MLP`` is ``mlp``); a KeyError "unknown KIND 'name'
     — did you mean 'mlp'? (known: …)" listing the names otherwise."""
     from derive.suggest import did_you_mean

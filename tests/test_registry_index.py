@@ -35,7 +35,7 @@ def test_the_index_matches_the_modules(package):
 
 def test_load_imports_the_one_module_and_refuses_unknown_names():
     assert load("derive.topics", "mlp", "topic").NAME == "mlp"
-    with pytest.raises(KeyError, match=r"unknown topic 'mpl' \(known: .*mlp"):
+    with pytest.raises(KeyError, match=r"unknown topic .mpl. — did you mean .mlp.\? \(known: .*mlp"):
         load("derive.topics", "mpl", "topic")
 
 

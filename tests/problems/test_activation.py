@@ -85,3 +85,15 @@ def test_complex_step_fallback_without_torch(monkeypatch):
             ours = {s.id: s.value for s in ex.steps}
             for key, value in M.cross_check(ex.givens).items():
                 np.testing.assert_allclose(ours[key], value, rtol=1e-9, atol=1e-12, err_msg=f"{fn} {key}")
+
+
+def test_the_problem_banks_sigmoid_is_scipys_expit_without_scipy():
+    """problems.shared.unit_functions.sigmoid equals scipy.special.expit to a unit in the last
+    place (at ±800 and random z), finite everywhere, without SciPy on the practice/check path."""
+    import numpy as np
+    from scipy.special import expit
+
+    from problems.shared.unit_functions import sigmoid
+    z = np.concatenate([np.linspace(-800, 800, 20001), np.random.default_rng(0).normal(0, 5, 10000), [0.0, -0.0]])
+    np.testing.assert_allclose(sigmoid(z), expit(z), rtol=1e-15, atol=1e-300)
+    assert sigmoid(-1000.0) == 0.0 and sigmoid(1000.0) == 1.0 and isinstance(sigmoid(0.5), float)
