@@ -79,8 +79,8 @@ def _what_it_shows(args: list[str]) -> list[str]:
         return [f"Exercise {subject}@", "Score: 0/"]  # "q" at the first prompt: nothing answered
     if verb == "practice":  # the exercise only: no key without --key
         return [f"Exercise ({subject}" if "@" in subject else "Exercise (", *(["Answer key"] if "--key" in args else [])]
-    if verb == "derive" and "--graph" in args:  # the graph alone, in the language asked for
-        return ["flowchart BT"] if args[args.index("--graph") + 1] == "mermaid" else ["digraph"]
+    if verb == "derive" and "--graph" in args and "--out" not in args:
+        return [{"mermaid": "flowchart", "dot": "digraph"}[args[args.index("--graph") + 1]]]
     if verb == "derive" and "--out" in args:
         return [f"wrote derivation to {args[args.index('--out') + 1]}"]
     if verb == "progress":  # the README's commands run in an empty store

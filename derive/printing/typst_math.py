@@ -4,8 +4,9 @@ Typst ships its own compiler (the ``typst`` package), so the PDF needs no TeX; b
 syntax differs: ``frac(a, b)``, ``mat(delim: "[", 1, 2; 3, 4)``, ``x_(i j)``, letters that
 must stand apart (``hx`` would name a variable). ``convert`` reads the LaTeX subset that
 ``to_latex``/``value_latex`` write — commands, braces, ``^``/``_``, environments — and writes
-symbols as Unicode. A command it does not know is written as its name in upright text, so a
-formula can look plainer but the document always compiles.
+symbols as the Unicode the course already prints, others by their Typst names (``union``).
+A command it does not know is written as its name in upright text, so a formula can look
+plainer but the document still compiles.
 """
 
 from __future__ import annotations
@@ -18,17 +19,17 @@ SYMBOLS = {
     "cdot": "dot.op", "odot": "⊙", "oslash": "⊘", "star": "⋆", "times": "×", "in": "∈", "notin": "∉",
     "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "approx": "≈", "to": "→",
     "rightarrow": "→", "leftarrow": "←", "Rightarrow": "⇒", "Leftrightarrow": "⇔", "mapsto": "↦",
-    "infty": "∞", "partial": "∂", "nabla": "∇", "pm": "±", "mp": "∓", "ldots": "…", "cdots": "⋯",
-    "dots": "…", "vdots": "⋮", "ddots": "⋱", "mid": "|", "|": "‖", "langle": "⟨", "rangle": "⟩",
+    "infty": "∞", "partial": "∂", "nabla": "∇", "pm": "±", "mp": "minus.plus", "ldots": "…", "cdots": "⋯",
+    "dots": "…", "vdots": "dots.v", "ddots": "dots.down", "mid": "|", "|": "‖", "langle": "⟨", "rangle": "⟩",
     "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉", "otimes": "⊗", "circ": "∘",
     "equiv": "≡", "sim": "∼", "propto": "∝", "forall": "∀", "exists": "∃", "ell": "ℓ",
-    "emptyset": "∅", "cup": "∪", "cap": "∩", "subset": "⊂", "subseteq": "⊆", "neg": "¬",
-    "wedge": "∧", "vee": "∨", "prime": "′", "dagger": "†", "top": "⊤", "perp": "⊥",
+    "emptyset": "emptyset", "cup": "union", "cap": "inter", "subset": "subset", "subseteq": "subset.eq", "neg": "not",
+    "wedge": "and", "vee": "or", "prime": "′", "dagger": "dagger", "top": "top", "perp": "bot",
     "sum": "sum", "prod": "product", "int": "integral", "oint": "integral.cont",
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ϵ", "varepsilon": "ε",
-    "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ", "lambda": "λ",
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "epsilon.alt", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "theta.alt", "iota": "ι", "kappa": "κ", "lambda": "λ",
     "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ",
-    "phi": "ϕ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
+    "phi": "phi.alt", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
     "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
 }
 OPERATORS = {"log", "ln", "exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "max", "min", "det", "arg",

@@ -15,7 +15,7 @@ from derive.steps import exercise_id
 from tests.conftest import run_cli
 
 pypdf = pytest.importorskip("pypdf")
-pytest.importorskip("typst")
+typst = pytest.importorskip("typst")
 
 
 def pages(path) -> list[str]:
@@ -79,18 +79,21 @@ def test_a_derivation_pdf_holds_every_step_id(tmp_path):
 
 
 def every_document():
-    from derive.registry import all_topics
+    """Every derivation topic with each option set the notation tests render, every problem type."""
     from problems.registry import all_types
-    return [("derive", t) for t in sorted(all_topics())] + [("practice", t) for t in sorted(all_types())]
+    from tests.rendered_documents import topic_cases
+    return [("derive", t, o) for t, o in topic_cases()] + [("practice", t, {}) for t in sorted(all_types())]
 
 
-@pytest.mark.parametrize("kind, name", every_document(), ids=lambda x: x if isinstance(x, str) else None)
-def test_every_topic_and_problem_type_typesets(kind, name):
-    from problems.export.pdf import pdf_bytes
-    doc = derive.derive(name) if kind == "derive" else problems.practice(name, seed=3, difficulty="hard")
+@pytest.mark.parametrize("kind, name, options", every_document(),
+                         ids=[f"{k}-{n}-{'-'.join(f'{a}={b}' for a, b in o.items())}" for k, n, o in every_document()])
+def test_every_topic_and_problem_type_typesets_with_typst_math(kind, name, options):
     import io
-    reader = pypdf.PdfReader(io.BytesIO(pdf_bytes(doc)))
-    text = "".join(p.extract_text() or "" for p in reader.pages)
+
+    from derive.printing.typst import TypstPrinter
+    doc = derive.derive(name, options) if kind == "derive" else problems.practice(name, seed=3, difficulty="hard", solutions=True)
+    pdf = typst.compile(TypstPrinter().doprint(doc).encode("utf-8"))  # the Typst math itself, not the text fallback
+    text = "".join(p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert (doc.exercises[0].id if kind == "practice" else doc.steps[-1].id) in text
 
 
