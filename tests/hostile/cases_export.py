@@ -34,7 +34,8 @@ for ext in ["pdf", "apkg", "html", "md", "json"]:
 CASES += [
     Case("derive-xml-refused", ["derive", "mlp", "--out", "{tmp}/m.xml"], rc=REFUSED, stderr_match="--out.*Moodle"),
     Case("derive-toml-refused", ["derive", "mlp", "--out", "{tmp}/m.toml"], rc=REFUSED, stderr_match="--out"),
-    Case("derive-graph-to-a-pdf-name", ["derive", "mlp", "--graph", "mermaid", "--out", "{tmp}/m.pdf"], rc=OK),  # the graph's text
+    Case("derive-graph-to-a-pdf-name", ["derive", "mlp", "--graph", "mermaid", "--out", "{tmp}/m.pdf"], rc=REFUSED,
+         stderr_match="--out.*mermaid writes a .mmd"),  # a graph file's extension names its format
     Case("derive-docx-refused", ["derive", "mlp", "--out", "{tmp}/m.docx"], rc=REFUSED, stderr_match="--out"),
     Case("pdf-double-extension", ["practice", "som", "--out", "{tmp}/s.pdf.bak"], rc=REFUSED, stderr_match="--out"),
     Case("apkg-largest-sheet", ["practice", "som", "--seed", "3", "--count", "500", "--out", "{tmp}/big.apkg"], rc=OK,
