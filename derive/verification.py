@@ -129,14 +129,6 @@ def check_program(program: Program, loss: str, grads: dict[str, str], sample: Sa
                            use_torch=use_torch, fd_floor=fd_floor, steps_per_loss=len(fwd.outputs))
 
 
-def roundtrip(expr: Any, names: Iterable[str]) -> Any:
-    """``expr`` printed as chainrule's JSON ``sympy`` string and parsed back (trusted, our own output)."""
-    from derive.functions import PARSE_NAMESPACE
-    from derive.printing.math import to_sympy_string
-    local = {**PARSE_NAMESPACE, **{n: sp.Symbol(n) for n in names}}
-    return sp.parse_expr(to_sympy_string(expr), local_dict=local)
-
-
 ENGINE_METHOD = "reverse-mode engine (NumPy, same graph)"
 
 
