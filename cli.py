@@ -119,6 +119,8 @@ def derive_command(
     """Derive TOPIC step by step: forward pass, local derivatives, chain-rule products, gradients."""
     cl.exclusive(cl.typed_options(ctx), "graph", ["fmt"], " (the graph is printed as a graph)")
     options, out = cl.options(locals(), Topic.NAMES, set_), cl.document_file(out) if graph is None else cl.graph_file(graph, out)
+    if graph is None and out is None:
+        return cl.show_derivation(topic, options, given, seed=seed, values=values, fmt=fmt)
     doc = derive.derive(topic, options, given=cl.given_values(given), seed=seed, values=values)
     if graph is not None:
         sys.stdout.write(cl.graph_output(doc, graph, topic, out))

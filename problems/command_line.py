@@ -148,7 +148,29 @@ def show(doc: Any, fmt: Any) -> None:
     when stdout cannot encode Unicode; other formats are transliterated by the stream)."""
     from derive.printing import render
     name = output_format(fmt)
-    out = render(doc, name)
+    _print_rendered(render(doc, name), name)
+
+
+def show_derivation(topic: str, options: Mapping[str, Any], given: list[str] | None, *, seed: int | None,
+                    values: bool, fmt: Any) -> None:
+    """``chainrule derive`` on stdout: the derivation of ``topic`` rendered in ``fmt``, printed from
+    the rendered-derivation cache when the same request ran before with the same code
+    (``derive.rendered_cache``; SymPy is then not even imported)."""
+    from derive.rendered_cache import rendered
+    name = output_format(fmt)
+    request = {"command": "derive", "topic": topic, "options": dict(options), "given": list(given or []),
+               "seed": seed, "values": values, "format": name}
+
+    def render_derivation() -> str:
+        import derive
+        from derive.printing import render
+        return render(derive.derive(topic, options, given=given_values(given), seed=seed, values=values), name)
+
+    _print_rendered(rendered(request, render_derivation), name)
+
+
+def _print_rendered(out: str, name: str) -> None:
+    """Write text rendered in format ``name`` to stdout (rich markup through rich's console)."""
     if name == "json" and getattr(sys.stdout, "ascii", False):  # a stream without Unicode: \uXXXX, same JSON
         from problems.streams import escape_json
         out = escape_json(out)
