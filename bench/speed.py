@@ -12,7 +12,9 @@ beside ``python -c "import sympy"`` and ``"import numpy"`` run the same way in t
 so a loaded machine shows as a larger reference too: the column ``×sympy`` is the command's
 median over the import's. Targets (issue 17): every ``derive`` topic at default options ≤ 0.35 s,
 ``practice`` and ``check`` of any type ≤ 0.3 s, ``topics`` ≤ 0.2 s, ``verify`` ≤ 0.8 s with
-``--no-torch`` and ≤ 1.5 s with the torch cross-check, peak memory ≤ 200 MiB. Training: NumPy
+``--no-torch`` and ≤ 1.5 s with the torch cross-check, peak memory ≤ 200 MiB. ``derive`` is
+measured cold (``CHAINRULE_CACHE=off``) and from the rendered-derivation cache (a second run of
+the same request); every other command with chainrule's caches filled by one unmeasured run. Training: NumPy
 time per epoch over the faster torch setting (``bench/train.py``), target ≤ 1.0 for LSTM and GRU
 at H ≤ 256 and ≤ 0.8 for the GAN at hidden 128. Problem bank (``bench/problems.py``): ≥ 200
 exercises/s for every type at every difficulty. Not a test: nothing is asserted.
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,9 +40,14 @@ TARGETS = {"derive": 0.35, "practice": 0.3, "check": 0.3, "topics": 0.2, "verify
 MEMORY_TARGET_MIB = 200
 
 
-def run_once(argv: list[str]) -> tuple[float, float, float]:
-    """(wall s, CPU s, peak MiB) of one whole-process run of ``argv`` with no terminal."""
-    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "CHAINRULE_HOME": str(Path("/tmp") / "chainrule-bench-home")}
+CACHE = Path("/tmp") / "chainrule-bench-cache"
+
+
+def run_once(argv: list[str], cache: str | None = None) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak MiB) of one whole-process run of ``argv`` with no terminal; ``cache``
+    is ``CHAINRULE_CACHE`` (default: the bench's own cache folder; ``off`` for a cold run)."""
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "CHAINRULE_HOME": str(Path("/tmp") / "chainrule-bench-home"),
+           "CHAINRULE_CACHE": cache or str(CACHE)}
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             stdin=subprocess.DEVNULL)
@@ -48,19 +56,23 @@ def run_once(argv: list[str]) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def median_run(argv: list[str], repeat: int) -> dict[str, float]:
-    """Medians of ``repeat`` runs of ``argv``: wall, cpu, peak MiB."""
-    runs = [run_once(argv) for _ in range(repeat)]
+def median_run(argv: list[str], repeat: int, cache: str | None = None) -> dict[str, float]:
+    """Medians of ``repeat`` runs of ``argv``: wall, cpu, peak MiB (after one unmeasured run that
+    fills the caches: the OS's file cache and chainrule's own unless ``cache`` is ``off``)."""
+    run_once(argv, cache)
+    runs = [run_once(argv, cache) for _ in range(repeat)]
     return {"wall": statistics.median(r[0] for r in runs), "cpu": statistics.median(r[1] for r in runs),
             "mib": max(r[2] for r in runs)}
 
 
 def startup_commands() -> list[tuple[str, str, list[str]]]:
-    """(target key, label, argv) for every start-up figure of issue 17."""
+    """(target key, label, argv) for every start-up figure of issue 17; ``derive`` twice: cold
+    (``CHAINRULE_CACHE=off``: derived and proved afresh) and from the rendered-derivation cache."""
     from derive.discovery import index
     py = [sys.executable, "-m", "cli"]
     rows = [("topics", "topics", py + ["topics"])]
-    rows += [("derive", f"derive {t}", py + ["derive", t]) for t in index("derive.topics")]
+    for t in index("derive.topics"):
+        rows += [("derive", f"derive {t} (cold)", py + ["derive", t]), ("derive", f"derive {t} (cached)", py + ["derive", t])]
     for t in index("problems.types"):
         rows.append(("practice", f"practice {t}", py + ["practice", t, "--seed", "1"]))
         rows.append(("check", f"check {t}", py + ["check", f"{t}@1", "--format", "json"]))
@@ -70,9 +82,13 @@ def startup_commands() -> list[tuple[str, str, list[str]]]:
     return rows
 
 
-def bench_startup(repeat: int, only_types: int | None) -> list[dict[str, Any]]:
+def bench_startup(repeat: int, only_types: int | None, pattern: str | None = None) -> list[dict[str, Any]]:
     """Run every start-up figure and print it against its target and the import references."""
-    refs = {name: median_run([sys.executable, "-c", f"import {name}"], repeat) for name in ("sympy", "numpy")}
+    import importlib.util
+    import re
+    shutil.rmtree(CACHE, ignore_errors=True)
+    modules = ("sympy", "numpy") + (("torch",) if importlib.util.find_spec("torch") else ())
+    refs = {name: median_run([sys.executable, "-c", f"import {name}"], repeat) for name in modules}
     print(f"load average {os.getloadavg()[0]:.1f}; references (median of {repeat}): "
           + ", ".join(f"import {k} {v['wall']:.2f} s wall / {v['cpu']:.2f} s CPU" for k, v in refs.items()))
     print(f"{'command':34} {'wall s':>7} {'CPU s':>6} {'×sympy':>7} {'MiB':>5} {'target':>7}  met")
@@ -85,14 +101,19 @@ def bench_startup(repeat: int, only_types: int | None) -> list[dict[str, Any]]:
             if key not in ("practice", "check") or seen[key] <= only_types:
                 kept.append((key, label, argv))
         commands = kept
+    if pattern:
+        commands = [c for c in commands if re.search(pattern, c[1])]
     for key, label, argv in commands:
-        m = median_run(argv, repeat)
+        m = median_run(argv, repeat, "off" if label.endswith("(cold)") else None)
         target = TARGETS[key]
         met = m["wall"] <= target and m["mib"] <= MEMORY_TARGET_MIB
         ratio = m["wall"] / refs["sympy"]["wall"]
         print(f"{label:34} {m['wall']:7.2f} {m['cpu']:6.2f} {ratio:7.2f} {m['mib']:5.0f} {target:7.2f}  {'yes' if met else 'no'}",
               flush=True)
         rows.append({"command": label, **m, "target": target, "x_sympy": ratio, "met": met})
+    if "torch" in refs:
+        print(f"(verify with the torch cross-check imports torch: import torch alone is {refs['torch']['wall']:.2f} s "
+              f"and {refs['torch']['mib']:.0f} MiB here)")
     return [{"references": refs}, *rows]
 
 
@@ -144,12 +165,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("startup", "train", "problems"))
     parser.add_argument("--repeat", type=int, default=5, help="whole-process runs per start-up figure (median)")
     parser.add_argument("--types", type=int, default=None, help="start-up: only the first N problem types")
+    parser.add_argument("--match", default=None, help="start-up: only the commands whose label matches this regex")
     parser.add_argument("--seconds", type=float, default=0.5, help="problem bank: seconds per type and difficulty")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     results: dict[str, Any] = {}
     if args.only in (None, "startup"):
-        results["startup"] = bench_startup(args.repeat, args.types)
+        results["startup"] = bench_startup(args.repeat, args.types, args.match)
     if args.only in (None, "train"):
         results["train"] = bench_train(max(1, args.repeat // 2))
     if args.only in (None, "problems"):
