@@ -56,10 +56,13 @@ def _practice_step(step: S.Step) -> dict[str, Any]:
 
 
 def exercise_json(e: S.Exercise, solutions: bool = True) -> dict[str, Any]:
-    """``{"topic","seed","givens","steps":[{"id","title","value"}]}`` plus id and statement."""
+    """``{"topic","seed","givens","steps":[{"id","title","value"}]}`` plus id and statement;
+    without the key (``practice`` without ``--key``) every ``value`` is null, so the contract's
+    fields are always there."""
     out: dict[str, Any] = {"id": e.id, "topic": e.topic, "seed": e.seed, "difficulty": e.difficulty,
                            "givens": as_plain(e.givens), "statement": e.statement}
-    out["steps"] = [_practice_step(s) for s in e.steps] if solutions else [{"id": s.id, "title": s.title} for s in e.steps]
+    out["steps"] = ([_practice_step(s) for s in e.steps] if solutions
+                    else [{"id": s.id, "title": s.title, "value": None} for s in e.steps])
     return out
 
 

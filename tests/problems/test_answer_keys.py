@@ -29,7 +29,8 @@ def test_practice_prints_exercises_only_and_key_adds_the_worked_keys():
     assert "ztest@3" in plain and "Answer key" not in plain and value_text(k["z"]) not in plain
     keyed = ok("practice", "ztest@3", "--key", "--format", "text")
     assert "Answer key" in keyed and value_text(k["z"]) in keyed
-    assert all("value" not in s for s in json.loads(ok("practice", "ztest@3", "--format", "json"))["steps"])
+    hidden = json.loads(ok("practice", "ztest@3", "--format", "json"))["steps"]
+    assert [s["id"] for s in hidden] == list(k) and all(s["value"] is None for s in hidden)  # DESIGN's fields, no key
     assert {s["id"]: s["value"] for s in json.loads(ok("practice", "ztest@3", "--key", "--format", "json"))["steps"]} == k
     assert ok("practice", "ztest@3", "--no-solutions", "--format", "text") == plain  # still accepted
 
