@@ -27,38 +27,39 @@ from derive.steps import Step
 TINY = 1e-10  # float noise (a least-squares fit's 8.9e-13 residual) is shown as 0
 
 
-def plain(value: Any) -> Any:
-    """NumPy → plain Python (ints, nested lists, floats to 12 significant digits, |x| < 1e-10 → 0)."""
+def plain(value: Any, tiny: float = TINY) -> Any:
+    """NumPy → plain Python (ints, nested lists, floats to 12 significant digits, |x| < ``tiny``
+    → 0: float noise; a step whose small values are real, as Adam's v = (1 − β₂)g², passes 0)."""
     if isinstance(value, np.ndarray):
         if value.dtype.kind == "f":  # the checker's hot path: one pass of NumPy, or a tight loop when small
-            return _plain_floats(value) if value.size > 48 else _plain_small(value.tolist(), value.ndim)
-        return plain(value.tolist())
+            return _plain_floats(value, tiny) if value.size > 48 else _plain_small(value.tolist(), value.ndim, tiny)
+        return plain(value.tolist(), tiny)
     if isinstance(value, np.generic):
-        return plain(value.item())
+        return plain(value.item(), tiny)
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [plain(v, tiny) for v in value]
     if isinstance(value, float) and math.isfinite(value) and value != 0.0:
-        return 0.0 if abs(value) < TINY else float(f"{value:.12g}")
+        return 0.0 if abs(value) < tiny else float(f"{value:.12g}")
     return value
 
 
-def _round12(x: float, isfinite: Any = math.isfinite) -> float:
-    """One float as ``plain`` gives it: 12 significant digits, |x| < 1e-10 → 0."""
+def _round12(x: float, tiny: float = TINY, isfinite: Any = math.isfinite) -> float:
+    """One float as ``plain`` gives it: 12 significant digits, |x| < ``tiny`` → 0."""
     if x != 0.0 and isfinite(x):
-        return 0.0 if -TINY < x < TINY else float(format(x, ".12g"))
+        return 0.0 if -tiny < x < tiny else float(format(x, ".12g"))
     return x
 
 
-def _plain_small(rows: Any, ndim: int) -> Any:
+def _plain_small(rows: Any, ndim: int, tiny: float = TINY) -> Any:
     """``plain`` for the nested float lists of a small array (no per-element type dispatch)."""
     if ndim == 0:
-        return _round12(rows)
+        return _round12(rows, tiny)
     if ndim == 1:
-        return [_round12(x) for x in rows]
-    return [_plain_small(r, ndim - 1) for r in rows]
+        return [_round12(x, tiny) for x in rows]
+    return [_plain_small(r, ndim - 1, tiny) for r in rows]
 
 
-def _plain_floats(a: np.ndarray) -> Any:
+def _plain_floats(a: np.ndarray, tiny: float = TINY) -> Any:
     """``plain`` for a float array in one pass of NumPy (the checker's hot path).
 
     Rounding to 12 significant digits is done as round(x·10ᵏ)/10ᵏ where 10ᵏ is exact (k ≤ 22)
@@ -69,8 +70,8 @@ def _plain_floats(a: np.ndarray) -> Any:
     a = np.asarray(a, dtype=np.float64)
     out = a.copy()
     finite = np.isfinite(a) & (a != 0.0)
-    out[finite & (np.abs(a) < TINY)] = 0.0
-    big = finite & (np.abs(a) >= TINY)
+    out[finite & (np.abs(a) < tiny)] = 0.0
+    big = finite & (np.abs(a) >= tiny)
     k = np.zeros(a.shape)
     k[big] = 11 - np.floor(np.log10(np.abs(a[big])))
     fast = big & (k >= 0) & (k <= 22)
@@ -123,10 +124,11 @@ class Work:
         return self.active_mistake == name
 
     def put(self, id: str, title: str, value: Any, formula: Any = None, because: str = "",
-            depends_on: tuple[str, ...] = (), lhs: Any = None) -> Any:
-        """Record step ``id`` with its value; return the value later steps should use."""
+            depends_on: tuple[str, ...] = (), lhs: Any = None, tiny: float = TINY) -> Any:
+        """Record step ``id`` with its value; return the value later steps should use. Values
+        below ``tiny`` in size are float noise, recorded (and carried) as 0."""
         numeric = isinstance(value, np.ndarray) and value.dtype.kind in "fiub"
-        value = plain(value)
+        value = plain(value, tiny)
         self.steps.append(Step(id=id, title=title, formula=formula, value=value, because=because,
                                depends_on=tuple(depends_on), lhs=lhs))
         self.values[id] = value

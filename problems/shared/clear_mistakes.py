@@ -45,7 +45,7 @@ class _Probe(Work):
         self.clean, self.first = clean, None
 
     def put(self, id: str, title: str, value: Any, formula: Any = None, because: str = "",
-            depends_on: tuple[str, ...] = (), lhs: Any = None) -> Any:
+            depends_on: tuple[str, ...] = (), lhs: Any = None, tiny: float = 0.0) -> Any:
         plain = value.tolist() if isinstance(value, np.ndarray) else value.item() if isinstance(value, np.generic) else value
         self.values[id] = plain
         if self.clean is not None and id in self.clean and not same(plain, self.clean[id]):

@@ -102,18 +102,20 @@ def solve(g: dict[str, Any], work: Any) -> None:
                          depends_on=state("v") + gdep)
             step = v if form == "momentum" else -lr * v
         elif opt == "rmsprop":
-            v = work.put(f"sqavg.{t}", f"s_{t}", ema(v, sq(grad), g["beta"]), "βs + (1 − β)g²", depends_on=state("sqavg") + gdep)
+            v = work.put(f"sqavg.{t}", f"s_{t}", ema(v, sq(grad), g["beta"]), "βs + (1 − β)g²", depends_on=state("sqavg") + gdep,
+                         tiny=0.0)  # a sum of squares: no cancellation noise, and g = 1e-5 gives a real 1e-11
             step = -lr * grad / den(v)
         else:
             b1, b2 = g["beta1"], g["beta2"]
             m = work.put(f"mean.{t}", f"m_{t}", ema(m, grad, b1), "β₁m + (1 − β₁)g", depends_on=state("mean") + gdep)
-            v = work.put(f"v.{t}", f"v_{t}", ema(v, sq(grad), b2), "β₂v + (1 − β₂)g²", depends_on=state("v") + gdep)
+            v = work.put(f"v.{t}", f"v_{t}", ema(v, sq(grad), b2), "β₂v + (1 − β₂)g²", depends_on=state("v") + gdep, tiny=0.0)
             mh, vh = m, v
             if opt == "adam":
                 k = 1 if work.mistake("bias-correction-t1") else t
                 off = work.mistake("no-bias-correction")
                 mh = work.put(f"mhat.{t}", f"m̂_{t}", m if off else m / (1 - b1 ** k), f"m / (1 − β₁^{t})", depends_on=(f"mean.{t}",))
-                vh = work.put(f"vhat.{t}", f"v̂_{t}", v if off else v / (1 - b2 ** k), f"v / (1 − β₂^{t})", depends_on=(f"v.{t}",))
+                vh = work.put(f"vhat.{t}", f"v̂_{t}", v if off else v / (1 - b2 ** k), f"v / (1 − β₂^{t})", depends_on=(f"v.{t}",),
+                              tiny=0.0)
             step = -lr * mh / den(vh)
         deps = {"sgd": gdep, "momentum": (f"v.{t}",), "momentum-ema": (f"v.{t}",), "rmsprop": (f"sqavg.{t}",) + gdep,
                 "adam": (f"mhat.{t}", f"vhat.{t}"), "adam-nobias": (f"mean.{t}", f"v.{t}")}[opt]
