@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import sympy as sp
 
 from derive.notation import DISPLAY_CLASSES
@@ -25,12 +24,14 @@ __all__ = ["NUMPY_EXTRAS", "NUMPY_MODULE", "PARSE_NAMESPACE", "as_expr", "lambdi
 
 
 def _np_softmax_rows(x: Any) -> Any:
+    import numpy as np  # only when numbers are computed
     x = np.asarray(x, dtype=float)
     e = np.exp(x - np.max(x, axis=-1, keepdims=True))
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
 def _np_log_softmax_rows(x: Any) -> Any:
+    import numpy as np
     x = np.asarray(x, dtype=float)
     m = np.max(x, axis=-1, keepdims=True)
     return x - m - np.log(np.sum(np.exp(x - m), axis=-1, keepdims=True))

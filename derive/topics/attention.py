@@ -13,9 +13,8 @@ Options: heads, mask (none, causal), loss (upstream, mse), and ``--set`` n (quer
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import sympy as sp
 
 from derive.backprop import derive_graph
@@ -26,6 +25,9 @@ from derive.printing.math import to_text
 from derive.steps import Check, Derivation, Result, Step, SymbolInfo, Verification
 from derive.topics._graph_topic import choice, labelled, leaf_values, merged, uniform, value_note, whole, zero_check
 from derive.verification import METRIC, Program, evaluate, verify_steps
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NAME = "attention"
 SUMMARY = ("scaled dot-product attention: ∂L/∂Q, ∂L/∂K, ∂L/∂V; --heads h (W_Q, W_K, W_V, W_O), --mask causal, "
@@ -153,6 +155,7 @@ def pe_steps(n: int, d: int) -> tuple[list[Step], Any, list[list[float]]]:
 def saturation(seed: int, d: int, scaled: bool) -> list[float]:
     """[std of the scores, mean max weight, mean entropy (nats), mean ‖diag(a) − a aᵀ‖_F] of softmax rows of
     q·k_j (÷√d when ``scaled``), q, k_j ~ N(0, I_d), over SATURATION_ROWS rows of SATURATION_KEYS keys."""
+    import numpy as np
     rng = np.random.default_rng([seed, d])  # the same q, k for the scaled and the unscaled row
     q = rng.standard_normal((SATURATION_ROWS, d))
     k = rng.standard_normal((SATURATION_ROWS, SATURATION_KEYS, d))
@@ -220,6 +223,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
     """∂L/∂Q, ∂L/∂K, ∂L/∂V (and every W) against central differences, the NumPy engine and torch
     (F.scaled_dot_product_attention, or F.multi_head_attention_forward for --heads) at the given
     sizes and at two other random sizes; with --mask causal, the masked entries of A and ∂L/∂S are 0."""
+    import numpy as np
     from derive.numcheck import torch_available
     cfg = config(options)
     doc, _ = document(cfg, seed)
@@ -257,6 +261,7 @@ def variants(cfg: Config, rng: np.random.Generator) -> list[Config]:
 
 def mask_checks(graph: Graph, d: Any, cfg: Config, points: int, seed: int) -> list[Check]:
     """The masked entries (j > i) of A and of ∂L/∂S, evaluated from the displayed formulas, are exactly 0."""
+    import numpy as np
     program, rng = Program(d.steps), np.random.default_rng(seed)
     above = np.triu(np.ones((cfg.n, cfg.m), dtype=bool), 1)
     tag = "" if cfg.heads is None else "_1"
