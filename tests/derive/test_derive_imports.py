@@ -74,6 +74,22 @@ def test_derive_at_default_options_imports_no_numpy_scipy_or_torch(fmt):
         assert r["attempts"] == [] and r["loaded"] == [], (run, r)
 
 
+SYMBOLIC_VARIANTS = [
+    ["derive", "mlp", "--matrix", "--layers", "3", "--activation", "relu"], ["derive", "mlp", "--loss", "cross-entropy"],
+    ["derive", "attention", "--heads", "2", "--mask", "causal"], ["derive", "rnn", "--steps", "5"],
+    ["derive", "gru", "--convention", "pytorch", "--form", "split"], ["derive", "conv", "--set", "dims=1"],
+    ["derive", "activations", "--which", "swish"], ["derive", "lstm", "--format", "latex"],
+    ["derive", "vae", "--format", "markdown"], ["derive", "mlp", "--graph", "dot"],
+]
+
+
+def test_symbolic_variants_import_no_numpy_scipy_or_torch():
+    """Other options that stay symbolic (no numbers asked for), and the other printers."""
+    for run, r in blocked_runs(SYMBOLIC_VARIANTS).items():
+        assert r["code"] == 0 and r["chars"] > 200, (run, r)
+        assert r["attempts"] == [] and r["loaded"] == [], (run, r)
+
+
 def test_the_blocker_sees_a_numeric_derivation():
     """The harness can fail: with numbers (--values) the same derivations do import NumPy."""
     report = blocked_runs([["derive", "lstm", "--values"], ["derive", "vae", "--values"]])
