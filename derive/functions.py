@@ -20,7 +20,7 @@ from derive.notation import DISPLAY_CLASSES
 from derive.notation_nn import NN_DISPLAY, NN_NUMPY
 from derive.scalar_functions import FUNCTIONS, NUMPY_KERNELS, as_expr, relu, sigmoid, sigmoid_prime, softplus
 
-__all__ = ["NUMPY_EXTRAS", "NUMPY_MODULE", "PARSE_NAMESPACE", "as_expr", "lambdify", "relu", "sigmoid", "sigmoid_prime", "softplus"]
+__all__ = ["NUMPY_MODULE", "PARSE_NAMESPACE", "as_expr", "lambdify", "numpy_extras", "relu", "sigmoid", "sigmoid_prime", "softplus"]
 
 
 def _np_softmax_rows(x: Any) -> Any:
@@ -48,9 +48,14 @@ PARSE_NAMESPACE: dict[str, Any] = {**FUNCTIONS, **DISPLAY_CLASSES,
 # loads a few hundred NumPy submodules and their imports on the first call (0.15-0.4 s of every
 # ``verify``). The module itself is the same names for the NumPy printer's ``numpy.exp(…)`` code;
 # SymPy's two extra entries for NumPy (I → 1j, Heaviside → heaviside) are given explicitly.
-NUMPY_EXTRAS: dict[str, Any] = {"I": 1j, "Heaviside": np.heaviside}
+# NumPy is imported on the first call only: a symbolic derivation imports this module and never lambdifies.
+def numpy_extras() -> dict[str, Any]:
+    """SymPy's extra names for NumPy code: ``I`` → 1j, ``Heaviside`` → ``numpy.heaviside``."""
+    import numpy as np
+    return {"I": 1j, "Heaviside": np.heaviside}
 
 
 def lambdify(args: Any, expr: Any, **kwargs: Any) -> Any:
     """``sympy.lambdify`` with chainrule's functions mapped to stable NumPy implementations."""
-    return sp.lambdify(args, expr, modules=[NUMPY_MODULE, NUMPY_EXTRAS, np], **kwargs)
+    import numpy as np
+    return sp.lambdify(args, expr, modules=[NUMPY_MODULE, numpy_extras(), np], **kwargs)
