@@ -21,12 +21,12 @@ def _delta(*args: Any) -> float:
 
 def values(expr: Any, variables: list[Any], points: np.ndarray) -> np.ndarray:
     """``expr`` at each row of ``points`` (one column per variable): finite real floats, NaN elsewhere."""
-    from derive.functions import NUMPY_EXTRAS, NUMPY_MODULE
+    from derive.functions import NUMPY_MODULE, numpy_extras
     n = len(points)
     if not expr.free_symbols <= set(variables):  # a name the points do not fix: no value anywhere
         return np.full(n, np.nan)
     try:
-        fn = sp.lambdify(variables, expr, modules=[{**NUMPY_MODULE, "DiracDelta": _delta}, NUMPY_EXTRAS, np])
+        fn = sp.lambdify(variables, expr, modules=[{**NUMPY_MODULE, "DiracDelta": _delta}, numpy_extras(), np])
         with np.errstate(all="ignore"):
             out = np.broadcast_to(np.asarray(fn(*points.T), dtype=complex), (n,))
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError, NameError):  # a kernel without arrays: point by point

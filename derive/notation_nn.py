@@ -25,14 +25,16 @@ kernels in ``derive.functions.NUMPY_MODULE`` (``lambdify``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from derive.notation import _mwrap, _pretty
 from derive.scalar_functions import as_expr
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Pair = tuple[int, int]
 
@@ -260,10 +262,12 @@ class HDiv(MatrixExpr):
         return r" \oslash ".join(_mwrap(printer, a, True, tight=True) for a in self.args)
 
 
-# --- NumPy kernels (float64 arrays of shape (rows, cols)) -----------------------------------------
+# --- NumPy kernels (float64 arrays of shape (rows, cols)); NumPy is imported only when one runs, so
+#     a symbolic derivation never loads it -----------------------------------------------------------
 
 def nn_corr(a: Any, k: Any, stride: Pair = (1, 1)) -> np.ndarray:
     """Valid strided cross-correlation: C_ij = Σ_ab A[i s_r + a, j s_c + b] K_ab."""
+    import numpy as np
     a, k = np.asarray(a, dtype=float), np.asarray(k, dtype=float)
     windows = np.lib.stride_tricks.sliding_window_view(a, k.shape)[:: stride[0], :: stride[1]]
     return np.einsum("ijab,ab->ij", windows, k)
@@ -271,11 +275,13 @@ def nn_corr(a: Any, k: Any, stride: Pair = (1, 1)) -> np.ndarray:
 
 def nn_pad(a: Any, pad: Pair) -> np.ndarray:
     """Zero padding: p_r rows above and below, p_c columns left and right."""
+    import numpy as np
     return np.pad(np.asarray(a, dtype=float), ((pad[0], pad[0]), (pad[1], pad[1])))
 
 
 def nn_dilate(a: Any, stride: Pair, shape: Pair) -> np.ndarray:
     """An R×C zero matrix with A_ij at (i s_r, j s_c)."""
+    import numpy as np
     a = np.asarray(a, dtype=float)
     out = np.zeros(tuple(shape))
     out[: a.shape[0] * stride[0]: stride[0], : a.shape[1] * stride[1]: stride[1]] = a
@@ -284,11 +290,13 @@ def nn_dilate(a: Any, stride: Pair, shape: Pair) -> np.ndarray:
 
 def nn_rot180(a: Any) -> np.ndarray:
     """A flipped up–down and left–right."""
+    import numpy as np
     return np.asarray(a, dtype=float)[::-1, ::-1].copy()
 
 
 def nn_masked_softmax(s: Any, keep: Any) -> np.ndarray:
     """Row softmax over the kept entries (keep_ij = 1); exactly 0 at the masked ones."""
+    import numpy as np
     s, keep = np.asarray(s, dtype=float), np.asarray(keep, dtype=bool)
     z = np.where(keep, s, -np.inf)
     e = np.where(keep, np.exp(z - np.max(z, axis=-1, keepdims=True)), 0.0)
@@ -297,6 +305,7 @@ def nn_masked_softmax(s: Any, keep: Any) -> np.ndarray:
 
 def nn_hdiv(a: Any, b: Any) -> np.ndarray:
     """Elementwise division."""
+    import numpy as np
     return np.asarray(a, dtype=float) / np.asarray(b, dtype=float)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import sympy as sp
 
 
@@ -108,20 +107,36 @@ def as_expr(value: Any) -> Any:
 
 def _np_sigmoid(x: Any) -> Any:
     """σ(x) without overflow: 1/(1 + e^(−|x|)) for x ≥ 0, e^(−|x|)/(1 + e^(−|x|)) below."""
+    import numpy as np  # the kernels run only on numbers, so NumPy loads only then
     x = np.asarray(x, dtype=float)
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def _np_heaviside(x: Any, h0: Any = 0.0) -> Any:
+    import numpy as np
     return np.heaviside(np.asarray(x, dtype=float), h0)
+
+
+def _np_relu(x: Any) -> Any:
+    import numpy as np
+    return np.maximum(0.0, x)
+
+
+def _np_softplus(x: Any) -> Any:
+    import numpy as np
+    return np.logaddexp(0.0, x)
+
+
+def _np_sigmoid_prime(x: Any) -> Any:
+    return _np_sigmoid(x) * (1.0 - _np_sigmoid(x))
 
 
 NUMPY_KERNELS: dict[str, Any] = {
     "sigmoid": _np_sigmoid,
-    "relu": lambda x: np.maximum(0.0, x),
-    "softplus": lambda x: np.logaddexp(0.0, x),
+    "relu": _np_relu,
+    "softplus": _np_softplus,
     "Heaviside": _np_heaviside,
-    "sigmoid_prime": lambda x: _np_sigmoid(x) * (1.0 - _np_sigmoid(x)),
+    "sigmoid_prime": _np_sigmoid_prime,
 }
 FUNCTIONS: dict[str, Any] = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus, "sigmoid_prime": sigmoid_prime}

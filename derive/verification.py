@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-import numpy as np
 import sympy as sp
 
 from derive.functions import lambdify
-from derive.numcheck import check_gradients
 from derive.steps import Check, Result, Step
+
+if TYPE_CHECKING:  # NumPy is imported by the functions that compute numbers: a symbolic derivation never loads it
+    import numpy as np
 
 SIGNIFICANT = 12
 FD_FLOOR = 1e-3  # central differences (h = 1e-6) resolve a gradient only to ~1e-10 absolute
@@ -67,6 +68,7 @@ class Program:
             raise KeyError(f"program needs values for {', '.join(missing)}")
         if self._fn is None:
             return env
+        import numpy as np
         values = self._fn(*(env[a] for a in self.inputs))
         for name, value in zip(self.outputs, values):
             arr = np.asarray(value, dtype=float)
@@ -81,12 +83,14 @@ def _safe(sym: Any, k: int) -> Any:
 
 
 def _as_value(v: Any) -> Any:
+    import numpy as np
     arr = np.asarray(v, dtype=float)
     return np.float64(arr) if arr.ndim == 0 else arr
 
 
 def rounded(value: Any) -> Any:
     """A value to 12 significant digits (floats) or nested lists of those (arrays), for display."""
+    import numpy as np
     arr = np.asarray(value, dtype=float)
     if arr.ndim == 0:
         return float(f"{float(arr):.{SIGNIFICANT}g}")
@@ -104,7 +108,7 @@ def results_with_values(results: dict[str, Result], env: dict[str, Any], names: 
     return {k: replace(r, value=rounded(env[names[k]])) if names.get(k) in env else r for k, r in results.items()}
 
 
-Sampler = Callable[[np.random.Generator], dict[str, Any]]
+Sampler = Callable[["np.random.Generator"], dict[str, Any]]
 
 
 def check_program(program: Program, loss: str, grads: dict[str, str], sample: Sampler, points: int, seed: int,
@@ -112,6 +116,9 @@ def check_program(program: Program, loss: str, grads: dict[str, str], sample: Sa
     """Max relative error of each derived gradient (program variable ``grads[param]``) against
     central differences of the loss (program variable ``loss``, from ``forward`` or the whole
     program) and against torch autograd of ``torch_loss``."""
+    import numpy as np
+
+    from derive.numcheck import check_gradients
     fwd = forward or program
 
     def loss_fn(point: dict[str, Any]) -> float:
@@ -136,6 +143,8 @@ def check_engine(graph: Any, program: Program, grads: dict[str, str], sample: Sa
                  tolerance: float = 1e-9) -> list[Check]:
     """The displayed formulas against the reverse-mode engine run on NumPy over the same graph
     (``derive.backprop.gradients``: every op's VJP rule, accumulated over the tape)."""
+    import numpy as np
+
     from derive.backprop import gradients
     from derive.numcheck import rel_error
     rng = np.random.default_rng(seed)
@@ -160,6 +169,7 @@ def draw_leaves(graph: Any, rng: np.random.Generator, decimals: int | None = 2,
     """A value for every leaf, in declaration order: uniform on ``ranges[kind]`` (parameters on
     [−1, 1], inputs and targets on [0, 1]), rounded to ``decimals`` (None: unrounded).
     Scalars are floats, matrices float64 arrays of the leaf's shape."""
+    import numpy as np
     spans = {**RANGES, **(ranges or {})}
     out: dict[str, Any] = {}
     for x in graph.leaves:
@@ -222,6 +232,8 @@ def guard_checks(checks: Iterable[tuple[Any, Any, Iterable[str]]], points: int) 
     """Refuse (``--points``) before compiling anything a verification whose central differences
     over all its ``checks`` (graph, derivation, names of the leaves differentiated) would exceed
     ``numcheck.MAX_FD_WORK``: sizes from the graph's leaves, steps from the derivation's forward steps."""
+    import numpy as np
+
     from derive.numcheck import guard_total
     sizes = []
     for graph, d, names in checks:

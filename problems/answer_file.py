@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import math
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +46,7 @@ def read_answer_file(path: Path | str) -> dict[str, Any]:
     line = deep_bracket_line(text, MAX_DEPTH)
     if line is not None:
         raise UserError(f"arrays or inline tables nested more than {MAX_DEPTH} deep (line {line})", where)
+    import tomllib  # only here: every command imports this module (refuse_bare_list), few read a file
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import numpy as np
 import sympy as sp
 
 from derive.errors import UserError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Input:
 
 def resolve(inputs: list[Input], given: dict[str, Any] | None, seed: int | None) -> tuple[dict[str, Any], dict[Any, Any]]:
     """``({name: value}, {symbol: value})`` from a seed and the user's ``--given`` values."""
+    import numpy as np
     given = dict(given or {})
     known = {i.name: i for i in inputs}
     for key in given:

@@ -15,10 +15,12 @@ but u = 0: a random point never hits that set, so both evaluators read it as 0.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import numpy as np
 import sympy as sp
+
+if TYPE_CHECKING:
+    import numpy as np
 
 TOL = 1e-8
 DIGITS = 30
@@ -36,6 +38,7 @@ def scalar_function(expr: Any, variables: list[Any]) -> Callable[..., Any]:
 
 def value_at(fn: Callable[..., Any], point: tuple[float, ...]) -> float | None:
     """fn(point) as a finite real float, or None where it is undefined (log of a negative, overflow, …)."""
+    import numpy as np
     try:
         with np.errstate(all="ignore"):
             v = fn(*point)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from derive.notation_nn import call
 from derive.ops.base import Op, Shape, rand_dim, register
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def causal_keep(n: int, m: int) -> tuple[tuple[int, ...], ...]:
@@ -42,6 +43,7 @@ class MaskedSoftmax(Op):
 
     @classmethod
     def example(cls, rng: np.random.Generator) -> tuple[Op, list[Shape], list[str]]:
+        import numpy as np
         n, m = rand_dim(rng, 2, 3), rand_dim(rng, 2, 3)
         keep = rng.integers(0, 2, size=(n, m))
         keep[np.arange(n), rng.integers(0, m, size=n)] = 1  # at least one key per row

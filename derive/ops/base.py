@@ -14,9 +14,10 @@ so that the tests prove every registered rule without being told about it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 Shape = tuple[int, ...]
 OPS: dict[str, type[Op]] = {}

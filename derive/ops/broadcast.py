@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from derive.notation_nn import call
 from derive.ops.base import Op, Shape, rand_dim, register
 from derive.ops.linear import broadcast_shape
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def _check(a: Shape, b: Shape, name: str) -> Shape:

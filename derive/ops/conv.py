@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from derive.notation_nn import call
 from derive.ops.base import Op, Shape, register
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def out_size(n: int, f: int, p: int, s: int) -> int:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from fractions import Fraction
-from typing import Any, ClassVar
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from derive.ops.base import Op, Shape, rand_dim, register
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @register

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import sympy as sp
 
 from derive.ops.base import Op, Shape, register
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @register

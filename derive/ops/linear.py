@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from derive.ops.base import Op, Shape, rand_dim, register
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def broadcast_shape(a: Shape, b: Shape) -> Shape:

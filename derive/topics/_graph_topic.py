@@ -8,15 +8,16 @@ attention, batchnorm, conv); values and checks serve attention, batchnorm and co
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable, Iterable
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from derive.errors import UserError
 from derive.graph import Graph
 from derive.steps import Check
 
-Draw = Callable[[np.random.Generator], dict[str, Any]]
+if TYPE_CHECKING:
+    import numpy as np
+
+Draw = Callable[["np.random.Generator"], dict[str, Any]]
 
 
 # --- options ---------------------------------------------------------------------------------------
@@ -50,6 +51,7 @@ def given_value(graph: Graph, name: str, value: Any) -> np.ndarray:
 
     A flat list is accepted for a row or a column; a single number for a 1×1 leaf or for a row of
     equal entries (such as ε)."""
+    import numpy as np
     rows, cols = graph.get(name).shape
     if isinstance(value, str):
         raise UserError(f"'{value[:20]}' is not a number or matrix", f"--given {name}")
@@ -72,6 +74,7 @@ def given_value(graph: Graph, name: str, value: Any) -> np.ndarray:
 def leaf_values(graph: Graph, given: dict[str, Any], seed: int, draw: Draw) -> tuple[dict[str, Any], list[str]]:
     """Every leaf's value: the given ones, the rest from ``draw(rng)`` (seeded, drawn in full so
     giving one value never changes another). Returns the values and the names that were drawn."""
+    import numpy as np
     known = [x.name for x in graph.leaves]
     unknown = [k for k in given if k not in known]
     if unknown:
@@ -92,6 +95,7 @@ def value_note(given: dict[str, Any], drawn: list[str], seed: int, how: str) -> 
 def uniform(rng: np.random.Generator, shape: tuple[int, ...], low: float, high: float,
             decimals: int | None) -> np.ndarray:
     """Uniform values on [low, high] of ``shape``, rounded to ``decimals`` (None: unrounded)."""
+    import numpy as np
     v = rng.uniform(low, high, size=shape)
     return np.round(v, decimals) if decimals is not None else v
 

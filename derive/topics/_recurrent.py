@@ -11,9 +11,7 @@ share the pieces of their independent torch implementations (:func:`torch_blocks
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Callable
 
 from derive.backprop import GraphDerivation
 from derive.errors import UserError
@@ -22,6 +20,9 @@ from derive.steps import Check, Derivation, Step, SymbolInfo, Verification
 from derive.topics._graph_topic import whole
 from derive.verification import (FD_FLOOR, METRIC, Program, check_engine, check_program, draw_leaves, guard_checks,
                                  results_with_values, rounded, with_values)
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ETA, THETA = 0.5, 1.0
 MAX_STEPS, MAX_UNITS, MAX_GIVEN = 100, 16, 1e6
@@ -52,6 +53,7 @@ def sizes(opts: dict[str, Any]) -> tuple[int, int, int]:
 # --- numbers ------------------------------------------------------------------------------------
 
 def _given_value(shape: tuple[int, ...], name: str, value: Any) -> Any:
+    import numpy as np
     if isinstance(value, str):
         raise UserError(f"'{value[:20]}' is not a number", f"--given {name}")
     try:
@@ -79,6 +81,7 @@ def leaf_values(graph: Graph, given: dict[str, Any], seed: int,
     """A value for every leaf and scalar setting (η, θ): given, else drawn from ``seed`` in a fixed
     order (so giving one value never changes another), else the setting's default. Returns the
     values and a note saying which were given and which drawn."""
+    import numpy as np
     known = [x.name for x in graph.leaves] + list(scalars)
     unknown = [k for k in given if k not in known]
     if unknown:
@@ -119,6 +122,7 @@ def evaluate_all(doc: Derivation, d: GraphDerivation, values: dict[str, Any]) ->
     """Every step and result of ``doc`` evaluated by running its displayed formulas as one
     program (``derive.verification.Program``) at ``values``. UserError when a value overflows float64
     (huge givens over many steps), naming the first step where it happens."""
+    import numpy as np
     with np.errstate(all="ignore"):
         env = Program(doc.steps).run(values)
     for s in doc.steps:
@@ -179,6 +183,7 @@ def nn_checks(program: Program, grads: dict[str, str], sample: Callable[[np.rand
               points: int, seed: int, nn_loss: TorchLoss, method: str, tolerance: float = 1e-9) -> list[Check]:
     """The derived gradients against torch autograd through a ``torch.nn`` module given the same
     weights (skipped when torch is missing)."""
+    import numpy as np
     from derive.numcheck import rel_error, single_torch_thread, torch_available
     if not torch_available():
         return []

@@ -13,9 +13,9 @@ Options: heads, mask (none, causal), loss (upstream, mse), and ``--set`` n (quer
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import sympy as sp
 
 from derive.backprop import derive_graph
@@ -26,6 +26,9 @@ from derive.printing.math import to_text
 from derive.steps import Check, Derivation, Result, Step, SymbolInfo, Verification
 from derive.topics._graph_topic import choice, labelled, leaf_values, merged, uniform, value_note, whole, zero_check
 from derive.verification import METRIC, Program, evaluate, verify_steps
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NAME = "attention"
 SUMMARY = ("scaled dot-product attention: ∂L/∂Q, ∂L/∂K, ∂L/∂V; --heads h (W_Q, W_K, W_V, W_O), --mask causal, "
@@ -150,19 +153,53 @@ def pe_steps(n: int, d: int) -> tuple[list[Step], Any, list[list[float]]]:
     return steps, sp.ImmutableMatrix(rows), [[float(v) for v in r] for r in rows]
 
 
+# saturation_numbers(0, d, scaled) for every d_k of SATURATION_DIMS: the figures a derivation at the default
+# seed prints, kept here so that it needs no NumPy (drawing 2.5 million normals costs a quarter of a second).
+# tests/derive/test_attention.py recomputes them with NumPy and checks them against torch.
+SATURATION_SEED0: dict[tuple[int, bool], tuple[float, ...]] = {
+    (4, False): (2.020665, 0.48687, 1.445391, 0.339113),
+    (4, True): (1.010333, 0.303271, 1.946579, 0.340362),
+    (16, False): (4.084243, 0.730463, 0.738794, 0.259437),
+    (16, True): (1.021061, 0.319825, 1.920236, 0.346068),
+    (64, False): (7.98767, 0.85687, 0.370488, 0.169486),
+    (64, True): (0.998459, 0.310776, 1.936535, 0.348134),
+    (256, False): (16.08576, 0.937164, 0.157095, 0.083664),
+    (256, True): (1.00536, 0.327484, 1.914029, 0.347112),
+}
+
+
 def saturation(seed: int, d: int, scaled: bool) -> list[float]:
     """[std of the scores, mean max weight, mean entropy (nats), mean ‖diag(a) − a aᵀ‖_F] of softmax rows of
-    q·k_j (÷√d when ``scaled``), q, k_j ~ N(0, I_d), over SATURATION_ROWS rows of SATURATION_KEYS keys."""
-    rng = np.random.default_rng([seed, d])  # the same q, k for the scaled and the unscaled row
-    q = rng.standard_normal((SATURATION_ROWS, d))
-    k = rng.standard_normal((SATURATION_ROWS, SATURATION_KEYS, d))
-    s = np.einsum("rd,rmd->rm", q, k) / (np.sqrt(d) if scaled else 1.0)
+    q·k_j (÷√d when ``scaled``), q, k_j ~ N(0, I_d), over SATURATION_ROWS rows of SATURATION_KEYS keys
+    (``saturation_numbers``; at seed 0 read from SATURATION_SEED0)."""
+    known = SATURATION_SEED0.get((d, scaled)) if seed == 0 else None
+    return list(known) if known is not None else saturation_numbers(seed, d, scaled)
+
+
+def saturation_numbers(seed: int, d: int, scaled: bool) -> list[float]:
+    """The four statistics of :func:`saturation` computed with NumPy from the normals of
+    ``default_rng([seed, d])`` (the same q, k for the scaled and the unscaled row), rounded to 6 decimals."""
+    import numpy as np
+    s = _raw_scores(seed, d) / (np.sqrt(d) if scaled else 1.0)
     a = np.exp(s - s.max(axis=1, keepdims=True))
     a /= a.sum(axis=1, keepdims=True)
     entropy = -np.sum(np.where(a > 0, a * np.log(np.where(a > 0, a, 1.0)), 0.0), axis=1)
     jac = np.einsum("ri,ij->rij", a, np.eye(SATURATION_KEYS)) - np.einsum("ri,rj->rij", a, a)
     stats = [np.std(s), np.mean(a.max(axis=1)), np.mean(entropy), np.mean(np.linalg.norm(jac, axis=(1, 2)))]
     return [round(float(v), 6) for v in stats]
+
+
+@lru_cache(maxsize=len(SATURATION_DIMS))
+def _raw_scores(seed: int, d: int) -> Any:
+    """q·k_j for SATURATION_ROWS rows of SATURATION_KEYS keys, q, k_j ~ N(0, I_d) from ``default_rng([seed, d])``
+    (drawn once for the scaled and the unscaled row; read-only)."""
+    import numpy as np
+    rng = np.random.default_rng([seed, d])
+    q = rng.standard_normal((SATURATION_ROWS, d))
+    k = rng.standard_normal((SATURATION_ROWS, SATURATION_KEYS, d))
+    s = np.einsum("rd,rmd->rm", q, k)
+    s.flags.writeable = False
+    return s
 
 
 def saturation_steps(seed: int) -> list[Step]:
@@ -220,6 +257,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
     """∂L/∂Q, ∂L/∂K, ∂L/∂V (and every W) against central differences, the NumPy engine and torch
     (F.scaled_dot_product_attention, or F.multi_head_attention_forward for --heads) at the given
     sizes and at two other random sizes; with --mask causal, the masked entries of A and ∂L/∂S are 0."""
+    import numpy as np
     from derive.numcheck import torch_available
     cfg = config(options)
     doc, _ = document(cfg, seed)
@@ -257,6 +295,7 @@ def variants(cfg: Config, rng: np.random.Generator) -> list[Config]:
 
 def mask_checks(graph: Graph, d: Any, cfg: Config, points: int, seed: int) -> list[Check]:
     """The masked entries (j > i) of A and of ∂L/∂S, evaluated from the displayed formulas, are exactly 0."""
+    import numpy as np
     program, rng = Program(d.steps), np.random.default_rng(seed)
     above = np.triu(np.ones((cfg.n, cfg.m), dtype=bool), 1)
     tag = "" if cfg.heads is None else "_1"

@@ -10,9 +10,7 @@ Options (``--set``): m (batch size), features (d), loss (upstream, mse).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from derive.backprop import derive_graph
 from derive.graph import Graph
@@ -20,6 +18,9 @@ from derive.models.batchnorm import batchnorm
 from derive.steps import Check, Derivation, Result, Verification
 from derive.topics._graph_topic import choice, labelled, leaf_values, merged, uniform, value_note, whole
 from derive.verification import METRIC, Program, evaluate, verify_steps
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NAME = "batchnorm"
 SUMMARY = ("batch normalisation: μ_B, σ_B², x̂, y = γx̂ + β and the full backward "
@@ -75,6 +76,7 @@ def notes(cfg: Config) -> list[str]:
 
 def draw(graph: Graph, decimals: int | None) -> Any:
     """Leaf values: x, β, G, T uniform on [−1, 1], γ on [0.5, 1.5] (rounded to ``decimals``), ε = 1e-5."""
+    import numpy as np
     def sample(rng: np.random.Generator) -> dict[str, Any]:
         out = {x.name: uniform(rng, x.shape, *((0.5, 1.5) if x.name == "gamma" else (-1.0, 1.0)), decimals)
                for x in graph.leaves}
@@ -113,6 +115,7 @@ def derive(options: dict[str, Any], given: dict[str, Any] | None = None, seed: i
 def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", points: int = 3) -> Verification:
     """∂L/∂x, ∂L/∂γ, ∂L/∂β against central differences, the NumPy engine, torch (F.batch_norm) and the compact
     closed form of ∂L/∂x, at the given sizes and two random other ones."""
+    import numpy as np
     from derive.numcheck import torch_available
     cfg = config(options)
     doc, _ = document(cfg)
@@ -136,6 +139,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
 
 def closed_form_check(graph: Graph, d: Any, points: int, seed: int) -> Check:
     """The derived ∂L/∂x against the textbook's compact form, computed in NumPy from x̂, s_B and ∂L/∂x̂."""
+    import numpy as np
     from derive.numcheck import rel_error
     program, rng, worst = Program(d.steps), np.random.default_rng(seed), 0.0
     m = graph.get("x").shape[0]

@@ -12,9 +12,8 @@ loss (upstream, mse).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import sympy as sp
 
 from derive.backprop import derive_graph
@@ -27,6 +26,9 @@ from derive.ops.conv import out_size
 from derive.steps import Check, Derivation, Step, SymbolInfo, Verification
 from derive.topics._graph_topic import choice, labelled, leaf_values, merged, value_note, whole
 from derive.verification import METRIC, Program, evaluate, verify_steps
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NAME = "conv"
 SUMMARY = ("1-D/2-D convolution (cross-correlation) with stride and padding: output size, ∂L/∂K, "
@@ -138,6 +140,7 @@ def _ints(shape: Any) -> tuple[int, ...]:
 
 def draw(graph: Graph, cfg: Config, integers: bool) -> Any:
     """Leaf values: integers for hand calculation (X, T in 0…4; K, b, G in −1…1) or, for checks, uniform reals."""
+    import numpy as np
     X, K, _ = cfg.names()
     spans = {X: (0, 4), "T": (0, 4)}
 
@@ -185,6 +188,7 @@ def derive(options: dict[str, Any], given: dict[str, Any] | None = None, seed: i
 def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", points: int = 3) -> Verification:
     """∂L/∂X, ∂L/∂K, ∂L/∂b against central differences, the NumPy engine, torch (F.conv1d / F.conv2d) and
     SciPy's full convolution (for ∂L/∂X), at the given sizes and two random other ones."""
+    import numpy as np
     from derive.numcheck import torch_available
     cfg = config(options)
     doc, _ = document(cfg)
@@ -217,6 +221,7 @@ def random_config(cfg: Config, rng: np.random.Generator) -> Config:
 def scipy_check(graph: Graph, d: Any, cfg: Config, points: int, seed: int) -> Check:
     """The derived ∂L/∂X against a true full convolution (scipy.signal.convolve2d) of the spread-out ∂L/∂Y
     with the kernel, minus the P border rows/columns."""
+    import numpy as np
     from scipy.signal import convolve2d
 
     from derive.numcheck import rel_error

@@ -15,9 +15,7 @@ preset (``mazur``: the well-known worked example with w1 = .15 … and its known
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from derive.backprop import LAYOUT_NOTE, GraphDerivation, derive_graph, scalar_derivation
 from derive.errors import UserError
@@ -26,6 +24,9 @@ from derive.models.mlp import ACTIVATIONS, LOSSES, layered_net, textbook_net
 from derive.steps import Derivation, Verification
 from derive.topics._graph_topic import merged, whole
 from derive.verification import METRIC, draw_leaves, evaluate, verify_steps
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NAME = "mlp"
 SUMMARY = "backprop in a fully connected net: textbook w1…w8 steps, or --matrix for L layers"
@@ -169,6 +170,7 @@ def notes(cfg: Config) -> list[str]:
 # --- values ---------------------------------------------------------------------------------------
 
 def _given_value(graph: Graph, name: str, value: Any) -> Any:
+    import numpy as np
     shape = () if name == "eta" else graph.get(name).shape
     if isinstance(value, str):
         raise UserError(f"'{value[:20]}' is not a number", f"--given {name}")
@@ -191,6 +193,7 @@ def leaf_values(graph: Graph, cfg: Config, given: dict[str, Any], seed: int) -> 
     All leaves are drawn in a fixed order whatever is given, so giving one value never changes
     another. Returns the values and the names that were drawn.
     """
+    import numpy as np
     known = [x.name for x in graph.leaves] + ["eta"]
     unknown = [k for k in given if k not in known]
     if unknown:

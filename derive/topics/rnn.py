@@ -103,12 +103,12 @@ def _document(cfg: Config, graph: Graph, d: GraphDerivation, numbers: bool) -> D
 
 def derive(options: dict[str, Any], given: dict[str, Any] | None = None, seed: int | None = None) -> Derivation:
     """The derivation; with ``given``/``seed`` every step also carries its number."""
-    import numpy as np
     cfg = config(options)
     graph = build(cfg)
     d = derive_graph(graph)
     if given is None and seed is None:
         return _document(cfg, graph, d, False)
+    import numpy as np  # numbers only: the symbolic derivation above never loads NumPy
     values, note = R.leaf_values(graph, dict(given or {}), seed or 0, {"eta": R.ETA, "theta": R.THETA})
     rescalable = bool(np.any(values["W_hh"]))
     doc = _document(cfg, graph, d, rescalable)

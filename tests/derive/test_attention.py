@@ -189,11 +189,12 @@ def test_masked_softmax_op_matches_torch_with_minus_infinity(torch):
 
 # --- 1/√d_k and saturation, positional encoding -----------------------------------------------------------
 
-def test_saturation_figures_match_an_independent_torch_computation(torch):
-    doc = topic.derive({}, None, 11)
+@pytest.mark.parametrize("seed", [0, 11])  # 0: the figures kept in SATURATION_SEED0; 11: computed
+def test_saturation_figures_match_an_independent_torch_computation(torch, seed):
+    doc = topic.derive({}, None, seed)
     s = _steps(doc)
     for d in topic.SATURATION_DIMS:
-        rng = np.random.default_rng([11, d])
+        rng = np.random.default_rng([seed, d])
         q = torch.tensor(rng.standard_normal((topic.SATURATION_ROWS, d)))
         k = torch.tensor(rng.standard_normal((topic.SATURATION_ROWS, topic.SATURATION_KEYS, d)))
         scores = torch.einsum("rd,rmd->rm", q, k)
@@ -209,6 +210,12 @@ def test_saturation_figures_match_an_independent_torch_computation(torch):
     assert all(a[1] < b[1] and a[2] > b[2] and a[3] > b[3] for a, b in zip(raw, raw[1:]))  # saturating
     assert raw[-1][1] > 0.9 and raw[-1][3] < 0.1 and all(abs(x[0] - 1) < 0.05 for x in scaled)
     assert all(0.25 < x[1] < 0.4 for x in scaled)  # scaled: the same spread at every d_k
+
+
+def test_saturation_figures_kept_for_seed_0_are_the_computed_ones():
+    assert sorted(topic.SATURATION_SEED0) == sorted((d, s) for d in topic.SATURATION_DIMS for s in (False, True))
+    for (d, scaled), kept in topic.SATURATION_SEED0.items():
+        assert list(kept) == topic.saturation_numbers(0, d, scaled), (d, scaled)
 
 
 def test_saturation_steps_are_there_without_numbers_and_follow_the_seed():
