@@ -51,6 +51,8 @@ def answer_values(items: Iterable[str] | None) -> dict[str, str]:
 def given_values(items: Iterable[str] | None) -> dict[str, Any]:
     """``--given`` items read by the safe parser into numbers and nested lists (words stay text);
     ``0,5`` is refused as for ``--answer``."""
+    if not items:
+        return {}
     from derive.parse import parse_value
     from problems.answer_file import refuse_bare_list
     out: dict[str, Any] = {}

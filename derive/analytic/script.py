@@ -144,7 +144,7 @@ class Script:
             if full:
                 out[c.step] = prove(c)
             elif c.method != "computed" and not needs_quadrature(c):
-                out[c.step] = Proof(*cache.remembered(claim_key(c), lambda c=c: _outcome(prove(c))))
+                out[c.step] = Proof(*cache.remembered(lambda c=c: claim_key(c), lambda c=c: _outcome(prove(c))))
             elif c.method == "computed":
                 out[c.step] = Proof(True, "computed by SymPy", deferred=True)
             else:
