@@ -6,8 +6,9 @@ Equations::
     p-value          two: 2·(1 − F(|t|)); right: 1 − F(t); left: F(t)
     decision         reject H₀ when |t| > c (two), t > c (right), t < −c (left); else retain
 
-F is the t distribution with df degrees of freedom, or the standard normal (scipy.special's
-stdtr/stdtrit/ndtr/ndtri, the routines behind scipy.stats.t and scipy.stats.norm).
+F is the t distribution with df degrees of freedom, or the standard normal
+(problems/shared/tail_probabilities.py: plain floats, checked against scipy.special's
+stdtr/stdtrit/ndtr/ndtri; SciPy's import alone would cost every exercise 0.2 s).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 from problems.givens import GivenError
 from problems.givens import choice, number
+from problems.shared.tail_probabilities import normal_isf, normal_sf, t_isf, t_sf
 
 TAILS = ("two", "left", "right")
 CHOICES = {
@@ -44,19 +46,13 @@ def aliases(steps: list[Any]) -> dict[str, str]:
 
 
 def isf(q: float, df: float | None) -> float:
-    """Upper-tail quantile: the x with P(X > x) = q, X ~ t(df) or N(0, 1) (df None).
-
-    scipy.special's stdtrit/ndtri are the routines scipy.stats.t / norm call, without the
-    millisecond cost of building a distribution object on every replay of the solver.
-    """
-    from scipy import special
-    return float(-special.ndtri(q) if df is None else -special.stdtrit(df, q))
+    """Upper-tail quantile: the x with P(X > x) = q, X ~ t(df) or N(0, 1) (df None)."""
+    return normal_isf(q) if df is None else t_isf(q, float(df))
 
 
 def sf(x: float, df: float | None) -> float:
     """Upper-tail probability P(X > x), X ~ t(df) or N(0, 1) (df None); accurate far in the tail."""
-    from scipy import special
-    return float(special.ndtr(-x) if df is None else special.stdtr(df, -x))
+    return normal_sf(x) if df is None else t_sf(x, float(df))
 
 
 def critical(alpha: float, tail: str, df: float | None, work: Any) -> float:
