@@ -60,3 +60,25 @@ def test_practice_and_check_load_neither_sympy_nor_scipy(args):
              "sys.stderr.write(json.dumps([m for m in ('sympy', 'scipy', 'torch') if m in sys.modules]))\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert json.loads(out.stderr.strip().splitlines()[-1]) == []
+
+
+def test_no_problem_type_loads_sympy_or_scipy_to_practice_or_check():
+    """Every type (tests/problems/test_tail_probabilities.py checks the hypothesis tests' own t and
+    normal tails against SciPy instead): one process runs practice and check of each, in turn, and
+    names the first command after which SymPy, SciPy or torch is loaded."""
+    probe = ("import sys, json, io, contextlib, cli\n"
+             "from derive.discovery import index\n"
+             "heavy, seen = ('sympy', 'scipy', 'torch', 'mpmath'), []\n"
+             "names = list(index('problems.types'))\n"
+             "for t in names:\n"
+             "    for args in (['practice', t, '--seed', '1', '--key', '--no-record'],\n"
+             "                 ['check', t + '@2', '--format', 'json', '--reveal', '--no-record']):\n"
+             "        with contextlib.redirect_stdout(io.StringIO()):\n"
+             "            try:\n                cli.main(args)\n            except SystemExit:\n                pass\n"
+             "        loaded = [m for m in heavy if m in sys.modules]\n"
+             "        if loaded:\n            seen.append([' '.join(args), loaded])\n            break\n"
+             "    if seen:\n        break\n"
+             "sys.stderr.write(json.dumps([len(names), seen]))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    count, seen = json.loads(out.stderr.strip().splitlines()[-1])
+    assert count == len(index("problems.types")) >= 41 and seen == []

@@ -11,6 +11,14 @@ class Label:
     def __init__(self, text: str, latex: str | None = None):
         self.text, self.latex = text, latex if latex is not None else rf"\mathrm{{{text}}}"
 
+    def formula_text(self) -> str:
+        """The plain text, as derive.printing writes it (without loading SymPy's printers)."""
+        return self.text
+
+    def formula_latex(self) -> str:
+        """The LaTeX, as derive.printing writes it (without loading SymPy's printers)."""
+        return self.latex
+
     def _sympystr(self, printer: Any) -> str:
         return self.text
 
