@@ -22,7 +22,6 @@ from problems.shared.mistake_replay import idle
 from problems.shared.random_givens import pick
 from problems.shared.statement_text import num, vec
 from problems.shared.unit_functions import VALUE, sigmoid
-from problems.types import _activation_crosscheck as xc
 
 NAME = "activation"
 SUMMARY = "Activation value and derivative at given points (σ, tanh, ReLU family, swish, softplus); softmax Jacobian"
@@ -160,4 +159,8 @@ def solve(g: dict[str, Any], work: Any) -> None:
         work.put("df_dalpha", "∂f/∂α", np.where(pos, 0.0, a if work.mistake("prelu-dalpha-as-dx") else x), "0 if x > 0 else x")
 
 
-cross_check = xc.cross_check
+def cross_check(g: dict[str, Any]) -> dict[str, Any]:
+    """Independent step values (torch, else complex-step differentiation); tests only, so the
+    module is loaded here rather than on every practice and check."""
+    from problems.types._activation_crosscheck import cross_check as run
+    return run(g)
