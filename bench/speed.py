@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 TARGETS = {"derive": 0.35, "practice": 0.3, "check": 0.3, "topics": 0.2, "verify --no-torch": 0.8, "verify": 1.5}
 MEMORY_TARGET_MIB = 200
+BYTECODE: dict[str, str] = {}  # --cached-bytecode: the children's pycache prefix (filled by the unmeasured run)
 
 
 CACHE = Path("/tmp") / "chainrule-bench-cache"
@@ -48,6 +49,9 @@ def run_once(argv: list[str], cache: str | None = None) -> tuple[float, float, f
     is ``CHAINRULE_CACHE`` (default: the bench's own cache folder; ``off`` for a cold run)."""
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "CHAINRULE_HOME": str(Path("/tmp") / "chainrule-bench-home"),
            "CHAINRULE_CACHE": cache or str(CACHE)}
+    if BYTECODE:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env.update(BYTECODE)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             stdin=subprocess.DEVNULL)
@@ -166,10 +170,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="whole-process runs per start-up figure (median)")
     parser.add_argument("--types", type=int, default=None, help="start-up: only the first N problem types")
     parser.add_argument("--match", default=None, help="start-up: only the commands whose label matches this regex")
+    parser.add_argument("--cached-bytecode", action="store_true",
+                        help="start-up: let the children cache bytecode (in a temporary PYTHONPYCACHEPREFIX, filled "
+                             "by the unmeasured run), as an installed package has it; by default the environment "
+                             "decides (PYTHONDONTWRITEBYTECODE=1 recompiles every chainrule module on every run)")
     parser.add_argument("--seconds", type=float, default=0.5, help="problem bank: seconds per type and difficulty")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     results: dict[str, Any] = {}
+    if args.cached_bytecode:
+        import tempfile
+        BYTECODE["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="chainrule-bench-pyc-")
     if args.only in (None, "startup"):
         results["startup"] = bench_startup(args.repeat, args.types, args.match)
     if args.only in (None, "train"):
