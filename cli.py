@@ -295,5 +295,10 @@ def _invoke(argv: list[str] | None) -> int:
     return rv if isinstance(rv, int) else cl.EXIT_OK
 
 
+def console() -> None:
+    """``chainrule`` as a program: :func:`main`, ended without interpreter teardown (``cl.run_program``)."""
+    cl.run_program(main)
+
+
 if __name__ == "__main__":
-    main()
+    console()

@@ -394,6 +394,39 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def run_program(main: Callable[[], Any]) -> NoReturn:
+    """Run ``main`` (which ends in SystemExit) and end the process with its status at once."""
+    try:
+        main()
+        code: Any = 0
+    except SystemExit as exc:
+        code = exc.code
+    end_process(code)
+
+
+def end_process(code: Any) -> NoReturn:
+    """Exit with ``code`` (as ``sys.exit`` reads it) without the interpreter's teardown.
+
+    Everything a command writes is written by then (files atomically, attempts committed to the
+    store), so what remains is freeing every SymPy and NumPy object and module one by one: 0.2 s
+    of a 0.6 s ``derive``. The standard streams are flushed first; ``cli.console`` (the
+    ``chainrule`` program and ``python -m cli``) ends this way, while ``cli.main`` (tests, scripts)
+    still raises SystemExit."""
+    import os
+    status = code if isinstance(code, int) else 0 if code is None else 1
+    if not isinstance(code, (int, type(None))):
+        try:
+            sys.stderr.write(f"{code}\n")
+        except (OSError, ValueError):
+            pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            status = status or EXIT_FAILED
+    os._exit(status)
+
+
 def run(command: Callable[[], int]) -> NoReturn:
     """Run a command and exit with its status: 0 done, 1 a check or run failed or the output
     could not be written (one line; a reader that went away, as in ``| head -1``, quietly),
