@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from numeric.layers._buffers import Workspace, empty
+from numeric.layers._buffers import Workspace, empty, time_major
 from numeric.layers.lstm import sigmoid_inplace
 
 CONVENTIONS = ("course", "pytorch")
@@ -152,8 +152,11 @@ def _local_factors(gates: np.ndarray, hs: np.ndarray, side: np.ndarray, reset: s
     return dz, dn, dr, keep
 
 
-def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (+ "h0" if h0 was given)."""
+def backward(dh: np.ndarray, cache: Any, need_dx: bool = True) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+    """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (+ "h0" if h0 was given).
+
+    ``need_dx=False`` (the input is data, not a layer's output) skips ∂L/∂x and returns None for it.
+    """
     x, hs, gates, side, params, reset, convention, has_h0, ws = cache
     N, T, D = x.shape
     H = hs.shape[1]
@@ -161,8 +164,7 @@ def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarr
     Wh = params["W_h"]
     dz_loc, dn_loc, dr_loc, keep = _local_factors(gates, hs, side, reset, convention, ws)
     r = gates[:, :H]
-    dhs = empty(ws, "dhs", (T, H, N), dtype)
-    np.copyto(dhs, dh.transpose(1, 2, 0))
+    dhs = time_major(ws, dh, dtype)                                       # dhs[t] = (∂L/∂h_t)ᵀ: (H, N)
     dax = empty(ws, "dax", (3 * H, T, N), dtype)                         # [da_r; da_z; da_n], time inside
     dah = empty(ws, "dah", (3 * H, T, N), dtype) if reset == "after" else None   # [da_r; da_z; du]
     carry, dht = np.zeros((H, N), dtype=dtype), np.empty((H, N), dtype=dtype)
@@ -188,17 +190,20 @@ def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarr
     h_prev = empty(ws, "h_prev", (H, T, N), dtype)
     np.copyto(h_prev, hs[:-1].transpose(1, 0, 2))
     h_prev = h_prev.reshape(H, T * N)
+    # The large products as Σ_t da_t z_tᵀ (then transposed): 1.2–2× faster in OpenBLAS than Σ_t z_t da_tᵀ.
     if reset == "after":
-        dWh = h_prev @ dah.reshape(3 * H, T * N).T
+        dWh = (dah.reshape(3 * H, T * N) @ h_prev.T).T
     else:
         rh = empty(ws, "rh", (H, T, N), dtype)
         np.copyto(rh, side.transpose(1, 0, 2))
-        dWh = np.concatenate([h_prev @ flat[:2 * H].T, rh.reshape(H, T * N) @ flat[2 * H:].T], axis=1)
+        dWh = np.concatenate([(flat[:2 * H] @ h_prev.T).T, (flat[2 * H:] @ rh.reshape(H, T * N).T).T], axis=1)
     xs = x.transpose(2, 1, 0).reshape(D, T * N)                          # columns (t, n)
-    grads = {"W_x": xs @ flat.T, "W_h": dWh, "b": dax.sum(axis=(1, 2))}
+    grads = {"W_x": np.ascontiguousarray((flat @ xs.T).T), "W_h": np.ascontiguousarray(dWh), "b": dax.sum(axis=(1, 2))}
     if reset == "after":
         grads["b_hn"] = dah[2 * H:].sum(axis=(1, 2))
     if has_h0:
         grads["h0"] = carry.T.copy()
+    if not need_dx:
+        return None, grads
     dx = (params["W_x"] @ flat).reshape(D, T, N).transpose(2, 1, 0)
     return dx, grads
