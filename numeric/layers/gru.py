@@ -89,11 +89,13 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None 
     dtype = np.result_type(x, params["W_x"])
     half = np.ones(3 * H, dtype=dtype)
     half[:2 * H] = 0.5                                                   # r, z: tanh(a/2)
-    WxT, WhT = (params["W_x"] * half).T, (params["W_h"] * half).T        # (3H, D), (3H, H)
-    proj = np.matmul(x.reshape(N * T, D), WxT.T, out=empty(ws, "proj", (N * T, 3 * H), dtype))
+    WhT = (params["W_h"] * half).T                                       # (3H, H)
+    WbT = np.ascontiguousarray((np.concatenate([params["W_x"], params["b"][None]]) * half).T, dtype=dtype)
+    xa = empty(ws, "xa", (T, D + 1, N), dtype)                           # [x_tᵀ; 1] per step
+    np.copyto(xa[:, :D], x.transpose(1, 2, 0))
+    xa[:, D] = 1.0
     gates = empty(ws, "gates", (T, 3 * H, N), dtype)                     # becomes [r, z, h̃] per step
-    np.copyto(gates, proj.reshape(N, T, 3 * H).transpose(1, 2, 0))
-    gates += (params["b"] * half)[:, None]
+    np.matmul(WbT, xa, out=gates)                                        # x_t W_x + b for every t, already time-major
     hs = empty(ws, "hs", (T + 1, H, N), dtype)                           # hs[t+1] = h_tᵀ
     side = empty(ws, "side", (T, H, N), dtype)                           # u_t (after) or r_t ⊙ h_{t−1} (before)
     hs[0] = 0.0 if h0 is None else h0.T
