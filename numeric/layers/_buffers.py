@@ -34,3 +34,17 @@ class Workspace:
 def empty(ws: Workspace | None, name: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
     """``ws.empty(…)`` with a workspace, a fresh ``np.empty`` without one."""
     return np.empty(shape, dtype) if ws is None else ws.empty(name, shape, dtype)
+
+
+def time_major(ws: Workspace | None, dh: np.ndarray, dtype: Any) -> np.ndarray:
+    """∂L/∂h: (N, T, H) as a (T, H, N) array whose [t] is one step's (H, N) block.
+
+    A view when ``dh`` already has the batch innermost (the recurrent models' readout hands it
+    over so); otherwise a copy into the workspace array "dhs".
+    """
+    view = dh.transpose(1, 2, 0)
+    if view.dtype == np.dtype(dtype) and view.strides[-1] == view.itemsize:
+        return view
+    out = empty(ws, "dhs", view.shape, dtype)
+    np.copyto(out, view)
+    return out

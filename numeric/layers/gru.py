@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from numeric.layers._buffers import Workspace, empty
+from numeric.layers._buffers import Workspace, empty, time_major
 from numeric.layers.lstm import sigmoid_inplace
 
 CONVENTIONS = ("course", "pytorch")
@@ -89,12 +89,14 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None 
     dtype = np.result_type(x, params["W_x"])
     half = np.ones(3 * H, dtype=dtype)
     half[:2 * H] = 0.5                                                   # r, z: tanh(a/2)
-    WxT, WhT = (params["W_x"] * half).T, (params["W_h"] * half).T        # (3H, D), (3H, H)
-    proj = np.matmul(x.reshape(N * T, D), WxT.T, out=empty(ws, "proj", (N * T, 3 * H), dtype))
+    WhT = (params["W_h"] * half).T                                       # (3H, H)
+    WbT = np.ascontiguousarray((np.concatenate([params["W_x"], params["b"][None]]) * half).T, dtype=dtype)
+    xa = empty(ws, "xa", (T, D + 1, N), dtype)                           # [x_tᵀ; 1] per step
+    np.copyto(xa[:, :D], x.transpose(1, 2, 0))
+    xa[:, D] = 1.0
     gates = empty(ws, "gates", (T, 3 * H, N), dtype)                     # becomes [r, z, h̃] per step
-    np.copyto(gates, proj.reshape(N, T, 3 * H).transpose(1, 2, 0))
-    gates += (params["b"] * half)[:, None]
-    hs = empty(ws, "hs", (T + 1, H, N), dtype)                           # hs[t+1] = h_tᵀ
+    np.matmul(WbT, xa, out=gates)                                        # x_t W_x + b for every t, already time-major
+    hs = empty(ws, "hs", (H, T + 1, N), dtype).transpose(1, 0, 2)       # hs[t+1] = h_tᵀ; time inside in memory
     side = empty(ws, "side", (T, H, N), dtype)                           # u_t (after) or r_t ⊙ h_{t−1} (before)
     hs[0] = 0.0 if h0 is None else h0.T
     b_hn = params["b_hn"][:, None] if reset == "after" else None
@@ -152,8 +154,11 @@ def _local_factors(gates: np.ndarray, hs: np.ndarray, side: np.ndarray, reset: s
     return dz, dn, dr, keep
 
 
-def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (+ "h0" if h0 was given)."""
+def backward(dh: np.ndarray, cache: Any, need_dx: bool = True) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+    """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (+ "h0" if h0 was given).
+
+    ``need_dx=False`` (the input is data, not a layer's output) skips ∂L/∂x and returns None for it.
+    """
     x, hs, gates, side, params, reset, convention, has_h0, ws = cache
     N, T, D = x.shape
     H = hs.shape[1]
@@ -161,8 +166,7 @@ def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarr
     Wh = params["W_h"]
     dz_loc, dn_loc, dr_loc, keep = _local_factors(gates, hs, side, reset, convention, ws)
     r = gates[:, :H]
-    dhs = empty(ws, "dhs", (T, H, N), dtype)
-    np.copyto(dhs, dh.transpose(1, 2, 0))
+    dhs = time_major(ws, dh, dtype)                                       # dhs[t] = (∂L/∂h_t)ᵀ: (H, N)
     dax = empty(ws, "dax", (3 * H, T, N), dtype)                         # [da_r; da_z; da_n], time inside
     dah = empty(ws, "dah", (3 * H, T, N), dtype) if reset == "after" else None   # [da_r; da_z; du]
     carry, dht = np.zeros((H, N), dtype=dtype), np.empty((H, N), dtype=dtype)
@@ -185,20 +189,21 @@ def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarr
     if reset == "after":
         dax[:2 * H] = dah[:2 * H]
     flat = dax.reshape(3 * H, T * N)                                     # columns (t, n): no copy
-    h_prev = empty(ws, "h_prev", (H, T, N), dtype)
-    np.copyto(h_prev, hs[:-1].transpose(1, 0, 2))
-    h_prev = h_prev.reshape(H, T * N)
+    h_prev = hs[:-1].transpose(1, 0, 2).reshape(H, T * N)                # columns (t, n): a view, no copy
+    # The large products as Σ_t da_t z_tᵀ (then transposed): 1.2–2× faster in OpenBLAS than Σ_t z_t da_tᵀ.
     if reset == "after":
-        dWh = h_prev @ dah.reshape(3 * H, T * N).T
+        dWh = (dah.reshape(3 * H, T * N) @ h_prev.T).T
     else:
         rh = empty(ws, "rh", (H, T, N), dtype)
         np.copyto(rh, side.transpose(1, 0, 2))
-        dWh = np.concatenate([h_prev @ flat[:2 * H].T, rh.reshape(H, T * N) @ flat[2 * H:].T], axis=1)
+        dWh = np.concatenate([(flat[:2 * H] @ h_prev.T).T, (flat[2 * H:] @ rh.reshape(H, T * N).T).T], axis=1)
     xs = x.transpose(2, 1, 0).reshape(D, T * N)                          # columns (t, n)
-    grads = {"W_x": xs @ flat.T, "W_h": dWh, "b": dax.sum(axis=(1, 2))}
+    grads = {"W_x": np.ascontiguousarray((flat @ xs.T).T), "W_h": np.ascontiguousarray(dWh), "b": dax.sum(axis=(1, 2))}
     if reset == "after":
         grads["b_hn"] = dah[2 * H:].sum(axis=(1, 2))
     if has_h0:
         grads["h0"] = carry.T.copy()
+    if not need_dx:
+        return None, grads
     dx = (params["W_x"] @ flat).reshape(D, T, N).transpose(2, 1, 0)
     return dx, grads

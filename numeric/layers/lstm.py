@@ -29,9 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from numeric.layers._buffers import Workspace, empty
+from numeric.layers._buffers import Workspace, empty, time_major
 
 GATES = ("i", "f", "g", "o")
+_BLOCK = 16                  # rows of W_h transposed per copy in _stacked_T (cache-friendly strips)
 
 
 def sigmoid_inplace(a: np.ndarray) -> np.ndarray:
@@ -64,23 +65,33 @@ def step(params: dict[str, np.ndarray], x_t: np.ndarray, h_prev: np.ndarray,
     return o * np.tanh(c), c
 
 
-def _order(H: int) -> np.ndarray:
-    """Column permutation from the public gate order (i, f, g, o) to the internal one (o, i, f, g)."""
-    return np.concatenate([np.arange(3 * H, 4 * H), np.arange(0, 2 * H), np.arange(2 * H, 3 * H)])
+def _internal(a: np.ndarray) -> np.ndarray:
+    """Columns of ``a`` (last axis 4H) from the public gate order (i, f, g, o) to the internal one (o, i, f, g).
+
+    The internal order is the public one rotated by one gate, so two slice copies do it (a fancy-index
+    gather of the columns costs several times as much).
+    """
+    H = a.shape[-1] // 4
+    return np.concatenate([a[..., 3 * H:], a[..., :3 * H]], axis=-1)
 
 
-def _unpermute(grad: np.ndarray, perm: np.ndarray) -> np.ndarray:
-    out = np.empty_like(grad)
-    out[..., perm] = grad
-    return out
+def _transpose_into(dst: np.ndarray, src: np.ndarray) -> None:
+    """dst[...] = srcᵀ, copied in strips of _BLOCK rows of src (~3× faster than one strided copy)."""
+    for k in range(0, src.shape[0], _BLOCK):
+        dst[:, k:k + _BLOCK] = src[k:k + _BLOCK].T
 
 
-def _stacked(params: dict[str, np.ndarray], perm: np.ndarray, dtype: Any) -> np.ndarray:
-    """[W_h; W_x; b] with columns in the internal order, the ½ of σ folded into o, i, f: (H+D+1, 4H)."""
-    H = params["W_h"].shape[0]
-    W = np.concatenate([params["W_h"], params["W_x"], params["b"][None, :]]).astype(dtype, copy=False)[:, perm]
-    W[:, :3 * H] *= 0.5                                                  # o, i, f: σ(a) = ½ + ½ tanh(a/2)
-    return W
+def _stacked_T(params: dict[str, np.ndarray], dtype: Any) -> np.ndarray:
+    """[W_h; W_x; b]ᵀ with rows in the internal order, the ½ of σ folded into o, i, f: (4H, H+D+1), C order."""
+    Wh, Wx, b = params["W_h"], params["W_x"], params["b"]
+    H, D = Wh.shape[0], Wx.shape[0]
+    WT = np.empty((4 * H, H + D + 1), dtype=dtype)
+    for rows, cols in ((slice(0, H), slice(3 * H, 4 * H)), (slice(H, 4 * H), slice(0, 3 * H))):
+        _transpose_into(WT[rows, :H], Wh[:, cols])
+        WT[rows, H:H + D] = Wx[:, cols].T
+        WT[rows, H + D] = b[cols]
+    WT[:3 * H] *= 0.5                                                    # o, i, f: σ(a) = ½ + ½ tanh(a/2)
+    return WT
 
 
 def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None = None,
@@ -98,8 +109,7 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None 
     H = params["W_h"].shape[0]
     K = H + D + 1
     dtype = np.result_type(x, params["W_x"])
-    perm = _order(H)
-    WT = np.ascontiguousarray(_stacked(params, perm, dtype).T)           # (4H, H+D+1)
+    WT = _stacked_T(params, dtype)                                       # (4H, H+D+1)
     z = empty(ws, "z", (K, T + 1, N), dtype)                             # z[:, t] = [h_{t−1}; x_t; 1], z[:H, T] = h_T
     np.copyto(z[H:H + D, :T], x.transpose(2, 1, 0))                      # time inside: z[:, :T] is one (K, T·N) matrix
     z[K - 1] = 1.0
@@ -119,7 +129,7 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None 
         cs[t + 1] += np.multiply(a[H:2 * H], a[3 * H:], out=ig)          # + i ⊙ c̃
         np.tanh(cs[t + 1], out=tc[t])
         np.multiply(a[:H], tc[t], out=z[:H, t + 1])                      # h_t = o ⊙ tanh(c_t)
-    cache = (x, z, cs, tc, gates, params, perm, h0 is not None, c0 is not None, ws)
+    cache = (x, z, cs, tc, gates, params, h0 is not None, c0 is not None, ws)
     return z[:H, 1:].transpose(2, 1, 0), cache
 
 
@@ -159,21 +169,23 @@ def _local_factors(gates: np.ndarray, cs: np.ndarray, tc: np.ndarray, ws: Worksp
     return partner, via_c, via_o, f
 
 
-def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (+ "h0"/"c0" if given)."""
-    x, z, cs, tc, gates, params, perm, has_h0, has_c0, ws = cache
+def backward(dh: np.ndarray, cache: Any, need_dx: bool = True) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+    """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (+ "h0"/"c0" if given).
+
+    ``need_dx=False`` (the input is data, not a layer's output) skips ∂L/∂x and returns None for it.
+    """
+    x, z, cs, tc, gates, params, has_h0, has_c0, ws = cache
     N, T, D = x.shape
     H = cs.shape[1]
     dtype = gates.dtype
     partner, via_c, via_o, f = _local_factors(gates, cs, tc, ws)
-    dhs = empty(ws, "dhs", (T, H, N), dtype)
-    np.copyto(dhs, dh.transpose(1, 2, 0))
+    dhs = time_major(ws, dh, dtype)                                       # dhs[t] = (∂L/∂h_t)ᵀ: (H, N)
     da = empty(ws, "da", (4 * H, T, N), dtype)                           # [da_o; da_i; da_f; da_g], time inside
     da4 = da.reshape(4, H, T, N)
     dh_next = np.zeros((H, N), dtype=dtype)                              # W_h da_{t+1}
     dc = np.zeros((H, N), dtype=dtype)                                   # dc_{t+1} ⊙ f_{t+1}, then dc_t
     dht, tmp = np.empty((H, N), dtype=dtype), np.empty((H, N), dtype=dtype)
-    Wh = params["W_h"][:, perm]                                          # (H, 4H), internal order
+    Wh = _internal(params["W_h"])                                        # (H, 4H), internal order
     for t in range(T - 1, -1, -1):
         np.add(dhs[t], dh_next, out=dht)                                 # dh_t
         dc += np.multiply(dht, via_c[t], out=tmp)                        # dc_t
@@ -182,11 +194,18 @@ def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarr
         dc *= f[t]                                                       # carried to step t−1
         np.matmul(Wh, da[:, t], out=dh_next)
     flat = da.reshape(4 * H, T * N)                                      # columns (t, n): no copies needed
-    dW = _unpermute(z[:, :T].reshape(H + D + 1, T * N) @ flat.T, perm)   # Σ_t z_t da_tᵀ = ∂L/∂[W_h; W_x; b]
+    # Σ_t da_t z_tᵀ = ∂L/∂[W_h; W_x; b]ᵀ, rows in the internal order. This orientation of the one large
+    # product is 1.2–2× faster in OpenBLAS than Σ_t z_t da_tᵀ (the sum runs over the T·N columns either way).
+    dWT = flat @ z[:, :T].reshape(H + D + 1, T * N).T                   # (4H, H+D+1)
+    dW = np.empty((H + D + 1, 4 * H), dtype=dtype)                       # public order (i, f, g, o)
+    _transpose_into(dW[:, :3 * H], dWT[H:])
+    _transpose_into(dW[:, 3 * H:], dWT[:H])
     grads = {"W_x": dW[H:H + D], "W_h": dW[:H], "b": dW[H + D]}
     if has_h0:
         grads["h0"] = dh_next.T.copy()
     if has_c0:
         grads["c0"] = dc.T.copy()
-    dx = (params["W_x"][:, perm] @ flat).reshape(D, T, N).transpose(2, 1, 0)
+    if not need_dx:
+        return None, grads
+    dx = (_internal(params["W_x"]) @ flat).reshape(D, T, N).transpose(2, 1, 0)
     return dx, grads

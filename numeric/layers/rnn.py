@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from numeric.layers._buffers import Workspace, empty
+from numeric.layers._buffers import Workspace, empty, time_major
 
 
 def init(rng: np.random.Generator, n_in: int, n_hidden: int, dtype: Any = np.float64) -> dict[str, np.ndarray]:
@@ -63,8 +63,11 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None 
     return z[1:, :H].transpose(2, 0, 1), (x, z, params, h0 is not None, ws)
 
 
-def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (plus "h0" if h0 was given)."""
+def backward(dh: np.ndarray, cache: Any, need_dx: bool = True) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+    """BPTT from dh = ∂L/∂h: (N, T, H); returns dx: (N, T, D) and grads (plus "h0" if h0 was given).
+
+    ``need_dx=False`` (the input is data, not a layer's output) skips ∂L/∂x and returns None for it.
+    """
     x, z, params, has_h0, ws = cache
     N, T, D = x.shape
     Wh = params["W_hh"]
@@ -73,8 +76,7 @@ def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarr
     hs = z[1:, :H]
     np.multiply(hs, hs, out=delta)
     np.subtract(1.0, delta, out=delta)                                   # tanh′(a_t) = 1 − h_t², all t
-    dhs = empty(ws, "dhs", (T, H, N), z.dtype)
-    np.copyto(dhs, dh.transpose(1, 2, 0))
+    dhs = time_major(ws, dh, z.dtype)                                       # dhs[t] = (∂L/∂h_t)ᵀ: (H, N)
     carry = np.zeros((H, N), dtype=z.dtype)                              # W_hh δ_{t+1}
     for t in range(T - 1, -1, -1):
         d = delta[t]
@@ -90,5 +92,7 @@ def backward(dh: np.ndarray, cache: Any) -> tuple[np.ndarray, dict[str, np.ndarr
     grads = {"W_xh": dW[H:H + D], "W_hh": dW[:H], "b_h": dW[H + D]}
     if has_h0:
         grads["h0"] = carry.T.copy()
+    if not need_dx:
+        return None, grads
     dx = (flat @ params["W_xh"].T).reshape(T, N, D).transpose(1, 0, 2)
     return dx, grads

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from numeric.layers import dense, embedding, gru, lstm, rnn
+from numeric.layers import embedding, gru, lstm, rnn
 from numeric.layers._buffers import Workspace
 
 CELLS = {"rnn": rnn, "lstm": lstm, "gru": gru}
@@ -66,23 +66,33 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, spec: Spec,
             ws: Workspace | None = None) -> tuple[np.ndarray, Any]:
     """Outputs ŷ: (N·T, n_out), rows in (n, t) order, for x: (N, T) ids or (N, T, 1) values.
 
-    ``ws`` (optional) lets the cell reuse its scratch arrays from the previous call.
+    ``ws`` (optional) lets the cell reuse its scratch arrays from the previous call. The readout
+    works on the cell's time-inside layout (h as (H, T·N), columns (t, n)): ŷᵀ = W_outᵀ hᵀ + b_out,
+    so the (N, T, H) view of h is never copied into rows; only ŷ, n_out values a row, is reordered.
     """
     caches: dict[str, Any] = {}
     if spec.vocab:
         x, caches["emb"] = embedding.forward(_sub(params, "emb"), x)
     h, caches["cell"] = CELLS[spec.cell].forward(_sub(params, "cell"), x, ws=ws, **spec.cell_kwargs())
     N, T, H = h.shape
-    out, caches["out"] = dense.forward(_sub(params, "out"), h.reshape(N * T, H))
-    return out, (caches, (N, T, H))
+    hT = h.transpose(2, 1, 0).reshape(H, T * N)                          # a view for the LSTM, a copy otherwise
+    W, b = params["out.W"], params["out.b"]
+    outT = W.T @ hT                                                      # (n_out, T·N), columns (t, n)
+    outT += b[:, None]
+    out = np.ascontiguousarray(outT.reshape(-1, T, N).transpose(2, 1, 0)).reshape(N * T, -1)
+    return out, (caches, hT, W, (N, T, H))
 
 
 def backward(dout: np.ndarray, cache: Any, spec: Spec) -> dict[str, np.ndarray]:
     """Gradients of every parameter from dout = ∂L/∂ŷ: (N·T, n_out)."""
-    caches, (N, T, H) = cache
-    dh, g_out = dense.backward(dout, caches["out"])
-    dx, g_cell = CELLS[spec.cell].backward(dh.reshape(N, T, H), caches["cell"])
-    grads = {**_prefixed("out", g_out), **_prefixed("cell", g_cell)}
+    caches, hT, W, (N, T, H) = cache
+    n_out = dout.shape[1]
+    doutT = np.ascontiguousarray(dout.reshape(N, T, n_out).transpose(2, 1, 0)).reshape(n_out, T * N)
+    grads = {"out.W": hT @ doutT.T, "out.b": dout.sum(axis=0)}          # Σ h ḡᵀ, Σ ḡ
+    dhT = W * doutT if n_out == 1 else W @ doutT                         # ∂L/∂h = W_out ḡ (one output: an outer
+    dh = dhT.reshape(H, T, N).transpose(2, 1, 0)                         # product, 4× faster than a K=1 GEMM)
+    dx, g_cell = CELLS[spec.cell].backward(dh, caches["cell"], need_dx=bool(spec.vocab))
+    grads.update(_prefixed("cell", g_cell))
     if spec.vocab:
         grads.update(_prefixed("emb", embedding.backward(dx, caches["emb"])[1]))
     return grads
