@@ -414,12 +414,14 @@ def end_process(code: Any) -> NoReturn:
     still raises SystemExit."""
     import os
     status = code if isinstance(code, int) else 0 if code is None else 1
-    if not isinstance(code, (int, type(None))):
+    if not isinstance(code, (int, type(None))) and sys.stderr is not None:
         try:
             sys.stderr.write(f"{code}\n")
         except (OSError, ValueError):
             pass
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with that descriptor closed
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):
