@@ -72,7 +72,7 @@ def positive(cfg: dict[str, Any], *names: str, allow_zero: tuple[str, ...] = ())
                             f"--{name.replace('_', '-')}")
 
 
-SMALL_WORK = 1 << 22      # multiply-adds per step below which one thread beats two
+SMALL_WORK = 1 << 18      # multiply-adds per step below which one thread beats two (LSTM N=16: H ≤ 32; measured quiet, 2026-12-07)
 
 
 def cores_busy() -> bool:
