@@ -36,6 +36,8 @@ MAX_DEFINITIONS = 40
 MAX_LINE_CHARS = MAX_FORMULA_CHARS
 HEADERS = ("f", "wrt", "where", "expect", "at")
 EXPECT_RE = re.compile(r"^([^\W\d]\w*)\s*~\s*normal\s*\((.*)\)$")
+# a textbook label before a step: ``∂E/∂w5 = …`` or ``dE/dw5 = …`` (the label names what the line is)
+LABEL_RE = re.compile(r"^(?:∂|d)\s*([^\W\d]\w*)\s*/\s*(?:∂|d)\s*([^\W\d]\w*)\s*=(?!=)\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,7 @@ def read_derivation(text: str, source: str = "FILE") -> WrittenDerivation:
                 raise _error(source, number, f"unknown variable {name!r} (known: {', '.join(sorted(symbols))})")
             pending_at = (read_formula(name).expr, _parse(value, source, number, symbols), head[1])
             continue
+        line = _unlabelled(line, out, source, number)
         expr_text = line[1:].strip() if line.startswith("=") else line
         if not line.startswith("=") and (out.steps or out.function is not None):
             raise _error(source, number, "a step starts with '=' (only the chain's first line may leave it out, when there is no 'f:')")
@@ -202,6 +205,20 @@ def read_derivation(text: str, source: str = "FILE") -> WrittenDerivation:
     if out.function is None and len(out.steps) < 2:
         raise UserError("nothing to compare: write 'f:' (and 'wrt:') or at least two steps", source)
     return out
+
+
+def _unlabelled(line: str, out: Any, source: str, number: int) -> str:
+    """A step written after a label, ``∂E/∂w5 = expr`` (or ``dE/dw5 = expr``), as the step it is:
+    ``= expr``, or ``expr`` for the chain's first line when there is no 'f:'. The label's
+    variable must be the one of 'wrt:' when that is given."""
+    match = LABEL_RE.match(line)
+    if match is None:
+        return line
+    if out.wrt is not None and match.group(2) != out.wrt:
+        raise _error(source, number, f"the label ∂{match.group(1)}/∂{match.group(2)} differentiates by "
+                                     f"{match.group(2)!r}, but 'wrt:' is {out.wrt!r}")
+    first = not out.steps and out.function is None
+    return match.group(3) if first else f"= {match.group(3)}"
 
 
 def _expectation(text: str, source: str, number: int) -> tuple[Any, Any, Any]:

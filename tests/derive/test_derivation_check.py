@@ -340,3 +340,24 @@ def test_each_catalogued_slip_is_named(text: str, line: int, kind: str) -> None:
     assert report.first_wrong == line
     wrong = next(ln for ln in report.lines if ln.line == line)
     assert wrong.slip == kind, (wrong.slip, wrong.diagnosis)
+
+
+SIGMOID_UNIT = "f: 0.5*(t - out)**2\nwrt: w\nwhere: out = sigmoid(net); net = w*x + b\n"
+
+
+def test_textbook_labels_before_a_step_are_read_as_the_step() -> None:
+    labelled = check_text(SIGMOID_UNIT + "∂E/∂w = (out - t) * d/dw out\n      = (out - t) * out*(1 - out) * x\n")
+    plain = check_text(SIGMOID_UNIT + "= (out - t) * d/dw out\n= (out - t) * out*(1 - out) * x\n")
+    assert [ln.status for ln in labelled.lines] == [ln.status for ln in plain.lines]
+    assert labelled.exit_status == 0 and all(ln.status == "equivalent" for ln in labelled.lines)
+    wrong = check_text(SIGMOID_UNIT + "dE/dw = (out - t) * out * x\n")  # σ for σ′: still caught under a label
+    assert wrong.exit_status == 1 and wrong.lines[0].status == "not-equivalent"
+    chain = check_text("where: out = sigmoid(net); net = w*x + b\ndE/dw = (out - t)*out*(1 - out)*x\n"
+                       "dE/dw = (out - t)*out*x\n")  # no f: the first labelled line starts the chain
+    assert [ln.status for ln in chain.lines] == ["start", "not-equivalent"]
+
+
+def test_a_label_by_another_variable_than_wrt_is_refused() -> None:
+    with pytest.raises(UserError, match=r"the label ∂E/∂b differentiates by 'b', but 'wrt:' is 'w'") as exc:
+        check_text(SIGMOID_UNIT + "∂E/∂b = (out - t) * out*(1 - out)\n")
+    assert exc.value.arg == "FILE:4"  # the line is named
