@@ -26,9 +26,7 @@ import hashlib
 import importlib.util
 import json
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -95,6 +93,7 @@ def _read(path: Path, key: str) -> str | None:
 
 def _prune(folder: Path) -> None:
     """Remove folders of other code versions, and the oldest entries beyond ``MAX_ENTRIES``."""
+    import shutil
     for other in folder.parent.iterdir():
         if other != folder and other.is_dir():
             shutil.rmtree(other, ignore_errors=True)
@@ -104,6 +103,7 @@ def _prune(folder: Path) -> None:
 
 
 def _write(folder: Path, path: Path, key: str, text: str) -> None:
+    import tempfile  # only when an entry is written: a cached run never needs it
     data = json.dumps({"key": key, "text": text}, ensure_ascii=False)
     if len(data.encode("utf-8")) > MAX_ENTRY_BYTES:
         return
