@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -98,26 +97,17 @@ def save() -> None:
     path = _path()
     if path is None or not _STATE["dirty"]:
         return
-    tmp = None
+    from derive.errors import UserError
+    from derive.files import atomic_write
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = json.dumps(_entries(), sort_keys=True)
         if len(data) > MAX_BYTES:
             return
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-        tmp = None
+        atomic_write(path, data, "CHAINRULE_CACHE")
         _STATE["dirty"] = False
-    except OSError:
+    except (OSError, UserError):  # a cache that cannot be written is skipped
         pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def forget() -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 import sys
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -103,27 +102,17 @@ def _prune(folder: Path) -> None:
 
 
 def _write(folder: Path, path: Path, key: str, text: str) -> None:
-    import tempfile  # only when an entry is written: a cached run never needs it
+    from derive.errors import UserError
+    from derive.files import atomic_write
     data = json.dumps({"key": key, "text": text}, ensure_ascii=False)
     if len(data.encode("utf-8")) > MAX_ENTRY_BYTES:
         return
-    tmp = None
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-        tmp = None
+        atomic_write(path, data, "CHAINRULE_CACHE")
         _prune(folder)
-    except OSError:
+    except (OSError, UserError):  # a cache that cannot be written leaves the run uncached
         pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def rendered(request: Mapping[str, Any], render: Callable[[], str]) -> str:
