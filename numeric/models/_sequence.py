@@ -76,7 +76,8 @@ SMALL_WORK = 1 << 18      # multiply-adds per step below which one thread beats 
 
 
 def cores_busy() -> bool:
-    """True when the 1-minute load average has reached the number of cores (others are using them)."""
+    """True when the 1-minute load average has reached the number of cores (others are using
+    them): the benchmarks' busy mode. Training itself never looks at it (see ``threads_for``)."""
     try:
         return os.getloadavg()[0] >= (os.cpu_count() or 1)
     except (AttributeError, OSError):     # no load average on this platform
@@ -85,22 +86,23 @@ def cores_busy() -> bool:
 
 @contextmanager
 def threads_for(work: int, backend: str, threads: int | None = None) -> Generator[None, None, None]:
-    """Run small problems, or any problem on a busy machine, on one BLAS / torch thread.
+    """Run small problems on one BLAS / torch thread, larger ones on the libraries' own counts.
 
     A recurrent step multiplies (N, H) by (H, kH): tens of microseconds of work, less than the
-    cost of waking a second thread. Problems of ``work`` ≥ SMALL_WORK multiply-adds per step
-    keep the libraries' own thread counts, unless every core is already busy (load average ≥
-    cores): then a helper thread is descheduled at every product and the step waits for it
-    (measured here at load 17 on 2 cores, LSTM H=256: 1.0–2.2 s per batch on two threads,
-    0.1 s on one, in NumPy and torch alike). The thread count does not change the numbers
-    computed (the products split rows, not sums). ``threads`` (torch only, the bench's
-    ``cpu_threads``) forces torch's intra-op thread count instead.
+    cost of waking a second thread, so problems under SMALL_WORK multiply-adds per step run on
+    one thread. The choice depends on the problem's size alone, never on how busy the machine
+    is: on some CPUs the thread count changes the last bits of float32 products (OpenBLAS
+    0.3.31 on AMD EPYC sums (32×128)·(128×512) differently on one and two threads), and the same
+    ``--seed`` must print the same numbers on a quiet and on a busy machine. (An earlier version
+    dropped to one thread when the load average reached the core count, which is 5–20× faster
+    under heavy load; ``bench/train.py`` still does that for its own measurements.)
+    ``threads`` (torch only, the bench's ``cpu_threads``) forces torch's intra-op thread count.
     """
     if backend == "torch" and threads:
         with torch_threads(int(threads)):
             yield
         return
-    if work >= SMALL_WORK and not cores_busy():
+    if work >= SMALL_WORK:
         yield
         return
     if backend == "torch":
