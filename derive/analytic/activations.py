@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 import sympy as sp
 
+from derive.analytic import prepared
 from derive.analytic.script import Script
 from derive.scalar_functions import relu, sigmoid, sigmoid_prime, softplus
 
@@ -144,7 +145,8 @@ def swish_steps(s: Script) -> None:
     course = sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x))
     s.then("swish.course", "Product rule form", course, "the course's form σ + xσ(1 − σ)")
     s.then("swish.output", "In terms of the output y = xσ(x)", y + sigmoid(x) * (1 - y), assume=((y, x * sigmoid(x)),))
-    x_min = sp.nsolve(sp.diff(form, x), x, -1.3, prec=30)
+    slope, start = sp.diff(form, x), sp.Float(-1.3)
+    x_min = prepared.computed("nsolve30", (slope, x, start), lambda: sp.nsolve(slope, x, start, prec=30))
     pin = ((x, x_min, x_min),)
     s.show("swish.slope0", "Its slope vanishes at x = " + f"{float(x_min):.6f} (SymPy nsolve)", _d(_named("swish")), sp.Integer(0),
            left=sp.diff(form, x), domain=pin)

@@ -20,6 +20,7 @@ from typing import Any
 
 import sympy as sp
 
+from derive.analytic import prepared
 from derive.analytic.script import Script
 from derive.scalar_functions import sigmoid
 
@@ -69,7 +70,7 @@ def value_steps(s: Script) -> None:
     s.define("gan.pointwise", "For fixed G, maximise the integrand at every x", fy, f,
              "a = p_data(x), b = p_g(x), y = D(x) ∈ (0, 1)")
     df = s.derive("gan.df", "Differentiate in y", sp.Derivative(fy, y), f, y)
-    star = sp.solve(sp.Eq(df, 0), y)[0]
+    star = prepared.computed("solve", (sp.Eq(df, 0), y), lambda: sp.solve(sp.Eq(df, 0), y)[0])
     s.fact("gan.ystar", "Set to 0 and solve (SymPy solve)", sp.Symbol("y*"), star, "f′(y*) = 0", left=df.subs(y, star), right=0)
     d2 = s.derive("gan.d2f", "Second derivative: negative, so y* is the maximum", sp.Derivative(fy, (y, 2)), f, (y, 2))
     s.show("gan.concave", "At y* (a = 2, b = 1, say)", sp.Symbol("f''(y*)"), d2.subs(y, star).subs({a: 2, b: 1}),

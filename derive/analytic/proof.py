@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
 import sympy as sp
-from sympy.core.function import UndefinedFunction
+from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from derive.analytic.timeguard import Timeout, time_limit
 from derive.pcg64 import DefaultRng
@@ -320,15 +320,30 @@ def _numeric_proof(claim: Claim) -> Proof:
 
 
 def claim_key(claim: Claim) -> str:
-    """The claim written out exactly (SymPy's ``srepr`` of every part): the proof cache's key."""
+    """The claim written out exactly (every part's expression tree, symbols with their
+    assumptions): the key of the proof cache and of the prepared table."""
     parts = (claim.left, claim.right, claim.method, claim.domain, claim.assume, claim.functions, claim.points)
-    return "|".join(sp.srepr(p) if isinstance(p, sp.Basic) else repr(_srepr_all(p)) for p in parts)
+    return "|".join(exact_text(p) for p in parts)
 
 
-def _srepr_all(value: Any) -> Any:
+def exact_text(value: Any) -> str:
+    """An exact, deterministic text of ``value``: what ``sympy.srepr`` shows, without its printer
+    (the tree walked once: class names, symbol names and assumptions, exact numbers)."""
     if isinstance(value, (tuple, list)):
-        return tuple(_srepr_all(v) for v in value)
-    return sp.srepr(value) if isinstance(value, sp.Basic) else repr(value)
+        return "(" + ",".join(exact_text(v) for v in value) + ")"
+    if not isinstance(value, sp.Basic):
+        return repr(value)
+    if isinstance(value, sp.Symbol):
+        extra = f",{value.dummy_index}" if isinstance(value, sp.Dummy) else ""
+        return f"{type(value).__name__}({value.name!r},{sorted(value.assumptions0.items())!r}{extra})"
+    if isinstance(value, sp.Rational):
+        return f"Q({value.p},{value.q})"
+    if isinstance(value, sp.Float):
+        return f"F({value._mpf_!r},{value._prec})"
+    if not value.args:
+        return sp.srepr(value)
+    head = f"{type(value).__name__}{sorted(value.func._kwargs.items())!r}" if isinstance(value, AppliedUndef) else type(value).__name__
+    return head + "(" + ",".join(exact_text(a) for a in value.args) + ")"
 
 
 def prove(claim: Claim, seconds: float = 20.0) -> Proof:

@@ -23,6 +23,7 @@ import sympy as sp
 
 from sympy.core.function import AppliedUndef
 
+from derive.analytic import prepared
 from derive.analytic.proof import Claim, Proof, assumed, claim_key, concrete, evaluate, needs_quadrature, prove
 from derive.scalar_functions import as_expr
 from derive.steps import Derivation, Result, Step, SymbolInfo
@@ -99,7 +100,7 @@ class Script:
     def compute(self, id: str, title: str, lhs: Any, unevaluated: Any, because: str = "",
                 depends_on: tuple[str, ...] = (), finish: Callable[[Any], Any] | None = None) -> Any:
         """``lhs = unevaluated.doit()``: SymPy computes the formula (diff, integrate, sum)."""
-        formula = unevaluated.doit()
+        formula = prepared.computed("doit", (unevaluated,), unevaluated.doit)
         formula = finish(formula) if finish else formula
         return self._add(id, title, lhs, formula, because, Claim(id, unevaluated, formula, "computed"), depends_on)
 
@@ -144,7 +145,8 @@ class Script:
             if full:
                 out[c.step] = prove(c)
             elif c.method != "computed" and not needs_quadrature(c):
-                out[c.step] = Proof(*cache.remembered(lambda c=c: claim_key(c), lambda c=c: _outcome(prove(c))))
+                key = claim_key(c)
+                out[c.step] = Proof(*prepared.proved(key, lambda c=c, key=key: cache.remembered(key, lambda: _outcome(prove(c)))))
             elif c.method == "computed":
                 out[c.step] = Proof(True, "computed by SymPy", deferred=True)
             else:

@@ -18,6 +18,7 @@ from typing import Any
 
 import sympy as sp
 
+from derive.analytic import prepared
 from derive.analytic.script import Script
 from derive.notation import WrittenSum
 
@@ -60,7 +61,8 @@ def kl_steps(s: Script) -> None:
     ratio = sp.expand_log(sp.log(Q / P), force=True)
     s.fact("kl.logratio", "Log-ratio of the densities (SymPy expand_log)", sp.log(q(x) / p(x)), ratio, left=sp.log(Q / P))
     s.then("kl.sub", "Substitute", sp.Integral(Q * ratio, (x, *OO)), after="kl.def", assume=DENSITIES[:2])
-    moved = s.last.transform(x, (mu + sigma * u, u))
+    before = s.last
+    moved = prepared.computed("transform", (before, x, mu + sigma * u, u), lambda: before.transform(x, (mu + sigma * u, u)))
     poly = sp.Poly(sp.expand(moved.function * sp.exp(u ** 2 / 2) * sp.sqrt(2 * sp.pi)), u)  # integrand / φ(u)
     s.then("kl.std", "Change of variable x = μ + σu, dx = σ du (SymPy transform)", sp.Integral(phi(u) * poly.as_expr(), (u, *OO)),
            "the same standardisation as the reparameterization z = μ + σε", method="numeric", functions=(DENSITIES,))
@@ -83,8 +85,8 @@ def multi_steps(s: Script) -> None:
     x1, x2 = sp.symbols("x1 x2", real=True)
     m1, m2 = sp.symbols("mu1 mu2", real=True)
     s1, s2 = sp.symbols("sigma1 sigma2", positive=True)
-    q2 = Q.subs({x: x1, mu: m1, sigma: s1}) * Q.subs({x: x2, mu: m2, sigma: s2})
-    p2 = P.subs(x, x1) * P.subs(x, x2)
+    q2 = Q.xreplace({x: x1, mu: m1, sigma: s1}) * Q.xreplace({x: x2, mu: m2, sigma: s2})  # (xreplace: plain renaming)
+    p2 = P.xreplace({x: x1}) * P.xreplace({x: x2})
     mj, sj = sp.Symbol("mu_j", real=True), sp.Symbol("sigma_j", positive=True)
     s.fact("kl.d", "d independent latent dimensions: a sum over j", KL, sp.Sum(course_form(mj, sj), (j, 1, d)),
            "log(q/p) = Σ_j log(q_j/p_j) and each term involves x_j only, whose marginal is N(μ_j, σ_j²)",
@@ -153,7 +155,8 @@ def mistake_steps(s: Script) -> None:
     form1 = sigma ** 2 + mu ** 2 - sp.log(sigma) - 1
     s.define("notes1.def", "A wrong form in circulation: Σ(σ² + μ² − log σ − 1) (log σ where log σ² belongs), one dimension", w1, form1)
     s.derive("notes1.dsigma", "Its derivative in σ", sp.Derivative(w1, sigma), form1, sigma)
-    root = sp.solve(sp.diff(form1, sigma), sigma)[0]
+    slope = sp.diff(form1, sigma)
+    root = prepared.computed("solve", (slope, sigma), lambda: sp.solve(slope, sigma)[0])
     s.show("notes1.argmin", "Zero at (SymPy solve)", sp.Symbol("sigma_min"), root, left=root, method="symbolic")
     at = ((mu, 0, 0), (sigma, root, root))
     s.show("notes1.neg", "Its value there with μ = 0: negative", w1, form1.subs({mu: 0, sigma: root}),

@@ -10,6 +10,7 @@ import pytest
 
 import derive
 from derive import cache
+from derive.analytic import prepared
 from derive.analytic import proof as proof_module
 from derive.printing import render
 
@@ -17,9 +18,12 @@ from derive.printing import render
 @pytest.fixture()
 def cache_on(tmp_path, monkeypatch):
     monkeypatch.setenv("CHAINRULE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CHAINRULE_PREPARED", "off")  # the proofs run (not looked up in the shipped table)
     cache.forget()
+    prepared.forget()
     yield tmp_path / "cache"
     cache.forget()
+    prepared.forget()
 
 
 def _counting(monkeypatch):
@@ -73,6 +77,9 @@ def test_an_unwritable_cache_folder_is_no_error(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     monkeypatch.setenv("CHAINRULE_CACHE", str(blocker / "sub"))
+    monkeypatch.setenv("CHAINRULE_PREPARED", "off")
     cache.forget()
+    prepared.forget()
     assert derive.derive("gan").steps
     cache.forget()
+    prepared.forget()
