@@ -11,7 +11,13 @@ its worker, which is restarted for the next case. Cases that need a process of t
 
 The verdict (``problems``) is what every hostile case must satisfy: an allowed exit code, at
 most one line on stderr (and one when the exit code is 2), no traceback, no RuntimeWarning, no
-NaN or infinity in the output (JSON parsed strictly), and at most ``max_seconds`` wall time.
+NaN or infinity in the output (JSON parsed strictly), and at most ``max_seconds`` of CPU time.
+
+The bound is on CPU time (the worker's ``time.process_time``, a subprocess's rusage), not wall
+time: it checks that chainrule's own limits stop the work, and other jobs on a loaded machine do
+not change it (wall time did: at load 13–20 on 2 cores a dozen cases took over 5 s while using
+1–2 s of CPU). A case that does not answer within 8× its bound + 10 s of wall time (a hang, or a
+sleep) is stopped and reported as hung.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import json
 import math
 import os
 import re
+import resource
 import selectors
 import signal
 import subprocess
@@ -31,7 +38,8 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMORY_LIMIT = 3 * 1024**3  # bytes of address space for the worker (imports take ~0.9 GB)
-TIME_BOUND = 5.0
+TIME_BOUND = 5.0  # CPU seconds
+HANG_AFTER = 8    # × the bound (+ 10 s) of wall time without an answer: hung
 NONFINITE = re.compile(r"(?<![\w.])(nan|NaN|inf|Infinity|-inf|zoo|oo)(?![\w.(])")
 
 
@@ -65,8 +73,9 @@ class Outcome:
     rc: int | None
     stdout: str
     stderr: str
-    seconds: float
+    seconds: float  # CPU seconds
     note: str = ""
+    wall: float = 0.0
 
 
 def _is_exercise_check(case: Case) -> bool:
@@ -100,7 +109,7 @@ def problems(case: Case, out: Outcome) -> list[str]:
     if "Warning" in out.stderr:
         found.append("a warning reached stderr")
     if out.seconds > case.max_seconds:
-        found.append(f"took {out.seconds:.1f} s (bound {case.max_seconds} s)")
+        found.append(f"used {out.seconds:.1f} s of CPU (bound {case.max_seconds} s)")
     if case.check_output and (out.rc == 0 or (out.rc == 1 and _is_exercise_check(case))):
         found += _nonfinite(out.stdout)
     if case.stderr_match is not None and not re.search(case.stderr_match, out.stderr):
@@ -143,7 +152,7 @@ class Worker:
         return proc
 
     def run(self, case: Case, tmp: Path) -> Outcome:
-        """Run ``case`` in the worker; a case over 3× its bound is stopped and reported."""
+        """Run ``case`` in the worker; a case silent for 8× its bound + 10 s is stopped and reported."""
         if self.proc is None or self.proc.poll() is not None:
             self.proc = self._start()
         request = {"args": case.expand(tmp), "stdin": case.stdin, "env": case.env, "cwd": str(tmp)}
@@ -151,7 +160,7 @@ class Worker:
         self.proc.stdin.write((json.dumps(request) + "\n").encode())
         self.proc.stdin.flush()
         start = time.perf_counter()
-        line = _readline(self.proc.stdout, 3 * case.max_seconds + 5)
+        line = _readline(self.proc.stdout, HANG_AFTER * case.max_seconds + 10)
         if line is None or not line.strip():
             self.close()
             elapsed = time.perf_counter() - start
@@ -189,7 +198,7 @@ def run_subprocess(case: Case, tmp: Path) -> Outcome:
         reader, stdout = os.pipe()
         os.close(reader)  # the reader is gone before the first write: every write is a broken pipe
     cmd = [sys.executable, "-m", "cli", *case.expand(tmp)]
-    start = time.perf_counter()
+    start, used = time.perf_counter(), _children_cpu()
     proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdin=subprocess.PIPE, stdout=None if case.close_stdout else stdout,
                             stderr=subprocess.PIPE, preexec_fn=(lambda: os.close(1)) if case.close_stdout else None)
     if case.close_reader:
@@ -198,16 +207,23 @@ def run_subprocess(case: Case, tmp: Path) -> Outcome:
         if case.interrupt_after is not None:
             time.sleep(case.interrupt_after)
             proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(case.stdin.encode() if case.stdin else None, timeout=3 * case.max_seconds + 5)
+        out, err = proc.communicate(case.stdin.encode() if case.stdin else None, timeout=HANG_AFTER * case.max_seconds + 10)
     except subprocess.TimeoutExpired:
         proc.kill()
         out, err = proc.communicate()
-        return Outcome(None, "", (err or b"").decode(errors="replace"), time.perf_counter() - start, note="hung (killed)")
+        return Outcome(None, "", (err or b"").decode(errors="replace"), _children_cpu() - used, note="hung (killed)",
+                       wall=time.perf_counter() - start)
     finally:
         if case.stdout_path:
             stdout.close()  # type: ignore[union-attr]
     return Outcome(proc.returncode, (out or b"").decode(errors="replace"), err.decode(errors="replace"),
-                   time.perf_counter() - start)
+                   _children_cpu() - used, wall=time.perf_counter() - start)
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def finite(x: float) -> bool:
