@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from tests.cpu_time import cpu_seconds
+
 from derive.analytic.bounded import TooComplex, bounded
 
 
@@ -24,15 +26,15 @@ def test_work_past_its_deadline_is_ended():
     start = time.perf_counter()
     with pytest.raises(TooComplex, match="too complex to decide in 0.5 s"):
         bounded(lambda: time.sleep(30), 0.5)
-    assert time.perf_counter() - start < 2.0
+    assert time.perf_counter() - start < 15  # not a speed figure: the child was not waited for (its sleep is 30 s)
 
 
 def test_one_long_integer_operation_is_ended_too():
     """A signal timer cannot interrupt 10**(10**9); killing the child can."""
-    start = time.perf_counter()
+    start = cpu_seconds()
     with pytest.raises(TooComplex):
         bounded(lambda: 10 ** (10**9), 0.5)
-    assert time.perf_counter() - start < 2.0
+    assert cpu_seconds() - start < 5  # the power alone needs minutes of CPU; the child got about 0.5 s
 
 
 def test_memory_beyond_the_cap_is_refused():

@@ -8,6 +8,8 @@ import math
 from pathlib import Path
 
 import pytest
+
+from tests.cpu_time import cpu_seconds
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from derive.check_diff import check_derivative
@@ -242,14 +244,13 @@ def test_undefined_derivative_is_an_input_error():
 
 @pytest.mark.parametrize("levels", [16, 50, 100])
 def test_towers_end_quickly(levels):
-    import time
-    start = time.perf_counter()
+    start = cpu_seconds()
     try:
         report = check_derivative("**".join(["x"] * levels), "x", "1")
         assert report.verdict == "not-equivalent"
     except UserError as exc:
         assert exc.arg in ("--f", "check diff")
-    assert time.perf_counter() - start < 5.0
+    assert cpu_seconds() - start < 5.0  # CPU seconds, this process and its children
 
 
 @pytest.mark.parametrize("f", ["x+((999**999)**999)**999", "x*((2**1000)**1000)**1000", "exp(exp(exp(exp(5))))*x"])
@@ -263,12 +264,11 @@ def test_huge_numbers_are_refused_at_once(f):
 
 def test_confirmation_that_cannot_finish_is_too_complex():
     """mpmath would need a 10⁸-bit exponent here; the child is killed at the deadline."""
-    import time
     from derive import check_diff
-    start = time.perf_counter()
+    start = cpu_seconds()
     with pytest.raises(UserError, match="too complex to decide in 3 s"):
         check_derivative("x", "x", "2 + exp(-exp(exp(exp(x**2+3))))")
-    assert time.perf_counter() - start < check_diff.SECONDS + 1.5
+    assert cpu_seconds() - start < check_diff.SECONDS + 1.5  # CPU seconds: the child was stopped at its deadline
 
 
 def test_exact_rewrites_out_of_time_leave_the_numeric_verdict(monkeypatch):
@@ -278,7 +278,7 @@ def test_exact_rewrites_out_of_time_leave_the_numeric_verdict(monkeypatch):
     start = time.perf_counter()
     report = check_derivative("tanh(w*x+b)", "w", "x*(1-tanh(w*x+b))*(1+tanh(w*x+b))")
     assert report.verdict == "equivalent" and report.method.startswith("numeric")
-    assert time.perf_counter() - start < 5.0
+    assert time.perf_counter() - start < 30  # not a speed figure: the 60 s sleep was not waited for
 
 
 def test_tree_size_counts_shared_parts_each_time():
@@ -308,9 +308,8 @@ FORMULAS = st.recursive(
 @given(FORMULAS, FORMULAS, st.sampled_from(["x", None]))
 def test_fuzzed_formulas_give_a_verdict_or_an_input_error(f, answer, wrt):
     """Random formulas from the function table: a verdict with its exit status, or a UserError; in time."""
-    import time
     from derive.check_diff import EXIT_STATUS
-    start = time.perf_counter()
+    start = cpu_seconds()
     try:
         report = check_derivative(f, wrt, answer)
     except UserError as exc:
@@ -319,4 +318,4 @@ def test_fuzzed_formulas_give_a_verdict_or_an_input_error(f, answer, wrt):
         assert report.verdict in EXIT_STATUS
         if report.counterexample:
             assert all(math.isfinite(v) for v in report.counterexample.values())
-    assert time.perf_counter() - start < 6.0
+    assert cpu_seconds() - start < 6.0  # CPU seconds, this process and its children
