@@ -82,7 +82,11 @@ def _transpose_into(dst: np.ndarray, src: np.ndarray) -> None:
 
 
 def _stacked_T(params: dict[str, np.ndarray], dtype: Any) -> np.ndarray:
-    """[W_h; W_x; b]ᵀ with rows in the internal order, the ½ of σ folded into o, i, f: (4H, H+D+1), C order."""
+    """−[W_h; W_x; b]ᵀ with rows in the internal order, g's rows doubled: (4H, H+D+1), C order.
+
+    The product then gives exp's argument directly: −a for o, i, f (σ(a) = 1/(1 + e^{−a})) and
+    −2a for g (tanh(a) = 2σ(2a) − 1).
+    """
     Wh, Wx, b = params["W_h"], params["W_x"], params["b"]
     H, D = Wh.shape[0], Wx.shape[0]
     WT = np.empty((4 * H, H + D + 1), dtype=dtype)
@@ -90,7 +94,8 @@ def _stacked_T(params: dict[str, np.ndarray], dtype: Any) -> np.ndarray:
         _transpose_into(WT[rows, :H], Wh[:, cols])
         WT[rows, H:H + D] = Wx[:, cols].T
         WT[rows, H + D] = b[cols]
-    WT[:3 * H] *= 0.5                                                    # o, i, f: σ(a) = ½ + ½ tanh(a/2)
+    WT[:3 * H] *= -1.0
+    WT[3 * H:] *= -2.0
     return WT
 
 
@@ -100,9 +105,11 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None 
 
     Internally this is the course's concatenated form a_t = W [h_{t−1}; x_t; 1] with the batch as
     columns: z[t] = [h_{t−1}; x_t; 1]: (H+D+1, N) and one matmul per step gives all four gates,
-    a (4H, N) block in the order (o, i, f, g), each gate a contiguous (H, N) slice. The ½ of
-    σ(a) = ½ + ½ tanh(a/2) is folded into the o, i, f rows of W, so one tanh call activates
-    every gate. ``ws`` reuses scratch arrays between calls (numeric/layers/_buffers.py).
+    a (4H, N) block in the order (o, i, f, g), each gate a contiguous (H, N) slice. The stacked
+    weights are scaled (−1 for o, i, f, −2 for g) so that one exp, one add and one reciprocal
+    over the block give σ(a) for o, i, f and σ(2a) for g, and tanh(a_g) = 2σ(2a_g) − 1 is two
+    passes over g: exp costs half of tanh in NumPy's float32 loops. ``ws`` reuses scratch arrays
+    between calls (numeric/layers/_buffers.py).
     The final cell state c_T is ``cache_state(cache)[1]``.
     """
     N, T, D = x.shape
@@ -119,16 +126,19 @@ def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: np.ndarray | None 
     tc = empty(ws, "tc", (T, H, N), dtype)                               # tanh(c_t)ᵀ
     cs[0] = 0.0 if c0 is None else c0.T
     ig = np.empty((H, N), dtype=dtype)
-    for t in range(T):
-        a = np.matmul(WT, z[:, t], out=gates[t])                         # all gates: (4H, N)
-        np.tanh(a, out=a)                                                # g = tanh(a_g); rows 0:3H hold tanh(a/2)
-        sig = a[:3 * H]
-        sig *= 0.5
-        sig += 0.5                                                       # o, i, f = σ(a)
-        np.multiply(a[2 * H:3 * H], cs[t], out=cs[t + 1])                # f ⊙ c_{t−1}
-        cs[t + 1] += np.multiply(a[H:2 * H], a[3 * H:], out=ig)          # + i ⊙ c̃
-        np.tanh(cs[t + 1], out=tc[t])
-        np.multiply(a[:H], tc[t], out=z[:H, t + 1])                      # h_t = o ⊙ tanh(c_t)
+    with np.errstate(over="ignore"):                                     # e^{−a} = inf (a < −88) gives σ = 0
+        for t in range(T):
+            a = np.matmul(WT, z[:, t], out=gates[t])                     # exp's arguments: −a (o, i, f), −2a (g)
+            np.exp(a, out=a)
+            a += 1.0
+            np.reciprocal(a, out=a)                                      # o, i, f = σ(a); rows of g: σ(2a_g)
+            g = a[3 * H:]
+            g *= 2.0
+            g -= 1.0                                                     # g = 2σ(2a_g) − 1 = tanh(a_g)
+            np.multiply(a[2 * H:3 * H], cs[t], out=cs[t + 1])            # f ⊙ c_{t−1}
+            cs[t + 1] += np.multiply(a[H:2 * H], g, out=ig)              # + i ⊙ c̃
+            np.tanh(cs[t + 1], out=tc[t])
+            np.multiply(a[:H], tc[t], out=z[:H, t + 1])                  # h_t = o ⊙ tanh(c_t)
     cache = (x, z, cs, tc, gates, params, h0 is not None, c0 is not None, ws)
     return z[:H, 1:].transpose(2, 1, 0), cache
 

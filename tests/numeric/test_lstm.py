@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -60,6 +62,25 @@ def test_sigmoid_is_stable_at_extremes():
     s = lstm.sigmoid_inplace(a.copy())
     assert np.all(np.isfinite(s))
     np.testing.assert_allclose(s, [0.0, _sig(-30.0), 0.5, _sig(30.0), 1.0], atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_saturated_gates_reach_their_limits_without_warnings(dtype):
+    # Pre-activations of ±10³: the forward pass's e^{−a} overflows to inf for some gates, which must give
+    # σ = 0 (and tanh = −1) silently; compared step by step with lstm.step (σ through tanh, no exp).
+    rng = np.random.default_rng(7)
+    params = {k: (v * 1e3).astype(dtype) for k, v in lstm.init(rng, D, H).items()}
+    params["b"] = (rng.standard_normal(4 * H) * 1e3).astype(dtype)
+    x = rng.standard_normal((N, T, D)).astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h, cache = lstm.forward(params, x)
+        _, grads = lstm.backward(rng.standard_normal((N, T, H)).astype(dtype), cache)
+        hp = cp = np.zeros((N, H), dtype=dtype)
+        for t in range(T):
+            hp, cp = lstm.step(params, x[:, t], hp, cp)
+            np.testing.assert_allclose(h[:, t], hp, atol=1e-6)
+    assert all(np.all(np.isfinite(g)) for g in grads.values())
 
 
 def test_matches_torch_lstm():
