@@ -420,6 +420,7 @@ def _sympy_functions() -> dict[str, Any]:
 
 
 LOG10_2 = math.log10(2.0)
+SIGMA = "σ"  # σ(…) is the sigmoid unless σ is one of the formula's variables (then σ(…) is the product σ·(…))
 NONFINITE_NAMES = frozenset({"nan", "inf", "infinity", "oo", "zoo"})  # never variables: they read as ∞ or NaN
 
 
@@ -533,6 +534,10 @@ class _FormulaBuilder:
             b, db = self.node(node.args[0], checked)
             self.note_product(node)
             return self.name(name) * b, db
+        if name == SIGMA and name not in self.funcs and "sigmoid" in self.funcs:  # the course's σ(z) for the sigmoid
+            self.note(f"{_short(self.source.segment(node))!r} read as sigmoid({_short(self.source.segment(node.args[0]))})"
+                      if len(node.args) == 1 else "σ(…) read as sigmoid(…)")
+            name = "sigmoid"
         if name not in self.funcs:
             raise ParseError(f"function {name[:NAME_RE_MAX]!r} is not allowed (allowed: {', '.join(sorted(self.funcs))}; "
                              f"for a product write {name[:NAME_RE_MAX]}*(…))")
@@ -605,8 +610,9 @@ def read_formula(text: str, symbols: Iterable[str] | None = None, variables: Ite
 
     ``symbols``: the names allowed as variables (all identifiers when None). A variable written
     before brackets, ``x(1-x)``, is the product ``x*(1-x)`` when it is declared (in ``symbols``
-    or ``variables``, or used elsewhere in the text as a plain variable); ``^`` is read as
-    ``**``. Each such reading is noted. Undefined values (``1/0``, ``log(0)``) are refused.
+    or ``variables``, or used elsewhere in the text as a plain variable); ``σ(z)`` is the course's
+    sigmoid σ(z) unless σ is declared so (a Gaussian's σ); ``^`` is read as ``**``. Each such
+    reading is noted. Undefined values (``1/0``, ``log(0)``) are refused.
 
     ``derivatives=True`` (``check derivation`` only) allows the operator ``d/dNAME`` (or
     ``∂/∂NAME``) before one term: a bracket, a call, a name or a number, with its power. It
