@@ -46,7 +46,7 @@ def _enabled() -> bool:
 
 
 def digest(kind: str, text: str) -> str:
-    """The table key of ``text`` (a claim key, or an operation's srepr): SHA-256 with SymPy's version."""
+    """The table key of ``text`` (a claim key, or an operation and its input written out): SHA-256 with SymPy's version."""
     return hashlib.sha256(f"{sp.__version__}|{kind}|{text}".encode()).hexdigest()[:40]
 
 
