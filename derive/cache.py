@@ -75,12 +75,11 @@ def _entries() -> dict[str, list[Any]]:
     return _STATE["entries"]
 
 
-def remembered(key: str | Callable[[], str], prove: Callable[[], tuple[bool, str, float]]) -> tuple[bool, str, float]:
-    """``prove()`` → (ok, how, error), or the successful outcome an earlier run recorded under
-    ``key`` (a string, or a function that writes it: not called when the cache is off)."""
+def remembered(key: str, prove: Callable[[], tuple[bool, str, float]]) -> tuple[bool, str, float]:
+    """``prove()`` → (ok, how, error), or the successful outcome an earlier run recorded under ``key``."""
     if cache_dir() is None:
         return prove()
-    digest = hashlib.sha256((key() if callable(key) else key).encode()).hexdigest()[:40]
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
     entries = _entries()
     if digest in entries:
         how, error = entries[digest]

@@ -146,7 +146,7 @@ class Script:
                 out[c.step] = prove(c)
             elif c.method != "computed" and not needs_quadrature(c):
                 key = claim_key(c)
-                out[c.step] = Proof(*prepared.proved(key, lambda c=c, key=key: cache.remembered(key, lambda: _outcome(prove(c)))))
+                out[c.step] = Proof(*prepared.proved(key, lambda: cache.remembered(key, lambda: _outcome(prove(c)))))
             elif c.method == "computed":
                 out[c.step] = Proof(True, "computed by SymPy", deferred=True)
             else:
