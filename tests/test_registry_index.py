@@ -39,6 +39,12 @@ def test_load_imports_the_one_module_and_refuses_unknown_names():
         load("derive.topics", "mpl", "topic")
 
 
+def _probe(code: str, timeout: float = 120) -> object:
+    """Run ``code`` in a fresh interpreter at the repository root; the JSON it writes last on stderr."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    return json.loads(out.stderr.strip().splitlines()[-1])
+
+
 def test_topics_imports_no_topic_model_or_type_module():
     probe = ("import sys, cli\n"
              "try:\n    cli.main(['topics', '--format', 'json'])\nexcept SystemExit:\n    pass\n"
@@ -46,8 +52,7 @@ def test_topics_imports_no_topic_model_or_type_module():
              "['problems', 'types']) and not m.endswith(('._index', '.topics', '.models', '.types'))]\n"
              "heavy = [m for m in ('sympy', 'numpy', 'torch', 'scipy') if m in sys.modules]\n"
              "import json\nsys.stderr.write(json.dumps([mods, heavy]))\n")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    mods, heavy = json.loads(out.stderr.strip().splitlines()[-1])
+    mods, heavy = _probe(probe)
     assert mods == [] and heavy == []
 
 
@@ -58,8 +63,7 @@ def test_practice_and_check_load_neither_sympy_nor_scipy(args):
     probe = ("import sys, json, cli\n"
              f"try:\n    cli.main({args!r})\nexcept SystemExit:\n    pass\n"
              "sys.stderr.write(json.dumps([m for m in ('sympy', 'scipy', 'torch') if m in sys.modules]))\n")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert json.loads(out.stderr.strip().splitlines()[-1]) == []
+    assert _probe(probe) == []
 
 
 def test_no_problem_type_loads_sympy_or_scipy_to_practice_or_check():
@@ -79,6 +83,5 @@ def test_no_problem_type_loads_sympy_or_scipy_to_practice_or_check():
              "        if loaded:\n            seen.append([' '.join(args), loaded])\n            break\n"
              "    if seen:\n        break\n"
              "sys.stderr.write(json.dumps([len(names), seen]))\n")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=600, cwd=ROOT)
-    count, seen = json.loads(out.stderr.strip().splitlines()[-1])
+    count, seen = _probe(probe, timeout=600)
     assert count == len(index("problems.types")) >= 41 and seen == []
