@@ -534,7 +534,9 @@ class _FormulaBuilder:
             b, db = self.node(node.args[0], checked)
             self.note_product(node)
             return self.name(name) * b, db
+        shown = f"{name}()"
         if name == SIGMA and name not in self.funcs and "sigmoid" in self.funcs:  # the course's σ(z) for the sigmoid
+            shown = "σ() (the sigmoid)"
             self.note(f"{_short(self.source.segment(node))!r} read as sigmoid({_short(self.source.segment(node.args[0]))})"
                       if len(node.args) == 1 else "σ(…) read as sigmoid(…)")
             name = "sigmoid"
@@ -543,7 +545,7 @@ class _FormulaBuilder:
                              f"for a product write {name[:NAME_RE_MAX]}*(…))")
         limit = 4 if name in ("max", "min") else 2 if name == "Heaviside" else 1
         if node.keywords or not node.args or len(node.args) > limit:
-            raise ParseError(f"{name}() takes {'one argument' if limit == 1 else f'one to {limit} arguments'}")
+            raise ParseError(f"{shown} takes {'one argument' if limit == 1 else f'one to {limit} arguments'}")
         built = [self.node(a, checked) for a in node.args]
         return self.funcs[name](*[e for e, _ in built]), max(d for _, d in built)
 

@@ -71,6 +71,13 @@ DIFF = [
     Case("diff-four-variable-power", ["check", "diff", "-f", "(x+y+z+w)**300", "--wrt", "x", "--answer", "300*(w+x+y+z)**299"],
          rc=(0,)),
     Case("diff-deep-sigmoids", ["check", "diff", "-f", "sigmoid(" * 20 + "x" + ")" * 20, "--answer", "1"], rc=(1, 2)),
+    # σ(…), the course's sigmoid: wrong arity, nesting, huge arguments, σ both a variable and a call
+    Case("diff-sigma-no-argument", ["check", "diff", "-f", "σ()", "--answer", "1"], rc=(2,), stderr_match="one argument"),
+    Case("diff-sigma-two-arguments", ["check", "diff", "-f", "σ(x, x)", "--answer", "1"], rc=(2,), stderr_match="one argument"),
+    Case("diff-sigma-keyword", ["check", "diff", "-f", "σ(x=1)", "--answer", "1"], rc=(2,)),
+    Case("diff-deep-sigmas", ["check", "diff", "-f", "σ(" * 20 + "x" + ")" * 20, "--answer", "1"], rc=(1, 2)),
+    Case("diff-sigma-huge-argument", ["check", "diff", "-f", "σ(1e308*x)", "--answer", "0", "--format", "json"], rc=(0, 1, 2)),
+    Case("diff-sigma-variable-and-call", ["check", "diff", "-f", "σ**2 + σ(x)", "--wrt", "σ", "--answer", "2*σ + x"], rc=(0,)),
     Case("diff-long-formula", ["check", "diff", "-f", "x" + "+x" * 300, "--answer", "301"], rc=(2,)),
     Case("diff-long-answer", ["check", "diff", "-f", "x", "--answer", "1" + "+0" * 300], rc=(2,)),
     Case("diff-nested-parens-199", ["check", "diff", "-f", "(" * 199 + "x" + ")" * 199, "--answer", "1"], rc=(0, 2)),
