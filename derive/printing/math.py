@@ -16,8 +16,10 @@ from typing import Any
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.printer import Printer
 from sympy.printing.str import StrPrinter
 
+from derive.printing.term_order import ordered_terms
 from derive.printing.values import (  # noqa: F401  (re-exported: the printers' one import)
     ACCENTS, DIGITS, SUBSCRIPTS, SUPERSCRIPTS, TEXT_SPECIALS, UNICODE_LATEX, as_plain, latex_escape, latex_writable,
     math_text, number_text, shape_latex, shape_text, to_sympy_string, value_latex, value_text,
@@ -39,6 +41,15 @@ def _greek(name: str) -> str:
     if head in GREEK:
         return GREEK[head] + sep + tail
     return name
+
+
+def printed_order(printer: Any, expr: Any, order: Any = None) -> list[Any]:
+    """The terms of the sum ``expr`` in ``printer``'s order: SymPy's, through
+    :func:`~derive.printing.term_order.ordered_terms` (no quadrature of undefined functions)."""
+    order = order or printer.order
+    if order in ("old", "none"):
+        return Printer._as_ordered_terms(printer, expr, order=order)
+    return ordered_terms(expr, order)
 
 
 def signs_last(terms: list[Any]) -> list[Any]:
@@ -99,7 +110,7 @@ class UnicodeTextPrinter(StrPrinter):
         return _greek(str(expr.name))
 
     def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
-        return signs_last(super()._as_ordered_terms(expr, order=order))
+        return signs_last(printed_order(self, expr, order))
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         base, exp = expr.as_base_exp()
@@ -209,7 +220,7 @@ class CourseLatexPrinter(LatexPrinter):
     ``E_{\mathrm{total}}``, ``\mathrm{logvar}``), never a product of italic letters."""
 
     def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
-        return signs_last(super()._as_ordered_terms(expr, order=order))
+        return signs_last(printed_order(self, expr, order))
 
     def _split_super_sub(self, name: str) -> tuple[str, list[str], list[str]]:
         head, supers, subs = super()._split_super_sub(name)
