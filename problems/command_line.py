@@ -194,7 +194,7 @@ def show_verdict(report: Any, fmt: Any, command: str) -> int:
 
 START_HERE = (
     ("chainrule derive mlp --set preset=mazur", "backprop on the textbook 2-2-2 net, δ notation, every number"),
-    ("chainrule practice backprop", "an exercise with its worked solution (check yours with chainrule check)"),
+    ("chainrule practice backprop --key", "an exercise with its worked solution (check yours with chainrule check)"),
     ("chainrule train xor", "train a small net and watch the loss fall"),
 )
 
