@@ -3,7 +3,7 @@
 Text is parsed with Python's ``ast`` in ``eval`` mode and walked with a whitelist: numbers,
 ``+ - * / **``, unary minus, lists/tuples (vectors and matrices), the constants ``pi`` and ``e``,
 names the caller allows, and functions from a fixed table (exp, log, sqrt, sigmoid, tanh, relu,
-erf, sech, …). Nothing is ever passed to ``eval``, ``exec``, ``sympify`` or ``parse_expr``.
+erf, sech, cosh, …). Nothing is ever passed to ``eval``, ``exec``, ``sympify`` or ``parse_expr``.
 
 Every bound is checked before the work it protects, so that oversized input is refused at once
 (docs/limits.md lists them with their messages):
@@ -76,7 +76,7 @@ NUMERIC_FUNCTIONS: dict[str, Callable[..., float]] = {
     "sin": math.sin, "cos": math.cos, "tan": math.tan, "tanh": math.tanh, "sigmoid": _sigmoid,
     "relu": lambda x: max(0.0, x), "softplus": lambda x: math.log1p(math.exp(-abs(x))) + max(x, 0.0),
     "log2": math.log2, "log10": math.log10, "max": lambda *a: max(a), "min": lambda *a: min(a),
-    "erf": math.erf, "sech": _sech,
+    "erf": math.erf, "sech": _sech, "cosh": math.cosh, "sinh": math.sinh,
 }
 MANY_ARGUMENTS = {"max": 8, "min": 8}  # every other function takes exactly one number
 CONSTANTS = {"pi": math.pi, "e": math.e}
@@ -416,7 +416,7 @@ def _sympy_functions() -> dict[str, Any]:
             "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh, "sigmoid": sigmoid,
             "relu": relu, "softplus": softplus, "Heaviside": sp.Heaviside, "sign": sp.sign,
             "max": sp.Max, "min": sp.Min, "erf": sp.erf, "sech": sp.sech,
-            "log2": lambda u: sp.log(u, 2), "log10": lambda u: sp.log(u, 10)}
+            "cosh": sp.cosh, "sinh": sp.sinh, "log2": lambda u: sp.log(u, 2), "log10": lambda u: sp.log(u, 10)}
 
 
 LOG10_2 = math.log10(2.0)

@@ -63,7 +63,8 @@ def option(config: dict[str, Any], key: str, kind: type, choices: tuple[Any, ...
     if choices is not None and value not in choices:
         raise UserError(f"expected one of {', '.join(map(str, choices))}, got '{raw}'", arg)
     if (low is not None and value < low) or (high is not None and value > high):
-        raise UserError(f"expected a value in [{low}, {high}], got {raw}", arg)
+        bound = (f"at least {low}" if high is None else f"at most {high}" if low is None else f"a value in [{low}, {high}]")
+        raise UserError(f"expected {bound}, got {raw}", arg)
     return value
 
 

@@ -194,7 +194,7 @@ def show_verdict(report: Any, fmt: Any, command: str) -> int:
 
 START_HERE = (
     ("chainrule derive mlp --set preset=mazur", "backprop on the textbook 2-2-2 net, δ notation, every number"),
-    ("chainrule practice backprop", "an exercise with its worked solution (check yours with chainrule check)"),
+    ("chainrule practice backprop --key", "an exercise with its worked solution (check yours with chainrule check)"),
     ("chainrule train xor", "train a small net and watch the loss fall"),
 )
 
@@ -289,7 +289,28 @@ def sheet_file(path: Path, count: int = 1, arg: str = "--out") -> Path:
         raise UserError(f"'{path}': {export.expected(True, ('.toml',))}", arg)
     if suffix == ".toml" and count != 1:
         raise UserError("a .toml answer file holds one exercise; drop --count or write .md/.tex", arg)
+    if suffix == ".toml":
+        _refuse_filled_answer_file(path, arg)
     return _writable(path, None if suffix == ".toml" else export.file_format(path, sheet=True), arg)
+
+
+def _refuse_filled_answer_file(path: Path, arg: str) -> None:
+    """Refuse to replace an existing ``.toml`` unless it is an answer file with no answer filled
+    in: a student's work (or another program's TOML, such as pyproject.toml) is never overwritten."""
+    if not path.is_file():
+        return
+    from problems.answer_file import read_answer_file
+    try:
+        data = read_answer_file(path)
+    except UserError:
+        data = None
+    filled = [k for k, v in (data or {}).get("answers", {}).items() if not (isinstance(v, str) and not v.strip())]
+    if filled:
+        raise UserError(f"'{path}' already holds {len(filled)} answer(s); it is left as it is (check it with "
+                        f"chainrule check, or choose another name)", arg)
+    if data is None or "exercise" not in data:
+        raise UserError(f"'{path}' exists and is not a blank answer file written by chainrule; it is left as it is "
+                        f"(choose another name)", arg)
 
 
 def document_file(path: Path | None) -> Path | None:

@@ -70,11 +70,12 @@ def _attempt(item: Any, index: int) -> Attempt:
     if not isinstance(item, dict) or not isinstance(item.get("steps"), list):
         raise UserError(f"{where}: expected an object with a list of steps", "--import")
     at = _text(item, "at", where)
-    from problems.study_clock import iso, parse_iso
+    from problems.study_clock import EARLIEST, LATEST, in_range, iso, parse_iso
     try:
-        at = iso(parse_iso(at))
-    except ValueError:
-        raise UserError(f"{where}: 'at' must be an ISO 8601 time", "--import") from None
+        at = iso(in_range(parse_iso(at)))
+    except (ValueError, OverflowError):
+        raise UserError(f"{where}: 'at' must be an ISO 8601 time in the years {EARLIEST.year} to {LATEST.year - 1}",
+                        "--import") from None
     steps = []
     for j, s in enumerate(item["steps"]):
         sw = f"{where}, step {j + 1}"

@@ -13,6 +13,10 @@ from datetime import datetime, timezone
 from derive.errors import UserError
 
 ENV = "CHAINRULE_NOW"
+# The moments the study loop accepts (CHAINRULE_NOW, imported attempts): stored times sort as text
+# only with four-digit years, and the review schedule adds intervals of up to 100 years to them.
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 
 
 def now() -> datetime:
@@ -24,7 +28,18 @@ def now() -> datetime:
         moment = datetime.fromisoformat(text[:40])
     except ValueError:
         raise UserError(f"'{text[:40]}' is not an ISO 8601 time such as 2026-03-01T09:00:00", ENV) from None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    try:
+        return in_range(moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc))
+    except (ValueError, OverflowError):
+        raise UserError(f"'{text[:40]}' is outside the years {EARLIEST.year} to {LATEST.year - 1}", ENV) from None
+
+
+def in_range(moment: datetime) -> datetime:
+    """``moment`` itself when it lies from EARLIEST up to LATEST (CHAINRULE_NOW, an imported
+    attempt's time); ValueError otherwise."""
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError(f"{moment} is outside the years {EARLIEST.year} to {LATEST.year - 1}")
+    return moment
 
 
 def iso(moment: datetime) -> str:

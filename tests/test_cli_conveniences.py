@@ -21,11 +21,14 @@ def test_no_arguments_shows_three_commands_to_try_and_exits_0():
     out = run_cli_subprocess()
     assert out.returncode == 0, out.stderr
     assert "Start here" in out.stdout
-    commands = [line.split("   ")[0].strip() for line in out.stdout.splitlines() if line.startswith("  chainrule ")]
+    lines = [line for line in out.stdout.splitlines() if line.startswith("  chainrule ")]
+    commands = [line.split("   ")[0].strip() for line in lines]
     assert len(commands) == 3
-    for command in commands[:2]:  # the derivation and the exercise (training is tested with its model)
+    for command, line in zip(commands[:2], lines):  # the derivation and the exercise (training is tested with its model)
         run = run_cli(*command.split()[1:], "--format", "text")
         assert run.returncode == 0, (command, run.stderr)
+        if "worked solution" in line:  # what the line promises is in the output
+            assert "Answer key" in run.stdout, command
 
 
 def test_shell_completion_is_offered():

@@ -48,6 +48,8 @@ ORACLES = {  # name: (independent implementation, arguments to try)
     "min": (_mp(lambda *a: min(a)), [(1.0, 5.0, 3.0), (-2.0, -7.0), (4.0,)]),
     "erf": (_mp(mpmath.erf), [(-0.5,), (0.0,), (0.5,), (3.0,)]),
     "sech": (_mp(mpmath.sech), [(-1.0,), (0.0,), (1.0,), (-1000.0,), (1000.0,)]),
+    "cosh": (_mp(mpmath.cosh), [(-1.0,), (0.0,), (2.5,), (700.0,)]),
+    "sinh": (_mp(mpmath.sinh), [(-1.0,), (0.0,), (2.5,), (-700.0,)]),
 }
 
 
@@ -121,7 +123,7 @@ def test_refuses_code(text):
 
 @pytest.mark.parametrize("text", [
     "log(-1)", "sqrt(-1)", "log(0)", "ln(-2)", "log2(0)", "log10(-1)", "1/0", "0**-1", "(-8)**(1/3)",
-    "exp(1000)", "tan(pi/2)*1e300", "1e308*10", "-1e308*10", "1e308+1e308", "softplus(1e308)**2",
+    "exp(1000)", "cosh(1000)", "sinh(-1000)", "tan(pi/2)*1e300", "1e308*10", "-1e308*10", "1e308+1e308", "softplus(1e308)**2",
 ])
 def test_domain_errors_are_parse_errors(text):
     with pytest.raises(ParseError):

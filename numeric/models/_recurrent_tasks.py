@@ -67,7 +67,8 @@ class SineTask:
                    "noise_floor": self.cfg["noise"] ** 2, **({"train_mse": history[-1]["loss"]} if history else {}),
                    "epochs": len(history), "steps": self.total}
         verdict = "beats" if mse < base else "does not beat"
-        return metrics, f"Test MSE {mse:.4g} vs persistence {base:.4g} ({base / mse:.2f}× lower): {verdict} the baseline."
+        factor = f"{base / mse:.2f}× lower" if mse < base else f"{mse / base:.2f}× higher"
+        return metrics, f"Test MSE {mse:.4g} vs persistence {base:.4g} ({factor}): {verdict} the baseline."
 
     def plot(self, ax: Any, trainer: Any) -> None:
         x, y = self.test

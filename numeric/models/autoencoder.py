@@ -117,7 +117,7 @@ def train(config: dict[str, Any], progress: Progress = None) -> TrainReport:
     if history:
         metrics["train_loss"] = history[-1]["loss"]
     summary = (f"autoencoder: held-out reconstruction MSE {error:.4f} per pixel vs {baseline:.4f} for the mean image "
-               f"({baseline / error:.1f}× better)")
+               f"({f'{baseline / error:.1f}× better' if error < baseline else f'{error / baseline:.1f}× worse'})")
     notes = ["recon_error = mean over 360 held-out digits and 64 pixels of (x̂ − x)², pixels scaled to [0, 1]",
              "baseline_error = the same error when every image is predicted by the mean training image"]
 

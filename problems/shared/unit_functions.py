@@ -63,4 +63,5 @@ VALUE: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {  # f(x; α) of t
     "prelu": lambda v, a: np.where(v > 0, v, a * v), "elu": lambda v, a: np.where(v > 0, v, a * np.expm1(np.minimum(v, 0))),
     "softplus": lambda v, a: np.maximum(v, 0) + np.log1p(np.exp(-np.abs(v))),
 }
-DERIV_TEXT = {"sigmoid": "out(1 − out)", "tanh": "1 − out²", "relu": "1 if out > 0 else 0"}
+# f'(net) written from the unit's output, as a factor: it follows "⊙ " in the delta formulas
+DERIV_TEXT = {"sigmoid": "out(1 − out)", "tanh": "(1 − out²)", "relu": "(1 if out > 0 else 0)"}

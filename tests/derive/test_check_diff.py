@@ -18,7 +18,7 @@ from tests.conftest import ROOT, run_cli
 
 SAFE = {"exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh, "sin": math.sin, "cos": math.cos,
         "sigmoid": lambda v: 1 / (1 + math.exp(-v)), "relu": lambda v: max(v, 0.0), "Heaviside": lambda v: float(v > 0),
-        "erf": math.erf, "sech": lambda v: 1 / math.cosh(v), "pi": math.pi, "sign": lambda v: float(v > 0) - float(v < 0),
+        "erf": math.erf, "sech": lambda v: 1 / math.cosh(v), "cosh": math.cosh, "sinh": math.sinh, "pi": math.pi, "sign": lambda v: float(v > 0) - float(v < 0),
         "abs": abs, "max": max}
 
 
@@ -43,6 +43,9 @@ def _fd(text: str, wrt: str, point: dict[str, float], h: float = 1e-6) -> float:
     ("(t-o)**2/2", "o", "o-t"),
     ("log(x**2+1)", "x", "2*x/(x**2+1)"),
     ("relu(w*x)", "w", "x*Heaviside(w*x)"),
+    ("tanh(w*x+b)", "w", "x/cosh(w*x+b)**2"),  # tanh′ = 1/cosh², as many courses write it
+    ("sigmoid(w*x)", "w", "x/(4*cosh(w*x/2)**2)"),
+    ("log(cosh(w*x))", "w", "x*sinh(w*x)/cosh(w*x)"),
 ])
 def test_equivalent_forms_are_accepted(f, wrt, answer):
     report = check_derivative(f, wrt, answer)

@@ -78,6 +78,8 @@ CASES += [
     Case("work-budget-tiny", ["train", "xor"], env={"CHAINRULE_WORK_BUDGET": "1"}, rc=REFUSED, stderr_match="--epochs: training xor"),
     Case("memory-budget-tiny", ["train", "som"], env={"CHAINRULE_MEMORY_BUDGET": "1k"}, rc=REFUSED, stderr_match="--set rows: training som"),
     Case("set-epochs-integral-float", ["train", "xor", "--set", "epochs=1e2"], rc=OK),
+    # a bound with one side says that side only (it printed "expected a value in [1, None]")
+    Case("xor-epochs-zero", ["train", "xor", "--epochs", "0"], rc=REFUSED, stderr_match=r"--epochs: expected at least 1, got 0$"),
     Case("lstm-text-20000-distinct", ["train", "lstm", "--text", "{tmp}/wide.txt", "--steps", "2", "--hidden", "8"], setup=wide_text, rc=OK,
          stdout_match="read as the unknown symbol"),
 ]

@@ -46,7 +46,16 @@ CASES = [
     Case("store-sparse-huge", CHECK, setup=in_home(sparse(STORE, 60_000_000)), env=HOME, rc=REFUSED, stderr_match="larger than"),
     Case("home-is-a-file", CHECK, setup=file("home", "x"), env=HOME, rc=REFUSED, stderr_match="progress store"),
     Case("clock-not-a-time", ["review"], env={**HOME, "CHAINRULE_NOW": "next tuesday"}, rc=REFUSED, stderr_match="CHAINRULE_NOW"),
-    Case("clock-far-future", ["review"], env={**HOME, "CHAINRULE_NOW": "9999-12-31T23:59:59"}, rc=OK),
+    Case("clock-far-future", ["review"], env={**HOME, "CHAINRULE_NOW": "9999-12-31T23:59:59"}, rc=REFUSED,
+         stderr_match="CHAINRULE_NOW"),
+    Case("clock-year-one-with-offset", CHECK, env={**HOME, "CHAINRULE_NOW": "0001-01-01T00:00:00+05:00"}, rc=REFUSED,
+         stderr_match="CHAINRULE_NOW"),
+    Case("import-time-year-one-with-offset", ["progress", "--import", "{tmp}/in.json"], env=HOME, rc=REFUSED, stderr_match="'at'",
+         setup=export_file('[{"uuid": "u", "type": "som", "difficulty": "exam", "at": "0001-01-01T00:00:00+05:00",'
+                           ' "source": "check", "steps": []}]')),
+    Case("import-time-year-9999", ["progress", "--import", "{tmp}/in.json"], env=HOME, rc=REFUSED, stderr_match="'at'",
+         setup=export_file('[{"uuid": "u", "type": "som", "difficulty": "exam", "at": "9999-12-31T23:59:59Z",'
+                           ' "source": "check", "steps": []}]')),
     Case("import-dev-zero", ["progress", "--import", "/dev/zero"], env=HOME, rc=REFUSED, stderr_match="--import"),
     Case("import-huge", ["progress", "--import", "{tmp}/big.json"], setup=sparse("big.json", 60_000_000), env=HOME, rc=REFUSED,
          stderr_match="--import"),

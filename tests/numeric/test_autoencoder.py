@@ -71,6 +71,15 @@ def test_default_run_beats_the_mean_image_baseline():
     assert m["beats_baseline"] is True and m["epochs"] == 60
 
 
+def test_an_untrained_autoencoder_is_called_worse_than_the_mean_image():
+    report = ae.train(config(epochs=0))
+    x_tr, _, x_te, _ = _generative_digits.load()
+    baseline = float(np.mean((x_te - x_tr.mean(axis=0)) ** 2))   # independent of the model
+    error = report.metrics["recon_error"]
+    assert error > baseline
+    assert f"({error / baseline:.1f}× worse)" in report.summary and "better" not in report.summary
+
+
 def test_same_seed_same_json_different_seed_differs():
     a, b, c = (render(ae.train(config(epochs=2, seed=s)), "json") for s in (3, 3, 4))
     assert a == b

@@ -142,6 +142,13 @@ def test_same_seed_same_report_other_seed_differs():
     assert a.metrics["test_mse"] != c.metrics["test_mse"]
 
 
+def test_the_summary_says_higher_when_the_model_loses_to_persistence():
+    report = get("rnn").train(_config("rnn", **{**TINY, "epochs": 0}))  # untrained: far worse than x_{t+1} = x_t
+    mse, base = report.metrics["test_mse"], report.metrics["persistence_mse"]
+    assert mse > base
+    assert f"({mse / base:.2f}× higher): does not beat" in report.summary
+
+
 def test_progress_is_reported_per_epoch():
     calls = []
     get("gru").train(_config("gru", **TINY), lambda done, total, m: calls.append((done, total, sorted(m))))

@@ -102,3 +102,17 @@ def test_cross_check_without_torch(monkeypatch):
             ours = {s.id: s.value for s in ex.steps}
             for key, value in M.cross_check(ex.givens).items():
                 np.testing.assert_allclose(ours[key], value, rtol=1e-9, atol=1e-12, err_msg=key)
+
+
+@pytest.mark.parametrize("step", ["delta_o", "delta_h"])
+def test_delta_formulas_multiply_by_the_whole_derivative(step):
+    """'(o − t) ⊙ 1 − out²' read as written is ((o − t)·1) − out²: the derivative must be one factor.
+    The printed formula, read with Python's precedence, must equal the tanh delta at a sample point."""
+    import problems as api
+    exercise = next(e for e in (api.practice("backprop", seed=s, solutions=True).exercises[0] for s in range(200))
+                    if e.givens.get("activation") == "tanh" and e.givens.get("loss") == "mse")
+    formula = next(s.formula for s in exercise.steps if s.id == step)
+    text = (formula.replace("⊙", "*").replace("−", "-").replace("out²", "out**2").replace("(W2ᵀ δ_o)", "back")
+            .replace("(o - t)", "back"))
+    out, back = 0.6, 2.0
+    assert eval(text, {"__builtins__": {}}, {"out": out, "back": back}) == pytest.approx(back * (1 - out ** 2)), formula  # noqa: S307 - our own formula text

@@ -91,6 +91,26 @@ def test_a_toml_answer_file_is_written_for_one_exercise(tmp_path):
     assert "# \"winner.1\" = \"\"" in path.read_text()
 
 
+def test_an_answer_file_with_answers_is_never_overwritten(tmp_path):
+    path = tmp_path / "mywork.toml"
+    ok("practice", "som@3", "--out", str(path))
+    ok("practice", "som@3", "--out", str(path))  # still blank: written again
+    filled = path.read_text().replace('# "winner.1" = ""', '"winner.1" = 2')
+    path.write_text(filled)
+    assert tomllib.loads(filled)["answers"] == {"winner.1": 2}  # the student's answer is in the file
+    out = run_cli("practice", "som@4", "--out", str(path))
+    assert out.returncode == 2 and out.stderr.startswith("chainrule: error: --out:") and len(out.stderr.splitlines()) == 1
+    assert path.read_text() == filled
+
+
+def test_another_programs_toml_is_never_overwritten(tmp_path):
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "mine"\n')
+    out = run_cli("practice", "som@3", "--out", str(path))
+    assert out.returncode == 2 and out.stderr.startswith("chainrule: error: --out:")
+    assert path.read_text() == '[project]\nname = "mine"\n'
+
+
 @pytest.mark.parametrize("args, names", [
     (["practice", "ttest@x"], "TOPIC"),
     (["practice", "som", "--variant", "nope"], "--variant"),

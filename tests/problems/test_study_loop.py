@@ -192,6 +192,31 @@ def test_a_bad_fixed_clock_is_refused(monkeypatch):
     assert out.returncode == 2 and out.stderr.startswith("chainrule: error: CHAINRULE_NOW:")
 
 
+@pytest.mark.parametrize("clock", ["0001-01-01T00:00:00+05:00", "1969-12-31T23:59:59", "9999-12-31T23:59:59",
+                                   "9999-12-31T23:59:59-05:00"])
+@pytest.mark.parametrize("command", [["check", "ztest@3", "--answer", "sum=1"], ["review"]])
+def test_a_clock_outside_the_accepted_years_is_refused(clock, command, monkeypatch):
+    """Converting these to UTC, or scheduling a review from them, leaves datetime's years 1 … 9999."""
+    monkeypatch.setenv("CHAINRULE_NOW", clock)
+    out = run_cli(*command)
+    assert out.returncode == 2 and out.stderr.startswith("chainrule: error: CHAINRULE_NOW:"), out.stderr
+    assert len(out.stderr.splitlines()) == 1
+
+
+def test_the_latest_accepted_clock_records_reviews_and_round_trips(monkeypatch, tmp_path):
+    latest = datetime(8999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+    at(latest, monkeypatch)
+    assert run_cli("check", "ztest@3", "--answer", "sum=1").returncode == 1  # Σx is not 1: recorded as incorrect
+    out = run_cli("review", "--count", "1", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert run_cli("progress", "--export", str(tmp_path / "e.json")).returncode == 0
+    exported = json.loads((tmp_path / "e.json").read_text())["attempts"]
+    assert [datetime.fromisoformat(a["at"].replace("Z", "+00:00")) for a in exported] == [latest]
+    monkeypatch.setenv("CHAINRULE_HOME", str(tmp_path / "fresh"))
+    out = run_cli("progress", "--import", str(tmp_path / "e.json"))
+    assert out.returncode == 0, out.stderr
+
+
 def test_ratings_follow_the_documented_mapping():
     from problems.progress_store import Attempt, StepRecord
     from problems.spaced_review import ratings
