@@ -92,7 +92,10 @@ def main() -> None:
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads (1: process time; more: wall time)")
     parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--control", action="store_true", help="also time a second copy of the first version")
     args = parser.parse_args()
+    if args.control:
+        args.versions.append(args.versions[0])
     from threadpoolctl import threadpool_limits
     from numeric.layers._buffers import Workspace
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,9 +120,10 @@ def main() -> None:
     print(f"H={args.hidden}, {args.threads} BLAS thread(s), {kind}, {args.samples} samples each; "
           f"load {load0:.2f} → {load1:.2f}")
     best0, median0 = min(times[0]), float(np.median(times[0]))
-    for spec, t, diff in zip(args.versions, times, diffs):
+    for k, (spec, t, diff) in enumerate(zip(args.versions, times, diffs)):
         best, median = min(t), float(np.median(t))
-        print(f"  {spec:40} best {best:8.1f} ms  median {median:8.1f} ms  "
+        label = spec + (" (control)" if args.control and k == len(times) - 1 else "")
+        print(f"  {label:40} best {best:8.1f} ms  median {median:8.1f} ms  "
               f"ratio {best / best0:.3f} ({median / median0:.3f})  max diff {diff:.1e}")
 
 
