@@ -163,7 +163,7 @@ def train_command(
     model: Annotated[str, typer.Argument(help="Model to train, e.g. xor, mlp, cnn, lstm (see `chainrule topics`).")],
     backend: Annotated[Backend, typer.Option(help="numpy (default) or torch.")] = Backend.numpy,
     device: Annotated[str, typer.Option(help="cpu or cuda (torch backend).")] = "cpu",
-    epochs: Annotated[Optional[int], typer.Option(min=0, max=1_000_000, help="Training epochs.")] = None,
+    epochs: Annotated[Optional[int], typer.Option(min=0, max=1_000_000, help="Training epochs; 0 evaluates the untrained model (xor, mlp, cnn and perceptron need at least 1).")] = None,
     steps: Annotated[Optional[int], typer.Option("--steps", min=0, max=10_000_000, help="Training steps (models counted in steps).")] = None,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Random seed.")] = 0,
     lr: Annotated[Optional[float], typer.Option(min=0.0, max=100.0, help="Learning rate.")] = None,

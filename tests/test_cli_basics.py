@@ -89,3 +89,20 @@ def test_in_process_runs_match_a_fresh_interpreter(args):
     """The tests' in-process ``run_cli`` sees what a user's shell sees: same exit code, same bytes."""
     inside, fresh = run_cli(*args), run_cli_subprocess(*args)
     assert (inside.returncode, inside.stdout, inside.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+
+
+def test_epochs_help_names_the_models_that_refuse_zero():
+    """``train --epochs``'s help says which models need at least one epoch; each of them refuses 0
+    (exit 2 naming --epochs) and a model it does not name accepts 0 (evaluates untrained)."""
+    import re
+    helped = run_cli("train", "--help")
+    text = " ".join(helped.stdout.split())
+    named = re.search(r"\(([a-z, ]+) and ([a-z]+) need at least 1\)", text)
+    assert named, text
+    refusing = [m.strip() for m in named.group(1).split(",")] + [named.group(2)]
+    assert refusing and all(refusing)
+    for model in refusing:
+        r = run_cli("train", model, "--epochs", "0")
+        assert r.returncode == 2 and r.stderr.strip().endswith("--epochs: expected at least 1, got 0"), (model, r.stderr)
+    r = run_cli("train", "rnn", "--epochs", "0", "--format", "json")
+    assert r.returncode == 0, r.stderr
