@@ -7,6 +7,7 @@ fault (``TOPIC``, ``--hidden``, ``--backend``), so the CLI prints them as they a
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import numbers
 from collections.abc import Callable, Mapping
@@ -39,7 +40,9 @@ def resolve(module: ModuleType, supplied: Mapping[str, Any]) -> dict[str, Any]:
             continue
         if key not in allowed:
             names = ", ".join(f"--{k.replace('_', '-')}" for k in allowed) or "none"
-            raise UserError(f"not an option of '{module.NAME}' (its options: {names})", f"--{key.replace('_', '-')}")
+            close = difflib.get_close_matches(str(key), list(allowed), n=1)
+            hint = f"; did you mean --{close[0].replace('_', '-')}?" if close else ""
+            raise UserError(f"not an option of '{module.NAME}'{hint} (its options: {names})", f"--{key.replace('_', '-')}")
         opts[key] = value
     return opts
 

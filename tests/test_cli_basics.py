@@ -106,3 +106,14 @@ def test_epochs_help_names_the_models_that_refuse_zero():
         assert r.returncode == 2 and r.stderr.strip().endswith("--epochs: expected at least 1, got 0"), (model, r.stderr)
     r = run_cli("train", "rnn", "--epochs", "0", "--format", "json")
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("command", [("train", "lstm"), ("derive", "lstm")])
+def test_unknown_set_key_suggests_the_closest_option(command):
+    """A misspelt ``--set`` key is refused on one line naming it, with the closest declared option
+    suggested; a key close to none gets no suggestion."""
+    r = run_cli(*command, "--set", "hiden=3")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "--hiden: not an option of 'lstm'; did you mean --hidden?" in r.stderr
+    r = run_cli(*command, "--set", "zzzz=3")
+    assert r.returncode == 2 and "did you mean" not in r.stderr and "--zzzz: not an option" in r.stderr
