@@ -26,7 +26,7 @@ def _die_with_parent(parent: int) -> None:
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not Linux: the worker still ends when stdin closes
         pass
     if os.getppid() != parent:
         os._exit(0)
