@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-import sys
 from typing import Any, Callable
 
 import numpy as np
 
 from derive.steps import Check
+from derive.torch_losses import single_torch_thread  # noqa: F401 - verify's one torch thread, used here and by callers
 
 Point = dict[str, np.ndarray]
 FD_METHOD = "central difference (float64, h=1e-6)"
@@ -96,24 +96,6 @@ def torch_cross_check(enabled: bool) -> Iterator[None]:
         yield
     finally:
         _TORCH_CROSS_CHECK.reset(token)
-
-
-@contextmanager
-def single_torch_thread() -> Iterator[None]:
-    """torch's CPU kernels on one intra-op thread inside the block (restored after), when torch
-    is already imported (this never imports it). verify's tensors are tiny: on a loaded machine a
-    second thread stalled every F.batch_norm call (0.3 s each), so ``verify batchnorm --points
-    100`` took 17 CPU seconds."""
-    torch = sys.modules.get("torch")
-    if torch is None:
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def torch_available() -> bool:

@@ -13,6 +13,9 @@ worker reaches it without paying for SymPy and ``verify --no-torch`` never loads
 from __future__ import annotations
 
 import dataclasses
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from types import SimpleNamespace
 from typing import Any, Callable
@@ -29,6 +32,24 @@ def of_config(fn: Callable[..., Any], cfg: Any) -> partial[Any]:
     """``fn`` bound to the fields of a topic's config dataclass (copied into plain settings, so
     unpickling the loss does not import the topic module, nor SymPy with it)."""
     return bound(fn, **dataclasses.asdict(cfg))
+
+
+@contextmanager
+def single_torch_thread() -> Iterator[None]:
+    """torch's CPU kernels on one intra-op thread inside the block (restored after), when torch
+    is already imported (this never imports it). verify's tensors are tiny: on a loaded machine a
+    second thread stalled every F.batch_norm call (0.3 s each), so ``verify batchnorm --points
+    100`` took 17 CPU seconds."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def gradients(loss: Callable[[Tensors], Any], points: list[dict[str, Any]], names: list[str]) -> list[dict[str, Any]]:

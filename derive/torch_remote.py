@@ -111,8 +111,7 @@ def in_process(loss: Callable[..., Any], points: list[dict[str, Any]], names: li
         from derive.errors import UserError
         raise UserError(f"torch is installed but could not be imported ({type(exc).__name__}: {exc}); "
                         "verify with --no-torch", "--torch") from None
-    from derive.numcheck import single_torch_thread
-    from derive.torch_losses import gradients
+    from derive.torch_losses import gradients, single_torch_thread
     with single_torch_thread():
         return gradients(loss, points, names)
 
