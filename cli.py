@@ -153,7 +153,9 @@ def verify_command(
 ) -> int:
     """Check every derived gradient against finite differences (and torch autograd if installed)."""
     options = cl.options(locals(), Topic.NAMES, set_)
-    result = derive.verify(topic, options, seed=seed, backend=backend.value, points=points, torch=torch)
+    from derive.torch_remote import session
+    with session(enabled=_AS_PROGRAM and torch is not False):  # torch imports in a worker meanwhile (docs/decisions.md)
+        result = derive.verify(topic, options, seed=seed, backend=backend.value, points=points, torch=torch)
     cl.show(result, fmt)
     return cl.EXIT_OK if result.passed else cl.EXIT_FAILED
 
@@ -295,8 +297,14 @@ def _invoke(argv: list[str] | None) -> int:
     return rv if isinstance(rv, int) else cl.EXIT_OK
 
 
+_AS_PROGRAM = False  # set by console(): a one-command process, where verify's torch worker pays off
+
+
 def console() -> None:
-    """``chainrule`` as a program: :func:`main`, ended without interpreter teardown (``cl.run_program``)."""
+    """``chainrule`` as a program: :func:`main`, ended without interpreter teardown (``cl.run_program``);
+    ``verify`` imports torch in a worker process meanwhile (``derive.torch_remote``)."""
+    global _AS_PROGRAM
+    _AS_PROGRAM = True
     cl.run_program(main)
 
 

@@ -4,6 +4,7 @@
     python bench/speed.py --only startup    # start-up commands only (a few minutes)
     python bench/speed.py --only train      # LSTM/GRU at H = 64, 128, 256 and the GAN at 128 vs torch
     python bench/speed.py --only problems   # exercises/s of every type at every difficulty
+    python bench/speed.py --only overlap --cached-bytecode --repeat 3   # verify: torch worker vs in-process
     python bench/speed.py --repeat 5 --json speed.json
 
 Start-up figures are medians of ``--repeat`` whole-process runs (``python -m cli …``, no terminal)
@@ -49,11 +50,13 @@ BYTECODE: dict[str, str] = {}  # --cached-bytecode: the children's pycache prefi
 CACHE = Path("/tmp") / "chainrule-bench-cache"
 
 
-def run_once(argv: list[str], cache: str | None = None) -> tuple[float, float, float]:
+def run_once(argv: list[str], cache: str | None = None, extra: dict[str, str] | None = None) -> tuple[float, float, float]:
     """(wall s, CPU s, peak MiB) of one whole-process run of ``argv`` with no terminal; ``cache``
-    is ``CHAINRULE_CACHE`` (default: the bench's own cache folder; ``off`` for a cold run)."""
+    is ``CHAINRULE_CACHE`` (default: the bench's own cache folder; ``off`` for a cold run);
+    ``extra`` more environment. CPU is the child's and its own children's (verify's torch worker);
+    peak MiB is the largest of those processes, not their sum."""
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "CHAINRULE_HOME": str(Path("/tmp") / "chainrule-bench-home"),
-           "CHAINRULE_CACHE": cache or str(CACHE)}
+           "CHAINRULE_CACHE": cache or str(CACHE), **(extra or {})}
     if BYTECODE:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.update(BYTECODE)
@@ -133,6 +136,39 @@ def bench_startup(repeat: int, only_types: int | None, pattern: str | None = Non
     return [{"references": refs}, *rows]
 
 
+OVERLAP_TOPICS = ("lstm", "mlp", "attention", "gru", "activations", "vae")
+
+
+def bench_overlap(repeat: int) -> list[dict[str, Any]]:
+    """``verify T`` with the torch worker (default) against the same run with torch imported in-process
+    (``CHAINRULE_TORCH_WORKER=off``) and against ``--no-torch``: runs interleaved, medians."""
+    py = [sys.executable, "-m", "cli"]
+    modes = {"worker": {}, "in-process": {"CHAINRULE_TORCH_WORKER": "off"}}
+    ref = [sys.executable, "-c", "import torch"]
+    print(f"load average {os.getloadavg()[0]:.1f} at start; {repeat} interleaved runs each, medians")
+    print(f"{'verify':12} {'in-process s':>12} {'worker s':>9} {'gain':>6} {'--no-torch s':>12} {'import torch s':>14}"
+          f" {'MiB in-proc/worker':>19}")
+    rows = []
+    for t in OVERLAP_TOPICS:
+        argv = py + ["verify", t]
+        for extra in modes.values():
+            run_once(argv, extra=extra)  # fills the caches
+        runs: dict[str, list[tuple[float, float, float]]] = {"worker": [], "in-process": [], "no-torch": [], "torch": []}
+        for _ in range(repeat):
+            for name, extra in modes.items():
+                runs[name].append(run_once(argv, extra=extra))
+            runs["no-torch"].append(run_once(argv + ["--no-torch"]))
+            runs["torch"].append(run_once(ref))
+        med = {k: statistics.median(r[0] for r in v) for k, v in runs.items()}
+        mib = {k: max(r[2] for r in v) for k, v in runs.items()}
+        gain = 1 - med["worker"] / med["in-process"]
+        print(f"{t:12} {med['in-process']:12.2f} {med['worker']:9.2f} {gain:6.0%} {med['no-torch']:12.2f} "
+              f"{med['torch']:14.2f} {mib['in-process']:9.0f}/{mib['worker']:.0f}", flush=True)
+        rows.append({"topic": t, "wall": med, "mib": mib, "gain": gain, "load": os.getloadavg()[0]})
+    print(f"load average {os.getloadavg()[0]:.1f} at end (the worker gains only where a core is idle)")
+    return rows
+
+
 def bench_train(repeat: int) -> list[dict[str, Any]]:
     """LSTM and GRU at H = 64, 128, 256 and the GAN at hidden 128: NumPy over torch per epoch."""
     import importlib.util
@@ -178,7 +214,8 @@ def bench_problems(seconds: float) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     """Print the figures asked for; optionally write them as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("startup", "train", "problems"))
+    parser.add_argument("--only", choices=("startup", "train", "problems", "overlap"),
+                        help="overlap: verify with the torch worker vs torch in-process (not part of the default run)")
     parser.add_argument("--repeat", type=int, default=5, help="whole-process runs per start-up figure (median)")
     parser.add_argument("--types", type=int, default=None, help="start-up: only the first N problem types")
     parser.add_argument("--match", default=None, help="start-up: only the commands whose label matches this regex")
@@ -195,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         BYTECODE["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="chainrule-bench-pyc-")
     if args.only in (None, "startup"):
         results["startup"] = bench_startup(args.repeat, args.types, args.match)
+    if args.only == "overlap":
+        results["overlap"] = bench_overlap(args.repeat)
     if args.only in (None, "train"):
         results["train"] = bench_train(max(1, args.repeat // 2))
     if args.only in (None, "problems"):

@@ -42,9 +42,11 @@ def verify(topic: str, options: Mapping[str, Any] | None = None, /, *, seed: int
 
     The torch cross-check runs when ``torch`` is True (torch required) or, by default (None), when
     torch is installed; ``torch=False`` leaves it out (and torch unimported). ``backend="torch"``
-    requires torch and the cross-check.
+    requires torch and the cross-check. Inside ``derive.torch_remote.session()`` (as the
+    ``chainrule`` program runs it) the torch autograd runs in a worker process that imports torch
+    while this one derives; the result is the same.
     """
-    from derive.numcheck import torch_cross_check
+    from derive.numcheck import settle, torch_cross_check
     from derive.options import SEED_MAX, find, require_backend, require_torch_choice, require_whole, resolve
     from derive.registry import get
     require_whole(seed, 0, SEED_MAX, "--seed")
@@ -55,6 +57,7 @@ def verify(topic: str, options: Mapping[str, Any] | None = None, /, *, seed: int
     require_torch_choice(torch, backend)
     with torch_cross_check(torch is not False):
         result = module.verify(opts, seed if seed is not None else 0, backend, points)
+        result.checks = settle(result.checks)  # torch errors still pending in a worker (derive.torch_remote)
     if torch is False:
         result.notes.append("torch cross-check left out (--no-torch): finite differences only")
     return result

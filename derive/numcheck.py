@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-import sys
 from typing import Any, Callable
 
 import numpy as np
 
 from derive.steps import Check
+from derive.torch_losses import single_torch_thread  # noqa: F401 - verify's one torch thread, used here and by callers
 
 Point = dict[str, np.ndarray]
 FD_METHOD = "central difference (float64, h=1e-6)"
@@ -98,33 +98,87 @@ def torch_cross_check(enabled: bool) -> Iterator[None]:
         _TORCH_CROSS_CHECK.reset(token)
 
 
-@contextmanager
-def single_torch_thread() -> Iterator[None]:
-    """torch's CPU kernels on one intra-op thread inside the block (restored after), when torch
-    is already imported (this never imports it). verify's tensors are tiny: on a loaded machine a
-    second thread stalled every F.batch_norm call (0.3 s each), so ``verify batchnorm --points
-    100`` took 17 CPU seconds."""
-    torch = sys.modules.get("torch")
-    if torch is None:
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def torch_available() -> bool:
-    """True when torch can be imported and the torch cross-check has not been switched off."""
+    """True when torch can be imported and the torch cross-check has not been switched off. Under
+    a torch worker (``derive.torch_remote.session``) torch was found installed and is imported by
+    the worker, not here."""
     if not _TORCH_CROSS_CHECK.get():
         return False
+    from derive import torch_remote
+    if torch_remote.current() is not None:
+        return True
     try:
         import torch  # noqa: F401
     except ImportError:
         return False
     return True
+
+
+class Pending:
+    """An error the torch worker is still computing (``derive.torch_remote``): a check holds it
+    in place of its float until :func:`settle` replaces it, after the whole verification ran."""
+
+    __slots__ = ("_compute", "_value")
+
+    def __init__(self, compute: Callable[[], float]) -> None:
+        self._compute: Callable[[], float] | None = compute
+        self._value = 0.0
+
+    def value(self) -> float:
+        """The error (waits for the worker the first time)."""
+        if self._compute is not None:
+            self._value, self._compute = self._compute(), None
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Pending(torch autograd)" if self._compute is not None else f"Pending({self._value!r})"
+
+
+def settled(error: float | Pending) -> float:
+    """The float of an error that may still be pending."""
+    return error.value() if isinstance(error, Pending) else error
+
+
+def larger(a: float | Pending, b: float | Pending) -> float | Pending:
+    """``max(a, b)`` (Python's, so a nan in ``a`` stays), deferred while either is pending."""
+    if isinstance(a, Pending) or isinstance(b, Pending):
+        return Pending(lambda: max(settled(a), settled(b)))
+    return max(a, b)
+
+
+def settle(checks: list[Check]) -> list[Check]:
+    """The checks with every pending error replaced by its value."""
+    import dataclasses
+    return [dataclasses.replace(c, max_rel_error=c.max_rel_error.value()) if isinstance(c.max_rel_error, Pending) else c
+            for c in checks]
+
+
+def torch_errors(torch_loss: Callable[[dict[str, Any]], Any], points: list[Point], derived: list[dict[str, np.ndarray]],
+                 names: list[str]) -> dict[str, float | Pending]:
+    """For each name, the largest rel_error over ``points`` between the ``derived`` gradient and
+    torch autograd of ``torch_loss``: computed here, or (inside ``torch_remote.session``) sent
+    to the worker now and collected when the error is first needed (a :class:`Pending`)."""
+    from derive import torch_remote
+    remote = torch_remote.current()
+    if remote is None:
+        with single_torch_thread():
+            return _worst(derived, torch_remote.in_process(torch_loss, points, names), names)
+    job = remote.submit(torch_loss, points, names)
+    table: dict[str, float] = {}
+
+    def error(name: str) -> float:
+        if not table:
+            table.update(_worst(derived, job.gradients(), names))
+        return table[name]
+    return {name: Pending(lambda name=name: error(name)) for name in names}
+
+
+def _worst(derived: list[dict[str, np.ndarray]], auto: list[dict[str, np.ndarray]], names: list[str]) -> dict[str, float]:
+    err = {name: 0.0 for name in names}
+    for d, a in zip(derived, auto):
+        for name in names:
+            err[name] = max(err[name], rel_error(d[name], a[name]))
+    return err
 
 
 def check_gradients(loss: Callable[[Point], float], gradients: dict[str, Callable[[Point], Any]],
@@ -147,38 +201,30 @@ def check_gradients(loss: Callable[[Point], float], gradients: dict[str, Callabl
     guard_work(points, sample(np.random.default_rng(seed)), list(gradients), steps_per_loss)
     rng = np.random.default_rng(seed)
     fd_err = {name: 0.0 for name in gradients}
-    torch_err = {name: 0.0 for name in gradients}
     run_torch = use_torch and torch_loss is not None and torch_available()
-    with single_torch_thread():
-        _compare(points, rng, sample, loss, gradients, fd_err, torch_err, fd_floor, torch_loss if run_torch else None)
+    points_seen: list[Point] = []
+    derived: list[dict[str, np.ndarray]] = []
+    _compare(points, rng, sample, loss, gradients, fd_err, fd_floor, points_seen, derived)
     checks = [Check(name, fd_err[name], FD_METHOD, fd_tol, points) for name in gradients]
     if run_torch:
+        assert torch_loss is not None
+        torch_err = torch_errors(torch_loss, points_seen, derived, list(gradients))
         checks += [Check(name, torch_err[name], TORCH_METHOD, torch_tol, points) for name in gradients]
     return checks
 
 
 def _compare(points: int, rng: np.random.Generator, sample: Callable[[np.random.Generator], Point],
              loss: Callable[[Point], float], gradients: dict[str, Callable[[Point], Any]], fd_err: dict[str, float],
-             torch_err: dict[str, float], fd_floor: float, torch_loss: Callable[[dict[str, Any]], Any] | None) -> None:
-    """The largest errors over ``points`` points, into ``fd_err`` and (with ``torch_loss``) ``torch_err``."""
-    run_torch = torch_loss is not None
+             fd_floor: float, points_seen: list[Point], derived: list[dict[str, np.ndarray]]) -> None:
+    """The largest errors against central differences over ``points`` points, into ``fd_err``;
+    each point and its derived gradients are appended to ``points_seen`` and ``derived`` (for torch)."""
     for _ in range(points):
         point = {k: np.array(v, dtype=np.float64) for k, v in sample(rng).items()}
         floor = fd_floor * max(1.0, abs(float(loss(point))))  # FD noise ~ ε·|L|/h (check_gradients)
+        values = {}
         for name, grad in gradients.items():
-            derived = np.asarray(grad(point), dtype=np.float64).reshape(np.shape(point[name]))
+            values[name] = np.array(np.asarray(grad(point), dtype=np.float64).reshape(np.shape(point[name])))
             numeric = numerical_gradient(lambda: float(loss(point)), point[name])
-            fd_err[name] = max(fd_err[name], rel_error(derived, numeric, floor))
-        if run_torch:
-            auto = _torch_gradients(torch_loss, point, list(gradients))
-            for name, grad in gradients.items():
-                derived = np.asarray(grad(point), dtype=np.float64).reshape(np.shape(point[name]))
-                torch_err[name] = max(torch_err[name], rel_error(derived, auto[name]))
-
-
-def _torch_gradients(torch_loss: Callable[[dict[str, Any]], Any], point: Point, names: list[str]) -> dict[str, np.ndarray]:
-    import torch
-    tensors = {k: torch.tensor(v, dtype=torch.float64, requires_grad=k in names) for k, v in point.items()}
-    out = torch_loss(tensors)
-    out.backward()
-    return {n: tensors[n].grad.numpy() if tensors[n].grad is not None else np.zeros_like(point[n]) for n in names}
+            fd_err[name] = max(fd_err[name], rel_error(values[name], numeric, floor))
+        points_seen.append(point)
+        derived.append(values)

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from derive import torch_losses as TL
 from derive.analytic import gan as A
 from derive.analytic.script import Script
 from derive.functions import lambdify
@@ -37,28 +38,13 @@ def gradient_checks(script: Script, seed: int, points: int) -> list[Check]:
     def ld(p: dict[str, Any]) -> float:
         return float(-np.sum(_logsig(p["s_real"])) - np.sum(_logsig(-p["s_fake"])))  # 1 − σ(s) = σ(−s)
 
-    def torch_ld(t: dict[str, Any]) -> Any:
-        import torch
-        import torch.nn.functional as F
-        return (F.binary_cross_entropy_with_logits(t["s_real"], torch.ones(5, dtype=torch.float64), reduction="sum")
-                + F.binary_cross_entropy_with_logits(t["s_fake"], torch.zeros(5, dtype=torch.float64), reduction="sum"))
-
-    def torch_sat(t: dict[str, Any]) -> Any:
-        import torch
-        import torch.nn.functional as F
-        return -F.binary_cross_entropy_with_logits(t["s_fake"], torch.zeros(5, dtype=torch.float64), reduction="sum")
-
-    def torch_ns(t: dict[str, Any]) -> Any:
-        import torch
-        import torch.nn.functional as F
-        return F.binary_cross_entropy_with_logits(t["s_fake"], torch.ones(5, dtype=torch.float64), reduction="sum")
     grad = lambda key: (lambda p: res[key](p["s_real"], p["s_fake"]) * ones)  # noqa: E731
     d = check_gradients(ld, {"s_real": grad("dLD_ds_real"), "s_fake": grad("dLD_ds_fake")}, _sample, points, seed,
-                        torch_loss=torch_ld)
+                        torch_loss=TL.bound(TL.gan_discriminator))
     sat = check_gradients(lambda p: float(np.sum(_logsig(-p["s_fake"]))), {"s_fake": grad("dLG_sat_ds_fake")}, _sample,
-                          points, seed, torch_loss=torch_sat)
+                          points, seed, torch_loss=TL.bound(TL.gan_saturating))
     ns = check_gradients(lambda p: float(-np.sum(_logsig(p["s_fake"]))), {"s_fake": grad("dLG_ns_ds_fake")}, _sample,
-                         points, seed, torch_loss=torch_ns)
+                         points, seed, torch_loss=TL.bound(TL.gan_non_saturating))
     named = lambda cs, label: [dataclasses.replace(c, parameter=f"{label}, ∂/∂{c.parameter}") for c in cs]  # noqa: E731
     return named(d, "L_D") + named(sat, "L_G saturating") + named(ns, "L_G non-saturating")
 

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from derive import torch_losses as TL
 from derive.analytic import losses as A
 from derive.analytic.topic import explicit
 from derive.functions import lambdify
@@ -33,13 +34,9 @@ def mse(seed: int, points: int) -> list[Check]:
     mean = lambdify([A.O, A.T], explicit(_result("mse", "dMSE_do_k"), A.k, 3, {"o": A.O, "t": A.T}, size=A.n))
     sample = lambda r: {"o": r.normal(size=3), "t": r.normal(size=3)}  # noqa: E731
     out = _named(check_gradients(lambda p: 0.5 * np.sum((p["t"] - p["o"]) ** 2), {"o": lambda p: half(p["o"], p["t"])},
-                                 sample, points, seed, torch_loss=lambda t: 0.5 * ((t["t"] - t["o"]) ** 2).sum()), "mse ½Σ(t−o)²")
-
-    def torch_mean(t: dict[str, Any]) -> Any:
-        import torch.nn.functional as F
-        return F.mse_loss(t["o"], t["t"])
+                                 sample, points, seed, torch_loss=TL.bound(TL.mse_half)), "mse ½Σ(t−o)²")
     out += _named(check_gradients(lambda p: np.mean((p["t"] - p["o"]) ** 2), {"o": lambda p: mean(p["o"], p["t"])},
-                                  sample, points, seed, torch_loss=torch_mean), "mse mean")
+                                  sample, points, seed, torch_loss=TL.bound(TL.mse_mean)), "mse mean")
     return out
 
 
@@ -56,16 +53,8 @@ def bce(seed: int, points: int) -> list[Check]:
     def loss_z(p: dict[str, Any]) -> float:  # max(z, 0) − zy + log(1 + e^(−|z|)), computed directly
         z, y = p["z"], p["y"]
         return float(np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
-
-    def torch_p(t: dict[str, Any]) -> Any:
-        import torch.nn.functional as F
-        return F.binary_cross_entropy(t["yhat"], t["y"], reduction="sum")
-
-    def torch_z(t: dict[str, Any]) -> Any:
-        import torch.nn.functional as F
-        return F.binary_cross_entropy_with_logits(t["z"], t["y"], reduction="sum")
-    out = _named(check_gradients(loss_p, {"yhat": lambda p: d_yhat(p["yhat"], p["y"])}, on_p, points, seed, torch_loss=torch_p), "bce")
-    return out + _named(check_gradients(loss_z, {"z": lambda p: d_z(p["z"], p["y"])}, on_z, points, seed, torch_loss=torch_z), "bce on σ(z)")
+    out = _named(check_gradients(loss_p, {"yhat": lambda p: d_yhat(p["yhat"], p["y"])}, on_p, points, seed, torch_loss=TL.bound(TL.bce_probabilities)), "bce")
+    return out + _named(check_gradients(loss_z, {"z": lambda p: d_z(p["z"], p["y"])}, on_z, points, seed, torch_loss=TL.bound(TL.bce_logits)), "bce on σ(z)")
 
 
 def softmax_ce(seed: int, points: int) -> list[Check]:
@@ -79,23 +68,18 @@ def softmax_ce(seed: int, points: int) -> list[Check]:
     def loss(p: dict[str, Any]) -> float:
         z = p["z"] - np.max(p["z"])
         return float(-np.sum(p["y"] * (z - np.log(np.sum(np.exp(z))))))
-
-    def torch_loss(t: dict[str, Any]) -> Any:
-        import torch.nn.functional as F
-        return F.cross_entropy(t["z"][None, :], t["y"][None, :])
     sample = lambda r: {"z": r.normal(0, 2, size=3), "y": r.dirichlet(np.ones(3))}  # noqa: E731
-    return _named(check_gradients(loss, {"z": lambda p: f(p["z"], p["y"])}, sample, points, seed, torch_loss=torch_loss), "softmax-ce")
+    return _named(check_gradients(loss, {"z": lambda p: f(p["z"], p["y"])}, sample, points, seed, torch_loss=TL.bound(TL.softmax_cross_entropy)), "softmax-ce")
 
 
-def _objective(penalty: Callable[[Any, float], Any]) -> tuple[Callable[..., float], Callable[..., Any]]:
+def _objective(penalty: str) -> tuple[Callable[..., float], Callable[..., Any]]:
+    """½‖Aw − b‖² + the penalty ``torch_losses.PENALTIES[penalty]``, in NumPy and in torch (the same formula)."""
+    term = TL.PENALTIES[penalty]
+
     def loss(p: dict[str, Any]) -> float:
         r = p["A"] @ p["w"] - p["b"]
-        return float(0.5 * r @ r + penalty(p["w"], float(p["lam"][0])))
-
-    def torch_loss(t: dict[str, Any]) -> Any:
-        r = t["A"] @ t["w"] - t["b"]
-        return 0.5 * (r * r).sum() + penalty(t["w"], float(t["lam"][0]))
-    return loss, torch_loss
+        return float(0.5 * r @ r + term(p["w"], float(p["lam"][0])))
+    return loss, TL.bound(TL.penalised_least_squares, penalty=penalty)
 
 
 def _sample(rng: np.random.Generator) -> dict[str, Any]:
@@ -105,7 +89,7 @@ def _sample(rng: np.random.Generator) -> dict[str, Any]:
             "lam": rng.uniform(0.01, 1.0, 1)}
 
 
-def _update_check(name: str, key: str, penalty: Callable[[Any, float], Any], label: str, seed: int, points: int) -> list[Check]:
+def _update_check(name: str, key: str, penalty: str, label: str, seed: int, points: int) -> list[Check]:
     step = lambdify([A.w, A.g, A.eta, A.lam], _result(name, key))
 
     def implied(p: dict[str, Any]) -> Any:  # (w − w_new)/η must be ∂J/∂w
@@ -117,13 +101,13 @@ def _update_check(name: str, key: str, penalty: Callable[[Any, float], Any], lab
 
 def l1(seed: int, points: int) -> list[Check]:
     """J₀ + λΣ|w|: the update w − η(g + λ sign w)."""
-    return _update_check("l1", "w_new_l1", lambda w, lam: lam * abs(w).sum(), "l1 update", seed, points)
+    return _update_check("l1", "w_new_l1", "l1", "l1 update", seed, points)
 
 
 def l2(seed: int, points: int) -> list[Check]:
     """J₀ + ½λ‖w‖² and J₀ + λ‖w‖²: the two weight-decay updates."""
-    half = _update_check("l2", "w_new_l2half", lambda w, lam: 0.5 * lam * (w * w).sum(), "l2 ½λ‖w‖² update", seed, points)
-    full = _update_check("l2", "w_new_l2", lambda w, lam: lam * (w * w).sum(), "l2 λ‖w‖² update", seed, points)
+    half = _update_check("l2", "w_new_l2half", "l2half", "l2 ½λ‖w‖² update", seed, points)
+    full = _update_check("l2", "w_new_l2", "l2", "l2 λ‖w‖² update", seed, points)
     return half + full
 
 

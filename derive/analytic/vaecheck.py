@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from derive import torch_losses as TL
 from derive.analytic import vae as V
 from derive.analytic.script import Script
 from derive.functions import lambdify
@@ -36,23 +37,14 @@ def gradient_checks(script: Script, seed: int, points: int) -> list[Check]:
     z, zmu, zlv = (lambdify(args, res[k]) for k in ("z", "dz_dmu", "dz_dlogvar"))
     ones = np.ones(DIMS)
 
-    def torch_kl(t: dict[str, Any]) -> Any:
-        import torch
-        from torch.distributions import Normal, kl_divergence
-        q = Normal(t["mu"], torch.exp(0.5 * t["logvar"]))
-        return kl_divergence(q, Normal(torch.zeros_like(t["mu"]), torch.ones_like(t["mu"]))).sum()
-
-    def torch_z(t: dict[str, Any]) -> Any:
-        import torch
-        return (t["c"] * (t["mu"] + torch.exp(0.5 * t["logvar"]) * t["eps"])).sum()
     kl_grads = {"mu": lambda p: dmu(p["mu"], p["logvar"], p["eps"]) * ones,
                 "logvar": lambda p: dlv(p["mu"], p["logvar"], p["eps"]) * ones}
     z_grads = {"mu": lambda p: p["c"] * zmu(p["mu"], p["logvar"], p["eps"]),
                "logvar": lambda p: p["c"] * zlv(p["mu"], p["logvar"], p["eps"])}
     a = check_gradients(lambda p: float(np.sum(kl(p["mu"], p["logvar"], p["eps"]))), kl_grads, _sample, points, seed,
-                        torch_loss=torch_kl)
+                        torch_loss=TL.bound(TL.vae_kl))
     b = check_gradients(lambda p: float(p["c"] @ z(p["mu"], p["logvar"], p["eps"])), z_grads, _sample, points, seed,
-                        torch_loss=torch_z)
+                        torch_loss=TL.bound(TL.vae_sample))
     return ([dataclasses.replace(c, parameter=f"KL, ∂/∂{c.parameter}") for c in a]
             + [dataclasses.replace(c, parameter=f"z = μ + σε, ∂/∂{c.parameter}") for c in b])
 

@@ -3,9 +3,8 @@
 Not a topic itself (the leading underscore keeps it out of the registry). Each topic builds
 its graph from ``derive.models``, lets ``derive_graph`` produce the forward and backward steps,
 adds its own analysis steps (Jacobian products, clipping, the constant-error carousel) and
-calls :func:`legend`, :func:`evaluate_all` and :func:`verification` from here; lstm and gru also
-share the pieces of their independent torch implementations (:func:`torch_blocks`,
-:func:`torch_state_loss`).
+calls :func:`legend`, :func:`evaluate_all` and :func:`verification` from here. Their independent
+torch implementations live in ``derive.torch_losses`` (picklable, for the torch worker).
 """
 
 from __future__ import annotations
@@ -182,32 +181,29 @@ def case_checks(case: Case, points: int, seed: int) -> list[Check]:
 def nn_checks(program: Program, grads: dict[str, str], sample: Callable[[np.random.Generator], dict[str, Any]],
               points: int, seed: int, nn_loss: TorchLoss, method: str, tolerance: float = 1e-9) -> list[Check]:
     """The derived gradients against torch autograd through a ``torch.nn`` module given the same
-    weights (skipped when torch is missing)."""
+    weights (skipped when torch is missing; run by the torch worker inside ``torch_remote.session``)."""
     import numpy as np
-    from derive.numcheck import rel_error, single_torch_thread, torch_available
+    from derive.numcheck import torch_available, torch_errors
     if not torch_available():
         return []
-    import torch
     rng = np.random.default_rng(seed)
-    err = {p: 0.0 for p in grads}
-    with single_torch_thread():  # tiny tensors: one thread (numcheck.single_torch_thread)
-        for _ in range(points):
-            point = {k: np.array(v, dtype=np.float64) for k, v in sample(rng).items()}
-            env = program.run(point)
-            tensors = {k: torch.tensor(v, dtype=torch.float64, requires_grad=k in grads) for k, v in point.items()}
-            nn_loss(tensors).backward()
-            for p, var in grads.items():
-                got = tensors[p].grad
-                err[p] = max(err[p], rel_error(env[var], got.numpy() if got is not None else np.zeros_like(point[p])))
-        return [Check(p, e, method, tolerance, points) for p, e in err.items()]
+    drawn, derived = [], []
+    for _ in range(points):
+        point = {k: np.array(v, dtype=np.float64) for k, v in sample(rng).items()}
+        env = program.run(point)
+        drawn.append(point)
+        derived.append({p: env[var] for p, var in grads.items()})
+    err = torch_errors(nn_loss, drawn, derived, list(grads))
+    return [Check(p, e, method, tolerance, points) for p, e in err.items()]
 
 
 def summarise(label: str, checks: list[Check]) -> list[Check]:
     """One check per method for a whole configuration: the worst error over its gradients."""
+    from derive.numcheck import larger
     out: dict[str, Check] = {}
     for c in checks:
         prev = out.get(c.method)
-        worst = c.max_rel_error if prev is None else max(prev.max_rel_error, c.max_rel_error)
+        worst = c.max_rel_error if prev is None else larger(prev.max_rel_error, c.max_rel_error)
         out[c.method] = Check(f"all gradients ({label})", worst, c.method, c.tolerance, c.points)
     return list(out.values())
 
@@ -233,18 +229,3 @@ def verification(doc: Derivation, cases: list[Case], points: int, seed: int) -> 
     if not torch_available():
         notes.insert(0, "torch is not installed: finite differences and the NumPy engine only.")
     return Verification(doc, checks, metric=METRIC, notes=notes)
-
-
-# --- pieces of the independent torch implementations (lstm, gru) ----------------------------------
-
-def torch_blocks(t: dict[str, Any], k: str, form: str, n_h: int) -> tuple[Any, Any]:
-    """(W_k^h, W_k^x) from the tensors of either form: W_kh and W_kx (split), or the two column
-    blocks of W_k = [W_k^h, W_k^x] (concat)."""
-    if form == "split":
-        return t[f"W_{k}h"], t[f"W_{k}x"]
-    return t[f"W_{k}"][:, :n_h], t[f"W_{k}"][:, n_h:]
-
-
-def torch_state_loss(t: dict[str, Any], states: list[Any], T: int, loss: str) -> Any:
-    """L = Σ_t ½‖h_t − y_t‖² over the states h_1 … h_T (``loss == "last"``: ½‖h_T − y_T‖² only)."""
-    return sum(0.5 * ((h - t[f"y{k}"]) ** 2).sum() for k, h in enumerate(states, 1) if loss == "sum" or k == T)

@@ -46,19 +46,6 @@ def _away_from_kinks(x: Any) -> Any:
     return x
 
 
-def _torch_fn(name: str) -> Any:
-    import torch
-    import torch.nn.functional as F
-    table = {
-        "sigmoid": lambda t: torch.sigmoid(t["x"]), "tanh": lambda t: torch.tanh(t["x"]),
-        "relu": lambda t: torch.relu(t["x"]), "leaky-relu": lambda t: F.leaky_relu(t["x"], 0.01),
-        "prelu": lambda t: F.prelu(t["x"], t["alpha"]), "elu": lambda t: F.elu(t["x"], float(t["alpha"][0])),
-        "relu6": lambda t: F.relu6(t["x"]), "swish": lambda t: F.silu(t["x"]),
-        "hard-swish": lambda t: F.hardswish(t["x"]), "softplus": lambda t: F.softplus(t["x"]),
-    }
-    return table[name]
-
-
 def _checks_for(name: str, script: Any, seed: int, points: int) -> list[Any]:
     import dataclasses
 
@@ -79,10 +66,9 @@ def _checks_for(name: str, script: Any, seed: int, points: int) -> list[Any]:
 
     def sample(rng: np.random.Generator) -> dict[str, Any]:
         return {"x": _away_from_kinks(rng.normal(0.0, 3.0, size=6)), "alpha": rng.uniform(0.05, 1.0, size=1)}
-    from derive.numcheck import torch_available
-    torch_fn = _torch_fn(name) if torch_available() else None
+    from derive import torch_losses as TL
     checks = check_gradients(lambda p: float(np.sum(f(p["x"], p["alpha"][0]))), grads, sample, points, seed,
-                             torch_loss=(lambda t: torch_fn(t).sum()) if torch_fn else None)
+                             torch_loss=TL.bound(TL.activation_sum, name=name))
     return [dataclasses.replace(c, parameter=f"{name}: ∂/∂{c.parameter}") for c in checks]
 
 
@@ -101,11 +87,8 @@ def _softmax_checks(script: Any, seed: int, points: int) -> list[Any]:
         return {"z": rng.normal(0.0, 2.0, size=3), "g": rng.normal(size=3)}
     loss = lambda p: float(np.ravel(s(p["z"])) @ p["g"])  # noqa: E731 - L = gᵀ softmax(z)
     grads = {"z": lambda p: np.asarray(jac(p["z"]), dtype=float).T @ p["g"]}  # ∂L/∂z = Jᵀ g
-
-    def torch_loss(t: dict[str, Any]) -> Any:
-        import torch
-        return (torch.softmax(t["z"], 0) * t["g"]).sum()
-    checks = check_gradients(loss, grads, sample, points, seed, torch_loss=torch_loss)
+    from derive import torch_losses as TL
+    checks = check_gradients(loss, grads, sample, points, seed, torch_loss=TL.bound(TL.softmax_projection))
     return [dataclasses.replace(c, parameter="softmax: Jᵀg, ∂/∂z") for c in checks]
 
 

@@ -310,20 +310,6 @@ def mask_checks(graph: Graph, d: Any, cfg: Config, points: int, seed: int) -> li
 
 
 def torch_loss(cfg: Config) -> Any:
-    """The same loss written with torch's own attention (an independent oracle for every gradient)."""
-    def loss(t: dict[str, Any]) -> Any:
-        import torch
-        import torch.nn.functional as F
-        if cfg.heads is None:
-            O = F.scaled_dot_product_attention(t["Q"], t["K"], t["V"], is_causal=cfg.causal)
-        else:
-            h = cfg.heads
-            w_in = torch.cat([torch.cat([t[f"W_{i}^{c}"] for i in range(1, h + 1)], dim=1).T for c in "QKV"])
-            mask = torch.triu(torch.ones(cfg.n, cfg.m, dtype=torch.bool), 1) if cfg.causal else None
-            O, _ = F.multi_head_attention_forward(t["Q"], t["K"], t["V"], cfg.d_model, h, w_in, None, None, None,
-                                                  False, 0.0, t["W^O"].T, None, training=False, need_weights=False,
-                                                  attn_mask=mask)
-        if cfg.loss == "mse":
-            return 0.5 * ((O - t["T"]) ** 2).sum()
-        return (t["G"] * O).sum()
-    return loss
+    """The same loss written with torch's own attention (an independent oracle for every gradient). Picklable (``derive.torch_losses``), for the torch worker."""
+    from derive import torch_losses
+    return torch_losses.of_config(torch_losses.attention, cfg)

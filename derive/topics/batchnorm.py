@@ -152,12 +152,6 @@ def closed_form_check(graph: Graph, d: Any, points: int, seed: int) -> Check:
 
 
 def torch_loss(cfg: Config) -> Any:
-    """The same loss written with torch's F.batch_norm (an independent oracle for every gradient)."""
-    def loss(t: dict[str, Any]) -> Any:
-        import torch.nn.functional as F
-        y = F.batch_norm(t["x"], None, None, t["gamma"].reshape(-1), t["beta"].reshape(-1), training=True,
-                         eps=float(t["epsilon"].reshape(-1)[0]))
-        if cfg.loss == "mse":
-            return 0.5 * ((y - t["T"]) ** 2).sum()
-        return (t["G"] * y).sum()
-    return loss
+    """The same loss written with torch's F.batch_norm (an independent oracle for every gradient). Picklable (``derive.torch_losses``), for the torch worker."""
+    from derive import torch_losses
+    return torch_losses.of_config(torch_losses.batchnorm, cfg)

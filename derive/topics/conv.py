@@ -241,16 +241,6 @@ def scipy_check(graph: Graph, d: Any, cfg: Config, points: int, seed: int) -> Ch
 
 
 def torch_loss(cfg: Config) -> Any:
-    """The same layer and loss written with torch's F.conv1d / F.conv2d (an independent oracle)."""
-    def loss(t: dict[str, Any]) -> Any:
-        import torch.nn.functional as F
-        X, K, _ = cfg.names()
-        if cfg.dims == 2:
-            out = F.conv2d(t[X][None, None], t[K][None, None], t["b"].reshape(1), stride=cfg.stride,
-                           padding=cfg.padding)[0, 0]
-        else:
-            out = F.conv1d(t[X][None], t[K][None], t["b"].reshape(1), stride=cfg.stride, padding=cfg.padding)[0][None]
-        if cfg.loss == "mse":
-            return 0.5 * ((out - t["T"]) ** 2).sum()
-        return (t["G"] * out).sum()
-    return loss
+    """The same layer and loss written with torch's F.conv1d / F.conv2d (an independent oracle). Picklable (``derive.torch_losses``), for the torch worker."""
+    from derive import torch_losses
+    return torch_losses.of_config(torch_losses.conv, cfg)

@@ -143,43 +143,15 @@ def _case(cfg: Config) -> R.Case:
                   "torch.nn.GRUCell, same weights (float64)")
 
 
-# --- independent torch implementations -------------------------------------------------------------
+# --- independent torch implementations (derive.torch_losses: picklable, for the torch worker) -----
 
 def torch_loss(cfg: Config) -> Any:
     """The GRU written directly in torch from the equations of its convention (columns)."""
-    def loss(t: dict[str, Any]) -> Any:
-        import torch
-        h, states = t["h0"], []
-        for k in range(1, cfg.T + 1):
-            x = t[f"x{k}"]
-            if cfg.convention == "pytorch":
-                r = torch.sigmoid(t["W_ir"] @ x + t["b_ir"] + t["W_hr"] @ h + t["b_hr"])
-                z = torch.sigmoid(t["W_iz"] @ x + t["b_iz"] + t["W_hz"] @ h + t["b_hz"])
-                cand = torch.tanh(t["W_in"] @ x + t["b_in"] + r * (t["W_hn"] @ h + t["b_hn"]))
-            else:
-                (Wzh, Wzx), (Wrh, Wrx), (Whh, Whx) = (R.torch_blocks(t, g, cfg.form, cfg.n_h) for g in "zrh")
-                z = torch.sigmoid(Wzh @ h + Wzx @ x + t["b_z"])
-                r = torch.sigmoid(Wrh @ h + Wrx @ x + t["b_r"])
-                cand = torch.tanh(Whh @ (r * h) + Whx @ x + t["b_h"])
-            h = (1 - z) * h + z * cand if cfg.convention == "course" else z * h + (1 - z) * cand
-            states.append(h)
-        return R.torch_state_loss(t, states, cfg.T, cfg.loss)
-    return loss
+    from derive import torch_losses
+    return torch_losses.of_config(torch_losses.gru, cfg)
 
 
 def nn_loss(cfg: Config) -> Any:
     """The same loss with each step run by ``torch.nn.GRUCell`` (weights stacked as r, z, n)."""
-    def loss(t: dict[str, Any]) -> Any:
-        import torch
-        from torch.func import functional_call
-        cell = torch.nn.GRUCell(cfg.n_x, cfg.n_h).double()
-        weights = {"weight_ih": torch.cat([t[f"W_i{k}"] for k in "rzn"]),
-                   "weight_hh": torch.cat([t[f"W_h{k}"] for k in "rzn"]),
-                   "bias_ih": torch.cat([t[f"b_i{k}"][:, 0] for k in "rzn"]),
-                   "bias_hh": torch.cat([t[f"b_h{k}"][:, 0] for k in "rzn"])}
-        h, states = t["h0"].T, []
-        for k in range(1, cfg.T + 1):
-            h = functional_call(cell, weights, (t[f"x{k}"].T, h))
-            states.append(h.T)
-        return R.torch_state_loss(t, states, cfg.T, cfg.loss)
-    return loss
+    from derive import torch_losses
+    return torch_losses.of_config(torch_losses.gru_nn, cfg)

@@ -31,7 +31,6 @@ from derive.topics._graph_topic import merged
 NAME = "lstm"
 SUMMARY = "LSTM cell: ∂L/∂ every gate, c_(t−1), h_(t−1), W and b (concat or split form), BPTT, the cell carousel"
 OPTIONS: dict[str, Any] = {"steps": 1, "hidden": 2, "inputs": 2, "form": "concat", "loss": "sum"}
-PYTORCH_ORDER = ("i", "f", "c", "o")  # torch.nn.LSTMCell stacks the gates as i, f, g, o
 
 
 @dataclass(frozen=True)
@@ -159,40 +158,15 @@ def _case(cfg: Config) -> R.Case:
                   "torch.nn.LSTMCell, same weights (float64)")
 
 
-# --- independent torch implementations -------------------------------------------------------------
-
-def _blocks(cfg: Config, t: dict[str, Any], k: str) -> tuple[Any, Any]:
-    return R.torch_blocks(t, k, cfg.form, cfg.n_h)
-
+# --- independent torch implementations (derive.torch_losses: picklable, for the torch worker) -----
 
 def torch_loss(cfg: Config) -> Any:
     """The LSTM written directly in torch from the course's equations (columns)."""
-    def loss(t: dict[str, Any]) -> Any:
-        import torch
-        h, c, states = t["h0"], t["c0"], []
-        for k in range(1, cfg.T + 1):
-            pre = {g: _blocks(cfg, t, g)[0] @ h + _blocks(cfg, t, g)[1] @ t[f"x{k}"] + t[f"b_{g}"] for g in "fico"}
-            f, i, o = torch.sigmoid(pre["f"]), torch.sigmoid(pre["i"]), torch.sigmoid(pre["o"])
-            c = f * c + i * torch.tanh(pre["c"])
-            h = o * torch.tanh(c)
-            states.append(h)
-        return R.torch_state_loss(t, states, cfg.T, cfg.loss)
-    return loss
+    from derive import torch_losses
+    return torch_losses.of_config(torch_losses.lstm, cfg)
 
 
 def nn_loss(cfg: Config) -> Any:
     """The same loss with each step run by ``torch.nn.LSTMCell`` (weights stacked as i, f, g, o)."""
-    def loss(t: dict[str, Any]) -> Any:
-        import torch
-        from torch.func import functional_call
-        cell = torch.nn.LSTMCell(cfg.n_x, cfg.n_h).double()
-        weights = {"weight_ih": torch.cat([_blocks(cfg, t, k)[1] for k in PYTORCH_ORDER]),
-                   "weight_hh": torch.cat([_blocks(cfg, t, k)[0] for k in PYTORCH_ORDER]),
-                   "bias_ih": torch.cat([t[f"b_{k}"][:, 0] for k in PYTORCH_ORDER]),
-                   "bias_hh": torch.zeros(4 * cfg.n_h, dtype=torch.float64)}
-        h, c, states = t["h0"].T, t["c0"].T, []  # rows (1, n_h), as torch.nn expects
-        for k in range(1, cfg.T + 1):
-            h, c = functional_call(cell, weights, (t[f"x{k}"].T, (h, c)))
-            states.append(h.T)
-        return R.torch_state_loss(t, states, cfg.T, cfg.loss)
-    return loss
+    from derive import torch_losses
+    return torch_losses.of_config(torch_losses.lstm_nn, cfg)

@@ -261,30 +261,6 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
 
 
 def torch_loss(cfg: Config) -> Any:
-    """The same net and loss written directly in torch (an independent oracle for the gradients)."""
-    def act(name: str, z: Any) -> Any:
-        import torch
-        return {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}[name](z)
-
-    def loss(t: dict[str, Any]) -> Any:
-        import torch
-        if cfg.matrix:
-            a, L = t["x"], len(cfg.sizes) - 1
-            for l in range(1, L + 1):
-                z = t[f"W{l}"] @ a + t[f"b{l}"]
-                a = act("sigmoid" if (l == L and cfg.loss == "cross-entropy") else cfg.activation, z)
-            y = t["y"]
-        else:
-            I, H, K = cfg.sizes
-            x = torch.stack([t[f"i{i}"] for i in range(1, I + 1)])
-            W1 = torch.stack([torch.stack([t[f"w{(j - 1) * I + i}"] for i in range(1, I + 1)])
-                              for j in range(1, H + 1)])  # (H, I): row j holds the weights into h_j
-            W2 = torch.stack([torch.stack([t[f"w{I * H + (k - 1) * H + j}"] for j in range(1, H + 1)])
-                              for k in range(1, K + 1)])  # (K, H)
-            h = act(cfg.activation, W1 @ x + t["b1"])
-            a = act("sigmoid" if cfg.loss == "cross-entropy" else cfg.activation, W2 @ h + t["b2"])
-            y = torch.stack([t[f"t{k}"] for k in range(1, K + 1)])
-        if cfg.loss == "mse":
-            return 0.5 * ((y - a) ** 2).sum()
-        return -(y * torch.log(a) + (1 - y) * torch.log(1 - a)).sum()
-    return loss
+    """The same net and loss written directly in torch (an independent oracle for the gradients). Picklable (``derive.torch_losses``), for the torch worker."""
+    from derive import torch_losses
+    return torch_losses.of_config(torch_losses.mlp, cfg)

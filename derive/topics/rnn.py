@@ -139,39 +139,15 @@ def _case(cfg: Config) -> R.Case:
     return R.Case(cfg.label(), graph, derive_graph(graph), torch_loss(cfg), nn, "torch.nn.RNN, same weights (float64)")
 
 
-# --- independent torch implementations -------------------------------------------------------------
-
-def _loss_from_states(cfg: Config, t: dict[str, Any], states: list[Any]) -> Any:
-    total = 0
-    for k, h in enumerate(states, start=1):
-        if cfg.loss == "sum" or k == cfg.T:
-            y = t["W_hy"] @ h + t["b_y"]
-            total = total + 0.5 * ((y - t[f"target{k}"]) ** 2).sum()
-    return total
-
+# --- independent torch implementations (derive.torch_losses: picklable, for the torch worker) -----
 
 def torch_loss(cfg: Config) -> Any:
     """The RNN and its loss written directly in torch (columns, as in the derivation)."""
-    def loss(t: dict[str, Any]) -> Any:
-        import torch
-        f = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu}[cfg.activation]
-        h, states = t["h0"], []
-        for k in range(1, cfg.T + 1):
-            h = f(t["W_hh"] @ h + t["W_xh"] @ t[f"x{k}"] + t["b_h"])
-            states.append(h)
-        return _loss_from_states(cfg, t, states)
-    return loss
+    from derive import torch_losses
+    return torch_losses.of_config(torch_losses.rnn, cfg)
 
 
 def nn_loss(cfg: Config) -> Any:
     """The same loss with the recurrence run by ``torch.nn.RNN`` given W_xh, W_hh, b_h (and b_hh = 0)."""
-    def loss(t: dict[str, Any]) -> Any:
-        import torch
-        from torch.func import functional_call
-        net = torch.nn.RNN(cfg.n_x, cfg.n_h, nonlinearity=cfg.activation).double()
-        weights = {"weight_ih_l0": t["W_xh"], "weight_hh_l0": t["W_hh"], "bias_ih_l0": t["b_h"][:, 0],
-                   "bias_hh_l0": torch.zeros(cfg.n_h, dtype=torch.float64)}
-        xs = torch.stack([t[f"x{k}"][:, 0] for k in range(1, cfg.T + 1)]).unsqueeze(1)  # (T, 1, n_x)
-        out, _ = functional_call(net, weights, (xs, t["h0"].T.unsqueeze(0)))          # (T, 1, n_h)
-        return _loss_from_states(cfg, t, [out[k, 0].unsqueeze(1) for k in range(cfg.T)])
-    return loss
+    from derive import torch_losses
+    return torch_losses.of_config(torch_losses.rnn_nn, cfg)
