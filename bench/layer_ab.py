@@ -87,6 +87,7 @@ def differences(modules: list[Any], params: dict[str, np.ndarray], batches: list
 
 
 def main() -> None:
+    """Time the given versions of the layer file interleaved and print each one's medians against the first."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("versions", nargs="+")
     parser.add_argument("--hidden", type=int, default=128)
