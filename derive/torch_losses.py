@@ -262,30 +262,11 @@ def activation_sum(cfg: Any, t: Tensors) -> Any:
     """Σ f(x) for the activation ``cfg.name``, with torch's own function."""
     import torch
     import torch.nn.functional as F
-    x, name = t["x"], cfg.name
-    if name == "sigmoid":
-        y = torch.sigmoid(x)
-    elif name == "tanh":
-        y = torch.tanh(x)
-    elif name == "relu":
-        y = torch.relu(x)
-    elif name == "leaky-relu":
-        y = F.leaky_relu(x, 0.01)
-    elif name == "prelu":
-        y = F.prelu(x, t["alpha"])
-    elif name == "elu":
-        y = F.elu(x, float(t["alpha"][0]))
-    elif name == "relu6":
-        y = F.relu6(x)
-    elif name == "swish":
-        y = F.silu(x)
-    elif name == "hard-swish":
-        y = F.hardswish(x)
-    elif name == "softplus":
-        y = F.softplus(x)
-    else:
-        raise KeyError(name)
-    return y.sum()
+    functions = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
+                 "leaky-relu": lambda v: F.leaky_relu(v, 0.01), "prelu": lambda v: F.prelu(v, t["alpha"]),
+                 "elu": lambda v: F.elu(v, float(t["alpha"][0])), "relu6": F.relu6, "swish": F.silu,
+                 "hard-swish": F.hardswish, "softplus": F.softplus}
+    return functions[cfg.name](t["x"]).sum()
 
 
 def softmax_projection(cfg: Any, t: Tensors) -> Any:
