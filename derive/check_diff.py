@@ -80,7 +80,7 @@ def _variable(f: Any, wrt: str | None) -> Any:
     if not isinstance(wrt, str) or not wrt.isidentifier() or len(wrt) > 40:
         raise UserError(f"'{str(wrt)[:40]}' is not a variable name", "--wrt")
     var = sp.Symbol(wrt, real=True)
-    if var not in f.free_symbols:
+    if var not in f.free_symbols and names:  # a constant's derivative is 0 for any variable; otherwise a typo is likelier
         raise UserError(f"'{wrt}' does not appear in the function (its variables: {', '.join(names) or 'none'})", "--wrt")
     return var
 
@@ -161,6 +161,8 @@ class _Sample:
     def domain(self) -> str:
         """Where the points were drawn, e.g. 'w, x each uniform on [−3, 3] (50 points, seed 0; 50 defined)'."""
         names = ", ".join(v.name for v in self.variables)
+        if not names:
+            return "no variables: both sides are constants, compared once"
         boxes = ", then ".join(f"[{lo:g}, {hi:g}]" for lo, hi in self.tried)
         return f"{names} each uniform on {boxes} ({POINTS} points, seed {SEED}; {len(self.rows)} where the function is defined)"
 
@@ -256,9 +258,9 @@ def _refuted(function_text: str, wrt: str, answer_text: str, f: Any, var: Any, a
     point, ev, av = bad
     counter = {v.name: p for v, p in zip(sample.variables, point)}
     yours = "undefined" if av is None else f"{av:.6g}"
-    steps.append(Step("counterexample", "A point where they differ",
-                      because=f"yours = {yours}, derivative = {ev:.6g} at " + ", ".join(f"{k} = {p:g}" for k, p in counter.items())))
-    method = "numeric: differs at a random point (confirmed in 30-digit arithmetic)"
+    where = " at " + ", ".join(f"{k} = {p:g}" for k, p in counter.items()) if counter else " (both are constants)"
+    steps.append(Step("counterexample", "A point where they differ", because=f"yours = {yours}, derivative = {ev:.6g}{where}"))
+    method = ("numeric: differs at a random point" if counter else "numeric: the constants differ") + " (confirmed in 30-digit arithmetic)"
     slip = diagnose(f, var, answer, sample.rows, sample.variables, seconds=clock.left())
     if slip:
         steps.append(Step("diagnosis", "Diagnosis", because=slip))

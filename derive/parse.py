@@ -76,7 +76,7 @@ NUMERIC_FUNCTIONS: dict[str, Callable[..., float]] = {
     "sin": math.sin, "cos": math.cos, "tan": math.tan, "tanh": math.tanh, "sigmoid": _sigmoid,
     "relu": lambda x: max(0.0, x), "softplus": lambda x: math.log1p(math.exp(-abs(x))) + max(x, 0.0),
     "log2": math.log2, "log10": math.log10, "max": lambda *a: max(a), "min": lambda *a: min(a),
-    "erf": math.erf, "sech": _sech, "cosh": math.cosh, "sinh": math.sinh,
+    "erf": math.erf, "sech": _sech, "cosh": math.cosh, "sinh": math.sinh, "atan": math.atan, "arctan": math.atan,
 }
 MANY_ARGUMENTS = {"max": 8, "min": 8}  # every other function takes exactly one number
 CONSTANTS = {"pi": math.pi, "e": math.e}
@@ -416,7 +416,8 @@ def _sympy_functions() -> dict[str, Any]:
             "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh, "sigmoid": sigmoid,
             "relu": relu, "softplus": softplus, "Heaviside": sp.Heaviside, "sign": sp.sign,
             "max": sp.Max, "min": sp.Min, "erf": sp.erf, "sech": sp.sech,
-            "cosh": sp.cosh, "sinh": sp.sinh, "log2": lambda u: sp.log(u, 2), "log10": lambda u: sp.log(u, 10)}
+            "cosh": sp.cosh, "sinh": sp.sinh, "atan": sp.atan, "arctan": sp.atan,
+            "log2": lambda u: sp.log(u, 2), "log10": lambda u: sp.log(u, 10)}
 
 
 LOG10_2 = math.log10(2.0)

@@ -50,6 +50,8 @@ ORACLES = {  # name: (independent implementation, arguments to try)
     "sech": (_mp(mpmath.sech), [(-1.0,), (0.0,), (1.0,), (-1000.0,), (1000.0,)]),
     "cosh": (_mp(mpmath.cosh), [(-1.0,), (0.0,), (2.5,), (700.0,)]),
     "sinh": (_mp(mpmath.sinh), [(-1.0,), (0.0,), (2.5,), (-700.0,)]),
+    "atan": (_mp(mpmath.atan), [(-1e300,), (-1.0,), (0.0,), (0.5,), (1e300,)]),
+    "arctan": (_mp(mpmath.atan), [(-2.0,), (3.0,)]),
 }
 
 

@@ -18,7 +18,7 @@ from tests.conftest import ROOT, run_cli
 
 SAFE = {"exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh, "sin": math.sin, "cos": math.cos,
         "sigmoid": lambda v: 1 / (1 + math.exp(-v)), "relu": lambda v: max(v, 0.0), "Heaviside": lambda v: float(v > 0),
-        "erf": math.erf, "sech": lambda v: 1 / math.cosh(v), "cosh": math.cosh, "sinh": math.sinh, "pi": math.pi, "sign": lambda v: float(v > 0) - float(v < 0),
+        "erf": math.erf, "sech": lambda v: 1 / math.cosh(v), "cosh": math.cosh, "sinh": math.sinh, "atan": math.atan, "arctan": math.atan, "pi": math.pi, "sign": lambda v: float(v > 0) - float(v < 0),
         "abs": abs, "max": max}
 
 
@@ -46,6 +46,8 @@ def _fd(text: str, wrt: str, point: dict[str, float], h: float = 1e-6) -> float:
     ("tanh(w*x+b)", "w", "x/cosh(w*x+b)**2"),  # tanh′ = 1/cosh², as many courses write it
     ("sigmoid(w*x)", "w", "x/(4*cosh(w*x/2)**2)"),
     ("log(cosh(w*x))", "w", "x*sinh(w*x)/cosh(w*x)"),
+    ("atan(w*x)", "w", "x/(1+(w*x)**2)"),
+    ("arctan(x**2)", "x", "2*x/(1+x**4)"),
 ])
 def test_equivalent_forms_are_accepted(f, wrt, answer):
     report = check_derivative(f, wrt, answer)
@@ -205,6 +207,17 @@ def test_wrt_is_optional_with_one_variable():
     with pytest.raises(UserError) as info:
         check_derivative("2+3", None, "0")
     assert info.value.arg == "--wrt"
+
+
+def test_a_constant_has_derivative_zero_with_respect_to_any_variable():
+    # d/dx of a constant is 0 whatever x is; with variables present, an absent --wrt stays an error (a typo is likelier)
+    assert check_derivative("5", "x", "0").verdict == "equivalent"
+    assert check_derivative("2*pi+exp(1)", "w", "0").verdict == "equivalent"
+    wrong = check_derivative("5", "x", "1")
+    assert wrong.verdict == "not-equivalent" and wrong.domain.startswith("no variables")
+    assert "constants differ" in wrong.method and wrong.steps[-1].because.endswith("(both are constants)")
+    done = run_cli("check", "diff", "-f", "5", "--wrt", "x", "--answer", "0", "--format", "json")
+    assert done.returncode == 0 and json.loads(done.stdout)["verdict"] == "equivalent", done.stderr
 
 
 # --- issue 12 class 9: the functions it documents ------------------------------------------------
