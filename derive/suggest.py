@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 
 
+def folded(name: str) -> str:
+    """``name`` in lower case with accents taken off (``ZTést`` → ``ztest``): how names are matched."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+
+
 def closest(name: str, names: Iterable[str]) -> str | None:
-    """The known name ``name`` most likely meant (case-insensitive, difflib ratio ≥ 0.6), or None."""
+    """The known name ``name`` most likely meant (case and accents ignored, difflib ratio ≥ 0.6), or None."""
     known = list(names)
-    by_lower = {n.lower(): n for n in known}
-    if name.lower() in by_lower:
-        return by_lower[name.lower()]
-    match = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
-    return by_lower[match[0]] if match else None
+    by_folded = {folded(n): n for n in known}
+    key = folded(name)
+    if key in by_folded:
+        return by_folded[key]
+    match = difflib.get_close_matches(key, list(by_folded), n=1, cutoff=0.6)
+    return by_folded[match[0]] if match else None
 
 
 def did_you_mean(name: str, names: Iterable[str]) -> str:

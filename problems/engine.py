@@ -158,7 +158,10 @@ def parse_exercise_id(text: str) -> tuple[str, int | None, str, str | None]:
     """
     m = re.fullmatch(r"([a-z0-9\-]+)(?:@(\d{1,10}))?(?::(easy|exam|hard))?(?:\+([a-z0-9\-]+))?", text.strip().lower())
     if not m:
-        raise ValueError(f"'{text}' is not a topic or an exercise id TOPIC@SEED[:difficulty][+variant]")
+        from derive.discovery import index
+        from derive.suggest import did_you_mean
+        hint = did_you_mean(re.split(r"[@:+]", text.strip(), maxsplit=1)[0], index("problems.types"))
+        raise ValueError(f"'{text}' is not a topic or an exercise id TOPIC@SEED[:difficulty][+variant]{hint}")
     topic, seed, difficulty, variant = m.groups()
     if seed is not None and int(seed) > MAX_SEED:
         raise ValueError(f"seed {seed} is too large (at most {MAX_SEED})")

@@ -47,6 +47,9 @@ def test_shell_completion_is_offered():
     (["check", "som", "--seed", "1", "--given", "wieghts=[[0.1,0.2]]"], "did you mean 'weights'?"),
     (["check", "som", "--seed", "1", "--answer", "winer.1=1"], "did you mean 'winner.1'?"),
     (["derive", "mlp", "--given", "W5=0.4"], "did you mean 'w5'?"),
+    (["practice", "ztést"], "did you mean 'ztest'?"),           # accents taken off before matching
+    (["check", "ztést@3", "--answer", "t=1"], "did you mean 'ztest'?"),
+    (["derive", "LSTÑ"], "did you mean 'lstm'?"),
 ])
 def test_typos_get_a_suggestion_on_one_line(args, suggestion):
     out = run_cli(*args)
