@@ -24,7 +24,7 @@ SUMMARY = "Paired t-test: differences, their mean and SD, SE, t, df, critical va
 SECTIONS = ("14",)
 VARIANTS = {"summary": "from summary statistics of the differences (n, mean_d, sd_d)"}
 STEPS = [
-    StepSpec("d", "Differences d = x₁ − x₂, pair by pair", "vector", None, "d_i = x₁_i − x₂_i"),
+    StepSpec("d", "Differences d = x₁ − x₂, pair by pair", "vector", 1, "d_i = x₁_i − x₂_i"),
     StepSpec("mean_d", "Mean difference", "number", 2, "mean_d = Σd/n"),
     StepSpec("sd_d", "Standard deviation of the differences (divisor n − 1)", "number", 2, "s_d = √[Σ(d − mean_d)²/(n − 1)]"),
     StepSpec("se", "Standard error", "number", 3, "SE = s_d/√n"),

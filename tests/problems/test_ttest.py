@@ -136,6 +136,18 @@ def test_mistakes_by_hand_are_named():
     assert mark(T1, G, {"p": f"{p_one:.4f}"}, "p").diagnosis.startswith("p-value tails wrong")
 
 
+def test_paired_differences_rounded_to_whole_numbers_lose_information():
+    # data at one decimal give differences exact at one decimal: 6.5 written as 7 is not a rounding credit
+    g = {"data1": [36.1, 31.2, 31.7, 32.9, 23.9], "data2": [34.9, 31.0, 25.2, 31.1, 22.9], "tail": "two"}
+    d = np.round(np.array(g["data1"]) - np.array(g["data2"]), 9)               # 1.2, 0.2, 6.5, 1.8, 1.0
+    exact = "[" + ", ".join(f"{v:g}" for v in d) + "]"
+    assert mark(TP, g, {"d": exact}, "d").status == "correct"
+    whole = "[" + ", ".join(f"{v:.1f}" if v != 6.5 else "7" for v in d) + "]"
+    wrong = mark(TP, g, {"d": whole}, "d")
+    assert wrong.status == "incorrect" and "at least 1 decimal place " in (wrong.message + (wrong.diagnosis or ""))
+    assert mark(TP, {**g, "data1": [10, 12, 9, 11, 7], "data2": [8, 11, 9, 8, 6]}, {"d": "[2, 1, 0, 3, 1]"}, "d").status == "correct"
+
+
 def test_a_wrong_t_carries_forward_into_p_and_decision():
     out = {m.id: m for m in engine.check(T1, G, {"t": "3.0", "p": f"{2 * stats.t.sf(3.0, 4):.4f}", "decision": "reject"}).marks}
     assert out["t"].status == "incorrect"
