@@ -116,6 +116,16 @@ def in_process(loss: Callable[..., Any], points: list[dict[str, Any]], names: li
         return gradients(loss, points, names)
 
 
+FLAG_OPTIONS = (("isolated", "-I"), ("ignore_environment", "-E"), ("no_user_site", "-s"),
+                ("safe_path", "-P"), ("dont_write_bytecode", "-B"))
+
+
+def interpreter_flags(flags: Any = sys.flags) -> list[str]:
+    """The options of this interpreter that the worker must share (``-I``, ``-E``, ``-s``, ``-P``,
+    ``-B``): a parent run isolated from the environment starts an isolated worker too."""
+    return [option for name, option in FLAG_OPTIONS if getattr(flags, name, 0)]
+
+
 class Remote:
     """This process's end of the worker: a writer thread sends jobs, a reader thread collects answers."""
 
@@ -135,7 +145,7 @@ class Remote:
         code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
                 f"from derive.torch_worker import main; main({os.getpid()})")
         try:
-            proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            proc = subprocess.Popen([sys.executable, *interpreter_flags(), "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=subprocess.DEVNULL, close_fds=True)
         except OSError:
             return None

@@ -163,3 +163,20 @@ def test_worker_dying_after_a_job_was_sent_falls_back():
     assert settle(sent) == plain
     worker.stop()
     assert worker.proc.returncode is not None
+
+
+def test_worker_shares_the_parents_isolation_flags(monkeypatch):
+    """A parent run with -I/-E/-s/-P/-B starts its worker with the same options (and no others)."""
+    from types import SimpleNamespace
+    flags = SimpleNamespace(isolated=1, ignore_environment=1, no_user_site=0, safe_path=0, dont_write_bytecode=1)
+    assert torch_remote.interpreter_flags(flags) == ["-I", "-E", "-B"]
+    assert torch_remote.interpreter_flags(SimpleNamespace()) == []
+    seen = []
+
+    def refuse(argv, **kwargs):
+        seen.append(argv)
+        raise OSError("not started in this test")
+    monkeypatch.setattr(torch_remote, "interpreter_flags", lambda: ["-I", "-E"])
+    monkeypatch.setattr(torch_remote.subprocess, "Popen", refuse)
+    assert torch_remote.Remote.start() is None                     # a worker that cannot start: in-process
+    assert seen and seen[0][:4] == [sys.executable, "-I", "-E", "-c"]
