@@ -94,7 +94,8 @@ def check_target(target: str, file: Path | None, seed: int | None, difficulty: s
         return module, engine.make_exercise(module, seed, difficulty, variant, {**base.givens, **explicit}), raw, None
     if not explicit:
         raise UserError(f"give the exercise's givens (--given KEY=VALUE or [givens] in a TOML file) or --seed N; "
-                        f"{module.NAME} needs: {', '.join(module.GIVENS)}", "--given")
+                        f"{module.NAME}'s givens: {', '.join(module.GIVENS)} (which are optional, and their defaults: "
+                        f"chainrule practice {module.NAME} --list-steps)", "--given")
     return module, engine.make_exercise(module, 0, difficulty, variant, with_variant(module, variant, explicit)), raw, None
 
 

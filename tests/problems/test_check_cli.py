@@ -90,6 +90,16 @@ def test_bad_input_is_one_line_exit_2(args, names):
     assert len(out.stderr.strip().splitlines()) == 1 and names in out.stderr and "Traceback" not in out.stderr
 
 
+def test_no_givens_names_every_given_and_where_the_optional_ones_are_described():
+    # the message must not call optional givens (som's radius, ttest's data-or-summary alternatives) needed
+    from problems.registry import get
+    out = run_cli("check", "som")
+    assert out.returncode == 2 and "needs" not in out.stderr
+    assert all(key in out.stderr for key in get("som").GIVENS) and "practice som --list-steps" in out.stderr
+    listed = run_cli("practice", "som", "--list-steps")
+    assert listed.returncode == 0 and "default" in listed.stdout  # the command named does describe the defaults
+
+
 def test_a_broken_toml_file_names_the_file(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("topic = som\n[answers\n")
