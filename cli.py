@@ -169,7 +169,7 @@ def train_command(
     steps: Annotated[Optional[int], typer.Option("--steps", min=0, max=10_000_000, help="Training steps (models counted in steps).")] = None,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Random seed.")] = 0,
     lr: Annotated[Optional[float], typer.Option(min=0.0, max=100.0, help="Learning rate.")] = None,
-    batch_size: Annotated[Optional[int], typer.Option(min=1, max=100_000)] = None,
+    batch_size: Annotated[Optional[int], typer.Option(min=1, max=100_000, help="Examples per minibatch (models trained in minibatches).")] = None,
     hidden: Annotated[Optional[int], typer.Option(min=1, max=100_000, help="Hidden units.")] = None,
     data: Annotated[Optional[str], typer.Option(help="Dataset variant (model specific).")] = None,
     text: Annotated[Optional[Path], typer.Option(help="Text file for a character model.")] = None,

@@ -23,11 +23,26 @@ def test_help_imports_no_heavy_library():
     assert "HEAVY []" in out.stdout
 
 
-@pytest.mark.parametrize("command", ["topics", "derive", "verify", "train", "practice", "check"])
+@pytest.mark.parametrize("command", ["topics", "derive", "verify", "train", "practice", "check", "progress", "review"])
 def test_every_command_has_help(command):
     out = run_cli_subprocess(command, "--help")  # `python -m cli` in a fresh interpreter, as installed
     assert out.returncode == 0, out.stderr
     assert "--format" in out.stdout
+
+
+def test_every_command_is_listed_and_every_option_explained():
+    """``chainrule --help`` lists every command, and every option of every command says what it is
+    for (``train --batch-size`` showed only its range)."""
+    import typer.main
+
+    import cli
+    group = typer.main.get_command(cli.app)
+    listed = run_cli("--help").stdout.split("Commands:", 1)[1]
+    unexplained = []
+    for name, command in group.commands.items():
+        assert f"  {name} " in listed
+        unexplained += [(name, p.opts[0]) for p in command.params if not (getattr(p, "help", None) or "").strip()]
+    assert unexplained == []
 
 
 @pytest.mark.parametrize("args, names", [
