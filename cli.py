@@ -19,6 +19,7 @@ import derive
 import numeric
 import problems
 from derive.errors import UserError
+from derive.options import TOPIC_OPTIONS, TRAIN_OPTIONS
 from problems import check_command as check_cli
 from problems import command_line as cl
 from problems import practice_command as practice_cli
@@ -56,8 +57,7 @@ NoRecordOpt = Annotated[bool, typer.Option("--no-record", help="Do not record th
 class Topic:
     """The options of a derivation topic, declared once for ``derive`` and ``verify``."""
 
-    NAMES = ("hidden", "outputs", "inputs", "layers", "activation", "loss", "matrix", "steps", "heads", "mask",
-             "form", "convention", "which")
+    NAMES = TOPIC_OPTIONS
     hidden = Annotated[Optional[int], typer.Option(min=1, max=16, help="Hidden units (mlp).")]
     outputs = Annotated[Optional[int], typer.Option(min=1, max=16, help="Output units (mlp).")]
     inputs = Annotated[Optional[int], typer.Option(min=1, max=16, help="Input units (mlp).")]
@@ -73,7 +73,6 @@ class Topic:
     which = Annotated[Optional[str], typer.Option(help="Pick one item of a catalogue topic (e.g. one activation).")]
 
 
-TRAIN_OPTIONS = ("epochs", "steps", "lr", "batch_size", "hidden", "data", "text")
 
 
 # --- commands (each body: options in, one pillar call, result out) ---------------------------

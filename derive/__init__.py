@@ -22,11 +22,11 @@ def derive(topic: str, options: Mapping[str, Any] | None = None, /, *, given: Ma
     the rest drawn from ``seed`` (default 0). Given numbers are at most 10⁶ in size, and values
     that would make a step overflow are refused (``derive.given_bounds``).
     """
-    from derive.options import SEED_MAX, find, require_whole, resolve
+    from derive.options import SEED_MAX, TOPIC_OPTIONS, find, require_whole, resolve
     from derive.registry import get
     require_whole(seed, 0, SEED_MAX, "--seed")
     module = find(get, topic, "TOPIC")
-    opts = resolve(module, {**(options or {}), **named})
+    opts = resolve(module, {**(options or {}), **named}, TOPIC_OPTIONS)
     if values or seed is not None or given:
         from derive.given_bounds import bounded_givens, evaluated
         numbers = bounded_givens(dict(given or {}), getattr(module, "GIVEN_RANGES", None))
@@ -47,12 +47,13 @@ def verify(topic: str, options: Mapping[str, Any] | None = None, /, *, seed: int
     while this one derives; the result is the same.
     """
     from derive.numcheck import settle, torch_cross_check
-    from derive.options import SEED_MAX, find, require_backend, require_torch_choice, require_whole, resolve
+    from derive.options import (SEED_MAX, TOPIC_OPTIONS, find, require_backend, require_torch_choice, require_whole,
+                                resolve)
     from derive.registry import get
     require_whole(seed, 0, SEED_MAX, "--seed")
     require_whole(points, 1, 100, "--points")
     module = find(get, topic, "TOPIC")
-    opts = resolve(module, {**(options or {}), **named})
+    opts = resolve(module, {**(options or {}), **named}, TOPIC_OPTIONS)
     require_backend(backend)
     require_torch_choice(torch, backend)
     with torch_cross_check(torch is not False):
