@@ -132,3 +132,21 @@ def test_unknown_set_key_suggests_the_closest_option(command):
     assert "--hiden: not an option of 'lstm'; did you mean --hidden?" in r.stderr
     r = run_cli(*command, "--set", "zzzz=3")
     assert r.returncode == 2 and "did you mean" not in r.stderr and "--zzzz: not an option" in r.stderr
+
+
+@pytest.mark.parametrize("option, topics", [("--activation", ["mlp", "rnn"]),
+                                            ("--loss", ["mlp", "rnn", "lstm", "gru", "attention", "batchnorm", "conv"]),
+                                            ("--convention", ["gru"]), ("--form", ["lstm", "gru"]),
+                                            ("--mask", ["attention"])])
+def test_derive_help_names_every_choice_a_topic_accepts(option, topics):
+    """``--convention``'s help named course and pytorch but not cho, ``--loss`` ended in "…" where
+    rnn's sum/last and conv's upstream were: each value a topic accepts (as its error lists them)
+    is in the help of the option."""
+    helped = " ".join(run_cli("derive", "--help").stdout.split())
+    text = helped.split(option + " ", 1)[1].split(" --", 1)[0]
+    for topic in topics:
+        out = run_cli("derive", topic, option, "no-such-value")
+        assert out.returncode == 2
+        accepted = out.stderr.split("expected one of ", 1)[1].split(", got", 1)[0].split(", ")
+        for value in accepted:
+            assert value in text, (option, topic, value, text)
