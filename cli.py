@@ -19,6 +19,7 @@ import derive
 import numeric
 import problems
 from derive.errors import UserError
+from derive.options import TOPIC_OPTIONS, TRAIN_OPTIONS
 from problems import check_command as check_cli
 from problems import command_line as cl
 from problems import practice_command as practice_cli
@@ -56,24 +57,22 @@ NoRecordOpt = Annotated[bool, typer.Option("--no-record", help="Do not record th
 class Topic:
     """The options of a derivation topic, declared once for ``derive`` and ``verify``."""
 
-    NAMES = ("hidden", "outputs", "inputs", "layers", "activation", "loss", "matrix", "steps", "heads", "mask",
-             "form", "convention", "which")
+    NAMES = TOPIC_OPTIONS
     hidden = Annotated[Optional[int], typer.Option(min=1, max=16, help="Hidden units (mlp).")]
     outputs = Annotated[Optional[int], typer.Option(min=1, max=16, help="Output units (mlp).")]
     inputs = Annotated[Optional[int], typer.Option(min=1, max=16, help="Input units (mlp).")]
     layers = Annotated[Optional[int], typer.Option(min=1, max=50, help="Number of layers L (mlp --matrix).")]
-    activation = Annotated[Optional[str], typer.Option(help="Activation: sigmoid, tanh, relu, ….")]
-    loss = Annotated[Optional[str], typer.Option(help="Loss: mse, cross-entropy, ….")]
+    activation = Annotated[Optional[str], typer.Option(help="Activation: sigmoid, tanh or relu (mlp, rnn).")]
+    loss = Annotated[Optional[str], typer.Option(help="Loss: mse or cross-entropy (mlp); sum or last (rnn, lstm, gru); upstream or mse (attention, batchnorm, conv).")]
     matrix = Annotated[bool, typer.Option("--matrix", help="Matrix (vectorised) form.")]
     steps = Annotated[Optional[int], typer.Option("--steps", min=1, max=100, help="Time steps T for BPTT.")]
     heads = Annotated[Optional[int], typer.Option(min=1, max=16, help="Attention heads.")]
     mask = Annotated[Optional[str], typer.Option(help="Attention mask: none or causal.")]
     form = Annotated[Optional[str], typer.Option(help="Weight form: concat or split (lstm, gru).")]
-    convention = Annotated[Optional[str], typer.Option(help="Convention variant (e.g. gru: course or pytorch).")]
+    convention = Annotated[Optional[str], typer.Option(help="GRU convention: course, cho or pytorch.")]
     which = Annotated[Optional[str], typer.Option(help="Pick one item of a catalogue topic (e.g. one activation).")]
 
 
-TRAIN_OPTIONS = ("epochs", "steps", "lr", "batch_size", "hidden", "data", "text")
 
 
 # --- commands (each body: options in, one pillar call, result out) ---------------------------
@@ -131,7 +130,7 @@ def derive_command(
 @app.command("verify")
 def verify_command(
     topic: Annotated[str, typer.Argument(help="Topic to verify numerically (see `chainrule topics`).")],
-    backend: Annotated[Backend, typer.Option(help="Also compare with torch autograd: numpy (FD only when torch is absent) or torch.")] = Backend.numpy,
+    backend: Annotated[Backend, typer.Option(help="numpy: finite differences and the NumPy engine, plus torch autograd when torch is installed; torch: insists on the torch cross-check (as --torch).")] = Backend.numpy,
     seed: SeedOpt = None,
     points: Annotated[int, typer.Option(min=1, max=100, help="Random points per check.")] = 3,
     torch: Annotated[Optional[bool], typer.Option("--torch/--no-torch", help="Cross-check with torch autograd (default: when torch is installed).")] = None,
@@ -169,7 +168,7 @@ def train_command(
     steps: Annotated[Optional[int], typer.Option("--steps", min=0, max=10_000_000, help="Training steps (models counted in steps).")] = None,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Random seed.")] = 0,
     lr: Annotated[Optional[float], typer.Option(min=0.0, max=100.0, help="Learning rate.")] = None,
-    batch_size: Annotated[Optional[int], typer.Option(min=1, max=100_000)] = None,
+    batch_size: Annotated[Optional[int], typer.Option(min=1, max=100_000, help="Examples per minibatch (models trained in minibatches).")] = None,
     hidden: Annotated[Optional[int], typer.Option(min=1, max=100_000, help="Hidden units.")] = None,
     data: Annotated[Optional[str], typer.Option(help="Dataset variant (model specific).")] = None,
     text: Annotated[Optional[Path], typer.Option(help="Text file for a character model.")] = None,

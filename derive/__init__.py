@@ -22,11 +22,11 @@ def derive(topic: str, options: Mapping[str, Any] | None = None, /, *, given: Ma
     the rest drawn from ``seed`` (default 0). Given numbers are at most 10⁶ in size, and values
     that would make a step overflow are refused (``derive.given_bounds``).
     """
-    from derive.options import SEED_MAX, find, require_whole, resolve
+    from derive.options import SEED_MAX, TOPIC_OPTIONS, find, require_whole, resolve
     from derive.registry import get
     require_whole(seed, 0, SEED_MAX, "--seed")
     module = find(get, topic, "TOPIC")
-    opts = resolve(module, {**(options or {}), **named})
+    opts = resolve(module, {**(options or {}), **named}, TOPIC_OPTIONS)
     if values or seed is not None or given:
         from derive.given_bounds import bounded_givens, evaluated
         numbers = bounded_givens(dict(given or {}), getattr(module, "GIVEN_RANGES", None))
@@ -47,19 +47,23 @@ def verify(topic: str, options: Mapping[str, Any] | None = None, /, *, seed: int
     while this one derives; the result is the same.
     """
     from derive.numcheck import settle, torch_cross_check
-    from derive.options import SEED_MAX, find, require_backend, require_torch_choice, require_whole, resolve
+    from derive.options import (SEED_MAX, TOPIC_OPTIONS, find, require_backend, require_torch_choice, require_whole,
+                                resolve)
     from derive.registry import get
     require_whole(seed, 0, SEED_MAX, "--seed")
     require_whole(points, 1, 100, "--points")
     module = find(get, topic, "TOPIC")
-    opts = resolve(module, {**(options or {}), **named})
+    opts = resolve(module, {**(options or {}), **named}, TOPIC_OPTIONS)
     require_backend(backend)
     require_torch_choice(torch, backend)
     with torch_cross_check(torch is not False):
         result = module.verify(opts, seed if seed is not None else 0, backend, points)
         result.checks = settle(result.checks)  # torch errors still pending in a worker (derive.torch_remote)
-    if torch is False:
-        result.notes.append("torch cross-check left out (--no-torch): finite differences only")
+    if torch is False:  # the topics' "torch is not installed" note would be false here: say why torch is out
+        absent = [n for n in result.notes if n.startswith("torch is not installed:")]
+        result.notes = [n for n in result.notes if n not in absent]
+        methods = absent[0].split(":", 1)[1].strip().rstrip(".") if absent else "the other methods of the table only"
+        result.notes.append(f"torch cross-check left out (--no-torch): {methods}")
     return result
 
 

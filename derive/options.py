@@ -27,24 +27,46 @@ def find(get: Callable[[str], ModuleType], name: str, arg: str) -> ModuleType:
         raise UserError(str(exc.args[0]), arg) from None
 
 
-def resolve(module: ModuleType, supplied: Mapping[str, Any]) -> dict[str, Any]:
+# The options `chainrule derive`/`verify` and `chainrule train` have as named options (cli.py declares
+# them from these); any other option of a topic or model is given with --set KEY=VALUE.
+TOPIC_OPTIONS = ("hidden", "outputs", "inputs", "layers", "activation", "loss", "matrix", "steps", "heads", "mask",
+                 "form", "convention", "which")
+TRAIN_OPTIONS = ("epochs", "steps", "lr", "batch_size", "hidden", "data", "text")
+
+
+def resolve(module: ModuleType, supplied: Mapping[str, Any], named: tuple[str, ...] = ()) -> dict[str, Any]:
     """The module's ``OPTIONS`` (name → default) with the ``supplied`` values put in.
 
     None means "not supplied", and so does False for an option the module lacks (an unset flag);
-    any other key the module does not declare is a UserError naming ``--key``.
+    ``sigma-final`` is read as ``sigma_final``; any other key the module does not declare is a
+    UserError naming ``--key`` and listing the options as they are given: ``--name`` for the
+    command's ``named`` options (``TOPIC_OPTIONS``, ``TRAIN_OPTIONS``), the others with ``--set``.
     """
     allowed = dict(getattr(module, "OPTIONS", {}))
     opts = dict(allowed)
     for key, value in supplied.items():
+        if isinstance(key, str) and key not in allowed and key.replace("-", "_") in allowed:
+            key = key.replace("-", "_")  # --set sigma-final=… as the option is spelled on the command line
         if value is None or value is False and key not in allowed:
             continue
         if key not in allowed:
-            names = ", ".join(f"--{k.replace('_', '-')}" for k in allowed) or "none"
+            names = _spelled(allowed, named)
             close = difflib.get_close_matches(str(key), list(allowed), n=1)
-            hint = f"; did you mean --{close[0].replace('_', '-')}?" if close else ""
+            spelled = (f"--{close[0].replace('_', '-')}" if close[0] in named else f"--set {close[0]}=…") if close else ""
+            hint = f"; did you mean {spelled}?" if close else ""
             raise UserError(f"not an option of '{module.NAME}'{hint} (its options: {names})", f"--{key.replace('_', '-')}")
         opts[key] = value
     return opts
+
+
+def _spelled(allowed: Mapping[str, Any], named: tuple[str, ...]) -> str:
+    """The module's options as a user writes them: ``--name`` for the command's ``named`` options,
+    the others after ``--set``."""
+    flags = [f"--{k.replace('_', '-')}" for k in allowed if k in named]
+    rest = [k for k in allowed if k not in named]
+    if not flags and not rest:
+        return "none"
+    return "; ".join(part for part in (", ".join(flags), rest and "with --set: " + ", ".join(rest)) if part)
 
 
 def require_torch_choice(torch: bool | None, backend: str) -> None:

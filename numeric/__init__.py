@@ -28,7 +28,7 @@ def train(model: str, options: Mapping[str, Any] | None = None, /, *, progress: 
     and the run's memory and work against ``numeric.budget`` before anything is allocated.
     """
     from derive.errors import UserError
-    from derive.options import SEED_MAX, find, require_backend, require_whole, resolve
+    from derive.options import SEED_MAX, TRAIN_OPTIONS, find, require_backend, require_whole, resolve
     from numeric import bounds, budget
     from numeric.registry import get
     require_whole(seed, 0, SEED_MAX, "--seed")
@@ -38,7 +38,7 @@ def train(model: str, options: Mapping[str, Any] | None = None, /, *, progress: 
     if device == "cuda" and backend != "torch":
         raise UserError("cuda needs --backend torch", "--device")
     require_backend(backend)
-    config = resolve(module, {**(options or {}), **named})
+    config = resolve(module, {**(options or {}), **named}, TRAIN_OPTIONS)
     supplied = bounds.check(module.NAME, {k: v for k, v in {**(options or {}), **named}.items() if k in config and v is not None})
     config.update(supplied)  # every numeric option within the bounds of its named option (numeric.bounds)
     budget.check(module.NAME, config, supplied, getattr(module, "OPTIONS", {}))  # memory and work estimated before anything is allocated

@@ -163,12 +163,31 @@ def show_derivation(topic: str, options: Mapping[str, Any], given: list[str] | N
     request = {"command": "derive", "topic": topic, "options": dict(options), "given": list(given or []),
                "seed": seed, "values": values, "format": name}
 
-    def render_derivation() -> str:
+    def render_derivation() -> Any:
         import derive
         from derive.printing import render
         return render(derive.derive(topic, options, given=given_values(given), seed=seed, values=values), name)
 
-    _print_rendered(rendered(request, render_derivation), name)
+    if name != "rich":
+        _print_rendered(rendered(request, render_derivation), name)
+        return
+    # rich renders a renderable, not text: the cache keeps what the console would write (its
+    # escape codes and box characters), so the key names the console's width, colours and encoding
+    from rich.console import Console
+    console = Console(highlight=False)
+    if console.legacy_windows:  # colours through the Win32 API, not text: nothing to keep
+        console.print(render_derivation())
+        return
+    request["console"] = {"width": console.width, "colors": console.color_system, "encoding": console.encoding,
+                          "terminal": console.is_terminal}
+
+    def render_on_console() -> str:
+        with console.capture() as captured:
+            console.print(render_derivation())
+        return captured.get()
+
+    out = rendered(request, render_on_console)
+    sys.stdout.write(out)
 
 
 def _print_rendered(out: str, name: str) -> None:

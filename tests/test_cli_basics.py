@@ -23,11 +23,26 @@ def test_help_imports_no_heavy_library():
     assert "HEAVY []" in out.stdout
 
 
-@pytest.mark.parametrize("command", ["topics", "derive", "verify", "train", "practice", "check"])
+@pytest.mark.parametrize("command", ["topics", "derive", "verify", "train", "practice", "check", "progress", "review"])
 def test_every_command_has_help(command):
     out = run_cli_subprocess(command, "--help")  # `python -m cli` in a fresh interpreter, as installed
     assert out.returncode == 0, out.stderr
     assert "--format" in out.stdout
+
+
+def test_every_command_is_listed_and_every_option_explained():
+    """``chainrule --help`` lists every command, and every option of every command says what it is
+    for (``train --batch-size`` showed only its range)."""
+    import typer.main
+
+    import cli
+    group = typer.main.get_command(cli.app)
+    listed = run_cli("--help").stdout.split("Commands:", 1)[1]
+    unexplained = []
+    for name, command in group.commands.items():
+        assert f"  {name} " in listed
+        unexplained += [(name, p.opts[0]) for p in command.params if not (getattr(p, "help", None) or "").strip()]
+    assert unexplained == []
 
 
 @pytest.mark.parametrize("args, names", [
@@ -117,3 +132,21 @@ def test_unknown_set_key_suggests_the_closest_option(command):
     assert "--hiden: not an option of 'lstm'; did you mean --hidden?" in r.stderr
     r = run_cli(*command, "--set", "zzzz=3")
     assert r.returncode == 2 and "did you mean" not in r.stderr and "--zzzz: not an option" in r.stderr
+
+
+@pytest.mark.parametrize("option, topics", [("--activation", ["mlp", "rnn"]),
+                                            ("--loss", ["mlp", "rnn", "lstm", "gru", "attention", "batchnorm", "conv"]),
+                                            ("--convention", ["gru"]), ("--form", ["lstm", "gru"]),
+                                            ("--mask", ["attention"])])
+def test_derive_help_names_every_choice_a_topic_accepts(option, topics):
+    """``--convention``'s help named course and pytorch but not cho, ``--loss`` ended in "…" where
+    rnn's sum/last and conv's upstream were: each value a topic accepts (as its error lists them)
+    is in the help of the option."""
+    helped = " ".join(run_cli("derive", "--help").stdout.split())
+    text = helped.split(option + " ", 1)[1].split(" --", 1)[0]
+    for topic in topics:
+        out = run_cli("derive", topic, option, "no-such-value")
+        assert out.returncode == 2
+        accepted = out.stderr.split("expected one of ", 1)[1].split(", got", 1)[0].split(", ")
+        for value in accepted:
+            assert value in text, (option, topic, value, text)

@@ -82,3 +82,35 @@ def test_completion_completes_commands_and_options(words, cword, expected):
     out = subprocess.run([sys.executable, "-m", "cli"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
     assert expected in out.stdout.split()
+
+
+@pytest.mark.parametrize("args, valid", [
+    (["derive", "conv", "--set", "x=1"], {"dims": "2", "stride": "2", "loss": "sum"}),
+    (["derive", "mlp", "--set", "x=1"], {"preset": "mazur", "hidden": "3"}),
+    (["train", "som", "--set", "x=1", "--steps", "5"], {"rows": "3", "sigma_final": "0.5", "lr": "0.2"}),
+])
+def test_an_unknown_option_lists_the_options_as_they_are_given(args, valid):
+    """"its options: --dims, …" sent the user to ``--dims 2``, which the command refuses (conv's
+    dims is given with ``--set dims=2``): every option the message spells ``--name`` is one, and
+    every option it lists after "with --set" works with ``--set``."""
+    out = run_cli(*args)
+    assert out.returncode == 2
+    listed = out.stderr.split("(its options: ", 1)[1].rsplit(")", 1)[0]
+    named, _, with_set = listed.partition("; with --set: ")
+    flags = [n.strip() for n in named.split(",") if n.strip()]
+    keys = [k.strip() for k in with_set.split(",") if k.strip()]
+    base = [a for a in args if a not in ("--set", "x=1")]
+    for key, value in valid.items():
+        flag = f"--{key.replace('_', '-')}"
+        assert flag in flags or key in keys, (key, listed)
+        run = run_cli(*base, flag, value) if flag in flags else run_cli(*base, "--set", f"{key}={value}")
+        assert run.returncode == 0, (key, run.stderr)
+        if flag not in flags:
+            assert run_cli(*base, flag, value).returncode == 2  # not a named option of this command
+
+
+def test_set_keys_take_the_command_line_spelling_and_suggest_the_right_form():
+    """``--set sigma-final=0.5`` answered "not an option; did you mean --sigma-final?"."""
+    assert run_cli("train", "som", "--steps", "5", "--set", "sigma-final=0.5").returncode == 0
+    out = run_cli("derive", "conv", "--set", "dimz=2")
+    assert out.returncode == 2 and "did you mean --set dims=" in out.stderr

@@ -125,3 +125,27 @@ def test_the_layout_tree_is_the_real_one():
     real = {d for d in real if subprocess.run(["git", "ls-files", d], cwd=ROOT, capture_output=True, text=True).stdout}
     assert {d for d in listed if d != "cli.py"} == real
     assert (ROOT / "cli.py").is_file()
+
+
+def test_the_readme_study_session_is_what_the_commands_print(tmp_path, monkeypatch):
+    """The "real session" of the Study loop replayed at the times it shows (the check at 18:00,
+    the typed interactive run at 18:20, a SOM check with the two named mistakes the next day): the
+    progress table and the due items of the review are the README's lines, so a change to the
+    ratings (a step right only after a retry or a hint is at best Hard) shows up here."""
+    session = README.split("A real session", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    typed = re.search(r"typed: '([^']*)'", session).group(1).encode().decode("unicode_escape")
+    steps = [("2026-03-02T18:00:00", ["check", "ztest@3", "--answer", "sum=195.4", "--answer", "mean=32.57",
+                                      "--answer", "se=2"], None),
+             ("2026-03-02T18:20:00", ["practice", "ztest@3", "--interactive"], typed),
+             ("2026-03-03T18:00:00", ["check", "som@7", "--answer", "winner.1=1", "--answer", "winner.2=2"], None)]
+    for now, args, typed_in in steps:
+        monkeypatch.setenv("CHAINRULE_NOW", now)
+        assert run_cli(*args, input=typed_in, cwd=tmp_path).returncode in (0, 1)
+    monkeypatch.setenv("CHAINRULE_NOW", "2026-03-04T18:00:00")
+    progress = run_cli("progress", cwd=tmp_path).stdout
+    review = run_cli("review", "--count", "2", cwd=tmp_path).stdout
+    shown = session.split("$ chainrule progress", 1)[1]
+    table = shown.split("type   attempts", 1)[1].split("\n\n", 1)[0]
+    assert "type   attempts" + table in progress
+    due = shown.split("Due items (4)\n", 1)[1].split("\n\n", 1)[0]
+    assert "Due items (4)\n" + due in review

@@ -148,3 +148,24 @@ def test_the_cache_can_be_off(tmp_path, monkeypatch):
     for _ in range(2):
         rendered_cache.rendered({"topic": "x"}, _counted("t", calls))
     assert calls == [1, 1] and not list(tmp_path.rglob("*.json"))
+
+
+def test_rich_output_on_a_terminal_is_cached_as_the_console_writes_it(tmp_path):
+    """``rich`` is the default on a terminal, where the printer makes a renderable, not text: the
+    first cached run crashed on it (TypeError, a traceback). The cache keeps what the console
+    writes, per console width, and a cached run prints the fresh bytes."""
+    args = ("derive", "vae", "--format", "rich")
+    fresh = run_cli(*args)  # cache off (conftest)
+    assert fresh.returncode == 0 and "KL" in fresh.stdout
+    first, first_imports = _run(tmp_path / "cache", *args)
+    second, second_imports = _run(tmp_path / "cache", *args)
+    assert first == fresh.stdout and second == fresh.stdout
+    assert "sympy" in first_imports and second_imports == []
+    env = {**os.environ, **CLI_ENV, "CHAINRULE_CACHE": str(tmp_path / "cache"), "COLUMNS": "90"}
+    narrow = subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, cwd=ROOT,
+                            timeout=300)
+    assert narrow.returncode == 0 and narrow.stdout != first  # another width is rendered afresh, not served
+    env["CHAINRULE_CACHE"] = "off"
+    uncached = subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, cwd=ROOT,
+                              timeout=300)
+    assert narrow.stdout == uncached.stdout

@@ -47,3 +47,20 @@ def test_no_torch_does_not_import_torch():
 def test_no_torch_with_the_torch_backend_is_refused():
     out = run_cli("verify", "mlp", "--no-torch", "--backend", "torch")
     assert out.returncode == 2 and out.stderr.startswith("chainrule: error: --no-torch:")
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch not installed")
+@pytest.mark.parametrize("topic", ["mlp", "lstm", "batchnorm", "activations"])
+def test_no_torch_does_not_claim_torch_is_missing_and_names_what_ran(topic):
+    """With torch installed, ``--no-torch`` said "torch is not installed" beside "left out
+    (--no-torch): finite differences only", while the table showed the NumPy engine or SymPy too."""
+    out = run_cli("verify", topic, "--no-torch", "--points", "1", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    notes = doc["verification_notes"]
+    assert not any("not installed" in n for n in notes)
+    (note,) = [n for n in notes if "--no-torch" in n]
+    methods = {c["method"] for c in doc["checks"]}
+    if any("engine" in m for m in methods):
+        assert "engine" in note
+    assert "finite differences only" not in note or methods == {m for m in methods if "central difference" in m}
