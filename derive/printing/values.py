@@ -9,6 +9,7 @@ SymPy object (then it is loaded already), so printing a sheet or a table does no
 from __future__ import annotations
 
 import math
+import re
 import sys
 from typing import Any
 
@@ -90,14 +91,34 @@ def latex_escape(text: str) -> str:
     return "".join(out) + ("$" if in_math else "")
 
 
+_SUBSCRIPTED = re.compile(r"([A-Za-z][A-Za-z0-9]*)((?:_(?:\{[^{}]*\}|[A-Za-z0-9]+))+)(?![A-Za-z0-9])")
+_SUBSCRIPT_PART = re.compile(r"_(?:\{([^{}]*)\}|([A-Za-z0-9]+))")
+
+
+def _subscripted(base: str, subscripts: str) -> str:
+    """``\\text{h}_{\\text{t}-\\text{1}}`` for h_{t−1}; ``x_i_j`` is x with the subscript i,j."""
+    parts = [math_text(braced or plain) for braced, plain in _SUBSCRIPT_PART.findall(subscripts)]
+    return r"\text{" + base + "}_{" + ",".join(parts) + "}"
+
+
 def math_text(text: str) -> str:
     """Plain text inside a formula: runs of words as ``\\text{…}``, the Unicode mathematics
     between them (Greek, operators, super/subscripts) as math, so no ``$`` is ever nested in
-    ``\\text{}`` (GitHub's and Jupyter's Markdown end the formula at such a ``$``)."""
+    ``\\text{}`` (GitHub's and Jupyter's Markdown end the formula at such a ``$``). A name with
+    an ASCII subscript (``s_d``, ``mean_d``) is set as one, ``\\text{s}_{\\text{d}}``: an escaped
+    ``\\_`` inside ``\\text{}`` shows as a backslash in MathJax."""
     out: list[str] = []
     run: list[str] = []
     i = 0
     while i < len(text):
+        sub = _SUBSCRIPTED.match(text, i) if i == 0 or not (text[i - 1].isascii() and text[i - 1].isalnum()) else None
+        if sub is not None:                      # s_d, mean_d, x_i: a subscript, not an escaped underscore
+            if run:
+                out.append(r"\text{" + "".join(run) + "}")
+                run = []
+            out.append(_subscripted(sub[1], sub[2]))
+            i = sub.end()
+            continue
         token, j = _math_token(text, i)
         if token is None:
             ch = text[i]
