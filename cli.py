@@ -213,7 +213,7 @@ def practice_command(
     given = cl.typed_options(ctx)
     doc = problems.practice(topic, topics=topics_, seed=seed, count=count, difficulty=difficulty.value if "difficulty" in given else None,
                             variant=cl.variant(variant, solve_weights), solutions=practice_cli.sheet_has_keys(given, out, key_out, count),
-                            steps=list_steps, tries=tries, record=not no_record, focus=focus, **practice_cli.prompt(interactive))
+                            steps=list_steps, tries=tries, record=not no_record, focus=focus, **practice_cli.prompt(interactive, given))
     practice_cli.show(doc, out, key_out, fmt)
 
 
@@ -246,7 +246,7 @@ def check_command(
     """
     given = cl.typed_options(ctx)
     exercise = dict(seed=seed, difficulty=difficulty.value if "difficulty" in given else None, variant=cl.variant(variant, solve_weights),
-                    givens=cl.given_values(given_items), reveal=reveal, tries=tries, record=not no_record, **practice_cli.prompt(interactive))
+                    givens=cl.given_values(given_items), reveal=reveal, tries=tries, record=not no_record, **practice_cli.prompt(interactive, given))
     return check_cli.run(target, given, fmt, file=file, f=f, wrt=wrt, answers=answer, exercise=exercise)
 
 
@@ -263,6 +263,7 @@ def progress_command(
 
 @app.command("review")
 def review_command(
+    ctx: typer.Context,
     count: Annotated[int, typer.Option(help="Exercises to review (1 to 50).")] = 3,
     topics: Annotated[Optional[str], typer.Option(help="Only these types, comma-separated.")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Solve them here, step by step.")] = False,
@@ -271,7 +272,8 @@ def review_command(
     fmt: FormatOpt = None,
 ) -> None:
     """The next exercises by spaced repetition (fsrs) over the steps you got wrong: due and weakest first."""
-    cl.show(problems.review(count, topics, tries=tries, record=not no_record, **practice_cli.prompt(interactive)), fmt)
+    prompt = practice_cli.prompt(interactive, cl.typed_options(ctx))
+    cl.show(problems.review(count, topics, tries=tries, record=not no_record, **prompt), fmt)
 
 
 # --- entry point -----------------------------------------------------------------------------

@@ -61,6 +61,12 @@ def show(doc: Any, out: Path | None, key_out: Path | None, fmt: Any) -> None:
         print(save_key(doc, key_out), file=sys.stdout if out is not None else sys.stderr)
 
 
-def prompt(interactive: bool) -> dict[str, Any]:
-    """The ``ask``/``say`` keywords of a pillar call for ``--interactive`` (none otherwise)."""
+def prompt(interactive: bool, given: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The ``ask``/``say`` keywords of a pillar call for ``--interactive`` (none otherwise).
+
+    ``given`` (the options typed, ``command_line.typed_options``): ``--tries`` without
+    ``--interactive`` would be ignored, so it is refused.
+    """
+    if not interactive and given is not None and "tries" in given:
+        raise UserError("only with --interactive (the answers per step when solving here)", "--tries")
     return dict(ask=cl.ask, say=print) if interactive else {}

@@ -3,6 +3,8 @@ read before the verdict, unreadable input asked again, early stop, and the final
 
 from __future__ import annotations
 
+import pytest
+
 import json
 
 from derive.printing.math import value_text
@@ -84,3 +86,10 @@ def test_tries_are_bounded_and_one_try_moves_on_after_a_wrong_answer():
     for bad in ("0", "21"):
         refused = run_cli("practice", "ztest@3", "-i", "--tries", bad)
         assert refused.returncode == 2 and refused.stderr.startswith("chainrule: error: --tries:")
+
+
+@pytest.mark.parametrize("args", [["practice", "ztest@3"], ["check", "ztest@3", "--answer", "mean=1"], ["review"]])
+def test_tries_without_interactive_is_refused_not_ignored(args):
+    out = run_cli(*args, "--tries", "2")
+    assert out.returncode == 2 and out.stderr.startswith("chainrule: error: --tries:") and "--interactive" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
