@@ -19,16 +19,23 @@ from derive.errors import UserError
 
 @dataclass(frozen=True)
 class Bound:
-    """A whole number (``kind`` int) or a real number (float) in [low, high]."""
+    """A whole number (``kind`` int) or a real number (float) in [low, high] ((low, high] when ``low_open``)."""
 
     kind: type
     low: float
     high: float
+    low_open: bool = False
 
-    def describe(self) -> str:
-        """``a whole number from 1 to 1,000,000``."""
+    def describe(self, value: float | None = None) -> str:
+        """``a whole number from 1 to 1,000,000``; for ``value`` at an open lower end, ``a number above 0``."""
         what = "a whole number" if self.kind is int else "a number"
+        if self.low_open and value == self.low:
+            return f"{what} above {_show(self.low)}"
         return f"{what} from {_show(self.low)} to {_show(self.high)}"
+
+    def holds(self, number: float) -> bool:
+        """Whether ``number`` is within the bound."""
+        return (self.low < number if self.low_open else self.low <= number) and number <= self.high
 
 
 def _show(value: float) -> str:
@@ -39,7 +46,7 @@ def _show(value: float) -> str:
 NAMED: dict[str, Bound] = {
     "epochs": Bound(int, 0, 1_000_000),       # 0: evaluate a --load model only (where the model allows it)
     "steps": Bound(int, 0, 10_000_000),
-    "lr": Bound(float, 0.0, 100.0),
+    "lr": Bound(float, 0.0, 100.0, low_open=True),   # η = 0 would train nothing
     "batch_size": Bound(int, 1, 100_000),
     "hidden": Bound(int, 1, 100_000),
 }
@@ -117,6 +124,6 @@ def _checked(b: Bound, value: Any, arg: str) -> int | float:
         number = int(number)
     else:
         number = float(number)
-    if not b.low <= number <= b.high:
-        raise UserError(f"expected {b.describe()}, got {shown}", arg)
+    if not b.holds(number):
+        raise UserError(f"expected {b.describe(number)}, got {shown}", arg)
     return number

@@ -18,6 +18,11 @@ class NonFiniteLoss(UserError):
     """Training produced NaN or inf; the message names the epoch/step so the run can be diagnosed."""
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 epoch``, ``3 epochs``: a count with its noun in the right number."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def guard_finite(value: float, where: str) -> float:
     """Return ``value``; raise NonFiniteLoss naming ``where`` (e.g. 'epoch 12, step 3') if NaN/inf."""
     if not math.isfinite(value):

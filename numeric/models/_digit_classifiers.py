@@ -9,7 +9,7 @@ import numpy as np
 from derive.steps import Table, TrainReport
 from numeric import classify, network
 from numeric.datasets import digits
-from numeric.training import load_into, option, save_from, significant
+from numeric.training import counted, load_into, option, save_from, significant
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -49,14 +49,14 @@ def train_digits(name: str, layers: list[network.Layer], s: dict[str, Any], conf
                    parameters=int(sum(p.size for p in params.values())))
     notes = [describe, f"data: {len(data.y_train)} training / {len(data.y_test)} test images, fixed stratified "
              f"80/20 split (random_state=0); pixels scaled to [0, 1]",
-             f"{s['optimizer']} η = {s['lr']}, batch {s['batch_size']}, {s['epochs']} epochs, {s['dtype']}, seed {s['seed']}"]
+             f"{s['optimizer']} η = {s['lr']}, batch {s['batch_size']}, {counted(s['epochs'], 'epoch')}, {s['dtype']}, seed {s['seed']}"]
     if loaded:
         notes.append(f"started from {config['load']} (test accuracy before training: {metrics['loaded_test_accuracy']:.4f})")
     plots = _plots(config, name, history, data, test_pred)
     saved = save_from(config, name, params)
     if saved:
         notes.append(f"parameters saved to {saved}")
-    summary = f"{name}: test accuracy {test_acc:.2%} on {len(data.y_test)} held-out digits after {s['epochs']} epochs."
+    summary = f"{name}: test accuracy {test_acc:.2%} on {len(data.y_test)} held-out digits after {counted(s['epochs'], 'epoch')}."
     return TrainReport(name, s["backend"], s["device"], s["seed"], metrics, _per_digit(test_pred, data.y_test),
                        history, plots, summary, notes)
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from derive.steps import Table, TrainReport
 from numeric.datasets.logic import GATES, SEPARABLE, gate
-from numeric.training import every, option, save_from, tick
+from numeric.training import counted, every, option, save_from, tick
 
 NAME = "perceptron"
 SUMMARY = "perceptron rule on AND / OR / XOR: converges on AND and OR, fails (cycles) on XOR"
@@ -126,7 +126,7 @@ def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
                          "weights": [round(float(v), 10) for v in w], "bias": round(b, 10), "outputs": y.tolist()}
         history += [{"gate": name, "epoch": e, "mistakes": m} for e, m in enumerate(mistakes, 1)]
         cyc = None if converged else _cycle(states)
-        status = f"converged in {len(mistakes)} epochs" if converged else f"did not converge in {epochs} epochs"
+        status = f"converged in {counted(len(mistakes), 'epoch')}" if converged else f"did not converge in {counted(epochs, 'epoch')}"
         rows.append((name.upper(), "yes" if SEPARABLE[name] else "no", status, f"[{w[0]:.4g}, {w[1]:.4g}]",
                      f"{b:.4g}", " ".join(map(str, y)), " ".join(str(int(v)) for v in t)))
         if cyc:

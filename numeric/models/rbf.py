@@ -24,6 +24,7 @@ from derive.steps import Table, TrainReport
 from numeric.datasets import shapes2d
 from numeric.layers import rbf
 from numeric.models import _generative_training, _rbf_fit
+from numeric.training import counted
 
 NAME = "rbf"
 SUMMARY = "Gaussian RBF network: XOR with corner centres (or moons/circles with k-means), least squares or trained"
@@ -99,7 +100,7 @@ def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
     summary = f"rbf: accuracy {acc:.0%} {where}" + (f" — XOR {'solved' if acc == 1.0 else 'NOT solved'}" if cfg["data"] == "xor" else "")
     notes = [f"{len(C)} centres ({kind}), σ = {float(params['sigma'].mean()):.4g}, h = exp(−‖x − c‖²/(2σ²)); "
              f"output y = Σ w_j h_j + b, class 1 when y ≥ 0.5",
-             "weights by the pseudo-inverse [H 1]⁺ t" if cfg["solver"] == "pinv" else f"weights, centres and widths trained by Adam ({epochs} epochs)"]
+             "weights by the pseudo-inverse [H 1]⁺ t" if cfg["solver"] == "pinv" else f"weights, centres and widths trained by Adam ({counted(epochs, 'epoch')})"]
 
     def plot(path: Any) -> str:
         from numeric.models._generative_plots import rbf as draw

@@ -24,7 +24,7 @@ from numeric import network, optim
 from numeric.datasets.xor import xor
 from numeric.layers import losses
 from numeric.layers.activations import sigmoid
-from numeric.training import Rate, every, guard_finite, load_into, option, save_from, significant, tick
+from numeric.training import Rate, counted, every, guard_finite, load_into, option, save_from, significant, tick
 
 NAME = "xor"
 SUMMARY = "2-H-1 MLP learns XOR (NumPy or torch); reports the four outputs and whether XOR is solved"
@@ -144,7 +144,7 @@ def train(config: dict[str, Any], progress: Any = None) -> TrainReport:
         f"XOR not solved: {int(correct.sum())} of 4 points correct (try more --epochs or another --seed)"
     return TrainReport(NAME, s["backend"], s["device"], s["seed"], metrics, table,
                        [{"epoch": i + 1, "loss": v} for i, v in enumerate(history)], plots,
-                       f"{verdict}; final loss {final:.4g} after {s['epochs']} epochs.", notes)
+                       f"{verdict}; final loss {final:.4g} after {counted(s['epochs'], 'epoch')}.", notes)
 
 
 def _plots(config: dict[str, Any], history: list[float], spec: list[network.Layer],

@@ -82,7 +82,7 @@ def statement(g: dict[str, Any]) -> str:
     """The exercise text."""
     return (f"Train a perceptron with a step output on the {g['gate'].upper()} truth table, presenting (0,0), (0,1), "
             f"(1,0), (1,1) in this order every epoch. Start from w = {vec(g['w'])}, b = {num(g['b'])} with η = {num(g['lr'])}; "
-            f"stop after an epoch without errors or after {g['max_epochs']} epochs. For every presentation give net, y, "
+            f"stop after an epoch without errors or after {g['max_epochs']} epoch{'' if g['max_epochs'] == 1 else 's'}. For every presentation give net, y, "
             "the error t − y and the new w and b; then the errors per epoch, the number of epochs and whether it converged.")
 
 

@@ -83,5 +83,20 @@ def test_check_converts_text_and_integral_floats():
 
 def test_values_at_the_bounds_are_accepted():
     for key, b in {**bounds.NAMED, **bounds.SET_ONLY}.items():
-        assert bounds.check("lstm", {key: b.low, "x": 1})[key] == b.low
+        if not b.low_open:
+            assert bounds.check("lstm", {key: b.low, "x": 1})[key] == b.low
         assert bounds.check("lstm", {key: b.high})[key] == b.high
+
+
+@pytest.mark.parametrize("model", ["xor", "mlp", "perceptron", "rnn", "vae"])
+def test_a_learning_rate_of_zero_is_refused_by_every_model(model):
+    """η = 0 trains nothing: refused as --lr, as --set lr=0 and in the Python API alike (it was
+    accepted by some models and refused by others)."""
+    import numeric
+    for args in (["--lr", "0"], ["--set", "lr=0"]):
+        out = run_cli("train", model, *args, "--backend", "numpy")
+        assert out.returncode == 2 and out.stderr.startswith("chainrule: error: --lr:") and "above 0" in out.stderr
+    with pytest.raises(UserError) as err:
+        numeric.train(model, lr=0.0)
+    assert err.value.arg == "--lr"
+    assert bounds.check(model, {"lr": 1e-12})["lr"] == 1e-12

@@ -117,3 +117,10 @@ def test_progress_callback_reaches_the_end():
     assert calls[-1][0] == calls[-1][1] == 250
     assert 50 <= len(calls) <= 260 and all(c[0] < d[0] for c, d in zip(calls, calls[1:]))
     assert {"loss", "epoch/s"} <= set(calls[-1][2])
+
+
+@pytest.mark.parametrize("epochs, words", [(1, "after 1 epoch."), (2, "after 2 epochs.")])
+def test_summary_counts_epochs_in_the_right_number(epochs, words):
+    report = xor.train({**xor.OPTIONS, "epochs": epochs, "seed": 0, "backend": "numpy", "device": "cpu",
+                        "plot": None, "save": None, "load": None})
+    assert report.summary.endswith(words), report.summary
