@@ -26,7 +26,7 @@ def counted(n: int, noun: str) -> str:
 def guard_finite(value: float, where: str) -> float:
     """Return ``value``; raise NonFiniteLoss naming ``where`` (e.g. 'epoch 12, step 3') if NaN/inf."""
     if not math.isfinite(value):
-        raise NonFiniteLoss(f"loss became {value} at {where}; lower --lr or check the data")
+        raise NonFiniteLoss(f"loss became {value} at {where}; lower --lr or check the data", "--lr")
     return value
 
 

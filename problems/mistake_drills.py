@@ -37,7 +37,7 @@ def drill_sheet(focus: str, count: int, topic: str | None, topics: str | None, d
     ``topic`` and ``topics`` (comma-separated) when given; keys shown when ``solutions``."""
     from problems import engine
     from problems import progress_store as store
-    from problems.registry import get
+    from problems.registry import get, practicable
     from problems.targets import find
     if focus not in FOCUSES:
         raise UserError(f"expected one of {', '.join(FOCUSES)}, got '{focus[:40]}'", "--focus")
@@ -47,7 +47,7 @@ def drill_sheet(focus: str, count: int, topic: str | None, topics: str | None, d
     types = [find(get, n, "TOPIC").NAME for n in names] or None
     with store.opened(create=False) as conn:
         attempts = store.attempts(conn)
-    pairs = frequent(attempts, None if types is None else set(types))
+    pairs = frequent([a for a in attempts if practicable(a.type, a.variant)], None if types is None else set(types))
     if not pairs:
         raise UserError("no named mistakes recorded yet" + (" for these types" if types else "")
                         + ": check some exercises first (`chainrule check`)", "--focus")

@@ -22,3 +22,12 @@ def all_types() -> dict[str, ModuleType]:
 def get(name: str) -> ModuleType:
     """The type called ``name``; KeyError listing the known names otherwise."""
     return load("problems.types", name, "problem type")
+
+
+def practicable(name: str, variant: str | None = None) -> bool:
+    """True when this chainrule can make exercises of type ``name`` (and ``variant``). The progress
+    store may hold others: ``progress --import`` takes an export of a newer chainrule as it is."""
+    from derive.discovery import index
+    if name not in index("problems.types"):
+        return False
+    return variant is None or variant in getattr(get(name), "VARIANTS", {})

@@ -108,13 +108,13 @@ def due_items(items: dict[tuple[str, str], Item], now: datetime) -> list[Item]:
 def plan(attempts: list[Attempt], now: datetime, count: int, topics: list[str] | None) -> tuple[list[Item], list[Any], datetime | None]:
     """(due items, the exercises to do next, the next due time of the items not yet due)."""
     from problems import engine
-    from problems.registry import get
+    from problems.registry import get, practicable
     if not 1 <= count <= MAX_COUNT:
         raise UserError(f"expected 1 to {MAX_COUNT}, got {count}", "--count")
     items = {k: v for k, v in replay(attempts).items() if topics is None or k[0] in topics}
     due = due_items(items, now)
     later = [i.card.due for i in items.values() if i.card.due > now]
-    order = list(dict.fromkeys((i.type, i.variant, i.difficulty) for i in due))
+    order = [o for o in dict.fromkeys((i.type, i.variant, i.difficulty) for i in due) if practicable(o[0], o[1])]
     studied = {k[0] for k in items}
     order += [(t, None, "exam") for t in topics or [] if t not in studied]
     seen = {(a.type, a.exercise) for a in attempts}

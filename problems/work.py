@@ -27,6 +27,15 @@ from derive.steps import Step
 TINY = 1e-10  # float noise (a least-squares fit's 8.9e-13 residual) is shown as 0
 
 
+def noise_floor(data: Any, power: int = 1) -> float:
+    """The ``tiny`` of a statistic of ``data`` (a mean: ``power`` 1; a variance or Σx²: 2): TINY, or
+    less where the data are small, so that a statistic real at the data's own scale (the variance
+    1e-12 of [0, 2e-6]) is not taken for float noise. Noise is a thousand rounding errors of the
+    largest |value| (to the ``power``), so equal values' cancellation residue (1e-34) stays 0."""
+    scale = float(np.max(np.abs(np.asarray(data, dtype=float)), initial=0.0))
+    return min(TINY, (1e3 * float(np.finfo(float).eps) * scale) ** power)
+
+
 def plain(value: Any, tiny: float = TINY) -> Any:
     """NumPy → plain Python (ints, nested lists, floats to 12 significant digits, |x| < ``tiny``
     → 0: float noise; a step whose small values are real, as Adam's v = (1 − β₂)g², passes 0)."""

@@ -66,13 +66,16 @@ def run_epochs(epochs: int, n: int, batch_size: int, rng: np.random.Generator, s
                progress: Progress, metric: Callable[[], dict[str, float]] | None = None) -> list[dict[str, float]]:
     """Train ``epochs`` passes of mini-batch steps; ``step(indices) -> loss``; NaN/inf stops with the step named."""
     history = []
-    for epoch in range(1, epochs + 1):
-        total = 0.0
-        for s, idx in enumerate(minibatches(rng, n, batch_size), start=1):
-            total += guard_finite(step(idx), f"epoch {epoch}, step {s}") * len(idx)
-        row = {"epoch": epoch, "loss": total / n, **(metric() if metric else {})}
-        history.append(row)
-        tick(progress, epoch, epochs, **{k: v for k, v in row.items() if k != "epoch"})
+    # overflow is not an error here (nor a RuntimeWarning on stderr): guard_finite names the step
+    # where the loss stops being finite (train vae --lr 10 overflowed exp(log σ²) first)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(1, epochs + 1):
+            total = 0.0
+            for s, idx in enumerate(minibatches(rng, n, batch_size), start=1):
+                total += guard_finite(step(idx), f"epoch {epoch}, step {s}") * len(idx)
+            row = {"epoch": epoch, "loss": total / n, **(metric() if metric else {})}
+            history.append(row)
+            tick(progress, epoch, epochs, **{k: v for k, v in row.items() if k != "epoch"})
     return history
 
 

@@ -24,6 +24,7 @@ from problems.shared.clear_mistakes import generate_clear, this
 from problems.shared.mistake_replay import idle
 from problems.shared.random_givens import pick
 from problems.shared.statement_text import mat, num, vec
+from problems.work import noise_floor
 
 NAME = "batchnorm"
 SUMMARY = "Batch norm: μ_B, σ²_B (divisor m), x̂, y = γx̂ + β; backward ∂L/∂γ, ∂L/∂β, ∂L/∂x at hard"
@@ -116,9 +117,9 @@ def solve(g: dict[str, Any], work: Any) -> None:
         return
     x, gamma, beta, eps = np.array(g["x"]), np.array(g["gamma"]), np.array(g["beta"]), g["eps"]
     m = len(x)
-    mu = work.put("mu", "Batch mean", x.mean(axis=0), "(1/m) Σ x_i")
+    mu = work.put("mu", "Batch mean", x.mean(axis=0), "(1/m) Σ x_i", tiny=noise_floor(x))
     var = work.put("var", "Batch variance", ((x - mu) ** 2).sum(axis=0) / (m - 1 if work.mistake("n-minus-1") else m),
-                   "(1/m) Σ (x_i − μ_B)²", depends_on=("mu",))
+                   "(1/m) Σ (x_i − μ_B)²", depends_on=("mu",), tiny=noise_floor(x, 2))
     e = 0.0 if work.mistake("eps-forgotten") and eps >= 1e-4 else eps  # a tiny ε hides the slip
     std = var + e if work.mistake("no-root") else root(var + e)
     std = work.put("std", "√(σ²_B + ε)", std, "√(σ²_B + ε)", depends_on=("var",))

@@ -25,6 +25,7 @@ from problems.shared.clear_mistakes import generate_clear, this
 from problems.shared.mistake_replay import idle
 from problems.shared.random_givens import pick
 from problems.types import _layernorm_axes as Nm
+from problems.work import noise_floor
 
 NAME = "layernorm"
 SUMMARY = "Layer, instance and group norm: reduced axes, elements per statistic, μ, σ², x̂, y = γx̂ + β"
@@ -116,10 +117,11 @@ def solve(g: dict[str, Any], work: Any) -> None:
     X, axes, keep = Nm.view(x, mode, G, conv)
     work.put("axes", "Reduced axes", Nm.AXES[(mode, not conv)], Nm.AXES_HINT[(mode, not conv)])
     m = work.put("count", "Elements per statistic", int(np.prod([X.shape[a] for a in axes])), Nm.COUNT_HINT[(mode, not conv)])
-    mu = work.put("mu", "μ", Nm.squeeze(X.mean(axis=axes), x, conv), "(1/m) Σ x")
+    mu = work.put("mu", "μ", Nm.squeeze(X.mean(axis=axes), x, conv), "(1/m) Σ x", tiny=noise_floor(x))
     mu_k = np.reshape(mu, keep)
     div = m - 1 if work.mistake("n-minus-1") else m
-    var = work.put("var", "σ²", Nm.squeeze(((X - mu_k) ** 2).sum(axis=axes) / div, x, conv), "(1/m) Σ (x − μ)²", depends_on=("mu",))
+    var = work.put("var", "σ²", Nm.squeeze(((X - mu_k) ** 2).sum(axis=axes) / div, x, conv), "(1/m) Σ (x − μ)²", depends_on=("mu",),
+                   tiny=noise_floor(x, 2))
     e = 0.0 if work.mistake("eps-forgotten") else g["eps"]
     std = work.put("std", "√(σ² + ε)", var + e if work.mistake("no-root") else root(var + e), "√(σ² + ε)", depends_on=("var",))
     rows = (-1, x.shape[-1])  # a 3-D tensor is written as N·C rows: values stay matrices

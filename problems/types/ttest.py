@@ -21,6 +21,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import choice, integer, number
 from problems.shared import hypothesis_tests as S
+from problems.work import noise_floor
 
 NAME = "ttest"
 SUMMARY = "One-sample t-test: sums, mean, s, SE, t, df, critical value, p-value and decision"
@@ -132,9 +133,10 @@ def solve(g: dict[str, Any], work: Any) -> None:
     n, by_n = _n(g), g["sd_divisor"] == "n"
     if "data" in g:
         x = np.array(g["data"], dtype=float)
-        s1 = work.put("sum", "Σx", float(x.sum()), formula="Σx")
-        s2 = work.put("sumsq", "Σx²", float(s1 ** 2 if work.mistake("sumsq-of-sum") else (x ** 2).sum()), formula="Σx²")
-        mean = work.put("mean", "Sample mean", s1 / n, formula="Σx/n", depends_on=("sum",))
+        s1 = work.put("sum", "Σx", float(x.sum()), formula="Σx", tiny=noise_floor(x))
+        s2 = work.put("sumsq", "Σx²", float(s1 ** 2 if work.mistake("sumsq-of-sum") else (x ** 2).sum()), formula="Σx²",
+                      tiny=noise_floor(x, 2))
+        mean = work.put("mean", "Sample mean", s1 / n, formula="Σx/n", depends_on=("sum",), tiny=noise_floor(x))
         divisor = (n if by_n != work.mistake("sd-divisor") else n - 1)
         sd = work.put("sd", f"s (divisor {'n' if divisor == n else 'n − 1'})", math.sqrt(max(s2 - s1 ** 2 / n, 0.0) / divisor),
                       formula="√[(Σx² − (Σx)²/n)/" + ("n]" if divisor == n else "(n − 1)]"), depends_on=("sum", "sumsq"))

@@ -19,6 +19,7 @@ import numpy as np
 from derive.steps import StepSpec
 from problems.givens import choice, integer, number
 from problems.shared import hypothesis_tests as S
+from problems.work import noise_floor
 
 NAME = "ttest-ind"
 SUMMARY = "Two-sample t-test (pooled or Welch): means, variances, pooled variance, SE, t, df, p and decision"
@@ -154,15 +155,16 @@ def solve(g: dict[str, Any], work: Any) -> None:
     n1, m1, v1, n2, m2, v2 = _summary(g)
     data = "data1" in g
     if data:
-        m1 = work.put("mean1", "Mean of sample 1", m1, formula="Σx₁/n₁")
-        m2 = work.put("mean2", "Mean of sample 2", m2, formula="Σx₂/n₂")
+        m1 = work.put("mean1", "Mean of sample 1", m1, formula="Σx₁/n₁", tiny=noise_floor(g["data1"]))
+        m2 = work.put("mean2", "Mean of sample 2", m2, formula="Σx₂/n₂", tiny=noise_floor(g["data2"]))
     v1, v2 = _variance(g, 1, m1, work), _variance(g, 2, m2, work)
     welch = g["method"] == "welch"
     if welch:
         se2, se_deps = v1 / n1 + v2 / n2, ("var1", "var2")
     else:
         sp2 = (v1 + v2) / 2 if work.mistake("sp-unweighted") else ((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2)
-        sp2 = work.put("sp2", "Pooled variance", sp2, formula="((n₁ − 1)s₁² + (n₂ − 1)s₂²)/(n₁ + n₂ − 2)", depends_on=("var1", "var2"))
+        sp2 = work.put("sp2", "Pooled variance", sp2, formula="((n₁ − 1)s₁² + (n₂ − 1)s₂²)/(n₁ + n₂ − 2)", depends_on=("var1", "var2"),
+                       tiny=0.0)  # a weighted sum of the variances: no cancellation
         se2, se_deps = sp2 * (1 / n1 + 1 / n2), ("sp2",)
     se = work.put("se", "Standard error", se2 if work.mistake("se-no-root") else math.sqrt(se2),
                   formula="√(s₁²/n₁ + s₂²/n₂)" if welch else "√(s_p²(1/n₁ + 1/n₂))", depends_on=se_deps)
@@ -179,8 +181,9 @@ def _variance(g: dict[str, Any], i: int, mean: float, work: Any) -> float:
     if f"data{i}" in g:
         x = np.array(g[f"data{i}"], dtype=float)
         v = float(((x - mean) ** 2).sum() / (len(x) - (0 if work.mistake("var-divisor-n") else 1)))
-        return work.put(f"var{i}", f"Variance of sample {i}", v, formula="Σ(x − mean)²/(n − 1)", depends_on=(f"mean{i}",))
-    return work.put(f"var{i}", f"Variance of sample {i}", g[f"sd{i}"] ** 2, formula="s²")
+        return work.put(f"var{i}", f"Variance of sample {i}", v, formula="Σ(x − mean)²/(n − 1)", depends_on=(f"mean{i}",),
+                        tiny=noise_floor(x, 2))
+    return work.put(f"var{i}", f"Variance of sample {i}", g[f"sd{i}"] ** 2, formula="s²", tiny=0.0)  # s ≥ 1e-6: s² is real
 
 
 def _df(n1: int, v1: float, n2: int, v2: float, welch: bool, work: Any) -> float:

@@ -127,3 +127,10 @@ CASES += [
     Case("verify-lstm-wide-100-points", ["verify", "lstm", "--hidden", "16", "--inputs", "16", "--points", "100"], rc=REFUSED,
          stderr_match="--points: "),
 ]
+
+# --- a diverging run: one line naming --lr, no RuntimeWarning from the layers on the way ----------
+CASES += [
+    Case("train-vae-diverges", ["train", "vae", "--epochs", "1", "--lr", "10"], rc=REFUSED, stderr_match=r"\A\S+ error: --lr: loss became"),
+    Case("train-mlp-sgd-diverges", ["train", "mlp", "--epochs", "1", "--lr", "100", "--set", "optimizer=sgd", "--set", "activation=leaky_relu"],
+         rc=REFUSED, stderr_match="--lr: loss became"),
+]

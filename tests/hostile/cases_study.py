@@ -80,3 +80,27 @@ CASES = [
     Case("interactive-hint-spam", ["practice", "ztest@3", "-i"], env=HOME, stdin="h\n" * 500 + "r\n" * 10, rc=OK,
          check_output=False),
 ]
+
+# an export of another chainrule: a type (or a variant) this one does not know is imported as it is;
+# review and the mistake drill leave it out instead of ending in a KeyError traceback
+FOREIGN_ATTEMPTS = ('[{"uuid": "u1", "type": "newtype", "difficulty": "exam", "at": "2026-03-01T10:00:00Z", "source": "check",'
+                    ' "steps": [{"step": "a", "status": "incorrect", "mistake": "m1", "revealed": false}]},'
+                    ' {"uuid": "u2", "type": "som", "variant": "hexgrid", "difficulty": "exam", "at": "2026-03-01T11:00:00Z",'
+                    ' "source": "check", "steps": [{"step": "d2.1", "status": "incorrect", "mistake": "m2", "revealed": false}]}]')
+
+
+def foreign_store(tmp: Path) -> None:
+    """A store holding the attempts above, imported as ``progress --import`` does."""
+    from problems import progress_store, progress_transfer
+    export_file(FOREIGN_ATTEMPTS)(tmp)
+    (tmp / "home").mkdir(exist_ok=True)
+    with progress_store.opened(tmp / STORE) as conn:
+        progress_store.add(conn, progress_transfer.read(tmp / "in.json"))
+
+
+LATER = {**HOME, "CHAINRULE_NOW": "2026-03-05T10:00:00"}
+CASES += [
+    Case("review-unknown-imported-type", ["review"], setup=foreign_store, env=LATER, rc=OK, stdout_match="newtype"),
+    Case("focus-unknown-imported-type", ["practice", "--focus", "mistakes"], setup=foreign_store, env=LATER, rc=REFUSED,
+         stderr_match="--focus"),
+]
