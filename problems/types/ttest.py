@@ -22,6 +22,7 @@ from derive.steps import StepSpec
 from problems.givens import choice, integer, number
 from problems.shared import hypothesis_tests as S
 from problems.work import noise_floor
+from problems.compare import ATOL
 
 NAME = "ttest"
 SUMMARY = "One-sample t-test: sums, mean, s, SE, t, df, critical value, p-value and decision"
@@ -138,7 +139,7 @@ def solve(g: dict[str, Any], work: Any) -> None:
                       tiny=noise_floor(x, 2))
         mean = work.put("mean", "Sample mean", s1 / n, formula="Σx/n", depends_on=("sum",), tiny=noise_floor(x))
         divisor = (n if by_n != work.mistake("sd-divisor") else n - 1)
-        sd = work.put("sd", f"s (divisor {'n' if divisor == n else 'n − 1'})", math.sqrt(max(s2 - s1 ** 2 / n, 0.0) / divisor),
+        sd = work.put("sd", f"s (divisor {'n' if divisor == n else 'n − 1'})", math.sqrt(_sum_of_squares(x, s1, s2) / divisor),
                       formula="√[(Σx² − (Σx)²/n)/" + ("n]" if divisor == n else "(n − 1)]"), depends_on=("sum", "sumsq"))
         deps: tuple[str, ...] = ("sd",)
     else:
@@ -150,6 +151,20 @@ def solve(g: dict[str, Any], work: Any) -> None:
                  depends_on=("se",) + (("mean",) if "data" in g else ()))
     df = work.put("df", "Degrees of freedom", n if work.mistake("df-n") else n - 1, formula="n − 1")
     S.finish(g, t, df, work)
+
+
+def _sum_of_squares(x: np.ndarray, s1: float, s2: float) -> float:
+    """SS = Σx² − (Σx)²/n from the sums the work goes on with (the student's, carried forward).
+
+    When both sums are the data's own (equal within the checker's "correct" tolerance), SS is
+    computed as Σ(x − x̄)² instead: the same number without the cancellation of two nearly equal
+    terms, which for data such as 100000, 100000.1, 100000.3 (Σx² ≈ 3·10¹⁰, SS ≈ 0.047) leaves
+    only the rounding of Σx² (s would come out 0.152738 instead of 0.152753).
+    """
+    n = len(x)
+    if all(math.isclose(given, exact, rel_tol=1e-9, abs_tol=ATOL) for given, exact in ((s1, float(x.sum())), (s2, float(x @ x)))):
+        return float(((x - x.mean()) ** 2).sum())
+    return max(s2 - s1 ** 2 / n, 0.0)
 
 
 def cross_check(g: dict[str, Any]) -> dict[str, Any]:

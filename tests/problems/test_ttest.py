@@ -148,6 +148,19 @@ def test_paired_differences_rounded_to_whole_numbers_lose_information():
     assert mark(TP, {**g, "data1": [10, 12, 9, 11, 7], "data2": [8, 11, 9, 8, 6]}, {"d": "[2, 1, 0, 3, 1]"}, "d").status == "correct"
 
 
+def test_sd_of_data_with_a_large_mean_and_a_small_spread_is_exact():
+    # Σx² ≈ 3·10¹⁰ and SS ≈ 0.047: Σx² − (Σx)²/n cancels to the rounding of Σx²; s comes from Σ(x − x̄)²
+    g = {"data": [100000, 100000.1, 100000.3], "mu0": 0, "alpha": 0.05, "tail": "two"}
+    exact = float(np.std(g["data"], ddof=1))
+    assert values(T1, g)["sd"] == pytest.approx(exact, rel=1e-9)
+    assert mark(T1, g, {"sd": f"{exact:.6g}"}, "sd").status == "correct"
+    t = stats.ttest_1samp(g["data"], 0).statistic
+    assert values(T1, g)["t"] == pytest.approx(t, rel=1e-9)
+    # a wrong Σx² is still carried forward into s (follow-through), not replaced by the exact SS
+    wrong = engine.check(T1, G, {"sumsq": "860", "sd": f"{math.sqrt((860 - 65 ** 2 / 5) / 4):.4f}"}).marks
+    assert {m.id: m.status for m in wrong}["sd"] == "follow-through"
+
+
 def test_a_wrong_t_carries_forward_into_p_and_decision():
     out = {m.id: m for m in engine.check(T1, G, {"t": "3.0", "p": f"{2 * stats.t.sf(3.0, 4):.4f}", "decision": "reject"}).marks}
     assert out["t"].status == "incorrect"
