@@ -33,7 +33,7 @@ from derive.analytic.bounded import TooComplex, bounded
 from derive.analytic.pointwise import close, precise_function, precise_value_at, scalar_function, value_at
 from derive.analytic.timeguard import Timeout, time_limit
 from derive.errors import UserError
-from derive.parse import MAX_FORMULA_CHARS as MAX_TEXT, read_formula
+from derive.parse import CONSTANTS, MAX_FORMULA_CHARS as MAX_TEXT, NONFINITE_NAMES, read_formula
 from derive.steps import EquivalenceReport, Step
 
 MAX_PARTS = 20_000
@@ -74,11 +74,16 @@ def _parse(text: str, arg: str, symbols: list[str] | None = None, variables: lis
 def _variable(f: Any, wrt: str | None) -> Any:
     names = sorted(s.name for s in f.free_symbols)
     if wrt is None:
+        if not names:
+            raise UserError(f"it is the constant {f} (no variable is left): its derivative is 0 with respect to any "
+                            "variable; give --wrt VARIABLE to check an answer against that", "--f")
         if len(names) != 1:
-            raise UserError(f"needed: the function has {'no variable' if not names else 'the variables ' + ', '.join(names)}", "--wrt")
+            raise UserError(f"needed: the function has the variables {', '.join(names)}", "--wrt")
         return sp.Symbol(names[0], real=True)
     if not isinstance(wrt, str) or not wrt.isidentifier() or len(wrt) > 40:
         raise UserError(f"'{str(wrt)[:40]}' is not a variable name", "--wrt")
+    if wrt in CONSTANTS or wrt.lower() in NONFINITE_NAMES:
+        raise UserError(f"'{wrt}' is a constant in formulas, not a variable", "--wrt")
     var = sp.Symbol(wrt, real=True)
     if var not in f.free_symbols and names:  # a constant's derivative is 0 for any variable; otherwise a typo is likelier
         raise UserError(f"'{wrt}' does not appear in the function (its variables: {', '.join(names) or 'none'})", "--wrt")

@@ -204,9 +204,16 @@ def test_wrt_is_optional_with_one_variable():
     with pytest.raises(UserError) as info:
         check_derivative("tanh(w*x)", None, "x")
     assert info.value.arg == "--wrt" and "w, x" in str(info.value)
-    with pytest.raises(UserError) as info:
+    with pytest.raises(UserError) as info:  # the function became a constant: --f is what to look at
         check_derivative("2+3", None, "0")
-    assert info.value.arg == "--wrt"
+    assert info.value.arg == "--f" and "constant 5" in str(info.value) and "--wrt" in str(info.value)
+    with pytest.raises(UserError) as info:
+        check_derivative("exp(x)*exp(-x)", None, "0")  # SymPy reduces it to 1
+    assert info.value.arg == "--f" and "constant 1" in str(info.value)
+    for constant in ("pi", "e"):
+        with pytest.raises(UserError) as info:
+            check_derivative("pi*e", constant, "1")
+        assert info.value.arg == "--wrt" and "constant" in str(info.value)
 
 
 def test_a_constant_has_derivative_zero_with_respect_to_any_variable():
