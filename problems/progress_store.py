@@ -205,8 +205,20 @@ def attempts(conn: sqlite3.Connection | None) -> list[Attempt]:
                                          " ORDER BY attempt, position"):
         steps.setdefault(attempt_id, []).append(StepRecord(row[0], row[1], row[2], bool(row[3]), row[4], row[5]))
     rows = conn.execute("SELECT id, uuid, exercise, type, variant, difficulty, at, source FROM attempt ORDER BY at, id")
-    return [Attempt(type=t, difficulty=d, at=at, exercise=e, variant=v, source=src, steps=steps.get(i, []), uuid=u)
-            for i, u, e, t, v, d, at, src in rows]
+    return [Attempt(type=t, difficulty=d, at=_checked_time(i, at), exercise=e, variant=v, source=src, steps=steps.get(i, []),
+                    uuid=u) for i, u, e, t, v, d, at, src in rows]
+
+
+def _checked_time(attempt_id: int, at: Any) -> str:
+    """``at`` when it is a stored time (ISO 8601, years 1970–8999); a store edited by hand to hold
+    anything else is damaged (sqlite3.DatabaseError, which ``opened`` reports as such)."""
+    from problems.study_clock import in_range, parse_iso
+    try:
+        in_range(parse_iso(at))
+    except (ValueError, TypeError, AttributeError, OverflowError):
+        raise sqlite3.DatabaseError(f"attempt {attempt_id} has the time {str(at)[:40]!r}, not an ISO 8601 time "
+                                    "in the years 1970 to 8999") from None
+    return at
 
 
 def record(attempt: Attempt, path: Path | None = None) -> None:

@@ -104,6 +104,18 @@ def test_a_damaged_store_is_refused_naming_the_path_and_never_overwritten(args):
     _bad_store_is_refused_and_left_alone(args, "damaged")
 
 
+@pytest.mark.parametrize("bad_time", ["garbage", 1e308, "9999-12-31T23:59:59Z", b"\x00"])
+@pytest.mark.parametrize("args", [["progress"], ["review"], ["practice", "--focus", "mistakes"]])
+def test_a_store_edited_to_hold_a_time_that_is_no_time_is_refused_as_damaged(args, bad_time):
+    assert run_cli("check", "ztest@3", "--answer", "sum=1").returncode == 1
+    with sqlite3.connect(store()) as conn:
+        conn.execute("UPDATE attempt SET at = ?", (bad_time,))
+    before = digest(store())
+    out = run_cli(*args)
+    assert out.returncode == 2 and "damaged" in out.stderr and "Traceback" not in out.stderr, out.stderr
+    assert len(out.stderr.splitlines()) == 1 and digest(store()) == before
+
+
 def test_a_file_that_is_not_sqlite_or_belongs_to_another_program_is_refused():
     store().parent.mkdir(parents=True, exist_ok=True)
     store().write_text("my notes, not a database\n")
