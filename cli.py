@@ -66,7 +66,7 @@ class Topic:
     loss = Annotated[Optional[str], typer.Option(help="Loss: mse or cross-entropy (mlp); sum or last (rnn, lstm, gru); upstream or mse (attention, batchnorm, conv).")]
     matrix = Annotated[bool, typer.Option("--matrix", help="Matrix (vectorised) form.")]
     steps = Annotated[Optional[int], typer.Option("--steps", min=1, max=100, help="Time steps T for BPTT.")]
-    heads = Annotated[Optional[int], typer.Option(min=1, max=16, help="Attention heads.")]
+    heads = Annotated[Optional[int], typer.Option(min=1, max=8, help="Attention heads (h, with d_model divisible by h).")]
     mask = Annotated[Optional[str], typer.Option(help="Attention mask: none or causal.")]
     form = Annotated[Optional[str], typer.Option(help="Weight form: concat or split (lstm, gru).")]
     convention = Annotated[Optional[str], typer.Option(help="GRU convention: course, cho or pytorch.")]

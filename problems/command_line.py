@@ -69,7 +69,12 @@ def options(values: Mapping[str, Any], names: Iterable[str], set_items: Iterable
     """The named options ``names`` taken from ``values`` (None when not given; an unset flag is
     None too), then the ``--set KEY=VALUE`` items, in that order."""
     named = {name: None if values[name] is False else values[name] for name in names}
-    return {**named, **pairs(set_items, "--set")}
+    extra = pairs(set_items, "--set")
+    for key in extra:
+        name = key.replace("-", "_")
+        if named.get(name) is not None:  # both --hidden 4 and --set hidden=3: one would be silently dropped
+            raise UserError(f"'{key}' is also given as --{name.replace('_', '-')}: give it once", "--set")
+    return {**named, **extra}
 
 
 def typed_options(ctx: Any) -> dict[str, str]:

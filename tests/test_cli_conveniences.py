@@ -114,3 +114,13 @@ def test_set_keys_take_the_command_line_spelling_and_suggest_the_right_form():
     assert run_cli("train", "som", "--steps", "5", "--set", "sigma-final=0.5").returncode == 0
     out = run_cli("derive", "conv", "--set", "dimz=2")
     assert out.returncode == 2 and "did you mean --set dims=" in out.stderr
+
+
+@pytest.mark.parametrize("args", [["derive", "mlp", "--set", "hidden=3", "--hidden", "4"],
+                                  ["train", "xor", "--set", "epochs=3", "--epochs", "4"],
+                                  ["verify", "mlp", "--hidden", "2", "--set", "hidden=2"]])
+def test_an_option_given_both_named_and_with_set_is_refused(args):
+    """One of the two would be dropped without a word; even equal values are refused (give it once)."""
+    out = run_cli(*args)
+    assert out.returncode == 2 and out.stderr.startswith("chainrule: error: --set:") and "give it once" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
