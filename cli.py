@@ -111,7 +111,7 @@ def derive_command(
     convention: Topic.convention = None,
     which: Topic.which = None,
     graph: Annotated[Optional[str], typer.Option(help="Print the computational graph instead: dot or mermaid; png or svg with --out (needs Graphviz).")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Write it to a file, the format by extension: .md .tex .json .txt .html .pdf .apkg (with --graph: the graph's file).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Write it to a file, the format by extension: .md .tex .json .txt .html .pdf .apkg (with --graph: .dot/.gv, .mmd/.mermaid, .png or .svg).")] = None,
     set_: SetOpt = None,
     fmt: FormatOpt = None,
 ) -> None:

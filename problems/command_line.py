@@ -97,6 +97,8 @@ def exclusive(given: Mapping[str, str], option: str, others: Iterable[str], why:
 
 def variant(name: str | None, solve_weights: bool) -> str | None:
     """``--variant``, or ``solve-weights`` for the ``--solve-weights`` flag (the two must agree)."""
+    if name is not None and not name.strip():
+        raise UserError("expected a variant name (practice TYPE --list-steps lists them), got ''", "--variant")
     if solve_weights and name not in (None, "solve-weights"):
         raise UserError(f"conflicts with --variant {name}", "--solve-weights")
     return "solve-weights" if solve_weights else name

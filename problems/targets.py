@@ -63,7 +63,7 @@ def check_target(target: str, file: Path | None, seed: int | None, difficulty: s
     agree. Givens and answers on the command line replace the file's; a given the type does not
     know is refused."""
     doc: dict[str, Any] = {}
-    if target.endswith(".toml"):
+    if target.lower().endswith(".toml"):
         file, target = Path(target), ""
     if file is not None:
         doc = read_answer_file(file)

@@ -100,6 +100,20 @@ def test_no_givens_names_every_given_and_where_the_optional_ones_are_described()
     assert listed.returncode == 0 and "default" in listed.stdout  # the command named does describe the defaults
 
 
+def test_an_answer_file_named_in_upper_case_is_read_as_a_file(tmp_path):
+    lower, upper = tmp_path / "work.toml", tmp_path / "WORK.TOML"
+    for path in (lower, upper):
+        path.write_text('topic = "ztest"\nexercise = "ztest@3"\n[answers]\nsum = "1"\n')
+    a, b = run_cli("check", str(lower), "--format", "json"), run_cli("check", str(upper), "--format", "json")
+    assert a.returncode == b.returncode == 1 and a.stdout == b.stdout, b.stderr
+
+
+def test_an_empty_variant_is_refused():
+    for args in (["practice", "som", "--variant", ""], ["check", "som@1", "--variant", " ", "--answer", "winner.1=1"]):
+        out = run_cli(*args)
+        assert out.returncode == 2 and out.stderr.startswith("chainrule: error: --variant:"), out.stderr
+
+
 def test_a_broken_toml_file_names_the_file(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("topic = som\n[answers\n")
