@@ -374,7 +374,7 @@ def save_sheet(sheet: Any, path: Path) -> str:
     """Write a sheet (by extension) or, to ``.toml``, one exercise's answer file; returns the
     line that says what was written (Anki and Moodle always carry the key: their answers)."""
     if path.suffix.lower() == ".toml":
-        _write_text(path, _answer_file(sheet))
+        _write_text(path, _answer_file(sheet, path.name))
         kind = "toml"
     else:
         kind = write(sheet, path)
@@ -383,13 +383,13 @@ def save_sheet(sheet: Any, path: Path) -> str:
     return f"wrote {len(sheet.exercises)} exercise(s) with {key} to {path} ({kind})"
 
 
-def _answer_file(sheet: Any) -> str:
+def _answer_file(sheet: Any, file_name: str | None = None) -> str:
     if len(sheet.exercises) != 1:
         raise UserError("a .toml answer file holds one exercise; drop --count or write .md/.tex", "--out")
     from problems.registry import get
     from problems.template import answer_template
     exercise = sheet.exercises[0]
-    return answer_template(get(exercise.topic), exercise)
+    return answer_template(get(exercise.topic), exercise, file_name)
 
 
 def _write_text(path: Path, text: str) -> None:

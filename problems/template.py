@@ -38,12 +38,13 @@ def toml_value(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
-def answer_template(module: ModuleType, exercise: Exercise) -> str:
-    """The TOML answer file for ``exercise`` (all answers commented out, ready to fill in)."""
+def answer_template(module: ModuleType, exercise: Exercise, file_name: str | None = None) -> str:
+    """The TOML answer file for ``exercise`` (all answers commented out, ready to fill in); its
+    comment names ``file_name`` in the command that checks it (THIS_FILE.toml when unknown)."""
     from problems.engine import spec_for, step_title
     lines = [f"# chainrule answer file for {exercise.id}: {module.SUMMARY}",
              "# Fill in [answers] (uncomment a line and write your value), then run",
-             "#   chainrule check THIS_FILE.toml",
+             f"#   chainrule check {_shell_word(file_name) if file_name else 'THIS_FILE.toml'}",
              "# Write numbers as strings (\"0.870\") to keep the decimal places you wrote;",
              "# vectors as \"[0.87, 1.1]\", matrices as \"[[0.1, 0.2], [0.3, 0.4]]\", words as \"reject\".",
              "", f"topic = {toml_value(module.NAME)}", f"exercise = {toml_value(exercise.id)}", "",
@@ -53,11 +54,18 @@ def answer_template(module: ModuleType, exercise: Exercise) -> str:
     for step in exercise.steps:
         spec = spec_for(module, step.id)
         kind = spec.kind if spec else "number"
-        extra = f", at least {spec.min_decimals} decimals" if spec and spec.min_decimals else ""
+        extra = (f", at least {spec.min_decimals} decimal{'' if spec.min_decimals == 1 else 's'}"
+                 if spec and spec.min_decimals else "")
         hint = f": {spec.hint}" if spec and spec.hint else ""
         lines.append(f"# {step.id}: {step_title(module, step.id)} ({kind}{extra}){hint}")
         lines.append(f'# "{step.id}" = ""')
     return "\n".join(lines) + "\n"
+
+
+def _shell_word(name: str) -> str:
+    """``name`` as one word of a shell command (quoted when it holds spaces or shell characters)."""
+    import shlex
+    return shlex.quote(name)
 
 
 def _key(key: str) -> str:

@@ -4,6 +4,8 @@ must agree."""
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 
 import problems
@@ -12,6 +14,7 @@ from problems import answer_file as af
 from problems import engine
 from problems.registry import all_types
 from problems.targets import agree, known_givens
+from tests.conftest import run_cli
 
 
 @pytest.mark.parametrize("text, line", [
@@ -138,3 +141,13 @@ def test_a_files_exercise_must_agree_with_its_topic_and_the_target(tmp_path):
     with pytest.raises(UserError, match="seed 3 conflicts with seed 4 of the exercise id som@4"):
         problems.check("som@4", toml=path)
     assert problems.check("som@3", toml=path).exercise_id == "som@3"
+
+
+def test_the_written_answer_file_names_itself_in_the_command_that_checks_it(tmp_path):
+    for name in ("mywork.toml", "my work.toml"):
+        path = tmp_path / name
+        assert run_cli("practice", "som@7", "--out", str(path)).returncode == 0
+        line = next(l for l in path.read_text().splitlines() if l.startswith("#   chainrule check "))
+        assert shlex.split(line[len("#   chainrule check "):]) == [name]     # one shell word: the file's own name
+    assert "at least 1 decimal)" in (run_cli("practice", "ttest-paired@3", "--out", str(tmp_path / "tp.toml")) and
+                                    (tmp_path / "tp.toml").read_text())
