@@ -16,7 +16,7 @@ from derive.printing import mathml
 from derive.printing.base import DocumentPrinter, LatexMathPrinter, product_latex
 from derive.printing.fragments import Fragments
 from derive.printing.math import shape_latex, to_latex, value_latex
-from derive.printing.statement import segments
+from derive.printing.statement import Subscripted, segments
 
 if TYPE_CHECKING:  # annotations only
     from derive import steps as S
@@ -58,7 +58,9 @@ class HtmlPrinter(DocumentPrinter):
 
     def inline(self, text: str) -> str:
         """Plain text with its ``[[…], […]]`` matrices as MathML."""
-        return "".join(self.escape(s) if isinstance(s, str) else mathml.math(mathml.matrix(s)) for s in segments(text))
+        return "".join(self.escape(s) if isinstance(s, str)
+                       else f"{self.escape(s.base)}<sub>{self.escape(s.subscript)}</sub>" if isinstance(s, Subscripted)
+                       else mathml.math(mathml.matrix(s)) for s in segments(text))
 
     def labelled_math(self, label: str, expr: Any) -> str:
         return f"<p>{self.inline(label + ': ')}{self.math(expr)}</p>"
@@ -100,7 +102,7 @@ class HtmlPrinter(DocumentPrinter):
     def step(self, number: int, step: S.Step) -> str:
         body = self.equation(step.lhs, step.formula, step.value, step.shape, display=True, factors=step.factors)
         because = f'\n<div class="because"><em>because</em> {self.inline(step.because)}</div>' if step.because else ""
-        return f"<li><strong>{self.escape(step.title)}</strong> (<code>{self.escape(step.id)}</code>){body}{because}</li>"
+        return f"<li><strong>{self.inline(step.title)}</strong> (<code>{self.escape(step.id)}</code>){body}{because}</li>"
 
     def steps(self, steps: list[S.Step]) -> str:
         return '<ol class="steps">\n' + "\n".join(self.step(i, s) for i, s in enumerate(steps, 1)) + "\n</ol>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from derive.printing.base import LatexMathPrinter
-from derive.printing.statement import is_number, segments
+from derive.printing.statement import Subscripted, is_number, segments
 from derive.printing.values import latex_escape
 
 if TYPE_CHECKING:  # annotations only: printers dispatch on the class name, so documents may import printers
@@ -38,14 +38,15 @@ class LatexPrinter(LatexMathPrinter):
 
     def inline(self, text: str) -> str:
         """Plain text with its ``[[…], […]]`` matrices set as bmatrix (statements, conventions)."""
-        return "".join(latex_escape(s) if isinstance(s, str) else matrix_latex(s) for s in segments(text))
+        return "".join(latex_escape(s) if isinstance(s, str) else f"${s.latex()}$" if isinstance(s, Subscripted)
+                       else matrix_latex(s) for s in segments(text))
 
     def bullet(self, items: list[str]) -> str:
         return "\\begin{itemize}\n" + "\n".join(f"\\item {self.inline(i)}" for i in items) + "\n\\end{itemize}"
 
     def step(self, number: int, step: S.Step) -> str:
         body = self.equation(step.lhs, step.formula, step.value, step.shape, step.factors)
-        out = f"\\noindent\\textbf{{{number}. {latex_escape(step.title)}}} (\\texttt{{{latex_escape(step.id)}}})"
+        out = f"\\noindent\\textbf{{{number}. {self.inline(step.title)}}} (\\texttt{{{latex_escape(step.id)}}})"
         if body:
             out += "\n\\begin{equation*}\n" + body + "\n\\end{equation*}"
         if step.because:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from derive.printing.base import DocumentPrinter, LatexMathPrinter, product_latex
 from derive.printing.fragments import Fragments
 from derive.printing.math import as_plain, number_text, shape_latex, shape_text, to_latex, to_text
-from derive.printing.statement import is_number, segments
+from derive.printing.statement import Subscripted, is_number, segments
 from derive.printing.typst_math import convert, string
 
 if TYPE_CHECKING:  # annotations only
@@ -90,6 +90,8 @@ class TypstPrinter(DocumentPrinter):
         for part in segments(words):
             if isinstance(part, str):
                 out.append(self.text(part))
+            elif isinstance(part, Subscripted):
+                out.append(f"${convert(part.latex())}$")
             else:
                 out.append('$mat(delim: "[", ' + "; ".join(", ".join(entry_math(e) for e in row) for row in part) + ")$")
         return "".join(out)
@@ -128,7 +130,7 @@ class TypstPrinter(DocumentPrinter):
         return self.formulas.keep("#fit[$ " + " = ".join(parts) + (self.shape(shape) if shape else "") + " $]")
 
     def step(self, number_: int, step: S.Step) -> str:
-        head = f"*{number_}.* {self.text(step.title)} #raw({string(step.id)})"
+        head = f"*{number_}.* {self.inline(step.title)} #raw({string(step.id)})"
         body = self.equation(step.lhs, step.formula, step.value, step.shape, step.factors)
         because = f"\n\n_because_ {self.inline(step.because)}" if step.because else ""
         return head + (f"\n{body}" if body else "") + because

@@ -24,7 +24,7 @@ from typing import Any
 
 from derive.printing.base import LatexMathPrinter
 from derive.printing.math import to_latex, value_latex
-from derive.printing.statement import segments
+from derive.printing.statement import Subscripted, segments
 
 MODEL_ID = 1_607_392_319  # fixed: every chainrule deck shares one note type
 CSS = ".card{font-family:Georgia,serif;font-size:18px;text-align:left;color:#111;background:#fff}" \
@@ -45,7 +45,8 @@ def mathjax(latex: str) -> str:
 def prose(text: str) -> str:
     """Escaped text with its ``[[…]]`` matrices as MathJax bmatrices."""
     from derive.printing.latex import matrix_latex
-    return "".join(html.escape(s) if isinstance(s, str) else mathjax(matrix_latex(s).strip("$")) for s in segments(text))
+    return "".join(html.escape(s) if isinstance(s, str) else mathjax(s.latex()) if isinstance(s, Subscripted)
+                   else mathjax(matrix_latex(s).strip("$")) for s in segments(text))
 
 
 def equation(step: Any) -> str:
@@ -62,7 +63,7 @@ def worked(steps: list[Any]) -> str:
     items = []
     for step in steps:
         because = f'<div class="because">because {prose(step.because)}</div>' if step.because else ""
-        items.append(f"<li><b>{html.escape(step.title)}</b> <code>{html.escape(step.id)}</code><br>{equation(step)}{because}</li>")
+        items.append(f"<li><b>{prose(step.title)}</b> <code>{html.escape(step.id)}</code><br>{equation(step)}{because}</li>")
     return "<ol>" + "".join(items) + "</ol>"
 
 
@@ -80,7 +81,7 @@ def notes(doc: Any) -> tuple[str, list[tuple[str, list[str], list[str]]]]:
     where = doc.title or doc.topic
     out = []
     for step in doc.steps:
-        front = f"<div>{html.escape(step.title)} in {html.escape(where)}?</div>"
+        front = f"<div>{prose(step.title)} in {html.escape(where)}?</div>"
         back = equation(step) + (f'<div class="because">because {prose(step.because)}</div>' if step.because else "")
         out.append((f"derivation {doc.topic} [{options}] {step.id}", [front, back, f"{doc.topic}:{step.id}"], ["chainrule", doc.topic]))
     return f"chainrule::derive::{doc.topic}", out
