@@ -103,9 +103,9 @@ class TypstPrinter(DocumentPrinter):
         return "\n".join(f"- {self.inline(i)}" for i in items)
 
     def _math(self, expr: Any) -> str:
-        if isinstance(expr, str) or self.plain_formulas:
+        if self.plain_formulas:
             return string(to_text(expr))
-        return convert(to_latex(expr))
+        return convert(to_latex(expr))  # a formula written as text too: its subscripts set (values.math_text)
 
     def math(self, expr: Any) -> str:
         return self.formulas.keep(f"${self._math(expr)}$") if expr is not None else ""

@@ -1,8 +1,8 @@
 """Exercise statements and step titles write h_{t−1} with braces; the typesetting formats set it
 as h with the subscript t − 1 (the braces are markup), the plain formats keep it as written, and
-a subscript without braces (x_t, a given's name such as min_delta) stays text. (Formulas written
-as text, such as the lhs [h_{t−1}, x_t] of a step, are the formula printers' business: LaTeX sets
-them with derive.printing.values.math_text, HTML and Typst keep them as text.)"""
+a subscript without braces (x_t, a given's name such as min_delta) stays text. Formulas written
+as text, such as the lhs W_f[h_{t−1}, x_t] + b_f of a step, are set by the formula printers
+(derive.printing.values.math_text for LaTeX and, through it, Typst; HTML keeps them as text)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,10 @@ def test_pdf_sheet_has_no_braces_left(tmp_path):
     text = "".join(p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages)
     statement = text[text.index("act on ["):][:600]
     assert "h_{" not in statement and "{t" not in statement and "−1" in statement
+    key = pdf.with_name("k.pdf")
+    assert run_cli("practice", LSTM, "--key", "--out", str(key)).returncode == 0
+    keyed = "".join(p.extract_text() for p in pypdf.PdfReader(str(key)).pages)
+    assert "Pre-activation" in keyed and "_{" not in keyed  # the keys' text formulas, W_f[h_{t−1}, x_t] + b_f, set too
 
 
 def test_plain_formats_keep_the_statement_as_written():
