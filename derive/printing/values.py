@@ -119,6 +119,11 @@ def math_text(text: str) -> str:
             out.append(_subscripted(sub[1], sub[2]))
             i = sub.end()
             continue
+        after = _SUBSCRIPT_PART.match(text, i) if out and not run and "_" not in out[-1] else None
+        if after is not None:                    # Σ_j, ‖…‖_F: a subscript of the mathematics just set
+            out[-1] = out[-1].rstrip() + "_{" + math_text(after[1] or after[2]) + "}"
+            i = after.end()
+            continue
         token, j = _math_token(text, i)
         if token is None:
             ch = text[i]

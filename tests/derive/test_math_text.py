@@ -36,6 +36,8 @@ def _subscripts(latex: str) -> list[tuple[str, str]]:
     ("W_h·h_{t−1} + c_{t+1}", [("W", "h"), ("h", "t−1"), ("c", "t+1")]),
     ("net_h1 = w1·x1", [("net", "h1")]),
     ("x_i_j", [("x", "i,j")]),
+    ("Σ_j a_j", [("Σ", "j"), ("a", "j")]),            # a subscript of the mathematics just set
+    ("‖A‖_F", [("‖", "F")]),                          # (MathML puts the subscript on the closing bar)
 ])
 def test_ascii_subscripts_become_subscripts(text, expected):
     latex = math_text(text)
@@ -46,6 +48,11 @@ def test_ascii_subscripts_become_subscripts(text, expected):
 @pytest.mark.parametrize("text", ["2_3", "_x", "a__b"])
 def test_an_underscore_that_is_no_subscript_stays_text(text):
     assert r"\_" in math_text(text) and _subscripts(math_text(text)) == []
+
+
+def test_no_double_subscript():
+    latex = math_text("μ₀_j")  # μ already has the subscript 0: _j stays text (LaTeX refuses x_{0}_{j})
+    assert r"\_" in latex and _subscripts(latex) == [("μ", "0")]
 
 
 def test_no_problem_formula_shows_an_escaped_underscore():
