@@ -59,11 +59,8 @@ def verify(topic: str, options: Mapping[str, Any] | None = None, /, *, seed: int
     with torch_cross_check(torch is not False):
         result = module.verify(opts, seed if seed is not None else 0, backend, points)
         result.checks = settle(result.checks)  # torch errors still pending in a worker (derive.torch_remote)
-    if torch is False:  # the topics' "torch is not installed" note would be false here: say why torch is out
-        absent = [n for n in result.notes if n.startswith("torch is not installed:")]
-        result.notes = [n for n in result.notes if n not in absent]
-        methods = absent[0].split(":", 1)[1].strip().rstrip(".") if absent else "the other methods of the table only"
-        result.notes.append(f"torch cross-check left out (--no-torch): {methods}")
+    if torch is False and not any("--no-torch" in n for n in result.notes):  # topics without a note of their own
+        result.notes.append("torch cross-check left out (--no-torch): the other methods of the table only")
     return result
 
 

@@ -98,6 +98,14 @@ def torch_cross_check(enabled: bool) -> Iterator[None]:
         _TORCH_CROSS_CHECK.reset(token)
 
 
+def without_torch(methods: str) -> str:
+    """The note of a verification that ran without torch, naming the ``methods`` that did run:
+    "torch is not installed: …" or, when ``verify --no-torch`` switched the cross-check off,
+    "torch cross-check left out (--no-torch): …"."""
+    why = "torch is not installed" if _TORCH_CROSS_CHECK.get() else "torch cross-check left out (--no-torch)"
+    return f"{why}: {methods}."
+
+
 def torch_available() -> bool:
     """True when torch can be imported and the torch cross-check has not been switched off. Under
     a torch worker (``derive.torch_remote.session``) torch was found installed and is imported by

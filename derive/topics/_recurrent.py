@@ -218,7 +218,7 @@ def verifiable(steps: int) -> None:
 def verification(doc: Derivation, cases: list[Case], points: int, seed: int) -> Verification:
     """Checks of the requested configuration (one row per gradient and method) and of the other
     ``cases`` (one row per method: the worst error over all their gradients)."""
-    from derive.numcheck import torch_available
+    from derive.numcheck import torch_available, without_torch
     guard_checks([(c.graph, c.derivation, differentiated(c.graph)) for c in cases], points)  # before any compiling
     checks = case_checks(cases[0], points, seed)
     for case in cases[1:]:
@@ -227,5 +227,5 @@ def verification(doc: Derivation, cases: list[Case], points: int, seed: int) -> 
              "Configurations: " + "; ".join(c.label for c in cases) + " (the first is the one requested, "
              "gradient by gradient; the others are summarised)."]
     if not torch_available():
-        notes.insert(0, "torch is not installed: finite differences and the NumPy engine only.")
+        notes.insert(0, without_torch("finite differences and the NumPy engine only"))
     return Verification(doc, checks, metric=METRIC, notes=notes)

@@ -258,7 +258,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
     (F.scaled_dot_product_attention, or F.multi_head_attention_forward for --heads) at the given
     sizes and at two other random sizes; with --mask causal, the masked entries of A and ∂L/∂S are 0."""
     import numpy as np
-    from derive.numcheck import torch_available
+    from derive.numcheck import torch_available, without_torch
     cfg = config(options)
     doc, _ = document(cfg, seed)
     checks: list[Check] = []
@@ -275,7 +275,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
              "torch: F.scaled_dot_product_attention (one head) or F.multi_head_attention_forward, the function behind "
              "nn.MultiheadAttention (--heads), with the same weights."]
     if not torch_available():
-        notes.append("torch is not installed: finite differences and the NumPy engine only.")
+        notes.append(without_torch("finite differences and the NumPy engine only"))
     return Verification(doc, checks, metric=METRIC, notes=notes)
 
 

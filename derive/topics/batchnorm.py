@@ -116,7 +116,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
     """∂L/∂x, ∂L/∂γ, ∂L/∂β against central differences, the NumPy engine, torch (F.batch_norm) and the compact
     closed form of ∂L/∂x, at the given sizes and two random other ones."""
     import numpy as np
-    from derive.numcheck import torch_available
+    from derive.numcheck import torch_available, without_torch
     cfg = config(options)
     doc, _ = document(cfg)
     rng = np.random.default_rng(seed)
@@ -133,7 +133,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
              "torch: F.batch_norm(x, None, None, γ, β, training=True, eps=ε).",
              "closed form: ∂L/∂x = (1/m) ⊘ s_B ⊙ (m ĝ − 𝟏𝟏ᵀ ĝ − x̂ ⊙ 𝟏𝟏ᵀ(ĝ ⊙ x̂)) with ĝ = ∂L/∂x̂, in NumPy."]
     if not torch_available():
-        notes.append("torch is not installed: finite differences, the NumPy engine and the closed form only.")
+        notes.append(without_torch("finite differences, the NumPy engine and the closed form only"))
     return Verification(doc, checks, metric=METRIC, notes=notes)
 
 

@@ -189,7 +189,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
     """∂L/∂X, ∂L/∂K, ∂L/∂b against central differences, the NumPy engine, torch (F.conv1d / F.conv2d) and
     SciPy's full convolution (for ∂L/∂X), at the given sizes and two random other ones."""
     import numpy as np
-    from derive.numcheck import torch_available
+    from derive.numcheck import torch_available, without_torch
     cfg = config(options)
     doc, _ = document(cfg)
     rng = np.random.default_rng(seed)
@@ -207,7 +207,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
              f"torch: F.conv{cfg.dims}d(input, weight, bias, stride=S, padding=P); SciPy: "
              f"scipy.signal.convolve2d(dil_S(∂L/∂Y), K, mode='full') without its P border (a true convolution)."]
     if not torch_available():
-        notes.append("torch is not installed: finite differences, the NumPy engine and SciPy only.")
+        notes.append(without_torch("finite differences, the NumPy engine and SciPy only"))
     return Verification(doc, checks, metric=METRIC, notes=notes)
 
 

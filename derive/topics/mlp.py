@@ -245,7 +245,7 @@ def derive(options: dict[str, Any], given: dict[str, Any] | None = None, seed: i
 def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", points: int = 3) -> Verification:
     """Every derived gradient (the displayed formulas, lambdified) against central differences,
     the reverse-mode engine's NumPy run, and torch autograd (when installed) at random points."""
-    from derive.numcheck import torch_available
+    from derive.numcheck import torch_available, without_torch
     cfg = config(options)
     graph = build(cfg)
     d = _derive_symbolic(cfg, graph)
@@ -255,7 +255,7 @@ def verify(options: dict[str, Any], seed: int = 0, backend: str = "numpy", point
         return {**draw_leaves(graph, rng, decimals=None), "eta": ETA}
 
     checks = verify_steps(graph, d, sample, points, seed, torch_loss(cfg))
-    extra = [] if torch_available() else ["torch is not installed: finite differences and the NumPy engine only."]
+    extra = [] if torch_available() else [without_torch("finite differences and the NumPy engine only")]
     where = f"{points} random points from seed {seed}; parameters uniform on [−1, 1], inputs and targets on [0, 1]."
     return Verification(doc, checks, metric=METRIC, notes=[*extra, where])
 
