@@ -10,17 +10,13 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from derive.errors import UserError
+from derive.printing.values import counted  # noqa: F401 - the models' summaries use it from here
 
 Progress = Callable[[int, int, dict[str, Any]], None] | None
 
 
 class NonFiniteLoss(UserError):
     """Training produced NaN or inf; the message names the epoch/step so the run can be diagnosed."""
-
-
-def counted(n: int, noun: str) -> str:
-    """``1 epoch``, ``3 epochs``: a count with its noun in the right number."""
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def guard_finite(value: float, where: str) -> float:

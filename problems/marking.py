@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from derive.printing.values import counted
 from derive.steps import Mark, Step
 from problems import compare as C
 from problems.comparisons import Comparison
@@ -32,11 +33,6 @@ from problems.specs import StepRule
 
 PRECISION_MESSAGE = ("right to the decimal places you wrote, but this step asks for at least {} "
                      "and the digits you left off are not zeros (information lost)")
-
-
-def _places(n: int) -> str:
-    """'1 decimal place', '3 decimal places'."""
-    return f"{n} decimal place" + ("" if n == 1 else "s")
 
 
 FLIPPED_MESSAGE = ("your rounded earlier values flip this decision: the margin is small, so keep more "
@@ -104,7 +100,7 @@ def mark_step(step: Step, rule: StepRule, comparison: Comparison | None, own: An
         message = FLIPPED_MESSAGE
     else:
         message = (shape_message(given, step.value)
-                   or (PRECISION_MESSAGE.format(_places(spec.min_decimals)) if comparison.right_at_places_written else "")
+                   or (PRECISION_MESSAGE.format(counted(spec.min_decimals, 'decimal place')) if comparison.right_at_places_written else "")
                    or wrong_positions_message(elements))
     return Mark(step.id, step.title, "incorrect", step.value, given, message=message, elements=elements,
                 follow_through_value=own)

@@ -12,6 +12,7 @@ import math
 from types import ModuleType
 from typing import Any
 
+from derive.printing.values import counted
 from derive.steps import Exercise
 
 
@@ -54,8 +55,7 @@ def answer_template(module: ModuleType, exercise: Exercise, file_name: str | Non
     for step in exercise.steps:
         spec = spec_for(module, step.id)
         kind = spec.kind if spec else "number"
-        extra = (f", at least {spec.min_decimals} decimal{'' if spec.min_decimals == 1 else 's'}"
-                 if spec and spec.min_decimals else "")
+        extra = f", at least {counted(spec.min_decimals, 'decimal')}" if spec and spec.min_decimals else ""
         hint = f": {spec.hint}" if spec and spec.hint else ""
         lines.append(f"# {step.id}: {step_title(module, step.id)} ({kind}{extra}){hint}")
         lines.append(f'# "{step.id}" = ""')

@@ -140,6 +140,11 @@ def math_text(text: str) -> str:
     return "".join(out).rstrip() or r"\text{}"
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 epoch``, ``3 epochs``, ``1 decimal place``: a count with its noun in the right number."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def number_text(x: float, digits: int = DIGITS) -> str:
     """A number with ``digits`` significant digits, no trailing zeros, no ``-0``."""
     if isinstance(x, bool):

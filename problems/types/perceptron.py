@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from derive.printing.values import counted
 from derive.steps import StepSpec
 from problems.givens import GivenError
 from problems.givens import choice, integer, number, vector
@@ -82,7 +83,7 @@ def statement(g: dict[str, Any]) -> str:
     """The exercise text."""
     return (f"Train a perceptron with a step output on the {g['gate'].upper()} truth table, presenting (0,0), (0,1), "
             f"(1,0), (1,1) in this order every epoch. Start from w = {vec(g['w'])}, b = {num(g['b'])} with η = {num(g['lr'])}; "
-            f"stop after an epoch without errors or after {g['max_epochs']} epoch{'' if g['max_epochs'] == 1 else 's'}. For every presentation give net, y, "
+            f"stop after an epoch without errors or after {counted(g['max_epochs'], 'epoch')}. For every presentation give net, y, "
             "the error t − y and the new w and b; then the errors per epoch, the number of epochs and whether it converged.")
 
 
